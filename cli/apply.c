@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf/config.h"
+#include "cli/cmd.h"
+#include "cli/live.h"
+#include "cli/maps.h"
+#include "cli/neigh.h"
+#include "cli/pin.h"
+#include "cli/plan.h"
+#include "cli/sync.h"
+
+static size_t count_backends(const struct conf *cfg)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->n_services; i++)
+		n += cfg->services[i].n_backends;
+	return n;
+}
+
+static void print_plan(const struct plan *plan, const char *ifname, bool dry_run)
+{
+	size_t i;
+
+	if (!plan->n_ops) {
+		printf("%s: no changes\n", ifname);
+		return;
+	}
+	for (i = 0; i < plan->n_notes; i++)
+		printf("%s%s\n", dry_run ? "would: " : "", plan->notes[i]);
+	printf("%s: %zu map updates %s\n", ifname, plan->n_ops,
+	       dry_run ? "planned (dry run, nothing changed)" : "applied");
+}
+
+/* Everything after validation: the kernel's view of the network, then the maps. */
+static int apply_config(const char *ifname, const char *cfg_path, const struct conf *cfg,
+			bool dry_run)
+{
+	struct live_state *live = NULL;
+	struct sluice_maps maps;
+	struct plan plan = {0};
+	uint8_t (*macs)[6];
+	int lock_fd, ret = EXIT_RUNTIME;
+
+	macs = calloc(count_backends(cfg) + 1, sizeof(*macs));
+	if (!macs)
+		return EXIT_RUNTIME;
+	lock_fd = pin_lock(ifname);
+	if (lock_fd < 0) {
+		fprintf(stderr, "sluice: cannot lock %s: %s\n", ifname, strerror(-lock_fd));
+		free(macs);
+		return EXIT_RUNTIME;
+	}
+	if (maps_open(ifname, &maps))
+		goto unlock;
+	if (neigh_resolve_backends(ifname, cfg_path, cfg, macs))
+		goto close_maps;
+	if (live_read(&maps, &live))
+		goto close_maps;
+	if (plan_build(&plan, &maps, live, cfg, (const uint8_t (*)[6])macs))
+		goto free_live;
+	if (!dry_run && sync_execute(&plan))
+		goto free_plan;
+	print_plan(&plan, ifname, dry_run);
+	ret = EXIT_OK;
+free_plan:
+	plan_free(&plan);
+free_live:
+	free(live);
+close_maps:
+	maps_close(&maps);
+unlock:
+	close(lock_fd);
+	free(macs);
+	return ret;
+}
+
+int apply_file(const char *ifname, const char *cfg_path, bool dry_run)
+{
+	char err[CONF_ERR_LEN];
+	struct conf cfg;
+	int ret;
+
+	if (conf_load_file(cfg_path, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	ret = apply_config(ifname, cfg_path, &cfg, dry_run);
+	conf_free(&cfg);
+	return ret;
+}
+
+static void apply_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: sluice apply [IFACE] -f CONFIG [--dry-run]\n\n"
+		"Bring the running configuration of IFACE (default: the only interface\n"
+		"sluice is attached to) to CONFIG, without detaching. The whole file is\n"
+		"validated and every backend resolved before the first change; the change\n"
+		"is all or nothing, and applying the same file twice changes nothing.\n"
+		"Established connections keep their backend unless it is removed.\n\n"
+		"  -f, --file CONFIG  YAML configuration (see conf/README.md)\n"
+		"  -n, --dry-run      print what would change, change nothing\n"
+		"  -h, --help         this text\n");
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *cfg_path = NULL;
+	char ifname[IF_NAMESIZE];
+	bool dry_run = false;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "f:nh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			cfg_path = optarg;
+			break;
+		case 'n':
+			dry_run = true;
+			break;
+		case 'h':
+			apply_usage(stdout);
+			return EXIT_OK;
+		default:
+			apply_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!cfg_path || argc - optind > 1) {
+		fprintf(stderr, "sluice apply: %s\n\n", cfg_path ? "too many arguments" :
+			"-f CONFIG is required");
+		apply_usage(stderr);
+		return EXIT_USAGE;
+	}
+	ret = iface_pick(optind < argc ? argv[optind] : NULL, ifname);
+	if (ret)
+		return ret;
+	return apply_file(ifname, cfg_path, dry_run);
+}
+
+static void validate_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: sluice validate -f CONFIG\n\n"
+		"Check CONFIG completely without touching the kernel. Errors are printed\n"
+		"as FILE:LINE:COL: message; the exit code is 2 when CONFIG is invalid.\n\n"
+		"  -f, --file CONFIG  YAML configuration\n"
+		"  -h, --help         this text\n");
+}
+
+int cmd_validate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *cfg_path = NULL;
+	char err[CONF_ERR_LEN];
+	struct conf cfg;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			cfg_path = optarg;
+			break;
+		case 'h':
+			validate_usage(stdout);
+			return EXIT_OK;
+		default:
+			validate_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!cfg_path || optind < argc) {
+		fprintf(stderr, "sluice validate: %s\n\n", cfg_path ? "too many arguments" :
+			"-f CONFIG is required");
+		validate_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (conf_load_file(cfg_path, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	printf("%s: ok (%zu services, %zu filter rules)\n", cfg_path, cfg.n_services,
+	       cfg.filter.n_rules);
+	conf_free(&cfg);
+	return EXIT_OK;
+}

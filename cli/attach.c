@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "conf/config.h"
+#include "cli/cmd.h"
+#include "cli/pin.h"
+#include "cli/xdp_link.h"
+
+static void attach_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: sluice attach IFACE [--mode native|generic] [-f CONFIG]\n\n"
+		"Load sluice's XDP program, attach it to IFACE and pin its maps under\n"
+		"/sys/fs/bpf/sluice/IFACE/. With -f, CONFIG is validated before anything\n"
+		"is loaded and applied right after attaching; if that fails, nothing\n"
+		"stays attached.\n\n"
+		"  -m, --mode MODE    native (driver hook, default) or generic (skb)\n"
+		"  -f, --file CONFIG  YAML configuration to apply\n"
+		"  -h, --help         this text\n");
+}
+
+static int parse_mode(const char *s, enum xdp_attach_mode *mode)
+{
+	if (!strcmp(s, "native"))
+		*mode = XDP_MODE_NATIVE;
+	else if (!strcmp(s, "generic"))
+		*mode = XDP_MODE_SKB;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* The config must be valid before we load anything. */
+static int precheck_config(const char *cfg_path)
+{
+	char err[CONF_ERR_LEN];
+	struct conf cfg;
+
+	if (conf_load_file(cfg_path, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	conf_free(&cfg);
+	return EXIT_OK;
+}
+
+static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg_path)
+{
+	int ifindex = (int)if_nametoindex(ifname), err, ret;
+	struct attached at;
+	char dir[PATH_MAX];
+
+	if (!ifindex) {
+		fprintf(stderr, "sluice: no interface %s\n", ifname);
+		return EXIT_USAGE;
+	}
+	if (cfg_path && (ret = precheck_config(cfg_path)))
+		return ret;
+	if (pin_ensure_bpffs())
+		return EXIT_RUNTIME;
+	err = xdp_link_find(ifindex, &at);
+	if (!err && at.present) {
+		fprintf(stderr, "sluice: already attached to %s (program %u, %s); use "
+			"`sluice apply` to change its configuration\n", ifname, at.prog_id,
+			xdp_link_mode_name(at.mode));
+		return EXIT_RUNTIME;
+	}
+	pin_dir(ifname, dir);
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		fprintf(stderr, "sluice: cannot create %s: %s\n", dir, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	err = xdp_link_attach(ifname, ifindex, mode, &at);
+	if (err || !at.present) {
+		fprintf(stderr, "sluice: could not attach to %s%s%s\n", ifname,
+			err ? ": " : "", err ? strerror(-err) : "");
+		if (err == -EEXIST || err == -EBUSY)
+			fprintf(stderr, "sluice: another XDP program is on %s\n", ifname);
+		pin_remove_all(ifname);
+		return EXIT_RUNTIME;
+	}
+	printf("%s: attached (program %u, %s mode%s)\n", ifname, at.prog_id,
+	       xdp_link_mode_name(at.mode), at.dispatcher ? ", libxdp dispatcher" : "");
+	if (!cfg_path)
+		return EXIT_OK;
+	ret = apply_file(ifname, cfg_path, false);
+	if (ret) {
+		/* All or nothing: an attach whose config failed leaves no trace. */
+		xdp_link_detach(ifindex);
+		pin_remove_all(ifname);
+		fprintf(stderr, "sluice: detached from %s again\n", ifname);
+	}
+	return ret;
+}
+
+int cmd_attach(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	enum xdp_attach_mode mode = XDP_MODE_NATIVE;
+	const char *cfg_path = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "m:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (parse_mode(optarg, &mode)) {
+				fprintf(stderr, "sluice attach: unknown mode '%s' "
+					"(native or generic)\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			cfg_path = optarg;
+			break;
+		case 'h':
+			attach_usage(stdout);
+			return EXIT_OK;
+		default:
+			attach_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "sluice attach: %s\n\n", argc == optind ?
+			"IFACE is required" : "too many arguments");
+		attach_usage(stderr);
+		return EXIT_USAGE;
+	}
+	return attach(argv[optind], mode, cfg_path);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* The subcommands of `sluice`, and what they share. */
+#ifndef SLUICE_CLI_CMD_H
+#define SLUICE_CLI_CMD_H
+
+#include <net/if.h>
+#include <stdbool.h>
+
+/* Exit codes, documented in README.md. */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,	/* the kernel or the network said no */
+	EXIT_USAGE = 2,		/* bad arguments or an invalid config: nothing changed */
+};
+
+int cmd_attach(int argc, char **argv);
+int cmd_detach(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+/*
+ * The interface a command acts on: `given` if set (it must be attached), else the
+ * only one sluice is attached to. Prints why not and returns an exit code on
+ * failure, EXIT_OK on success.
+ */
+int iface_pick(const char *given, char out[IF_NAMESIZE]);
+
+/*
+ * Validate cfg_path, resolve its backends on ifname and bring the live maps of
+ * ifname to it, all or nothing, under the interface lock. Returns an exit code.
+ */
+int apply_file(const char *ifname, const char *cfg_path, bool dry_run);
+
+/* The name sluice's XDP program has in the kernel, to recognise it on a link. */
+#define SLUICE_PROG_NAME "sluice_xdp"
+
+#endif /* SLUICE_CLI_CMD_H */

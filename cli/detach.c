@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cmd.h"
+#include "cli/pin.h"
+#include "cli/xdp_link.h"
+
+static void detach_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: sluice detach IFACE\n\n"
+		"Detach sluice's XDP program from IFACE and remove its pinned maps, so\n"
+		"nothing of sluice remains. Other XDP programs on IFACE are left alone.\n\n"
+		"  -h, --help  this text\n");
+}
+
+static int detach(const char *ifname)
+{
+	int ifindex = (int)if_nametoindex(ifname), err = 0, lock_fd;
+	bool pinned = pin_dir_exists(ifname);
+	struct attached at = {0};
+
+	if (ifindex)
+		err = xdp_link_find(ifindex, &at);
+	if (!at.present && !pinned) {
+		fprintf(stderr, "sluice: not attached to %s\n", ifname);
+		return EXIT_RUNTIME;
+	}
+	/* Wait for a running apply to finish rather than pull maps from under it. */
+	lock_fd = pinned ? pin_lock(ifname) : -1;
+	if (at.present) {
+		err = xdp_link_detach(ifindex);
+		if (err) {
+			fprintf(stderr, "sluice: detaching from %s: %s\n", ifname,
+				strerror(-err));
+			if (lock_fd >= 0)
+				close(lock_fd);
+			return EXIT_RUNTIME;
+		}
+	}
+	err = pin_remove_all(ifname);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	if (err) {
+		fprintf(stderr, "sluice: removing pins of %s: %s\n", ifname, strerror(-err));
+		return EXIT_RUNTIME;
+	}
+	printf("%s: detached%s\n", ifname, at.present ? "" : " (program was already gone; "
+	       "state removed)");
+	return EXIT_OK;
+}
+
+int cmd_detach(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			detach_usage(stdout);
+			return EXIT_OK;
+		}
+		detach_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "sluice detach: %s\n\n", argc == optind ?
+			"IFACE is required" : "too many arguments");
+		detach_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strlen(argv[optind]) >= IF_NAMESIZE) {
+		fprintf(stderr, "sluice: '%s' is not an interface name\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	return detach(argv[optind]);
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+#include "cli/pin.h"
+
+#define MAX_ATTACHED 64
+
+int iface_pick(const char *given, char out[IF_NAMESIZE])
+{
+	char names[MAX_ATTACHED][IF_NAMESIZE];
+	int n, i;
+
+	if (given) {
+		if (strlen(given) >= IF_NAMESIZE) {
+			fprintf(stderr, "sluice: '%s' is not an interface name\n", given);
+			return EXIT_USAGE;
+		}
+		if (!pin_dir_exists(given)) {
+			fprintf(stderr, "sluice: not attached to %s (see `sluice attach`)\n",
+				given);
+			return EXIT_RUNTIME;
+		}
+		strcpy(out, given);
+		return EXIT_OK;
+	}
+	n = pin_list_ifaces(names, MAX_ATTACHED);
+	if (n == 1) {
+		strcpy(out, names[0]);
+		return EXIT_OK;
+	}
+	if (n == 0) {
+		fprintf(stderr, "sluice: not attached to any interface (see `sluice attach`)\n");
+		return EXIT_RUNTIME;
+	}
+	fprintf(stderr, "sluice: attached to several interfaces, name one of:");
+	for (i = 0; i < n; i++)
+		fprintf(stderr, " %s", names[i]);
+	fprintf(stderr, "\n");
+	return EXIT_USAGE;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * The running configuration of one interface, read back from its pinned maps.
+ * Everything apply diffs against and status prints comes from here, so the maps
+ * stay the only source of truth.
+ */
+#ifndef SLUICE_CLI_LIVE_H
+#define SLUICE_CLI_LIVE_H
+
+#include <stddef.h>
+
+#include "xdp/abi.h"
+#include "cli/maps.h"
+
+struct live_service {
+	struct sluice_vip_key key;
+	struct sluice_service val;
+	struct sluice_service_meta meta;
+};
+
+struct live_state {
+	struct sluice_settings settings;
+	size_t n_services;
+	struct live_service services[SLUICE_MAX_SERVICES];
+	struct sluice_backend backends[SLUICE_MAX_BACKENDS];
+	size_t n_rules;			/* including the default rule; 0 before any apply */
+	struct sluice_rule rules[SLUICE_MAX_RULES + 1];
+	struct sluice_rule_meta rule_meta[SLUICE_MAX_RULES + 1];
+};
+
+/* Allocates *out; returns 0 or -errno (after printing why). */
+int live_read(const struct sluice_maps *maps, struct live_state **out);
+
+/* The live service with this id, or NULL. */
+const struct live_service *live_service_by_id(const struct live_state *live, __u32 id);
+
+/* Sum a per-CPU counter map entry over all CPUs. */
+int live_counter(int map_fd, __u32 index, struct sluice_counter *sum);
+
+#endif /* SLUICE_CLI_LIVE_H */

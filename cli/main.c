@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "cli/cmd.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "attach", cmd_attach, "load sluice and attach it to an interface" },
+	{ "detach", cmd_detach, "detach sluice and remove all its state" },
+	{ "apply", cmd_apply, "bring the live configuration to a YAML file" },
+	{ "validate", cmd_validate, "check a YAML file without touching anything" },
+	{ "status", cmd_status, "what is attached: services, backends, rules" },
+	{ "stats", cmd_stats, "packet counters: verdicts, rules, services, backends" },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: sluice COMMAND [ARGS]\n\n"
+		"XDP packet filter and Maglev load balancer.\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n`sluice COMMAND --help` describes each command.\n"
+		"exit codes: 0 ok, 1 runtime failure, 2 usage error or invalid config\n");
+}
+
+/* libbpf and libxdp narrate every probe; keep only their warnings. */
+static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level != LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	libbpf_set_print(quiet_libbpf);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "sluice: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* The pinned maps of one interface, opened by name (the names are xdp/maps.h's). */
+#ifndef SLUICE_CLI_MAPS_H
+#define SLUICE_CLI_MAPS_H
+
+struct sluice_maps {
+	int settings;
+	int stats;
+	int services;
+	int maglev_tables;
+	int backends;
+	int flows;
+	int rule_sets;
+	int rule_stats;
+	int service_stats;
+	int backend_stats;
+	int service_meta;
+	int rule_meta;
+};
+
+/* Names of every map that attach pins, in struct order. */
+extern const char *const sluice_map_names[];
+extern const unsigned int sluice_map_count;
+
+/* Open all pinned maps of ifname; on failure prints why and returns -errno. */
+int maps_open(const char *ifname, struct sluice_maps *maps);
+void maps_close(struct sluice_maps *maps);
+
+/* Number of possible CPUs, the value multiplier of per-CPU maps. */
+int maps_ncpus(void);
+
+#endif /* SLUICE_CLI_MAPS_H */

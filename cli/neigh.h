@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Backend MAC addresses, resolved from the kernel's neighbour table (libnl). */
+#ifndef SLUICE_CLI_NEIGH_H
+#define SLUICE_CLI_NEIGH_H
+
+#include <stdint.h>
+
+#include "conf/config.h"
+
+#define NEIGH_TIMEOUT_MS	3000
+
+/*
+ * Resolve every backend of cfg reachable through ifname, asking the kernel to
+ * probe (ARP/NDP) those it does not know yet. macs[i] receives the MAC of the
+ * i-th backend in file order. On failure prints every unreachable backend and
+ * returns -EHOSTUNREACH (or another -errno); macs is then undefined. cfg_path
+ * names the file in messages.
+ */
+int neigh_resolve_backends(const char *ifname, const char *cfg_path,
+			   const struct conf *cfg, uint8_t (*macs)[6]);
+
+#endif /* SLUICE_CLI_NEIGH_H */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * An apply as a list of map writes, computed entirely before the first write.
+ * Ordered so that packets only ever see consistent states: new backends and
+ * tables are written while unreferenced, then services flip to them, and only
+ * then are removed services and backends cleared.
+ */
+#ifndef SLUICE_CLI_PLAN_H
+#define SLUICE_CLI_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/config.h"
+#include "cli/live.h"
+#include "cli/maps.h"
+
+enum op_kind {
+	OP_UPDATE,	/* map[key] = value */
+	OP_DELETE,	/* delete map[key] (absent is fine) */
+	OP_INNER,	/* map[key] = new inner array of `entries` values from `value` */
+};
+
+struct op {
+	enum op_kind kind;
+	int map_fd;
+	void *key;
+	void *value;
+	uint32_t key_len;
+	uint32_t value_len;	/* whole buffer; per-CPU maps: one cell per CPU */
+	uint32_t inner_value_size;
+	uint32_t inner_entries;
+};
+
+struct plan {
+	struct op *ops;
+	size_t n_ops, cap_ops;
+	char **notes;		/* what changes, for people; one line each */
+	size_t n_notes, cap_notes;
+};
+
+/*
+ * Compute the writes that turn `live` into `cfg`. macs[i] is the resolved MAC of
+ * the i-th backend of cfg in file order (services, then their backends).
+ * Returns 0 or -errno after printing why.
+ */
+int plan_build(struct plan *plan, const struct sluice_maps *maps,
+	       const struct live_state *live, const struct conf *cfg,
+	       const uint8_t (*macs)[6]);
+
+void plan_free(struct plan *plan);
+
+#endif /* SLUICE_CLI_PLAN_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Internal to the planner: how plan_*.c queue writes and notes. */
+#ifndef SLUICE_CLI_PLAN_OPS_H
+#define SLUICE_CLI_PLAN_OPS_H
+
+#include "cli/plan.h"
+
+int plan_add_op(struct plan *plan, enum op_kind kind, int map_fd, const void *key,
+		uint32_t key_len, const void *value, uint32_t value_len);
+int plan_add_inner(struct plan *plan, int outer_fd, uint32_t slot, const void *values,
+		   uint32_t value_size, uint32_t entries);
+/* Reset a per-CPU counter so a newly assigned id starts from zero. */
+int plan_zero_counter(struct plan *plan, int map_fd, uint32_t index);
+int plan_note(struct plan *plan, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The rule-set part of plan_build(). */
+int plan_rules(struct plan *plan, const struct sluice_maps *maps,
+	       const struct live_state *live, const struct conf_filter *filter);
+
+#endif /* SLUICE_CLI_PLAN_OPS_H */

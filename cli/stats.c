@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <json-c/json.h>
+
+#include "cli/cmd.h"
+#include "cli/fmt.h"
+#include "cli/live.h"
+#include "cli/maps.h"
+
+/* Stable names of enum sluice_stat, also the JSON keys. */
+static const char *const stat_names[SLUICE_STAT_MAX] = {
+	[SLUICE_STAT_RX] = "rx",
+	[SLUICE_STAT_PASS] = "pass",
+	[SLUICE_STAT_NON_IP] = "non_ip",
+	[SLUICE_STAT_MALFORMED] = "malformed",
+	[SLUICE_STAT_FRAGMENT] = "fragment",
+	[SLUICE_STAT_FILTER_DROP] = "filter_drop",
+	[SLUICE_STAT_FILTER_PASS] = "filter_pass",
+	[SLUICE_STAT_LB_FORWARD] = "lb_forward",
+	[SLUICE_STAT_LB_NO_BACKEND] = "lb_no_backend",
+	[SLUICE_STAT_FLOW_HIT] = "flow_hit",
+	[SLUICE_STAT_FLOW_MISS] = "flow_miss",
+	[SLUICE_STAT_FLOW_STALE] = "flow_stale",
+};
+
+static void stats_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: sluice stats [IFACE] [--json] [--watch]\n\n"
+		"Packet and byte counters of IFACE (default: the only interface sluice is\n"
+		"attached to): verdicts, every filter rule, service and backend.\n\n"
+		"  -j, --json   machine-readable output (documented in README.md)\n"
+		"  -w, --watch  print packet rates every second until interrupted\n"
+		"  -h, --help   this text\n");
+}
+
+static json_object *counter_json(int map_fd, __u32 index)
+{
+	struct sluice_counter sum;
+	json_object *o = json_object_new_object();
+
+	live_counter(map_fd, index, &sum);
+	json_object_object_add(o, "packets", json_object_new_int64((int64_t)sum.packets));
+	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)sum.bytes));
+	return o;
+}
+
+static json_object *collect(const struct sluice_maps *maps, const struct live_state *live)
+{
+	json_object *root = json_object_new_object(), *global = json_object_new_object();
+	json_object *rules = json_object_new_array(), *svcs = json_object_new_array();
+	char addr[INET6_ADDRSTRLEN], vip[64];
+	size_t i;
+	__u32 id;
+
+	for (i = 0; i < SLUICE_STAT_MAX; i++)
+		json_object_object_add(global, stat_names[i], counter_json(maps->stats, (__u32)i));
+	for (i = 0; i < live->n_rules; i++) {
+		json_object *o = counter_json(maps->rule_stats, live->rules[i].counter);
+
+		json_object_object_add(o, "name", json_object_new_string(
+			live->rule_meta[live->rules[i].counter].name));
+		json_object_array_add(rules, o);
+	}
+	for (i = 0; i < live->n_services; i++) {
+		const struct live_service *s = &live->services[i];
+		json_object *o = counter_json(maps->service_stats, s->val.id);
+		json_object *bes = json_object_new_array();
+
+		json_object_object_add(o, "name", json_object_new_string(s->meta.name));
+		json_object_object_add(o, "vip", json_object_new_string(
+			fmt_vip(&s->key, vip, sizeof(vip))));
+		for (id = 1; id < SLUICE_MAX_BACKENDS; id++) {
+			const struct sluice_backend *be = &live->backends[id];
+			json_object *b;
+
+			if (!(be->flags & SLUICE_BACKEND_F_LIVE) || be->service_id != s->val.id)
+				continue;
+			b = counter_json(maps->backend_stats, id);
+			json_object_object_add(b, "addr", json_object_new_string(
+				fmt_addr(be->family, be->addr, addr)));
+			json_object_array_add(bes, b);
+		}
+		json_object_object_add(o, "backends", bes);
+		json_object_array_add(svcs, o);
+	}
+	json_object_object_add(root, "global", global);
+	json_object_object_add(root, "rules", rules);
+	json_object_object_add(root, "services", svcs);
+	return root;
+}
+
+static int64_t packets_of(json_object *o)
+{
+	return json_object_get_int64(json_object_object_get(o, "packets"));
+}
+
+static int64_t bytes_of(json_object *o)
+{
+	return json_object_get_int64(json_object_object_get(o, "bytes"));
+}
+
+static void print_human(const char *ifname, json_object *root)
+{
+	json_object *global = json_object_object_get(root, "global");
+	json_object *rules = json_object_object_get(root, "rules");
+	json_object *svcs = json_object_object_get(root, "services");
+	size_t i, j;
+
+	printf("%s:\n%-16s %14s %16s\n", ifname, "counter", "packets", "bytes");
+	for (i = 0; i < SLUICE_STAT_MAX; i++) {
+		json_object *c = json_object_object_get(global, stat_names[i]);
+
+		printf("%-16s %14lld %16lld\n", stat_names[i], (long long)packets_of(c),
+		       (long long)bytes_of(c));
+	}
+	printf("rules:\n");
+	for (i = 0; i < json_object_array_length(rules); i++) {
+		json_object *r = json_object_array_get_idx(rules, i);
+
+		printf("  %-14s %14lld %16lld\n",
+		       json_object_get_string(json_object_object_get(r, "name")),
+		       (long long)packets_of(r), (long long)bytes_of(r));
+	}
+	printf("services:\n");
+	for (i = 0; i < json_object_array_length(svcs); i++) {
+		json_object *s = json_object_array_get_idx(svcs, i);
+		json_object *bes = json_object_object_get(s, "backends");
+
+		printf("  %-14s %14lld %16lld  %s\n",
+		       json_object_get_string(json_object_object_get(s, "name")),
+		       (long long)packets_of(s), (long long)bytes_of(s),
+		       json_object_get_string(json_object_object_get(s, "vip")));
+		for (j = 0; j < json_object_array_length(bes); j++) {
+			json_object *b = json_object_array_get_idx(bes, j);
+
+			printf("    %-12s %14lld %16lld\n",
+			       json_object_get_string(json_object_object_get(b, "addr")),
+			       (long long)packets_of(b), (long long)bytes_of(b));
+		}
+	}
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Rates of the global counters, once a second, until interrupted. */
+static void watch(const struct sluice_maps *maps)
+{
+	struct sluice_counter prev[SLUICE_STAT_MAX], now;
+	size_t i;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	for (i = 0; i < SLUICE_STAT_MAX; i++)
+		live_counter(maps->stats, (__u32)i, &prev[i]);
+	while (!stop) {
+		sleep(1);
+		for (i = 0; i < SLUICE_STAT_MAX; i++) {
+			live_counter(maps->stats, (__u32)i, &now);
+			printf("%s %llu pps%s", stat_names[i],
+			       (unsigned long long)(now.packets - prev[i].packets),
+			       i + 1 < SLUICE_STAT_MAX ? ", " : "\n");
+			prev[i] = now;
+		}
+		fflush(stdout);
+	}
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "watch", no_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false, watching = false;
+	struct live_state *live;
+	struct sluice_maps maps;
+	char ifname[IF_NAMESIZE];
+	json_object *root;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "jwh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'w':
+			watching = true;
+			break;
+		case 'h':
+			stats_usage(stdout);
+			return EXIT_OK;
+		default:
+			stats_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1 || (json && watching)) {
+		fprintf(stderr, "sluice stats: %s\n\n", json && watching ?
+			"--json and --watch do not go together" : "too many arguments");
+		stats_usage(stderr);
+		return EXIT_USAGE;
+	}
+	ret = iface_pick(optind < argc ? argv[optind] : NULL, ifname);
+	if (ret)
+		return ret;
+	if (maps_open(ifname, &maps))
+		return EXIT_RUNTIME;
+	if (watching) {
+		watch(&maps);
+		maps_close(&maps);
+		return EXIT_OK;
+	}
+	if (live_read(&maps, &live)) {
+		maps_close(&maps);
+		return EXIT_RUNTIME;
+	}
+	root = collect(&maps, live);
+	if (json)
+		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+	else
+		print_human(ifname, root);
+	json_object_put(root);
+	free(live);
+	maps_close(&maps);
+	return EXIT_OK;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Attaching and finding sluice's program on an interface, through libxdp. */
+#ifndef SLUICE_CLI_XDP_LINK_H
+#define SLUICE_CLI_XDP_LINK_H
+
+#include <stdbool.h>
+#include <xdp/libxdp.h>
+
+struct attached {
+	bool present;
+	unsigned int prog_id;
+	enum xdp_attach_mode mode;
+	bool dispatcher;	/* libxdp's multi-program dispatcher, not alone */
+};
+
+/* Is sluice's program on ifindex? Returns 0 (see out->present) or -errno. */
+int xdp_link_find(int ifindex, struct attached *out);
+
+/* Load the embedded object with maps pinned for ifname and attach it. */
+int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
+		    struct attached *out);
+
+/* Detach sluice's program (and only it) from ifindex. */
+int xdp_link_detach(int ifindex);
+
+const char *xdp_link_mode_name(enum xdp_attach_mode mode);
+
+#endif /* SLUICE_CLI_XDP_LINK_H */

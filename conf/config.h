@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * sluice's configuration model: what a YAML file says once it has been parsed and
+ * fully validated. Nothing here knows about BPF; cli/ turns it into map contents.
+ */
+#ifndef SLUICE_CONF_CONFIG_H
+#define SLUICE_CONF_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONF_NAME_LEN	48	/* including the NUL; same as SLUICE_NAME_LEN */
+#define CONF_ERR_LEN	512
+
+/* Where a value came from, for messages raised after parsing (e.g. at apply). */
+struct conf_pos {
+	unsigned int line;	/* 1-based */
+	unsigned int col;	/* 1-based */
+};
+
+struct conf_addr {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t bytes[16];	/* network order; IPv4 in bytes[0..3], rest zero */
+};
+
+struct conf_cidr {
+	struct conf_addr addr;	/* host bits are zero (validated) */
+	uint8_t prefix_len;
+};
+
+enum conf_action {
+	CONF_ACTION_ALLOW = 1,
+	CONF_ACTION_DENY,
+};
+
+enum conf_malformed {
+	CONF_MALFORMED_PASS,	/* default */
+	CONF_MALFORMED_DROP,
+};
+
+struct conf_rule {
+	char name[CONF_NAME_LEN];	/* optional, "" when absent; unique when set */
+	bool has_src;
+	bool has_dst;
+	struct conf_cidr src;
+	struct conf_cidr dst;
+	uint8_t proto;			/* 0 = any, else IPPROTO_TCP/UDP/ICMP/ICMPV6 */
+	uint16_t sport_lo, sport_hi;	/* 0..65535 when absent */
+	uint16_t dport_lo, dport_hi;
+	enum conf_action action;
+	struct conf_pos pos;
+};
+
+struct conf_filter {
+	enum conf_action default_action;	/* allow when absent */
+	size_t n_rules;
+	struct conf_rule *rules;
+};
+
+enum conf_forward {
+	CONF_FORWARD_L2DSR = 1,
+};
+
+enum conf_backend_state {
+	CONF_BACKEND_ACTIVE,
+	CONF_BACKEND_DRAINING,
+};
+
+struct conf_backend {
+	struct conf_addr addr;		/* same family as the service's VIP */
+	uint32_t weight;		/* CONF_WEIGHT_MIN..CONF_WEIGHT_MAX, default 100 */
+	enum conf_backend_state state;
+	struct conf_pos pos;
+};
+
+#define CONF_WEIGHT_MIN		1
+#define CONF_WEIGHT_MAX		1000000
+#define CONF_WEIGHT_DEFAULT	100
+
+struct conf_service {
+	char name[CONF_NAME_LEN];	/* required, unique */
+	struct conf_addr vip;
+	uint16_t port;			/* 0 = every port */
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	enum conf_forward forward;	/* l2dsr when absent */
+	uint32_t table_size;		/* prime, default SLUICE_TABLE_SIZE_DEFAULT */
+	size_t n_backends;
+	struct conf_backend *backends;
+	struct conf_pos pos;
+};
+
+struct conf {
+	enum conf_malformed malformed;
+	struct conf_filter filter;
+	size_t n_services;
+	struct conf_service *services;
+};
+
+/*
+ * Parse and validate a whole file. On failure returns -1, leaves *cfg empty and
+ * writes "FILE:LINE:COL: message" into err (err_len bytes, NUL-terminated).
+ */
+int conf_load_file(const char *path, struct conf *cfg, char *err, size_t err_len);
+
+/* Same for an in-memory document; `name` stands for the file in messages. */
+int conf_load_buffer(const char *name, const char *buf, size_t len, struct conf *cfg,
+		     char *err, size_t err_len);
+
+void conf_free(struct conf *cfg);
+
+#endif /* SLUICE_CONF_CONFIG_H */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * The YAML layer of the config loader: one parsed document whose nodes keep their
+ * source positions, and the helpers every section walker uses to read it and to
+ * report a mistake as "FILE:LINE:COL: message" at the node that holds it.
+ */
+#ifndef SLUICE_CONF_DOC_H
+#define SLUICE_CONF_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <yaml.h>
+
+#include "conf/config.h"
+
+struct conf_doc {
+	const char *name;	/* the file, as named in messages */
+	yaml_document_t yaml;
+	char *err;
+	size_t err_len;
+};
+
+/*
+ * Parse buf into doc->yaml. Returns 0, or -1 with the syntax error in doc->err.
+ * A stream holding no document at all yields a document without a root node.
+ */
+int conf_doc_parse(struct conf_doc *doc, const char *buf, size_t len);
+void conf_doc_release(struct conf_doc *doc);
+
+/* Report a mistake at node (or at a bare mark) and return -1, so callers can `return` it. */
+int conf_fail(struct conf_doc *doc, const yaml_node_t *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int conf_fail_mark(struct conf_doc *doc, yaml_mark_t mark, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Report a mistake that has no position in the file (e.g. it cannot be read). */
+void conf_fail_file(struct conf_doc *doc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+struct conf_pos conf_node_pos(const yaml_node_t *node);
+
+yaml_node_t *conf_doc_root(struct conf_doc *doc);
+yaml_node_t *conf_doc_node(struct conf_doc *doc, int index);
+
+/* A plain empty scalar, `~` or `null`: what `key:` with nothing after it holds. */
+bool conf_is_null(const yaml_node_t *node);
+
+/*
+ * Type checks; `what` names the node in the message, e.g. "'backends'" or
+ * "a backend". Return 0 when node is of the wanted kind, else report and return -1.
+ */
+int conf_expect_mapping(struct conf_doc *doc, const yaml_node_t *node, const char *what);
+int conf_expect_sequence(struct conf_doc *doc, const yaml_node_t *node, const char *what);
+
+/*
+ * The text of a scalar node that must have a value: reports (and returns NULL)
+ * when node is a mapping, a list, null, or holds a NUL character.
+ */
+const char *conf_scalar(struct conf_doc *doc, const yaml_node_t *node, const char *key);
+
+size_t conf_sequence_len(const yaml_node_t *node);
+yaml_node_t *conf_sequence_item(struct conf_doc *doc, const yaml_node_t *node, size_t i);
+
+/* The most keys any mapping of the config format has. */
+#define CONF_FIELDS_MAX	8
+
+/*
+ * Read a mapping whose keys must all be among keys[0..n-1]: values[i] receives the
+ * value node of keys[i], or NULL when absent. Unknown keys (with the closest known
+ * one as a hint), duplicated keys and non-scalar keys are reported; `where` says
+ * which mapping it is, e.g. "in a service". n is at most CONF_FIELDS_MAX.
+ */
+int conf_mapping_fields(struct conf_doc *doc, const yaml_node_t *map, const char *where,
+			const char *const *keys, size_t n, yaml_node_t **values);
+
+#endif /* SLUICE_CONF_DOC_H */

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* The walkers of the config's top-level sections. */
+#ifndef SLUICE_CONF_SECTIONS_H
+#define SLUICE_CONF_SECTIONS_H
+
+#include "conf/doc.h"
+
+/* `filter:` (node may be null: no rules, default allow). Fills out. */
+int conf_parse_filter(struct conf_doc *doc, const yaml_node_t *node, struct conf_filter *out);
+
+/* `services:` (node may be null: none). Fills cfg->services and cfg->n_services. */
+int conf_parse_services(struct conf_doc *doc, const yaml_node_t *node, struct conf *cfg);
+
+#endif /* SLUICE_CONF_SECTIONS_H */

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#
+# Install (Debian 12, as root) everything sluice needs to build, test and run its lab.
+# Quiet and quick when all of it is already there.
+set -euo pipefail
+
+PACKAGES=(
+	# build
+	clang llvm meson ninja-build pkg-config gcc libc6-dev
+	libbpf-dev libxdp-dev libelf-dev zlib1g-dev libyaml-dev libnl-3-dev libnl-route-3-dev
+	libjson-c-dev libcmocka-dev bpftool
+	# lab and tests
+	iproute2 ethtool socat python3 xdp-tools util-linux procps
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+	echo "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,605 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#
+# The sluice lab: network namespaces on one L2 segment, with real servers, so that real
+# TCP and UDP traffic crosses the sluice node. Integration tests, the live benchmark and
+# the demo all run on it.
+#
+#   command:  tests/lab/lab.sh up | down | status | exec NODE CMD...
+#   library:  source tests/lab/lab.sh; lab_up; lab_request "$LAB_VIP4" 80; lab_down
+#
+#                      $LAB_PREFIX-sw: bridge br0 (pure L2, no addresses)
+#          client      lb          be1          be2          be3     <- veth ends, on br0
+#            |          |           |            |            |
+#          eth0       eth0        eth0         eth0         eth0     <- one namespace each
+#       10.200.0.2  10.200.0.3  10.200.0.11  10.200.0.12  10.200.0.13  /24
+#       fd00:200::2 fd00:200::3 fd00:200::11 fd00:200::12 fd00:200::13 /64
+#
+# Every name starts with $LAB_PREFIX (default "sl": sl-client, sl-lb, sl-be1..3, sl-sw), and
+# interfaces live only inside the namespaces, so labs with other prefixes can run beside
+# this one and the host's own interfaces are never touched.
+#
+# Why it is shaped so:
+# - One segment, because sluice's l2dsr mode rewrites only the destination MAC: the sluice
+#   node (lb) and the backends must be L2 neighbours. The client routes the VIPs via lb,
+#   as an upstream router would.
+# - The VIPs (192.0.2.10/32, 2001:db8::10/128) sit on lo of every backend, never on lb:
+#   a backend accepts what sluice hands it and answers the client directly. lb has
+#   forwarding off, so without sluice nothing answers on the VIPs at all.
+# - Backends must not claim the VIP on the segment, or the client would bypass lb.
+#   IPv4: arp_ignore=1 (answer ARP only for addresses of the receiving interface) and
+#   arp_announce=2 (never use the VIP as ARP source). IPv6 needs no knob: Linux answers a
+#   neighbour solicitation only for addresses of the interface it arrived on, and
+#   solicits with a source address of the outgoing interface, so a /128 on lo is silent.
+# - The sw-side peer of lb runs an XDP_PASS program: a veth delivers the frames that lb's
+#   XDP program sends back out (XDP_TX) only when the receiving peer runs XDP too.
+# - Client and backends have tx checksum offload off: their stacks would otherwise send
+#   partial checksums, which stay wrong once XDP has forwarded the frame. Real NICs
+#   deliver full checksums; this is a veth artefact.
+#
+# Servers (socat, started by lab_up, pid files under /run/sluice-lab-$LAB_PREFIX/):
+#   be1..3  tcp/80  greets with its name ("be1\n"), then echoes every line it receives
+#           udp/53  answers every datagram with its name
+#   lb      tcp/6379 answers "lb\n"; tcp/22 answers "lb-ssh\n"
+# All of them listen on the VIPs too.
+#
+# Commands run in a namespace with nsenter --net, not ip netns exec, because ip netns exec
+# remounts /sys and so hides bpffs, where sluice pins its maps.
+
+: "${LAB_PREFIX:=sl}"
+: "${LAB_PASS_OBJ:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/xdp/pass.bpf.o}"
+: "${LAB_TIMEOUT:=2}"	# seconds a request may take before it counts as unanswered
+: "${LAB_WAIT:=5}"	# seconds lab_wait_* keep trying
+
+LAB_VIP4=192.0.2.10
+LAB_VIP6=2001:db8::10
+LAB_NODES=(client lb be1 be2 be3)
+LAB_BACKENDS=(be1 be2 be3)
+declare -gA LAB_IP4=([client]=10.200.0.2 [lb]=10.200.0.3
+	[be1]=10.200.0.11 [be2]=10.200.0.12 [be3]=10.200.0.13)
+declare -gA LAB_IP6=([client]=fd00:200::2 [lb]=fd00:200::3
+	[be1]=fd00:200::11 [be2]=fd00:200::12 [be3]=fd00:200::13)
+# Open lab_conn connections of this shell, by id: socat pid, write fd, read fd.
+declare -gA LAB_CONN_PID LAB_CONN_W LAB_CONN_R
+
+lab__err()
+{
+	echo "lab: $*" >&2
+}
+
+lab__ns()
+{
+	echo "$LAB_PREFIX-$1"
+}
+
+lab__run_dir()
+{
+	echo "/run/sluice-lab-$LAB_PREFIX"
+}
+
+# A pid alone may be reused once its process is gone; pid plus start time may not.
+lab__starttime()
+{
+	local stat fields
+
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	# The command name may hold spaces: fields are counted after its closing ')'.
+	read -ra fields <<<"${stat##*) }"
+	[[ ${fields[0]} != Z ]] || return 1
+	echo "${fields[19]}"
+}
+
+lab__check_family()
+{
+	local fam=$1 addr=$2
+
+	if [[ $fam == 6 && $addr != *:* ]]; then
+		lab__err "-6 needs an IPv6 address, not '$addr'"
+		return 2
+	fi
+	if [[ $fam == 4 && $addr == *:* ]]; then
+		lab__err "'$addr' is IPv6: pass -6"
+		return 2
+	fi
+}
+
+lab_exec()
+{
+	local ns
+
+	if (($# < 2)); then
+		lab__err "usage: lab_exec NODE CMD..."
+		return 2
+	fi
+	ns=$(lab__ns "$1")
+	if [[ ! -e /run/netns/$ns ]]; then
+		lab__err "no namespace $ns (is the lab up?)"
+		return 1
+	fi
+	shift
+	nsenter --net="/run/netns/$ns" -- "$@"
+}
+
+# One exchange from NODE: connect, send a line if UDP (TCP servers speak first), print
+# the first line answered. Fails if nothing comes back within TIMEOUT seconds.
+lab__ask()
+{
+	local node=$1 proto=$2 addr=$3 port=$4 timeout=$5
+
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	lab_exec "$node" timeout "$timeout" bash -c '
+		exec 3<>"/dev/$1/$2/$3" || exit 1
+		if [[ $1 == udp ]]; then
+			printf "lab\n" >&3 || exit 1
+		fi
+		line=$(head -n 1 <&3) && [[ -n $line ]] && printf "%s\n" "$line"
+	' lab "$proto" "$addr" "$port"
+}
+
+lab__request()
+{
+	local func=$1 proto=$2 fam=4 rc=0
+
+	shift 2
+	if [[ ${1-} == -6 ]]; then
+		fam=6
+		shift
+	fi
+	if (($# != 2)); then
+		lab__err "usage: $func [-6] ADDR PORT"
+		return 2
+	fi
+	lab__check_family "$fam" "$1" || return
+	lab__ask client "$proto" "$1" "$2" "$LAB_TIMEOUT" || rc=$?
+	if ((rc == 124)); then
+		lab__err "no answer from $1 port $2/$proto within ${LAB_TIMEOUT}s"
+	fi
+	return "$rc"
+}
+
+# lab_request [-6] ADDR PORT: from the client, print the first line a TCP server answers
+# (for the backends: their name).
+lab_request()
+{
+	lab__request lab_request tcp "$@"
+}
+
+# lab_udp_request [-6] ADDR PORT: from the client, send one datagram, print the answer.
+lab_udp_request()
+{
+	lab__request lab_udp_request udp "$@"
+}
+
+lab__wait()
+{
+	local proto=$1 node=$2 addr=$3 port=$4 deadline=$((EPOCHSECONDS + LAB_WAIT))
+
+	until lab__ask "$node" "$proto" "$addr" "$port" 1 >/dev/null 2>&1; do
+		if ((EPOCHSECONDS >= deadline)); then
+			lab__err "nothing answers $addr port $port/$proto from $(lab__ns "$node") after ${LAB_WAIT}s"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# lab_wait_tcp NODE ADDR PORT: wait until a TCP server on ADDR:PORT answers NODE.
+lab_wait_tcp()
+{
+	if (($# != 3)); then
+		lab__err "usage: lab_wait_tcp NODE ADDR PORT"
+		return 2
+	fi
+	lab__wait tcp "$@"
+}
+
+# lab_wait_udp NODE ADDR PORT: wait until a UDP server on ADDR:PORT answers NODE.
+lab_wait_udp()
+{
+	if (($# != 3)); then
+		lab__err "usage: lab_wait_udp NODE ADDR PORT"
+		return 2
+	fi
+	lab__wait udp "$@"
+}
+
+# lab_conn_open ID [-6] ADDR PORT: open a TCP connection from the client that stays up
+# across calls (to check that established flows keep their backend). Call it in the
+# test's own shell, not in $(...): the connection is held by file descriptors of the
+# calling shell. Then lab_conn_read ID prints the next line received (the backend name
+# first), lab_conn_send ID TEXT sends a line (the backends echo it), lab_conn_close ID.
+lab_conn_open()
+{
+	local id=${1-} fam=4 dir w r
+
+	shift $(($# > 0))
+	if [[ ${1-} == -6 ]]; then
+		fam=6
+		shift
+	fi
+	if [[ ! $id =~ ^[A-Za-z0-9_]+$ ]] || (($# != 2)); then
+		lab__err "usage: lab_conn_open ID [-6] ADDR PORT (ID: letters, digits, _)"
+		return 2
+	fi
+	lab__check_family "$fam" "$1" || return
+	if [[ -n ${LAB_CONN_PID[$id]-} ]]; then
+		lab__err "connection $id is already open"
+		return 2
+	fi
+	dir=$(lab__run_dir)/conn-$id
+	if [[ ! -e /run/netns/$(lab__ns client) ]] ||
+	   ! mkdir -p "$dir" || ! rm -f "$dir/to" "$dir/from" ||
+	   ! mkfifo "$dir/to" "$dir/from"; then
+		lab__err "cannot set up connection $id (is the lab up?)"
+		return 1
+	fi
+	local target=$1
+	[[ $fam == 6 ]] && target="[$1]"
+	nsenter --net="/run/netns/$(lab__ns client)" socat STDIO \
+		"TCP$fam:$target:$2,connect-timeout=$LAB_TIMEOUT" \
+		<"$dir/to" >"$dir/from" 2>"$dir/log" &
+	LAB_CONN_PID[$id]=$!
+	# Opening the fifos in the order the child does pairs them without deadlock.
+	exec {w}>"$dir/to" {r}<"$dir/from"
+	LAB_CONN_W[$id]=$w
+	LAB_CONN_R[$id]=$r
+}
+
+lab__conn_known()
+{
+	if [[ -z ${LAB_CONN_PID[${1-}]-} ]]; then
+		lab__err "no open connection '${1-}'"
+		return 2
+	fi
+}
+
+# lab_conn_send ID TEXT: send TEXT and a newline on connection ID.
+lab_conn_send()
+{
+	if (($# != 2)); then
+		lab__err "usage: lab_conn_send ID TEXT"
+		return 2
+	fi
+	lab__conn_known "$1" || return
+	# In a subshell: if the connection died, SIGPIPE ends the subshell, not the caller.
+	if ! (printf '%s\n' "$2" >&"${LAB_CONN_W[$1]}") 2>/dev/null; then
+		lab__err "connection $1 is closed"
+		return 1
+	fi
+}
+
+# lab_conn_read ID: print the next line received on connection ID; fails if none comes
+# within LAB_TIMEOUT seconds or the connection is closed.
+lab_conn_read()
+{
+	local line
+
+	if (($# != 1)); then
+		lab__err "usage: lab_conn_read ID"
+		return 2
+	fi
+	lab__conn_known "$1" || return
+	if ! IFS= read -r -t "$LAB_TIMEOUT" -u "${LAB_CONN_R[$1]}" line; then
+		lab__err "nothing received on connection $1 within ${LAB_TIMEOUT}s"
+		return 1
+	fi
+	printf '%s\n' "$line"
+}
+
+# lab_conn_close ID: close connection ID (never fails if it is already gone).
+lab_conn_close()
+{
+	local id=${1-} pid w r
+
+	pid=${LAB_CONN_PID[$id]-}
+	[[ -n $pid ]] || return 0
+	w=${LAB_CONN_W[$id]}
+	r=${LAB_CONN_R[$id]}
+	exec {w}>&- {r}<&-
+	# Other children of this shell inherit the write end, so socat may never see end
+	# of input: stop it instead.
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	unset "LAB_CONN_PID[$id]" "LAB_CONN_W[$id]" "LAB_CONN_R[$id]"
+	rm -rf "$(lab__run_dir)/conn-$id"
+	return 0
+}
+
+# lab__serve NODE NAME SOCAT-ADDRESS...: a server in NODE's namespace, in the background.
+lab__serve()
+{
+	local node=$1 name=$2 dir pid
+
+	shift 2
+	dir=$(lab__run_dir)
+	nsenter --net="/run/netns/$(lab__ns "$node")" -- socat "$@" \
+		</dev/null >"$dir/$node-$name.log" 2>&1 &
+	pid=$!
+	echo "$pid $(lab__starttime "$pid")" >"$dir/$node-$name.pid"
+}
+
+lab__start_servers()
+{
+	local be addr
+
+	for be in "${LAB_BACKENDS[@]}"; do
+		lab__serve "$be" tcp-80 TCP6-LISTEN:80,ipv6only=0,reuseaddr,fork \
+			SYSTEM:"echo $be; exec cat"
+		# One UDP socket per address: a reply must leave from the address the
+		# datagram was sent to (the VIP), which a socket bound to any would not do.
+		# The command reads the datagram: if it exited first, socat would fail to
+		# hand it over and drop the answer.
+		for addr in "${LAB_IP4[$be]}" "$LAB_VIP4"; do
+			lab__serve "$be" "udp-53-$addr" \
+				UDP4-RECVFROM:53,bind="$addr",fork SYSTEM:"echo $be; exec cat >/dev/null"
+		done
+		for addr in "${LAB_IP6[$be]}" "$LAB_VIP6"; do
+			lab__serve "$be" "udp-53-$addr" \
+				UDP6-RECVFROM:53,bind="[$addr]",fork SYSTEM:"echo $be; exec cat >/dev/null"
+		done
+	done
+	lab__serve lb tcp-6379 TCP6-LISTEN:6379,ipv6only=0,reuseaddr,fork SYSTEM:"echo lb"
+	lab__serve lb tcp-22 TCP6-LISTEN:22,ipv6only=0,reuseaddr,fork SYSTEM:"echo lb-ssh"
+
+	for be in "${LAB_BACKENDS[@]}"; do
+		lab_wait_tcp "$be" "${LAB_IP4[$be]}" 80 || return
+		for addr in "${LAB_IP4[$be]}" "$LAB_VIP4" "${LAB_IP6[$be]}" "$LAB_VIP6"; do
+			lab_wait_udp "$be" "$addr" 53 || return
+		done
+	done
+	lab_wait_tcp lb "${LAB_IP4[lb]}" 6379 && lab_wait_tcp lb "${LAB_IP4[lb]}" 22
+}
+
+lab__host_setup()
+{
+	local node=$1 ns sw
+
+	ns=$(lab__ns "$node")
+	sw=$(lab__ns sw)
+	ip -n "$ns" link add eth0 type veth peer name "$node" netns "$sw" &&
+	ip -n "$sw" link set dev "$node" master br0 up &&
+	ip -n "$ns" -batch - <<-EOF
+		link set dev lo up
+		link set dev eth0 up
+		address add ${LAB_IP4[$node]}/24 dev eth0
+		address add ${LAB_IP6[$node]}/64 dev eth0 nodad
+	EOF
+}
+
+lab__backend_setup()
+{
+	local be=$1
+
+	lab_exec "$be" sysctl -q -w net.ipv4.conf.all.arp_ignore=1 \
+		net.ipv4.conf.all.arp_announce=2 &&
+	ip -n "$(lab__ns "$be")" -batch - <<-EOF &&
+		address add $LAB_VIP4/32 dev lo
+		address add $LAB_VIP6/128 dev lo
+	EOF
+	lab_exec "$be" ethtool -K eth0 tx off >/dev/null
+}
+
+lab__client_setup()
+{
+	ip -n "$(lab__ns client)" -batch - <<-EOF &&
+		route add $LAB_VIP4/32 via ${LAB_IP4[lb]}
+		route add $LAB_VIP6/128 via ${LAB_IP6[lb]}
+	EOF
+	lab_exec client ethtool -K eth0 tx off >/dev/null
+}
+
+lab__build()
+{
+	local node sw
+
+	sw=$(lab__ns sw)
+	if ! mountpoint -q /sys/fs/bpf; then
+		mount -t bpf bpf /sys/fs/bpf || return
+	fi
+	mkdir -p "$(lab__run_dir)" || return
+	for node in "${LAB_NODES[@]}" sw; do
+		ip netns add "$(lab__ns "$node")" || return
+	done
+	# The switch has no business on IPv6: keep it from sending its own solicitations
+	# and reports to every port (lb's XDP program would see them).
+	lab_exec sw sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 || return
+	ip -n "$sw" -batch - <<-EOF || return
+		link set dev lo up
+		link add br0 type bridge mcast_snooping 0
+		link set dev br0 up
+	EOF
+	for node in "${LAB_NODES[@]}"; do
+		lab__host_setup "$node" || return
+	done
+	for node in "${LAB_BACKENDS[@]}"; do
+		lab__backend_setup "$node" || return
+	done
+	lab__client_setup || return
+	# Explicit, so that nothing answers on the VIPs unless sluice forwards.
+	lab_exec lb sysctl -q -w net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 || return
+	ip -n "$sw" link set dev lb xdpdrv obj "$LAB_PASS_OBJ" sec xdp || return
+	lab__start_servers
+}
+
+lab__check_prerequisites()
+{
+	local cmd
+
+	if [[ ! $LAB_PREFIX =~ ^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$ ]]; then
+		lab__err "LAB_PREFIX '$LAB_PREFIX': use up to 16 letters, digits, _ or -"
+		return 2
+	fi
+	if ((EUID != 0)); then
+		lab__err "must run as root"
+		return 1
+	fi
+	for cmd in ip nsenter socat ethtool sysctl timeout mountpoint; do
+		if ! command -v "$cmd" >/dev/null; then
+			lab__err "missing command: $cmd"
+			return 1
+		fi
+	done
+	if [[ ! -r $LAB_PASS_OBJ ]]; then
+		lab__err "no XDP_PASS object at $LAB_PASS_OBJ: build it (ninja -C build) or set LAB_PASS_OBJ"
+		return 1
+	fi
+}
+
+# lab_up: build the lab from scratch (tearing down what an earlier run left), start the
+# servers, and wait until they all answer. On failure nothing is left behind.
+lab_up()
+{
+	lab__check_prerequisites || return
+	lab_down
+	if ! lab__build; then
+		lab__err "lab $LAB_PREFIX failed to come up"
+		lab_down
+		return 1
+	fi
+}
+
+# Every process in the lab: the servers we started (checked to be the same processes)
+# and whatever else still runs in a lab namespace.
+lab__pids()
+{
+	local f pid start node
+
+	for f in "$(lab__run_dir)"/*.pid; do
+		[[ -e $f ]] || continue
+		read -r pid start <"$f"
+		if [[ -n $start && $(lab__starttime "$pid") == "$start" ]]; then
+			echo "$pid"
+		fi
+	done
+	for node in "${LAB_NODES[@]}" sw; do
+		[[ -e /run/netns/$(lab__ns "$node") ]] || continue
+		ip netns pids "$(lab__ns "$node")" 2>/dev/null || true
+	done
+}
+
+lab__stop_processes()
+{
+	local pids=() pid live try
+
+	while read -r pid; do
+		[[ $pid != "$$" && $pid != "$BASHPID" ]] && pids+=("$pid")
+	done < <(lab__pids | sort -un)
+	((${#pids[@]})) || return 0
+	kill "${pids[@]}" 2>/dev/null || true
+	for try in {1..20}; do
+		live=()
+		for pid in "${pids[@]}"; do
+			lab__starttime "$pid" >/dev/null && live+=("$pid")
+		done
+		((${#live[@]})) || return 0
+		((try < 20)) && sleep 0.1
+	done
+	kill -KILL "${live[@]}" 2>/dev/null || true
+}
+
+# lab_down: remove everything the lab made. Never fails, whatever is already gone.
+lab_down()
+{
+	local id node
+
+	for id in "${!LAB_CONN_PID[@]}"; do
+		lab_conn_close "$id"
+	done
+	lab__stop_processes
+	ip -n "$(lab__ns sw)" link set dev lb xdp off 2>/dev/null || true
+	for node in "${LAB_NODES[@]}" sw; do
+		if [[ -e /run/netns/$(lab__ns "$node") ]]; then
+			ip netns delete "$(lab__ns "$node")" 2>/dev/null || true
+		fi
+	done
+	rm -rf "$(lab__run_dir)"
+	return 0
+}
+
+# lab_status: what of the lab exists; fails unless all of it does.
+lab_status()
+{
+	local node ns f name pid start prog rc=0
+
+	for node in "${LAB_NODES[@]}" sw; do
+		ns=$(lab__ns "$node")
+		if [[ -e /run/netns/$ns ]]; then
+			printf '%-34s up\n' "netns $ns"
+		else
+			printf '%-34s missing\n' "netns $ns"
+			rc=1
+		fi
+	done
+	prog=$(ip -n "$(lab__ns sw)" link show dev lb 2>/dev/null |
+	       grep -o 'prog/xdp id [0-9]*' || true)
+	if [[ -n $prog ]]; then
+		printf '%-34s %s\n' "xdp on $(lab__ns sw)/lb" "$prog"
+	else
+		printf '%-34s missing\n' "xdp on $(lab__ns sw)/lb"
+		rc=1
+	fi
+	for f in "$(lab__run_dir)"/*.pid; do
+		if [[ ! -e $f ]]; then
+			printf '%-34s missing\n' servers
+			rc=1
+			break
+		fi
+		name=${f##*/}
+		read -r pid start <"$f"
+		if [[ -n $start && $(lab__starttime "$pid") == "$start" ]]; then
+			printf '%-34s running (pid %s)\n' "server ${name%.pid}" "$pid"
+		else
+			printf '%-34s stopped\n' "server ${name%.pid}"
+			rc=1
+		fi
+	done
+	return "$rc"
+}
+
+# lab_trap_cleanup [CMD...]: on exit, interrupt or termination run CMD (if given, e.g.
+# to detach sluice), then lab_down. Replaces the EXIT, INT and TERM traps.
+lab_trap_cleanup()
+{
+	LAB_CLEANUP_CMD=("$@")
+	trap lab__on_exit EXIT
+	# exit runs the EXIT trap, which cleans up once.
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+lab__on_exit()
+{
+	if ((${#LAB_CLEANUP_CMD[@]})); then
+		"${LAB_CLEANUP_CMD[@]}" || true
+	fi
+	lab_down
+}
+
+lab__main()
+{
+	case ${1-} in
+	up)
+		lab_up && lab_status
+		;;
+	down)
+		lab_down
+		;;
+	status)
+		lab_status
+		;;
+	exec)
+		shift
+		lab_exec "$@"
+		;;
+	*)
+		echo "usage: $0 up | down | status | exec NODE CMD..." >&2
+		return 2
+		;;
+	esac
+}
+
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+	lab__main "$@"
+	exit
+fi

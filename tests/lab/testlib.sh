@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#
+# What every lab test shares: the lab itself, the sluice binary under test, checks
+# that report what failed, and a cleanup that runs however the test ends.
+#
+#   source "$(dirname "$0")/testlib.sh"
+#   lab_test_up                 # fresh lab, sluice attached to lb's eth0 with CONFIG
+#   check "what it proves" CMD  # passes when CMD succeeds
+#   ...
+#   lab_test_done               # exit status: 0 only if every check passed
+
+set -uo pipefail
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$LAB_DIR/../.." && pwd)
+: "${SLUICE:=$TOP/build/cli/sluice}"
+: "${LAB_CONFIG:=$TOP/conf/examples/lab.yaml}"
+# shellcheck source=tests/lab/lab.sh
+source "$LAB_DIR/lab.sh"
+
+TEST_FAILED=0
+TEST_PASSED=0
+TEST_TMP=$(mktemp -d)
+
+# sluice as run on the sluice node; bpffs stays visible because nsenter keeps /sys.
+sluice()
+{
+	lab_exec lb "$SLUICE" "$@"
+}
+
+check()
+{
+	local what=$1
+
+	shift
+	if "$@"; then
+		TEST_PASSED=$((TEST_PASSED + 1))
+		echo "ok - $what"
+	else
+		TEST_FAILED=$((TEST_FAILED + 1))
+		echo "FAILED - $what"
+	fi
+}
+
+# expect_exit CODE CMD...: CMD exits with CODE; its output is kept in $TEST_TMP/out.
+expect_exit()
+{
+	local want=$1 rc=0
+
+	shift
+	"$@" >"$TEST_TMP/out" 2>&1 || rc=$?
+	if ((rc != want)); then
+		echo "  expected exit $want, got $rc from: $*" >&2
+		sed 's/^/  | /' "$TEST_TMP/out" >&2
+		return 1
+	fi
+}
+
+# output_has TEXT: the last expect_exit's output contains TEXT.
+output_has()
+{
+	if ! grep -qF -- "$1" "$TEST_TMP/out"; then
+		echo "  output lacks '$1':" >&2
+		sed 's/^/  | /' "$TEST_TMP/out" >&2
+		return 1
+	fi
+}
+
+# no_answer [-6] ADDR PORT: a TCP connection from the client gets nothing back.
+no_answer()
+{
+	! lab_request "$@" >/dev/null 2>&1
+}
+
+lab_test_cleanup()
+{
+	lab_exec lb "$SLUICE" detach eth0 >/dev/null 2>&1
+	lab_down >/dev/null 2>&1
+	rm -rf "$TEST_TMP"
+}
+
+# A fresh lab with sluice attached natively to lb's eth0 and CONFIG applied.
+lab_test_up()
+{
+	trap lab_test_cleanup EXIT
+	trap 'exit 130' INT TERM
+	lab_up >/dev/null || { echo "FAILED - lab up" >&2; exit 1; }
+	if ! sluice attach eth0 -f "${1:-$LAB_CONFIG}" >"$TEST_TMP/attach" 2>&1; then
+		echo "FAILED - sluice attach:" >&2
+		cat "$TEST_TMP/attach" >&2
+		exit 1
+	fi
+}
+
+# Ask the VIP N times (new connection each, so a new flow); print the answers' counts.
+spread()
+{
+	local n=$1 i
+
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" || echo "no-answer"
+	done | sort | uniq -c
+}
+
+lab_test_done()
+{
+	echo "$TEST_PASSED checks passed, $TEST_FAILED failed"
+	((TEST_FAILED == 0))
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Counters. Every stats map is a per-CPU array of struct sluice_counter, so an
+ * update is a plain read-modify-write of this CPU's cell: no atomics, no sharing.
+ *
+ * Global counters (`stats`) add up as follows, for every frame:
+ *   RX          = NON_IP + MALFORMED + FILTER_DROP + FILTER_PASS
+ *   FILTER_PASS = PASS + LB_NO_BACKEND + LB_FORWARD
+ * FRAGMENT counts the IP fragments among RX. Of the VIP packets that are not
+ * fragments, each is FLOW_HIT or FLOW_MISS; FLOW_STALE counts the misses whose
+ * flow entry pointed at a backend that is gone.
+ */
+#ifndef SLUICE_XDP_STATS_H
+#define SLUICE_XDP_STATS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "xdp/abi.h"
+
+static __always_inline void stats_add(void *map, __u32 index, __u64 bytes)
+{
+	struct sluice_counter *c = bpf_map_lookup_elem(map, &index);
+
+	if (c) {
+		c->packets++;
+		c->bytes += bytes;
+	}
+}
+
+#endif /* SLUICE_XDP_STATS_H */
