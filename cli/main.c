@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <bpf/libbpf.h>
-
 #include "cli/cmd.h"
+#include "cli/liblog.h"
 
 static const struct {
 	const char *name;
@@ -31,14 +29,6 @@ static void usage(FILE *out)
 		"exit codes: 0 ok, 1 runtime failure, 2 usage error or invalid config\n");
 }
 
-/* libbpf and libxdp narrate every probe; keep only their warnings. */
-static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level != LIBBPF_WARN)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -51,7 +41,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	libbpf_set_print(quiet_libbpf);
+	liblog_init();
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);

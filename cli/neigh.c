@@ -66,8 +66,8 @@ static void probe(struct nl_sock *sk, int ifindex, struct nl_addr *dst)
 	rtnl_neigh_set_ifindex(n, ifindex);
 	rtnl_neigh_set_dst(n, dst);
 	rtnl_neigh_set_flags(n, NTF_USE);
-	rtnl_neigh_set_state(n, NUD_NONE);
-	rtnl_neigh_add(sk, n, NLM_F_REPLACE);
+	/* Without NLM_F_CREATE the kernel refuses to make the entry it is to resolve. */
+	rtnl_neigh_add(sk, n, NLM_F_CREATE | NLM_F_REPLACE);
 	rtnl_neigh_put(n);
 }
 

@@ -7,6 +7,7 @@
 
 #include "xdp/sluice.skel.h"
 #include "cli/cmd.h"
+#include "cli/liblog.h"
 #include "cli/maps.h"
 #include "cli/pin.h"
 #include "cli/xdp_link.h"
@@ -101,13 +102,17 @@ int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
 	 */
 	prog = xdp_program__from_bpf_obj(skel->obj, "xdp");
 	err = (int)libxdp_get_error(prog);
-	if (err)
+	if (err) {
+		liblog_flush();
 		goto out;
+	}
 	err = xdp_program__attach(prog, ifindex, mode, 0);
 	if (err) {
+		liblog_flush();
 		libxdp_strerror(err, msg, sizeof(msg));
 		fprintf(stderr, "sluice: attaching to %s: %s\n", ifname, msg);
 	} else {
+		liblog_clear();
 		err = xdp_link_find(ifindex, out);
 	}
 	xdp_program__close(prog);

@@ -139,8 +139,9 @@ int conf_node_cidr(struct conf_doc *doc, const yaml_node_t *node, const char *ke
 	for (const char *c = len_text; *c && prefix_len <= 128; c++)
 		prefix_len = prefix_len * 10 + (unsigned int)(*c - '0');
 	if (prefix_len > bits)
-		return conf_fail(doc, node, "%s '%s': prefix length %s is too long for %s (at most %u)",
-				 key, text, len_text, conf_family_name(out->addr.family), bits);
+		return conf_fail(doc, node,
+				 "%s '%s': prefix length %s is too long for %s (at most %u)", key,
+				 text, len_text, conf_family_name(out->addr.family), bits);
 	masked = out->addr;
 	mask_host_bits(&masked, prefix_len);
 	if (!conf_addr_equal(&masked, &out->addr))

@@ -109,9 +109,12 @@ static int read_file(FILE *f, char **out, size_t *out_len)
 			break;
 		if (len == cap) {
 			/* One byte past the limit is enough to tell the file is too large. */
-			size_t bigger_cap = cap * 2 < CONF_FILE_MAX + 1 ? cap * 2 : CONF_FILE_MAX + 1;
-			char *bigger = realloc(buf, bigger_cap);
+			size_t bigger_cap = cap * 2;
+			char *bigger;
 
+			if (bigger_cap > CONF_FILE_MAX + 1)
+				bigger_cap = CONF_FILE_MAX + 1;
+			bigger = realloc(buf, bigger_cap);
 			if (!bigger)
 				goto fail;
 			buf = bigger;

@@ -82,11 +82,30 @@ static yaml_mark_t mark_of_offset(const char *buf, size_t len, size_t offset)
 	return mark;
 }
 
+/* Tabs are the classic YAML mistake; libyaml's message does not mention them. */
+static bool tab_at(const char *buf, size_t len, yaml_mark_t mark)
+{
+	size_t i = 0, line = 0, col = 0;
+
+	while (i < len && line < mark.line)
+		if (buf[i++] == '\n')
+			line++;
+	for (; i < len && buf[i] != '\n'; i++) {
+		if (((unsigned char)buf[i] & 0xc0) == 0x80)
+			continue;
+		if (col++ == mark.column)
+			return buf[i] == '\t';
+	}
+	return false;
+}
+
 static int syntax_error(struct conf_doc *doc, const yaml_parser_t *parser,
 			const char *buf, size_t len)
 {
 	const char *problem = parser->problem ? parser->problem : "unreadable YAML";
 	yaml_mark_t at = parser->problem_mark;
+	const char *hint = tab_at(buf, len, at) ? "; indent with spaces, YAML does not allow tabs" :
+				"";
 
 	switch (parser->error) {
 	case YAML_MEMORY_ERROR:
@@ -99,11 +118,11 @@ static int syntax_error(struct conf_doc *doc, const yaml_parser_t *parser,
 		break;
 	}
 	if (parser->context)
-		return conf_fail_mark(doc, at, "YAML syntax error: %s (%s started at %zu:%zu)",
+		return conf_fail_mark(doc, at, "YAML syntax error: %s (%s started at %zu:%zu)%s",
 				      problem, parser->context,
 				      parser->context_mark.line + 1,
-				      parser->context_mark.column + 1);
-	return conf_fail_mark(doc, at, "YAML syntax error: %s", problem);
+				      parser->context_mark.column + 1, hint);
+	return conf_fail_mark(doc, at, "YAML syntax error: %s%s", problem, hint);
 }
 
 int conf_doc_parse(struct conf_doc *doc, const char *buf, size_t len)

@@ -70,7 +70,8 @@ static int parse_rule_name(struct conf_doc *doc, const yaml_node_t *node,
 		return -1;
 	for (size_t i = 0; i < n_earlier; i++)
 		if (strcmp(earlier[i].name, r->name) == 0)
-			return conf_fail(doc, node, "rule name '%s' is already used by the rule at %u:%u",
+			return conf_fail(doc, node,
+					 "rule name '%s' is already used by the rule at %u:%u",
 					 r->name, earlier[i].pos.line, earlier[i].pos.col);
 	return 0;
 }
@@ -151,7 +152,8 @@ static int parse_rules(struct conf_doc *doc, const yaml_node_t *node, struct con
 	n = conf_sequence_len(node);
 	if (n > SLUICE_MAX_RULES)
 		return conf_fail(doc, conf_sequence_item(doc, node, SLUICE_MAX_RULES),
-				 "too many filter rules: sluice holds at most %d", SLUICE_MAX_RULES);
+				 "too many filter rules: sluice holds at most %d",
+				 SLUICE_MAX_RULES);
 	if (n == 0)
 		return 0;
 	out->rules = calloc(n, sizeof(*out->rules));

@@ -77,12 +77,14 @@ static int parse_backend(struct conf_doc *doc, const yaml_node_t *node,
 		return -1;
 	b->pos = conf_node_pos(node);
 	if (!v[BE_ADDR])
-		return conf_fail(doc, node, "backend of service '%s' is missing required key 'addr'",
+		return conf_fail(doc, node,
+				 "backend of service '%s' is missing required key 'addr'",
 				 svc->name);
 	if (conf_node_unicast(doc, v[BE_ADDR], "addr", &b->addr))
 		return -1;
 	if (b->addr.family != svc->vip.family)
-		return conf_fail(doc, v[BE_ADDR], "backend %s is %s but the VIP of service '%s' is %s",
+		return conf_fail(doc, v[BE_ADDR],
+				 "backend %s is %s but the VIP of service '%s' is %s",
 				 conf_addr_str(&b->addr, shown), conf_family_name(b->addr.family),
 				 svc->name, conf_family_name(svc->vip.family));
 	if (conf_addr_equal(&b->addr, &svc->vip))
@@ -99,7 +101,8 @@ static int parse_backend(struct conf_doc *doc, const yaml_node_t *node,
 				      CONF_WEIGHT_MAX, &b->weight))
 		return -1;
 	if (v[BE_STATE] &&
-	    conf_keyword(doc, v[BE_STATE], "state", state_words, CONF_ARRAY_LEN(state_words), &state))
+	    conf_keyword(doc, v[BE_STATE], "state", state_words, CONF_ARRAY_LEN(state_words),
+			 &state))
 		return -1;
 	b->state = (enum conf_backend_state)state;
 	return 0;
@@ -111,7 +114,8 @@ static int parse_backends(struct conf_doc *doc, const yaml_node_t *svc_node,
 	size_t n;
 
 	if (!node)
-		return conf_fail(doc, svc_node, "service '%s' has no 'backends'", svc->name);
+		return conf_fail(doc, svc_node, "service '%s' is missing required key 'backends'",
+				 svc->name);
 	if (!conf_is_null(node) && conf_expect_sequence(doc, node, "'backends'"))
 		return -1;
 	n = conf_is_null(node) ? 0 : conf_sequence_len(node);
@@ -227,7 +231,8 @@ static int parse_service(struct conf_doc *doc, const yaml_node_t *node,
 	    conf_node_unicast(doc, v[SVC_VIP], "vip", &svc->vip) ||
 	    (v[SVC_PORT] && conf_uint(doc, v[SVC_PORT], "port", 0, UINT16_MAX, &port)) ||
 	    require(doc, node, v, SVC_PROTO, svc) ||
-	    conf_keyword(doc, v[SVC_PROTO], "proto", proto_words, CONF_ARRAY_LEN(proto_words), &proto))
+	    conf_keyword(doc, v[SVC_PROTO], "proto", proto_words, CONF_ARRAY_LEN(proto_words),
+			 &proto))
 		return -1;
 	svc->port = (uint16_t)port;
 	svc->proto = proto_numbers[proto];

@@ -144,7 +144,8 @@ int conf_name(struct conf_doc *doc, const yaml_node_t *node, char out[CONF_NAME_
 	if (len == 0)
 		return conf_fail(doc, node, "name is empty");
 	if (len > CONF_NAME_LEN - 1)
-		return conf_fail(doc, node, "name '%.20s...' is %zu characters long; the limit is %d",
+		return conf_fail(doc, node,
+				 "name '%.20s...' is %zu characters long; the limit is %d",
 				 text, len, CONF_NAME_LEN - 1);
 	for (size_t i = 0; i < len; i++)
 		if (!name_char(text[i]))

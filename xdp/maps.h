@@ -72,15 +72,15 @@ struct {
 } flows SEC(".maps");
 
 /*
- * One rule set: position -> rule, created with BPF_F_INNER_MAP and any length. The
- * value is given by size: clang emits no BTF for a struct reached only through the
- * template, and libbpf refuses a map whose value type is a bare declaration.
+ * One rule set: position -> rule, created with BPF_F_INNER_MAP and any length.
+ * Sizes rather than types: clang emits no BTF for a struct reached only through
+ * the template, and libbpf refuses a map whose value type is a bare declaration.
  */
 struct rule_set {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__uint(map_flags, BPF_F_INNER_MAP);
-	__type(key, __u32);
+	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(struct sluice_rule));
 };
 

@@ -114,8 +114,13 @@ static __always_inline int parse_l4(void *data, void *data_end, __u32 off, __u32
 	return PARSE_IP;
 }
 
+/*
+ * The IP stages return PARSE_IP or PARSE_MALFORMED. On PARSE_IP, *l4 is where the L4
+ * header starts, or 0 when there is none to read (a later fragment), and *ip_end is
+ * where the IP packet ends.
+ */
 static __always_inline int parse_ipv4(void *data, void *data_end, __u32 off,
-				      struct parsed_pkt *pkt)
+				      struct parsed_pkt *pkt, __u32 *l4, __u32 *ip_end)
 {
 	struct iphdr *iph = data + off;
 	__u32 hdr_len, tot_len;
@@ -133,12 +138,14 @@ static __always_inline int parse_ipv4(void *data, void *data_end, __u32 off,
 	pkt->tuple.proto = iph->protocol;
 	pkt->tuple.src[0] = iph->saddr;
 	pkt->tuple.dst[0] = iph->daddr;
+	*l4 = off + hdr_len;
+	*ip_end = off + tot_len;
 	if (iph->frag_off & bpf_htons(IPV4_MF | IPV4_OFFSET)) {
 		pkt->is_fragment = 1;
 		if (iph->frag_off & bpf_htons(IPV4_OFFSET))
-			return PARSE_IP;
+			*l4 = 0;
 	}
-	return parse_l4(data, data_end, off + hdr_len, off + tot_len, pkt);
+	return PARSE_IP;
 }
 
 static __always_inline int ipv6_is_ext(__u8 nexthdr)
@@ -148,10 +155,9 @@ static __always_inline int ipv6_is_ext(__u8 nexthdr)
 }
 
 static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off,
-				      struct parsed_pkt *pkt)
+				      struct parsed_pkt *pkt, __u32 *l4, __u32 *ip_end)
 {
 	struct ipv6hdr *ip6 = data + off;
-	__u32 ip_end;
 	__u8 nexthdr;
 	int i;
 
@@ -160,25 +166,28 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off,
 	if (ip6->version != 6)
 		return PARSE_MALFORMED;
 	off += sizeof(*ip6);
-	ip_end = off + bpf_ntohs(ip6->payload_len);
-	if (ip_end > pkt->len)
+	*ip_end = off + bpf_ntohs(ip6->payload_len);
+	if (*ip_end > pkt->len)
 		return PARSE_MALFORMED;
 	pkt->tuple.family = SLUICE_AF_INET6;
 	__builtin_memcpy(pkt->tuple.src, &ip6->saddr, sizeof(pkt->tuple.src));
 	__builtin_memcpy(pkt->tuple.dst, &ip6->daddr, sizeof(pkt->tuple.dst));
 	nexthdr = ip6->nexthdr;
 
+	/* Extension headers are rare: a compact loop beats an unrolled one. */
+#pragma clang loop unroll(disable)
 	for (i = 0; i < PARSE_IPV6_EXT_MAX && ipv6_is_ext(nexthdr); i++) {
 		if (nexthdr == IPPROTO_FRAGMENT) {
 			struct ipv6_frag_hdr *fh = data + off;
 
-			if ((void *)(fh + 1) > data_end || off + sizeof(*fh) > ip_end)
+			if ((void *)(fh + 1) > data_end || off + sizeof(*fh) > *ip_end)
 				return PARSE_MALFORMED;
 			pkt->is_fragment = 1;
 			nexthdr = fh->nexthdr;
 			off += sizeof(*fh);
 			if (fh->frag_off & bpf_htons(IPV6_FRAG_OFFSET)) {
 				pkt->tuple.proto = nexthdr;
+				*l4 = 0;
 				return PARSE_IP;
 			}
 		} else {
@@ -191,7 +200,7 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off,
 			if ((void *)(oh + 1) > data_end)
 				return PARSE_MALFORMED;
 			len = (oh->hdrlen + 1) * 8;
-			if (off + len > ip_end)
+			if (off + len > *ip_end)
 				return PARSE_MALFORMED;
 			nexthdr = oh->nexthdr;
 			off += len;
@@ -200,7 +209,8 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off,
 	if (ipv6_is_ext(nexthdr))
 		return PARSE_MALFORMED;
 	pkt->tuple.proto = nexthdr;
-	return parse_l4(data, data_end, off, ip_end, pkt);
+	*l4 = off;
+	return PARSE_IP;
 }
 
 /* Fills pkt, which must be zeroed, and says what kind of frame it is. */
@@ -209,9 +219,9 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct parsed_pkt *p
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct eth_hdr *eth = data;
-	__u32 off = sizeof(*eth);
+	__u32 off = sizeof(*eth), l4, ip_end;
 	__be16 proto;
-	int i;
+	int i, res;
 
 	pkt->len = data_end - data;
 	if ((void *)(eth + 1) > data_end)
@@ -229,10 +239,14 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct parsed_pkt *p
 	}
 	pkt->l3_off = off;
 	if (proto == bpf_htons(ETH_P_IP))
-		return parse_ipv4(data, data_end, off, pkt);
-	if (proto == bpf_htons(ETH_P_IPV6))
-		return parse_ipv6(data, data_end, off, pkt);
-	return PARSE_NON_IP;
+		res = parse_ipv4(data, data_end, off, pkt, &l4, &ip_end);
+	else if (proto == bpf_htons(ETH_P_IPV6))
+		res = parse_ipv6(data, data_end, off, pkt, &l4, &ip_end);
+	else
+		return PARSE_NON_IP;
+	if (res != PARSE_IP || !l4)
+		return res;
+	return parse_l4(data, data_end, l4, ip_end, pkt);
 }
 
 #endif /* SLUICE_XDP_PARSE_H */

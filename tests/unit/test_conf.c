@@ -46,11 +46,6 @@ static void text_add(struct text *t, const char *fmt, ...)
 	t->len += (size_t)n;
 }
 
-static int load(const char *yaml, struct conf *cfg, char *err)
-{
-	return conf_load_buffer("t.yaml", yaml, strlen(yaml), cfg, err, CONF_ERR_LEN);
-}
-
 static void assert_empty(const struct conf *cfg)
 {
 	assert_int_equal(cfg->n_services, 0);
@@ -116,10 +111,12 @@ static const struct error_case error_cases[] = {
 	{ "yaml syntax error", "services: [web\n", "2:1",
 	  "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence started at 1:11)" },
 	{ "tab indentation", "filter:\n\tdefault: deny\n", "2:1",
-	  "YAML syntax error: found character that cannot start any token" },
+	  "found character that cannot start any token (while scanning for the next token started at 2:1); indent with spaces, YAML does not allow tabs" },
+	{ "tab inside indentation", "services:\n  - name: web\n  \t  vip: 192.0.2.10\n", "3:3",
+	  "indent with spaces, YAML does not allow tabs" },
 	{ "bad indentation", "filter:\n  default: deny\n rules: []\n", "3:2",
 	  "YAML syntax error" },
-	{ "invalid utf-8", "services:\n  - name: w\xff\n", "2:12", "not valid UTF-8" },
+	{ "invalid utf-8", "services:\n  - name: w\xc3\xa9" "\xff\n", "2:13", "not valid UTF-8" },
 	{ "second document", "filter: {}\n---\nservices: []\n", "2:1",
 	  "a config file holds one YAML document" },
 	{ "top level is a list", "- filter\n- services\n", "1:1",
@@ -251,7 +248,8 @@ static const struct error_case error_cases[] = {
 	  "service 'web' is missing required key 'vip'" },
 	{ "service without proto", "services:\n  - name: web\n    vip: 192.0.2.10\n", "2:5",
 	  "service 'web' is missing required key 'proto'" },
-	{ "service without backends", SERVICE, "2:5", "service 'web' has no 'backends'" },
+	{ "service without backends", SERVICE, "2:5",
+	  "service 'web' is missing required key 'backends'" },
 	{ "service with empty backends", SERVICE "    backends: []\n", "5:15",
 	  "service 'web' has no backends" },
 	{ "service with null backends", SERVICE "    backends:\n", "5:14",
@@ -355,9 +353,6 @@ static const struct error_case error_cases[] = {
 	  "unknown state 'down'; expected active or draining" },
 	{ "backend duplicate key", BACKENDS "      - {addr: 10.0.0.1, addr: 10.0.0.2}\n", "6:26",
 	  "duplicate key 'addr' in a backend (first at 6:10)" },
-	{ "table_size below backend count",
-	  SERVICE "    table_size: 251\n    backends:\n"
-	  "      - {addr: 10.0.0.1}\n", "5:17", "" },
 };
 
 static void test_error_case(void **state)
@@ -365,4 +360,630 @@ static void test_error_case(void **state)
 	const struct error_case *c = *state;
 
 	assert_refused(c->yaml, strlen(c->yaml), c->where, c->message);
+}
+
+/* ---- Valid files and what they mean ---- */
+
+static void test_nothing_is_an_empty_config(void **state)
+{
+	static const char *const empties[] = {
+		"", "# only a comment\n", "---\n", "{}\n", "~\n",
+		"settings:\nfilter:\nservices:\n", "filter: {rules: []}\nservices: []\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(empties) / sizeof(empties[0]); i++) {
+		struct conf cfg;
+
+		assert_loads(empties[i], strlen(empties[i]), &cfg);
+		assert_empty(&cfg);
+		assert_int_equal(cfg.filter.default_action, CONF_ACTION_ALLOW);
+		assert_int_equal(cfg.malformed, CONF_MALFORMED_PASS);
+		conf_free(&cfg);
+	}
+}
+
+static void test_defaults_filled_in(void **state)
+{
+	static const char yaml[] =
+		"filter:\n"
+		"  rules:\n"
+		"    - action: deny\n"
+		"services:\n"
+		"  - name: web\n"
+		"    vip: 192.0.2.10\n"
+		"    proto: udp\n"
+		"    backends:\n"
+		"      - addr: 10.0.0.1\n";
+	struct conf cfg;
+	const struct conf_rule *r;
+	const struct conf_service *s;
+
+	(void)state;
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_int_equal(cfg.malformed, CONF_MALFORMED_PASS);
+	assert_int_equal(cfg.filter.default_action, CONF_ACTION_ALLOW);
+	assert_int_equal(cfg.filter.n_rules, 1);
+	r = &cfg.filter.rules[0];
+	assert_string_equal(r->name, "");
+	assert_false(r->has_src);
+	assert_false(r->has_dst);
+	assert_int_equal(r->proto, 0);
+	assert_int_equal(r->sport_lo, 0);
+	assert_int_equal(r->sport_hi, 65535);
+	assert_int_equal(r->dport_lo, 0);
+	assert_int_equal(r->dport_hi, 65535);
+	assert_int_equal(r->action, CONF_ACTION_DENY);
+	assert_int_equal(cfg.n_services, 1);
+	s = &cfg.services[0];
+	assert_int_equal(s->port, 0);
+	assert_int_equal(s->proto, IPPROTO_UDP);
+	assert_int_equal(s->forward, CONF_FORWARD_L2DSR);
+	assert_int_equal(s->table_size, SLUICE_TABLE_SIZE_DEFAULT);
+	assert_int_equal(s->n_backends, 1);
+	assert_int_equal(s->backends[0].weight, CONF_WEIGHT_DEFAULT);
+	assert_int_equal(s->backends[0].state, CONF_BACKEND_ACTIVE);
+	conf_free(&cfg);
+	assert_empty(&cfg);
+}
+
+static void test_settings_and_policy(void **state)
+{
+	static const char yaml[] = "settings: {malformed: drop}\nfilter: {default: deny}\n";
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_int_equal(cfg.malformed, CONF_MALFORMED_DROP);
+	assert_int_equal(cfg.filter.default_action, CONF_ACTION_DENY);
+	conf_free(&cfg);
+}
+
+static void test_rule_fields(void **state)
+{
+	static const char yaml[] =
+		"filter:\n"
+		"  rules:\n"
+		"    - {name: hi-ports, proto: udp, src: 10.200.0.0/24, dst: 192.0.2.10,\n"
+		"       sport: 53, dport: 1024-65535, action: allow}\n"
+		"    - {name: net6, dst: 2001:db8:ff00::/40, proto: icmpv6, action: deny}\n"
+		"    - {name: any-v4, src: 0.0.0.0/0, proto: icmp, action: deny}\n"
+		"    - {name: A.z_0-9, src: '::/0', proto: tcp, dport: 0-65535, action: deny}\n";
+	struct conf cfg;
+	const struct conf_rule *r;
+
+	(void)state;
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_int_equal(cfg.filter.n_rules, 4);
+	r = &cfg.filter.rules[0];
+	assert_string_equal(r->name, "hi-ports");
+	assert_int_equal(r->proto, IPPROTO_UDP);
+	assert_true(r->has_src);
+	assert_addr(&r->src.addr, "10.200.0.0");
+	assert_int_equal(r->src.prefix_len, 24);
+	assert_true(r->has_dst);
+	assert_addr(&r->dst.addr, "192.0.2.10");
+	assert_int_equal(r->dst.prefix_len, 32);
+	assert_int_equal(r->sport_lo, 53);
+	assert_int_equal(r->sport_hi, 53);
+	assert_int_equal(r->dport_lo, 1024);
+	assert_int_equal(r->dport_hi, 65535);
+	assert_int_equal(r->action, CONF_ACTION_ALLOW);
+	assert_int_equal(r->pos.line, 3);
+	assert_int_equal(r->pos.col, 7);
+
+	r = &cfg.filter.rules[1];
+	assert_false(r->has_src);
+	assert_addr(&r->dst.addr, "2001:db8:ff00::");
+	assert_int_equal(r->dst.prefix_len, 40);
+	assert_int_equal(r->proto, IPPROTO_ICMPV6);
+	assert_int_equal(r->pos.line, 5);
+
+	r = &cfg.filter.rules[2];
+	assert_addr(&r->src.addr, "0.0.0.0");
+	assert_int_equal(r->src.prefix_len, 0);
+	assert_int_equal(r->proto, IPPROTO_ICMP);
+
+	r = &cfg.filter.rules[3];
+	assert_string_equal(r->name, "A.z_0-9");
+	assert_addr(&r->src.addr, "::");
+	assert_int_equal(r->src.prefix_len, 0);
+	assert_int_equal(r->dport_lo, 0);
+	assert_int_equal(r->dport_hi, 65535);
+	conf_free(&cfg);
+}
+
+static void test_longest_name(void **state)
+{
+	char yaml[256];
+	char name[CONF_NAME_LEN];
+	struct conf cfg;
+
+	(void)state;
+	memset(name, 'n', CONF_NAME_LEN - 1);
+	name[CONF_NAME_LEN - 1] = '\0';
+	snprintf(yaml, sizeof(yaml), "filter:\n  rules:\n    - {name: %s, action: deny}\n", name);
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_string_equal(cfg.filter.rules[0].name, name);
+	conf_free(&cfg);
+}
+
+static void test_service_fields(void **state)
+{
+	static const char yaml[] =
+		"services:\n"
+		"  - name: web6\n"
+		"    vip: 2001:db8::10\n"
+		"    port: 443\n"
+		"    proto: tcp\n"
+		"    forward: l2dsr\n"
+		"    table_size: 1048573\n"
+		"    backends:\n"
+		"      - {addr: fd00:200::11, weight: 1}\n"
+		"      - {addr: fd00:200::12, weight: 1000000, state: draining}\n"
+		"      - {addr: fd00:200::13, state: active}\n";
+	struct conf cfg;
+	const struct conf_service *s;
+
+	(void)state;
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_int_equal(cfg.n_services, 1);
+	s = &cfg.services[0];
+	assert_string_equal(s->name, "web6");
+	assert_addr(&s->vip, "2001:db8::10");
+	assert_int_equal(s->port, 443);
+	assert_int_equal(s->proto, IPPROTO_TCP);
+	assert_int_equal(s->forward, CONF_FORWARD_L2DSR);
+	assert_int_equal(s->table_size, SLUICE_TABLE_SIZE_MAX);
+	assert_int_equal(s->pos.line, 2);
+	assert_int_equal(s->pos.col, 5);
+	assert_int_equal(s->n_backends, 3);
+	assert_addr(&s->backends[0].addr, "fd00:200::11");
+	assert_int_equal(s->backends[0].weight, CONF_WEIGHT_MIN);
+	assert_int_equal(s->backends[0].pos.line, 9);
+	assert_int_equal(s->backends[0].pos.col, 9);
+	assert_addr(&s->backends[1].addr, "fd00:200::12");
+	assert_int_equal(s->backends[1].weight, CONF_WEIGHT_MAX);
+	assert_int_equal(s->backends[1].state, CONF_BACKEND_DRAINING);
+	assert_int_equal(s->backends[2].state, CONF_BACKEND_ACTIVE);
+	conf_free(&cfg);
+}
+
+/*
+ * The same address may serve several services as long as packets can tell them
+ * apart: another protocol, another port, or a port-0 catch-all beside a specific
+ * port (the specific port wins).
+ */
+static void test_vip_sharing(void **state)
+{
+	static const char yaml[] =
+		"services:\n"
+		"  - {name: web, vip: 192.0.2.10, port: 80, proto: tcp, backends: [{addr: 10.0.0.1}]}\n"
+		"  - {name: dns, vip: 192.0.2.10, port: 53, proto: udp, backends: [{addr: 10.0.0.1}]}\n"
+		"  - {name: tls, vip: 192.0.2.10, port: 443, proto: tcp, backends: [{addr: 10.0.0.1}]}\n"
+		"  - {name: rest, vip: 192.0.2.10, proto: tcp, backends: [{addr: 10.0.0.2}]}\n"
+		"  - {name: rest-udp, vip: 192.0.2.10, port: 0, proto: udp, backends: [{addr: 10.0.0.2}]}\n"
+		"  - {name: dns53, vip: 192.0.2.11, port: 53, proto: udp, backends: [{addr: 10.0.0.1}]}\n";
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_int_equal(cfg.n_services, 6);
+	assert_int_equal(cfg.services[3].port, 0);
+	assert_int_equal(cfg.services[4].port, 0);
+	assert_int_equal(cfg.services[4].proto, IPPROTO_UDP);
+	conf_free(&cfg);
+}
+
+/* YAML anchors let several services share one backend list. */
+static void test_shared_backend_list(void **state)
+{
+	static const char yaml[] =
+		"services:\n"
+		"  - name: http\n"
+		"    vip: 192.0.2.10\n"
+		"    port: 80\n"
+		"    proto: tcp\n"
+		"    backends: &pool\n"
+		"      - {addr: 10.0.0.1, weight: 7}\n"
+		"      - {addr: 10.0.0.2}\n"
+		"  - {name: https, vip: 192.0.2.10, port: 443, proto: tcp, backends: *pool}\n";
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_int_equal(cfg.n_services, 2);
+	assert_int_equal(cfg.services[1].n_backends, 2);
+	assert_addr(&cfg.services[1].backends[1].addr, "10.0.0.2");
+	assert_int_equal(cfg.services[1].backends[0].weight, 7);
+	conf_free(&cfg);
+}
+
+static void test_error_message_truncated_safely(void **state)
+{
+	static const char yaml[] = "colour: blue\n";
+	struct conf cfg;
+	char err[16];
+
+	(void)state;
+	memset(err, 'x', sizeof(err));
+	assert_int_equal(conf_load_buffer("t.yaml", yaml, strlen(yaml), &cfg, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "t.yaml:1:1: unk");
+}
+
+/* ---- The capacity of the data plane ---- */
+
+static void add_rules(struct text *t, size_t n)
+{
+	text_add(t, "filter:\n  rules:\n");
+	for (size_t i = 0; i < n; i++)
+		text_add(t, "    - {proto: tcp, dport: %zu, action: deny}\n", i);
+}
+
+static void test_rule_limit(void **state)
+{
+	struct text t = { 0 };
+	struct conf cfg;
+	char where[32];
+
+	(void)state;
+	add_rules(&t, SLUICE_MAX_RULES);
+	assert_loads(t.buf, t.len, &cfg);
+	assert_int_equal(cfg.filter.n_rules, SLUICE_MAX_RULES);
+	conf_free(&cfg);
+	free(t.buf);
+
+	t = (struct text){ 0 };
+	add_rules(&t, SLUICE_MAX_RULES + 1);
+	/* Rule i (0-based) sits on line 3 + i. */
+	snprintf(where, sizeof(where), "%d:7", 3 + SLUICE_MAX_RULES);
+	assert_refused(t.buf, t.len, where, "too many filter rules: sluice holds at most 1024");
+	free(t.buf);
+}
+
+static void add_services(struct text *t, size_t n)
+{
+	text_add(t, "services:\n");
+	for (size_t i = 0; i < n; i++)
+		text_add(t, "  - {name: s%zu, vip: 192.0.2.10, port: %zu, proto: udp, "
+			 "backends: [{addr: 10.0.0.1}]}\n", i, i + 1);
+}
+
+static void test_service_limit(void **state)
+{
+	struct text t = { 0 };
+	struct conf cfg;
+	char where[32];
+
+	(void)state;
+	add_services(&t, SLUICE_MAX_SERVICES);
+	assert_loads(t.buf, t.len, &cfg);
+	assert_int_equal(cfg.n_services, SLUICE_MAX_SERVICES);
+	conf_free(&cfg);
+	free(t.buf);
+
+	t = (struct text){ 0 };
+	add_services(&t, SLUICE_MAX_SERVICES + 1);
+	snprintf(where, sizeof(where), "%d:5", 2 + SLUICE_MAX_SERVICES);
+	assert_refused(t.buf, t.len, where, "too many services: sluice holds at most 1024");
+	free(t.buf);
+}
+
+/* Two services with `first` and `second` backends, one per line. */
+static void add_two_pools(struct text *t, size_t first, size_t second, const char *table_size)
+{
+	text_add(t, "services:\n");
+	text_add(t, "  - {name: a, vip: 192.0.2.10, proto: tcp, %s backends: [\n", table_size);
+	for (size_t i = 0; i < first; i++)
+		text_add(t, "      {addr: 10.1.%zu.%zu},\n", i >> 8, i & 0xff);
+	text_add(t, "    ]}\n");
+	text_add(t, "  - {name: b, vip: 192.0.2.11, proto: tcp, backends: [\n");
+	for (size_t i = 0; i < second; i++)
+		text_add(t, "      {addr: 10.2.%zu.%zu},\n", i >> 8, i & 0xff);
+	text_add(t, "    ]}\n");
+}
+
+/* Backend ids are shared by all services and 0 means none: SLUICE_MAX_BACKENDS - 1 in all. */
+static void test_backend_limit(void **state)
+{
+	const size_t first = 5000, second = SLUICE_MAX_BACKENDS - 1 - first;
+	struct text t = { 0 };
+	struct conf cfg;
+	char where[32];
+
+	(void)state;
+	add_two_pools(&t, first, second, "");
+	assert_loads(t.buf, t.len, &cfg);
+	assert_int_equal(cfg.services[0].n_backends + cfg.services[1].n_backends,
+			 SLUICE_MAX_BACKENDS - 1);
+	conf_free(&cfg);
+	free(t.buf);
+
+	t = (struct text){ 0 };
+	add_two_pools(&t, first, second + 1, "");
+	/* Line 1 services, 2 a, first backends, 1 closing, 1 b: the extra one is b's last. */
+	snprintf(where, sizeof(where), "%zu:7", 1 + 1 + first + 1 + 1 + second + 1);
+	assert_refused(t.buf, t.len, where,
+		       "too many backends: sluice holds at most 8191 across all services");
+	free(t.buf);
+}
+
+static void test_table_size_must_hold_backends(void **state)
+{
+	struct text t = { 0 };
+	struct conf cfg;
+
+	(void)state;
+	add_two_pools(&t, 251, 1, "table_size: 251,");
+	assert_loads(t.buf, t.len, &cfg);
+	assert_int_equal(cfg.services[0].table_size, 251);
+	conf_free(&cfg);
+	free(t.buf);
+
+	t = (struct text){ 0 };
+	add_two_pools(&t, 252, 1, "table_size: 251,");
+	assert_refused(t.buf, t.len, "2:56",
+		       "table_size 251 is smaller than the 252 backends of service 'a'");
+	free(t.buf);
+}
+
+/* ---- Files ---- */
+
+static char *temp_file(const char *content, size_t len)
+{
+	char *path = strdup("/tmp/sluice-conf-XXXXXX");
+	int fd;
+
+	assert_non_null(path);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void test_missing_file(void **state)
+{
+	struct conf cfg;
+	char err[CONF_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(conf_load_file("/nonexistent/sluice.yaml", &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "/nonexistent/sluice.yaml: No such file or directory");
+	assert_empty(&cfg);
+}
+
+static void test_directory_is_not_a_file(void **state)
+{
+	struct conf cfg;
+	char err[CONF_ERR_LEN], want[CONF_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(conf_load_file(examples_dir, &cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: Is a directory", examples_dir);
+	assert_string_equal(err, want);
+	assert_empty(&cfg);
+}
+
+static void test_file_errors_name_the_file(void **state)
+{
+	static const char yaml[] = "filter:\n  default: nope\n";
+	char *path = temp_file(yaml, strlen(yaml));
+	struct conf cfg;
+	char err[CONF_ERR_LEN], want[CONF_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(conf_load_file(path, &cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2:12: unknown default 'nope'; expected allow or deny", path);
+	assert_string_equal(err, want);
+	unlink(path);
+	free(path);
+}
+
+static void test_huge_file_refused(void **state)
+{
+	const size_t len = (16u << 20) + 1;
+	char *big = malloc(len);
+	char *path;
+	struct conf cfg;
+	char err[CONF_ERR_LEN];
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, '\n', len);
+	path = temp_file(big, len);
+	free(big);
+	assert_int_equal(conf_load_file(path, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "larger than 16 MiB"));
+	assert_empty(&cfg);
+	/* One byte less is only blank lines: an empty config. */
+	assert_int_equal(truncate(path, (off_t)len - 1), 0);
+	assert_int_equal(conf_load_file(path, &cfg, err, sizeof(err)), 0);
+	conf_free(&cfg);
+	unlink(path);
+	free(path);
+}
+
+/* ---- The shipped examples ---- */
+
+static void load_example(const char *file, struct conf *cfg)
+{
+	char path[4096], err[CONF_ERR_LEN];
+
+	snprintf(path, sizeof(path), "%s/%s", examples_dir, file);
+	if (conf_load_file(path, cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+}
+
+static void assert_lab_backends(const struct conf_service *s)
+{
+	static const char *const addrs[] = { "10.200.0.11", "10.200.0.12", "10.200.0.13" };
+
+	assert_int_equal(s->n_backends, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_addr(&s->backends[i].addr, addrs[i]);
+		assert_int_equal(s->backends[i].weight, 100);
+		assert_int_equal(s->backends[i].state, CONF_BACKEND_ACTIVE);
+	}
+}
+
+/* The demo and the lab tests rely on exactly this topology. */
+static void test_lab_example(void **state)
+{
+	struct conf cfg;
+	const struct conf_rule *r;
+
+	(void)state;
+	load_example("lab.yaml", &cfg);
+	assert_int_equal(cfg.malformed, CONF_MALFORMED_PASS);
+	assert_int_equal(cfg.filter.default_action, CONF_ACTION_ALLOW);
+	assert_int_equal(cfg.filter.n_rules, 3);
+	r = cfg.filter.rules;
+	assert_string_equal(r[0].name, "no-redis");
+	assert_int_equal(r[0].proto, IPPROTO_TCP);
+	assert_int_equal(r[0].dport_lo, 6379);
+	assert_int_equal(r[0].dport_hi, 6379);
+	assert_false(r[0].has_src);
+	assert_int_equal(r[0].action, CONF_ACTION_DENY);
+	assert_string_equal(r[1].name, "ssh-lab");
+	assert_int_equal(r[1].proto, IPPROTO_TCP);
+	assert_int_equal(r[1].dport_lo, 22);
+	assert_int_equal(r[1].dport_hi, 22);
+	assert_true(r[1].has_src);
+	assert_addr(&r[1].src.addr, "10.200.0.0");
+	assert_int_equal(r[1].src.prefix_len, 24);
+	assert_int_equal(r[1].action, CONF_ACTION_ALLOW);
+	assert_string_equal(r[2].name, "ssh-others");
+	assert_int_equal(r[2].dport_lo, 22);
+	assert_false(r[2].has_src);
+	assert_int_equal(r[2].action, CONF_ACTION_DENY);
+
+	assert_int_equal(cfg.n_services, 2);
+	assert_string_equal(cfg.services[0].name, "web");
+	assert_addr(&cfg.services[0].vip, "192.0.2.10");
+	assert_int_equal(cfg.services[0].port, 80);
+	assert_int_equal(cfg.services[0].proto, IPPROTO_TCP);
+	assert_int_equal(cfg.services[0].forward, CONF_FORWARD_L2DSR);
+	assert_int_equal(cfg.services[0].table_size, 65537);
+	assert_lab_backends(&cfg.services[0]);
+	assert_string_equal(cfg.services[1].name, "dns");
+	assert_addr(&cfg.services[1].vip, "192.0.2.10");
+	assert_int_equal(cfg.services[1].port, 53);
+	assert_int_equal(cfg.services[1].proto, IPPROTO_UDP);
+	assert_int_equal(cfg.services[1].table_size, 251);
+	assert_lab_backends(&cfg.services[1]);
+	conf_free(&cfg);
+}
+
+static void test_edge_example(void **state)
+{
+	struct conf cfg;
+	const struct conf_service *web6 = NULL;
+	size_t draining = 0, v6_rules = 0, v4_rules = 0, ranges = 0;
+
+	(void)state;
+	load_example("edge.yaml", &cfg);
+	for (size_t i = 0; i < cfg.n_services; i++) {
+		if (strcmp(cfg.services[i].name, "web-v6") == 0)
+			web6 = &cfg.services[i];
+		for (size_t j = 0; j < cfg.services[i].n_backends; j++)
+			draining += cfg.services[i].backends[j].state == CONF_BACKEND_DRAINING;
+	}
+	assert_non_null(web6);
+	assert_addr(&web6->vip, "2001:db8::10");
+	assert_int_equal(web6->n_backends, 3);
+	assert_addr(&web6->backends[0].addr, "fd00:200::11");
+	assert_addr(&web6->backends[1].addr, "fd00:200::12");
+	assert_addr(&web6->backends[2].addr, "fd00:200::13");
+	assert_true(draining > 0);
+	for (size_t i = 0; i < cfg.filter.n_rules; i++) {
+		const struct conf_rule *r = &cfg.filter.rules[i];
+		int family = r->has_src ? r->src.addr.family : r->has_dst ? r->dst.addr.family : 0;
+
+		v6_rules += family == AF_INET6;
+		v4_rules += family == AF_INET;
+		ranges += r->dport_lo != r->dport_hi && (r->dport_lo != 0 || r->dport_hi != 65535);
+	}
+	assert_true(v6_rules > 0);
+	assert_true(v4_rules > 0);
+	assert_true(ranges > 0);
+	conf_free(&cfg);
+}
+
+static void test_every_example_validates(void **state)
+{
+	DIR *dir = opendir(examples_dir);
+	struct dirent *e;
+	size_t seen = 0;
+
+	(void)state;
+	assert_non_null(dir);
+	while ((e = readdir(dir))) {
+		size_t len = strlen(e->d_name);
+		struct conf cfg;
+
+		if (len < 5 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+			continue;
+		load_example(e->d_name, &cfg);
+		assert_true(cfg.n_services > 0);
+		conf_free(&cfg);
+		seen++;
+	}
+	closedir(dir);
+	assert_true(seen >= 2);
+}
+
+int main(int argc, char **argv)
+{
+	const size_t n_errors = sizeof(error_cases) / sizeof(error_cases[0]);
+	const struct CMUnitTest valid[] = {
+		cmocka_unit_test(test_nothing_is_an_empty_config),
+		cmocka_unit_test(test_defaults_filled_in),
+		cmocka_unit_test(test_settings_and_policy),
+		cmocka_unit_test(test_rule_fields),
+		cmocka_unit_test(test_longest_name),
+		cmocka_unit_test(test_service_fields),
+		cmocka_unit_test(test_vip_sharing),
+		cmocka_unit_test(test_shared_backend_list),
+		cmocka_unit_test(test_error_message_truncated_safely),
+	};
+	const struct CMUnitTest limits[] = {
+		cmocka_unit_test(test_rule_limit),
+		cmocka_unit_test(test_service_limit),
+		cmocka_unit_test(test_backend_limit),
+		cmocka_unit_test(test_table_size_must_hold_backends),
+	};
+	const struct CMUnitTest files[] = {
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_directory_is_not_a_file),
+		cmocka_unit_test(test_file_errors_name_the_file),
+		cmocka_unit_test(test_huge_file_refused),
+		cmocka_unit_test(test_lab_example),
+		cmocka_unit_test(test_edge_example),
+		cmocka_unit_test(test_every_example_validates),
+	};
+	struct CMUnitTest *errors;
+	int failed = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s EXAMPLES_DIR\n", argv[0]);
+		return 2;
+	}
+	examples_dir = argv[1];
+	errors = calloc(n_errors, sizeof(*errors));
+	if (!errors)
+		return 1;
+	/* One named test per mistake, so a failure says which one. */
+	for (size_t i = 0; i < n_errors; i++) {
+		errors[i].name = error_cases[i].name;
+		errors[i].test_func = test_error_case;
+		errors[i].initial_state = (void *)&error_cases[i];
+	}
+	failed += _cmocka_run_group_tests("conf errors", errors, n_errors, NULL, NULL);
+	failed += cmocka_run_group_tests_name("conf valid", valid, NULL, NULL);
+	failed += cmocka_run_group_tests_name("conf limits", limits, NULL, NULL);
+	failed += cmocka_run_group_tests_name("conf files and examples", files, NULL, NULL);
+	free(errors);
+	return failed ? 1 : 0;
 }
