@@ -81,7 +81,11 @@ struct conf_backend {
 struct conf_service {
 	char name[CONF_NAME_LEN];	/* required, unique */
 	struct conf_addr vip;
-	uint16_t port;			/* 0 = every port */
+	/*
+	 * 0 = every port, less those of services with the same VIP and proto and a
+	 * specific port: the most specific service wins.
+	 */
+	uint16_t port;
 	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
 	enum conf_forward forward;	/* l2dsr when absent */
 	uint32_t table_size;		/* prime, default SLUICE_TABLE_SIZE_DEFAULT */

@@ -104,8 +104,7 @@ static int syntax_error(struct conf_doc *doc, const yaml_parser_t *parser,
 {
 	const char *problem = parser->problem ? parser->problem : "unreadable YAML";
 	yaml_mark_t at = parser->problem_mark;
-	const char *hint = tab_at(buf, len, at) ? "; indent with spaces, YAML does not allow tabs" :
-				"";
+	const char *hint;
 
 	switch (parser->error) {
 	case YAML_MEMORY_ERROR:
@@ -117,6 +116,7 @@ static int syntax_error(struct conf_doc *doc, const yaml_parser_t *parser,
 	default:
 		break;
 	}
+	hint = tab_at(buf, len, at) ? "; indent with spaces, YAML does not allow tabs" : "";
 	if (parser->context)
 		return conf_fail_mark(doc, at, "YAML syntax error: %s (%s started at %zu:%zu)%s",
 				      problem, parser->context,
@@ -138,8 +138,6 @@ int conf_doc_parse(struct conf_doc *doc, const char *buf, size_t len)
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc->yaml)) {
 		ret = syntax_error(doc, &parser, buf, len);
-		/* Keep the document deletable whatever happened. */
-		memset(&doc->yaml, 0, sizeof(doc->yaml));
 		goto out;
 	}
 	if (!yaml_document_get_root_node(&doc->yaml))
@@ -153,10 +151,8 @@ int conf_doc_parse(struct conf_doc *doc, const char *buf, size_t len)
 					     "a config file holds one YAML document; found a second one here");
 		yaml_document_delete(&extra);
 	}
-	if (ret) {
+	if (ret)
 		yaml_document_delete(&doc->yaml);
-		memset(&doc->yaml, 0, sizeof(doc->yaml));
-	}
 out:
 	yaml_parser_delete(&parser);
 	return ret;

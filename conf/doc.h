@@ -21,8 +21,9 @@ struct conf_doc {
 };
 
 /*
- * Parse buf into doc->yaml. Returns 0, or -1 with the syntax error in doc->err.
- * A stream holding no document at all yields a document without a root node.
+ * Parse buf into doc->yaml. Returns 0 (release the document when done), or -1
+ * with the syntax error in doc->err and nothing to release. A stream holding no
+ * document at all yields a document without a root node.
  */
 int conf_doc_parse(struct conf_doc *doc, const char *buf, size_t len);
 void conf_doc_release(struct conf_doc *doc);

@@ -45,6 +45,8 @@ enum {
 	BE_NKEYS,
 };
 
+_Static_assert(BE_NKEYS <= CONF_FIELDS_MAX, "backend keys fit the mapping reader");
+
 static const char *const backend_keys[BE_NKEYS] = {
 	[BE_ADDR] = "addr",
 	[BE_WEIGHT] = "weight",

@@ -119,6 +119,8 @@ static const struct error_case error_cases[] = {
 	{ "invalid utf-8", "services:\n  - name: w\xc3\xa9" "\xff\n", "2:13", "not valid UTF-8" },
 	{ "second document", "filter: {}\n---\nservices: []\n", "2:1",
 	  "a config file holds one YAML document" },
+	{ "syntax error in a second document", "filter: {}\n---\nservices: [\n", "4:1",
+	  "YAML syntax error" },
 	{ "top level is a list", "- filter\n- services\n", "1:1",
 	  "the top level must be a mapping (key: value), found a list" },
 	{ "top level is a scalar", "hello\n", "1:1",
