@@ -64,14 +64,13 @@ static int apply_config(const char *ifname, const char *cfg_path, const struct c
 	if (live_read(&maps, &live))
 		goto close_maps;
 	if (plan_build(&plan, &maps, live, cfg, (const uint8_t (*)[6])macs))
-		goto free_live;
+		goto free_plan;
 	if (!dry_run && sync_execute(&plan))
 		goto free_plan;
 	print_plan(&plan, ifname, dry_run);
 	ret = EXIT_OK;
 free_plan:
 	plan_free(&plan);
-free_live:
 	free(live);
 close_maps:
 	maps_close(&maps);

@@ -249,7 +249,8 @@ static int plan_service(struct planner *p, const struct conf_service *svc, size_
 		sid = old->val.id;
 		p->live_service_kept[live_idx] = true;
 	} else if (alloc_id(p->service_taken, 0, SLUICE_MAX_SERVICES, &sid)) {
-		fprintf(stderr, "sluice: no free service slot for %s\n", svc->name);
+		fprintf(stderr, "sluice: no free service slot for %s; apply the "
+			"removals first\n", svc->name);
 		return -ENOSPC;
 	}
 	if (!old) {
@@ -297,6 +298,20 @@ static int plan_service(struct planner *p, const struct conf_service *svc, size_
 	return 0;
 }
 
+/*
+ * Name of the live service that owns a backend. The planner is linked without
+ * live.c (which reads the maps), so it does not use live_service_by_id().
+ */
+static const char *owner_name(struct planner *p, __u32 service_id)
+{
+	size_t i;
+
+	for (i = 0; i < p->live->n_services; i++)
+		if (p->live->services[i].val.id == service_id)
+			return p->live->services[i].meta.name;
+	return "?";
+}
+
 /* Queue (into p->late) the removal of services and backends the config dropped. */
 static int plan_removals(struct planner *p)
 {
@@ -327,13 +342,11 @@ static int plan_removals(struct planner *p)
 	}
 	for (id = 1; id < SLUICE_MAX_BACKENDS && !err; id++) {
 		struct sluice_backend gone = p->live->backends[id];
-		const struct live_service *owner;
 
 		if (!(gone.flags & SLUICE_BACKEND_F_LIVE) || p->backend_kept[id])
 			continue;
-		owner = live_service_by_id(p->live, gone.service_id);
 		plan_note(p->plan, "service %s: backend %s removed",
-			  owner ? owner->meta.name : "?", fmt_addr(gone.family, gone.addr, addr));
+			  owner_name(p, gone.service_id), fmt_addr(gone.family, gone.addr, addr));
 		/* Keep gen: the next owner of this id bumps it, staling old flows. */
 		gone.flags &= ~SLUICE_BACKEND_F_LIVE;
 		err = plan_add_op(&p->late, OP_UPDATE, p->maps->backends, &id, sizeof(id),

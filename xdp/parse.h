@@ -86,7 +86,8 @@ static __always_inline int parse_l4(void *data, void *data_end, __u32 off, __u32
 	case IPPROTO_TCP: {
 		struct tcphdr *th = l4;
 
-		if ((void *)(th + 1) > data_end || off + sizeof(*th) > ip_end)
+		/* doff >= 5 makes the second test cover the fixed header too. */
+		if ((void *)(th + 1) > data_end)
 			return PARSE_MALFORMED;
 		if (th->doff < 5 || off + th->doff * 4 > ip_end)
 			return PARSE_MALFORMED;

@@ -1,0 +1,1233 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * The apply planner as operators depend on it: ids (and so established flows and
+ * counters) survive applies, tables follow the config, removals wait until nothing
+ * points at what they remove, and a full data plane is refused with a clear error.
+ *
+ * Plans are played against a model of the maps, and after every single write the
+ * model is checked the way the data plane reads it, so a write order that would
+ * show packets a half-made state fails here.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli/plan.h"
+
+/* Fake fds: plan_build only records them, so they name the map each op writes. */
+static const struct sluice_maps maps = {
+	.settings = 100, .stats = 101, .services = 102, .maglev_tables = 103,
+	.backends = 104, .flows = 105, .rule_sets = 106, .rule_stats = 107,
+	.service_stats = 108, .backend_stats = 109, .service_meta = 110, .rule_meta = 111,
+};
+
+/* Resolved MACs, one per backend in file order; tests may change one. */
+#define N_MACS	16
+static uint8_t macs[N_MACS][6];
+
+static void reset_macs(void)
+{
+	for (size_t i = 0; i < N_MACS; i++) {
+		const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, (uint8_t)(i + 1) };
+
+		memcpy(macs[i], mac, sizeof(mac));
+	}
+}
+
+/* Counter value left by an earlier owner of an id, to see whether it is reset. */
+#define OLD_TRAFFIC	977
+
+/* The pinned maps as the data plane and `sluice status` would find them. */
+struct sim {
+	struct live_state live;
+	struct sluice_service_meta service_meta[SLUICE_MAX_SERVICES];
+	uint32_t *tables[SLUICE_TABLE_SLOTS];
+	uint32_t table_len[SLUICE_TABLE_SLOTS];
+	struct sluice_counter service_stats[SLUICE_MAX_SERVICES];
+	struct sluice_counter backend_stats[SLUICE_MAX_BACKENDS];
+	struct sluice_counter rule_stats[SLUICE_MAX_RULES + 1];
+};
+
+static struct sim *sim_new(void)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+
+	assert_non_null(s);
+	for (size_t i = 0; i < SLUICE_MAX_SERVICES; i++)
+		s->service_stats[i].packets = OLD_TRAFFIC;
+	for (size_t i = 0; i < SLUICE_MAX_BACKENDS; i++)
+		s->backend_stats[i].packets = OLD_TRAFFIC;
+	for (size_t i = 0; i <= SLUICE_MAX_RULES; i++)
+		s->rule_stats[i].packets = OLD_TRAFFIC;
+	return s;
+}
+
+static void sim_free(struct sim *s)
+{
+	for (size_t i = 0; i < SLUICE_TABLE_SLOTS; i++)
+		free(s->tables[i]);
+	free(s);
+}
+
+static uint32_t key_index(const struct op *op)
+{
+	uint32_t idx;
+
+	assert_int_equal(op->key_len, sizeof(idx));
+	memcpy(&idx, op->key, sizeof(idx));
+	return idx;
+}
+
+static void expect_update(const struct op *op, size_t value_len)
+{
+	assert_int_equal(op->kind, OP_UPDATE);
+	assert_int_equal(op->value_len, value_len);
+	assert_non_null(op->value);
+}
+
+/* A per-CPU counter write: the map then holds the sum of the cells written. */
+static void write_counter(struct sluice_counter *cells, uint32_t n, const struct op *op)
+{
+	size_t ncpus = (size_t)maps_ncpus();
+	const struct sluice_counter *v = op->value;
+	uint32_t idx = key_index(op);
+
+	expect_update(op, ncpus * sizeof(*v));
+	assert_in_range(idx, 0, n - 1);
+	memset(&cells[idx], 0, sizeof(cells[idx]));
+	for (size_t cpu = 0; cpu < ncpus; cpu++) {
+		cells[idx].packets += v[cpu].packets;
+		cells[idx].bytes += v[cpu].bytes;
+	}
+}
+
+static struct live_service *find_service(struct sim *s, const struct sluice_vip_key *key)
+{
+	for (size_t i = 0; i < s->live.n_services; i++)
+		if (!memcmp(&s->live.services[i].key, key, sizeof(*key)))
+			return &s->live.services[i];
+	return NULL;
+}
+
+static void write_service(struct sim *s, const struct op *op)
+{
+	struct live_service *svc;
+
+	assert_int_equal(op->key_len, sizeof(struct sluice_vip_key));
+	svc = find_service(s, op->key);
+	if (op->kind == OP_DELETE) {
+		if (svc)
+			*svc = s->live.services[--s->live.n_services];
+		return;
+	}
+	expect_update(op, sizeof(svc->val));
+	if (!svc) {
+		assert_in_range(s->live.n_services, 0, SLUICE_MAX_SERVICES - 1);
+		svc = &s->live.services[s->live.n_services++];
+		memcpy(&svc->key, op->key, sizeof(svc->key));
+	}
+	memcpy(&svc->val, op->value, sizeof(svc->val));
+}
+
+static void write_table(struct sim *s, const struct op *op)
+{
+	uint32_t slot = key_index(op);
+
+	assert_in_range(slot, 0, SLUICE_TABLE_SLOTS - 1);
+	free(s->tables[slot]);
+	s->tables[slot] = NULL;
+	s->table_len[slot] = 0;
+	if (op->kind == OP_DELETE)
+		return;
+	assert_int_equal(op->kind, OP_INNER);
+	assert_int_equal(op->inner_value_size, sizeof(uint32_t));
+	assert_in_range(op->inner_entries, SLUICE_TABLE_SIZE_MIN, SLUICE_TABLE_SIZE_MAX);
+	assert_int_equal(op->value_len, op->inner_entries * sizeof(uint32_t));
+	s->tables[slot] = malloc(op->value_len);
+	assert_non_null(s->tables[slot]);
+	memcpy(s->tables[slot], op->value, op->value_len);
+	s->table_len[slot] = op->inner_entries;
+}
+
+static void write_rule_set(struct sim *s, const struct op *op)
+{
+	assert_int_equal(op->kind, OP_INNER);
+	assert_int_equal(key_index(op), 0);
+	assert_int_equal(op->inner_value_size, sizeof(struct sluice_rule));
+	assert_in_range(op->inner_entries, 1, SLUICE_MAX_RULES + 1);
+	assert_int_equal(op->value_len, op->inner_entries * sizeof(struct sluice_rule));
+	memcpy(s->live.rules, op->value, op->value_len);
+	s->live.n_rules = op->inner_entries;
+}
+
+static void write_op(struct sim *s, const struct op *op)
+{
+	uint32_t idx;
+
+	if (op->map_fd == maps.services) {
+		write_service(s, op);
+	} else if (op->map_fd == maps.maglev_tables) {
+		write_table(s, op);
+	} else if (op->map_fd == maps.rule_sets) {
+		write_rule_set(s, op);
+	} else if (op->map_fd == maps.settings) {
+		expect_update(op, sizeof(s->live.settings));
+		assert_int_equal(key_index(op), 0);
+		memcpy(&s->live.settings, op->value, sizeof(s->live.settings));
+	} else if (op->map_fd == maps.backends) {
+		expect_update(op, sizeof(struct sluice_backend));
+		idx = key_index(op);
+		assert_in_range(idx, 1, SLUICE_MAX_BACKENDS - 1);
+		memcpy(&s->live.backends[idx], op->value, op->value_len);
+	} else if (op->map_fd == maps.service_meta) {
+		expect_update(op, sizeof(struct sluice_service_meta));
+		idx = key_index(op);
+		assert_in_range(idx, 0, SLUICE_MAX_SERVICES - 1);
+		memcpy(&s->service_meta[idx], op->value, op->value_len);
+	} else if (op->map_fd == maps.rule_meta) {
+		expect_update(op, sizeof(struct sluice_rule_meta));
+		idx = key_index(op);
+		assert_in_range(idx, 0, SLUICE_MAX_RULES);
+		memcpy(&s->live.rule_meta[idx], op->value, op->value_len);
+	} else if (op->map_fd == maps.service_stats) {
+		write_counter(s->service_stats, SLUICE_MAX_SERVICES, op);
+	} else if (op->map_fd == maps.backend_stats) {
+		write_counter(s->backend_stats, SLUICE_MAX_BACKENDS, op);
+	} else if (op->map_fd == maps.rule_stats) {
+		write_counter(s->rule_stats, SLUICE_MAX_RULES + 1, op);
+	} else {
+		fail_msg("write to a map the planner does not own (fd %d)", op->map_fd);
+	}
+}
+
+/* What a packet may meet between two writes: every reachable piece must be whole. */
+static void check_packet_view(const struct sim *s)
+{
+	for (size_t i = 0; i < s->live.n_services; i++) {
+		const struct sluice_service *v = &s->live.services[i].val;
+		const uint32_t *table = s->tables[v->table_slot];
+
+		if (!s->live.services[i].key.port && !s->live.settings.have_any_port_vips)
+			fail_msg("service %u has port 0 but the port-0 lookup is off", v->id);
+		if (v->table_slot / 2 != v->id)
+			fail_msg("service %u points at slot %u, not one of its own", v->id,
+				 v->table_slot);
+		if (!table || s->table_len[v->table_slot] != v->table_size)
+			fail_msg("service %u points at a missing or wrong-sized table", v->id);
+		for (uint32_t j = 0; j < v->table_size; j++) {
+			const struct sluice_backend *be = &s->live.backends[table[j]];
+
+			if (table[j] && (table[j] >= SLUICE_MAX_BACKENDS ||
+					 !(be->flags & SLUICE_BACKEND_F_LIVE) ||
+					 be->service_id != v->id))
+				fail_msg("service %u slot %u holds backend %u, not one of its "
+					 "live backends", v->id, j, table[j]);
+		}
+	}
+	if (s->live.n_rules &&
+	    s->live.rules[s->live.n_rules - 1].counter != SLUICE_DEFAULT_RULE_COUNTER)
+		fail_msg("the rule set does not end with the default rule");
+}
+
+/* Play a plan write by write, then read the names back as live_read() would. */
+static void run(struct sim *s, const struct plan *p)
+{
+	for (size_t i = 0; i < p->n_ops; i++) {
+		write_op(s, &p->ops[i]);
+		check_packet_view(s);
+	}
+	for (size_t i = 0; i < s->live.n_services; i++)
+		s->live.services[i].meta = s->service_meta[s->live.services[i].val.id];
+}
+
+static void load(const char *yaml, struct conf *cfg)
+{
+	char err[CONF_ERR_LEN];
+
+	if (conf_load_buffer("t.yaml", yaml, strlen(yaml), cfg, err, sizeof(err)))
+		fail_msg("test config refused: %s", err);
+}
+
+static void plan_of(struct plan *p, const struct sim *s, const char *yaml)
+{
+	struct conf cfg;
+
+	load(yaml, &cfg);
+	memset(p, 0, sizeof(*p));
+	assert_int_equal(plan_build(p, &maps, &s->live, &cfg, (const uint8_t (*)[6])macs), 0);
+	conf_free(&cfg);
+}
+
+static void apply(struct sim *s, const char *yaml)
+{
+	struct plan p;
+
+	plan_of(&p, s, yaml);
+	run(s, &p);
+	plan_free(&p);
+	plan_free(&p);
+}
+
+/* ---- reading the outcome ---- */
+
+static struct live_service *service(struct sim *s, const char *name)
+{
+	for (size_t i = 0; i < s->live.n_services; i++)
+		if (!strcmp(s->live.services[i].meta.name, name))
+			return &s->live.services[i];
+	fail_msg("no live service %s", name);
+	return NULL;
+}
+
+static bool addr_is(const struct sluice_backend *be, const char *text)
+{
+	uint8_t bytes[16] = {0};
+	bool v6 = strchr(text, ':');
+
+	assert_int_equal(inet_pton(v6 ? AF_INET6 : AF_INET, text, bytes), 1);
+	return be->family == (v6 ? SLUICE_AF_INET6 : SLUICE_AF_INET) &&
+	       !memcmp(be->addr, bytes, sizeof(bytes));
+}
+
+/* Live id of backend `addr` of service `name`, 0 if it has none. */
+static uint32_t backend_id(struct sim *s, const char *name, const char *addr)
+{
+	uint32_t sid = service(s, name)->val.id;
+
+	for (uint32_t id = 1; id < SLUICE_MAX_BACKENDS; id++) {
+		const struct sluice_backend *be = &s->live.backends[id];
+
+		if ((be->flags & SLUICE_BACKEND_F_LIVE) && be->service_id == sid &&
+		    addr_is(be, addr))
+			return id;
+	}
+	return 0;
+}
+
+static const uint32_t *active_table(struct sim *s, const char *name)
+{
+	const struct sluice_service *v = &service(s, name)->val;
+
+	assert_non_null(s->tables[v->table_slot]);
+	return s->tables[v->table_slot];
+}
+
+static uint32_t slots_held(struct sim *s, const char *name, uint32_t id)
+{
+	const struct sluice_service *v = &service(s, name)->val;
+	const uint32_t *t = active_table(s, name);
+	uint32_t n = 0;
+
+	for (uint32_t j = 0; j < v->table_size; j++)
+		n += t[j] == id;
+	return n;
+}
+
+static void vip_key(struct sluice_vip_key *k, const char *addr, uint16_t port, uint8_t proto)
+{
+	memset(k, 0, sizeof(*k));
+	assert_int_equal(inet_pton(AF_INET, addr, k->addr), 1);
+	k->port = htons(port);
+	k->proto = proto;
+	k->family = SLUICE_AF_INET;
+}
+
+/* Index of the first op of this kind on this map and key, or -1. */
+static long op_at(const struct plan *p, int fd, enum op_kind kind, const void *key,
+		  uint32_t key_len)
+{
+	for (size_t i = 0; i < p->n_ops; i++)
+		if (p->ops[i].map_fd == fd && p->ops[i].kind == kind &&
+		    p->ops[i].key_len == key_len && !memcmp(p->ops[i].key, key, key_len))
+			return (long)i;
+	return -1;
+}
+
+static long op_at_index(const struct plan *p, int fd, enum op_kind kind, uint32_t idx)
+{
+	return op_at(p, fd, kind, &idx, sizeof(idx));
+}
+
+static size_t ops_on(const struct plan *p, int fd)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_ops; i++)
+		n += p->ops[i].map_fd == fd;
+	return n;
+}
+
+static long last_op_on(const struct plan *p, int fd)
+{
+	long last = -1;
+
+	for (size_t i = 0; i < p->n_ops; i++)
+		if (p->ops[i].map_fd == fd)
+			last = (long)i;
+	return last;
+}
+
+/* Is there a note line holding both words (b may be NULL)? */
+static bool noted(const struct plan *p, const char *a, const char *b)
+{
+	for (size_t i = 0; i < p->n_notes; i++)
+		if (strstr(p->notes[i], a) && (!b || strstr(p->notes[i], b)))
+			return true;
+	return false;
+}
+
+/* ---- configs ---- */
+
+#define WEB(backends)								\
+	"  - {name: web, vip: 192.0.2.10, port: 80, proto: tcp, table_size: 251,\n"	\
+	"     backends: [" backends "]}\n"
+#define DNS(backends)								\
+	"  - {name: dns, vip: 192.0.2.10, port: 53, proto: udp, table_size: 251,\n"	\
+	"     backends: [" backends "]}\n"
+#define W1	"{addr: 10.0.1.1}"
+#define W2	"{addr: 10.0.1.2}"
+#define W3	"{addr: 10.0.1.3}"
+#define W4	"{addr: 10.0.1.4}"
+#define D123	"{addr: 10.0.2.1}, {addr: 10.0.2.2}, {addr: 10.0.2.3}"
+
+static const char two_services[] =
+	"services:\n" WEB(W1 ", " W2 ", " W3) DNS(D123);
+
+static const char *const web_addrs[] = { "10.0.1.1", "10.0.1.2", "10.0.1.3" };
+static const char *const dns_addrs[] = { "10.0.2.1", "10.0.2.2", "10.0.2.3" };
+
+static int setup(void **state)
+{
+	reset_macs();
+	*state = sim_new();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	sim_free(*state);
+	return 0;
+}
+
+/* ---- services and backends ---- */
+
+static void check_fresh_service(struct sim *s, struct plan *p, const char *name,
+				const char *const addrs[3], size_t mac_base, uint32_t *ids)
+{
+	const struct live_service *svc = service(s, name);
+
+	assert_int_equal(svc->meta.in_use, 1);
+	assert_int_equal(svc->val.forward, SLUICE_FWD_L2DSR);
+	assert_int_equal(svc->val.table_size, 251);
+	assert_int_equal(s->service_stats[svc->val.id].packets, 0);
+	assert_true(noted(p, name, "added"));
+	for (size_t i = 0; i < 3; i++) {
+		uint32_t id = backend_id(s, name, addrs[i]);
+		const struct sluice_backend *be = &s->live.backends[id];
+
+		assert_in_range(id, 1, SLUICE_MAX_BACKENDS - 1);
+		assert_int_equal(be->gen, 1);
+		assert_int_equal(be->flags, SLUICE_BACKEND_F_LIVE);
+		assert_int_equal(be->weight, CONF_WEIGHT_DEFAULT);
+		assert_int_equal(be->state, SLUICE_BACKEND_ACTIVE);
+		assert_memory_equal(be->mac, macs[mac_base + i], 6);
+		assert_int_equal(s->backend_stats[id].packets, 0);
+		assert_true(slots_held(s, name, id) > 0);
+		assert_true(noted(p, name, addrs[i]));
+		ids[i] = id;
+	}
+	/* Every slot leads to one of this service's three backends. */
+	for (uint32_t j = 0; j < 251; j++) {
+		uint32_t b = active_table(s, name)[j];
+
+		assert_true(b == ids[0] || b == ids[1] || b == ids[2]);
+	}
+}
+
+static void test_first_apply(void **state)
+{
+	struct sim *s = *state;
+	uint32_t ids[6];
+	struct plan p;
+
+	plan_of(&p, s, two_services);
+	run(s, &p);
+	assert_int_equal(s->live.n_services, 2);
+	assert_int_not_equal(service(s, "web")->val.id, service(s, "dns")->val.id);
+	check_fresh_service(s, &p, "web", web_addrs, 0, ids);
+	check_fresh_service(s, &p, "dns", dns_addrs, 3, ids + 3);
+	for (size_t i = 0; i < 6; i++)
+		for (size_t j = i + 1; j < 6; j++)
+			assert_int_not_equal(ids[i], ids[j]);
+	plan_free(&p);
+}
+
+static void test_same_config_twice_writes_nothing(void **state)
+{
+	static const char cfg[] =
+		"settings: {malformed: drop}\n"
+		"filter:\n"
+		"  default: deny\n"
+		"  rules:\n"
+		"    - {name: ssh, proto: tcp, dport: 22, src: 10.9.0.0/16, action: allow}\n"
+		"    - {proto: udp, dport: 1024-65535, dst: '2001:db8::/32', action: deny}\n"
+		"    - {proto: icmp, action: allow}\n"
+		"services:\n"
+		WEB(W1 ", {addr: 10.0.1.2, weight: 300}, {addr: 10.0.1.3, state: draining}")
+		"  - {name: any6, vip: '2001:db8::10', proto: udp, table_size: 257,\n"
+		"     backends: [{addr: '2001:db8::1:1'}, {addr: '2001:db8::1:2'}]}\n";
+	struct sim *s = *state;
+	struct plan p;
+
+	apply(s, cfg);
+	plan_of(&p, s, cfg);
+	assert_int_equal(p.n_ops, 0);
+	assert_int_equal(p.n_notes, 0);
+	plan_free(&p);
+}
+
+static void test_removed_backend_stays_reserved_until_services_flipped(void **state)
+{
+	struct sim *s = *state;
+	uint32_t kept1, kept2, gone, old_slot, dns_slot;
+	struct plan p;
+	long clear;
+
+	apply(s, two_services);
+	kept1 = backend_id(s, "web", "10.0.1.1");
+	kept2 = backend_id(s, "web", "10.0.1.2");
+	gone = backend_id(s, "web", "10.0.1.3");
+	old_slot = service(s, "web")->val.table_slot;
+	dns_slot = service(s, "dns")->val.table_slot;
+
+	/* Dropping one backend and adding another in the same apply. */
+	plan_of(&p, s, "services:\n" WEB(W1 ", " W2 ", " W4) DNS(D123));
+	assert_true(noted(&p, "10.0.1.3", "removed"));
+	clear = op_at_index(&p, maps.backends, OP_UPDATE, gone);
+	assert_true(clear >= 0);
+	assert_true(clear > last_op_on(&p, maps.services));
+	assert_true(clear > last_op_on(&p, maps.maglev_tables));
+	/* dns did not change: none of its table slots is written. */
+	assert_int_equal(op_at_index(&p, maps.maglev_tables, OP_INNER, dns_slot), -1);
+	assert_int_equal(op_at_index(&p, maps.maglev_tables, OP_INNER, dns_slot ^ 1), -1);
+	run(s, &p);
+	plan_free(&p);
+
+	assert_int_equal(backend_id(s, "web", "10.0.1.1"), kept1);
+	assert_int_equal(backend_id(s, "web", "10.0.1.2"), kept2);
+	assert_int_equal(s->live.backends[kept1].gen, 1);
+	assert_int_equal(s->live.backends[kept2].gen, 1);
+	/* The newcomer could not take the id still in use while the apply ran. */
+	assert_int_not_equal(backend_id(s, "web", "10.0.1.4"), gone);
+	assert_false(s->live.backends[gone].flags & SLUICE_BACKEND_F_LIVE);
+	assert_int_equal(s->live.backends[gone].gen, 1);
+	assert_int_equal(slots_held(s, "web", gone), 0);
+	assert_int_equal(service(s, "web")->val.table_slot, old_slot ^ 1);
+	assert_int_equal(service(s, "dns")->val.table_slot, dns_slot);
+}
+
+/* What the flow table remembers of a connection. */
+struct flow_memo {
+	uint32_t id, gen;
+};
+
+static bool flow_alive(const struct sim *s, const struct flow_memo *f)
+{
+	const struct sluice_backend *be = &s->live.backends[f->id];
+
+	return (be->flags & SLUICE_BACKEND_F_LIVE) && be->gen == f->gen;
+}
+
+static void remember_flows(struct sim *s, struct flow_memo flows[3])
+{
+	for (size_t i = 0; i < 3; i++) {
+		flows[i].id = backend_id(s, "web", web_addrs[i]);
+		flows[i].gen = s->live.backends[flows[i].id].gen;
+	}
+}
+
+static void test_readded_backend_stales_old_flows(void **state)
+{
+	static const char without3[] = "services:\n" WEB(W1 ", " W2) DNS(D123);
+	struct sim *s = *state;
+	struct flow_memo flows[3];
+	uint32_t id;
+
+	apply(s, two_services);
+	remember_flows(s, flows);
+	apply(s, without3);
+	assert_false(flow_alive(s, &flows[2]));
+
+	/* The same address back: its old connections are gone, they must re-hash. */
+	apply(s, two_services);
+	id = backend_id(s, "web", "10.0.1.3");
+	assert_int_not_equal(id, 0);
+	assert_int_equal(s->live.backends[id].gen, id == flows[2].id ? flows[2].gen + 1 : 1);
+	assert_false(flow_alive(s, &flows[2]));
+	assert_true(flow_alive(s, &flows[0]));
+	assert_true(flow_alive(s, &flows[1]));
+
+	/* A different backend taking the freed id must not inherit its flows either. */
+	remember_flows(s, flows);
+	apply(s, without3);
+	apply(s, "services:\n" WEB(W1 ", " W2 ", " W4) DNS(D123));
+	id = backend_id(s, "web", "10.0.1.4");
+	assert_int_equal(id, flows[2].id);
+	assert_false(flow_alive(s, &flows[2]));
+	assert_true(flow_alive(s, &flows[0]));
+	assert_true(flow_alive(s, &flows[1]));
+	assert_int_equal(s->backend_stats[id].packets, 0);
+}
+
+static void test_weight_change_and_draining(void **state)
+{
+	static const char before[] =
+		"services:\n"
+		"  - {name: web, vip: 192.0.2.10, port: 80, proto: tcp,\n"
+		"     backends: [{addr: 10.0.1.1}, {addr: 10.0.1.2}, {addr: 10.0.1.3}]}\n";
+	static const char after[] =
+		"services:\n"
+		"  - {name: web, vip: 192.0.2.10, port: 80, proto: tcp,\n"
+		"     backends: [{addr: 10.0.1.1, weight: 200},\n"
+		"                {addr: 10.0.1.2, state: draining}, {addr: 10.0.1.3}]}\n";
+	struct sim *s = *state;
+	uint32_t ids[3], slot, heavy, light;
+	struct plan p;
+
+	apply(s, before);
+	for (size_t i = 0; i < 3; i++)
+		ids[i] = backend_id(s, "web", web_addrs[i]);
+	slot = service(s, "web")->val.table_slot;
+
+	plan_of(&p, s, after);
+	assert_true(noted(&p, "10.0.1.1", "weight 100 -> 200"));
+	assert_true(noted(&p, "10.0.1.2", "draining"));
+	assert_true(op_at_index(&p, maps.maglev_tables, OP_INNER, slot ^ 1) >= 0);
+	run(s, &p);
+	plan_free(&p);
+
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(backend_id(s, "web", web_addrs[i]), ids[i]);
+		assert_int_equal(s->live.backends[ids[i]].gen, 1);
+	}
+	assert_int_equal(service(s, "web")->val.table_slot, slot ^ 1);
+	/* Draining: no new flows, but established ones stay valid. */
+	assert_int_equal(slots_held(s, "web", ids[1]), 0);
+	assert_int_equal(s->live.backends[ids[1]].flags, SLUICE_BACKEND_F_LIVE);
+	assert_int_equal(s->live.backends[ids[1]].state, SLUICE_BACKEND_DRAINING);
+	/* Weight 200 against 100: twice the share of new flows, within 1%. */
+	heavy = slots_held(s, "web", ids[0]);
+	light = slots_held(s, "web", ids[2]);
+	assert_int_equal(heavy + light, SLUICE_TABLE_SIZE_DEFAULT);
+	assert_in_range(heavy * 100, light * 198, light * 202);
+}
+
+static void test_all_backends_draining_empties_table(void **state)
+{
+	struct sim *s = *state;
+
+	apply(s, "services:\n" WEB(W1 ", " W2));
+	apply(s, "services:\n" WEB("{addr: 10.0.1.1, state: draining}, "
+				   "{addr: 10.0.1.2, state: draining}"));
+	for (uint32_t j = 0; j < 251; j++)
+		assert_int_equal(active_table(s, "web")[j], 0);
+	assert_true(s->live.backends[backend_id(s, "web", "10.0.1.1")].flags &
+		    SLUICE_BACKEND_F_LIVE);
+	assert_true(s->live.backends[backend_id(s, "web", "10.0.1.2")].flags &
+		    SLUICE_BACKEND_F_LIVE);
+}
+
+static void test_mac_change_updates_backend_only(void **state)
+{
+	struct sim *s = *state;
+	uint32_t id, slot;
+	struct plan p;
+
+	apply(s, two_services);
+	id = backend_id(s, "web", "10.0.1.2");
+	slot = service(s, "web")->val.table_slot;
+	macs[1][5] = 0xee;
+
+	plan_of(&p, s, two_services);
+	assert_int_equal(p.n_ops, 1);
+	assert_int_equal(op_at_index(&p, maps.backends, OP_UPDATE, id), 0);
+	assert_true(noted(&p, "10.0.1.2", "MAC"));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(backend_id(s, "web", "10.0.1.2"), id);
+	assert_int_equal(s->live.backends[id].gen, 1);
+	assert_memory_equal(s->live.backends[id].mac, macs[1], 6);
+	assert_int_equal(service(s, "web")->val.table_slot, slot);
+}
+
+static void test_renamed_service_keeps_id_and_counters(void **state)
+{
+	struct sim *s = *state;
+	uint32_t sid;
+	struct plan p;
+
+	apply(s, two_services);
+	sid = service(s, "web")->val.id;
+	s->service_stats[sid].packets = 5;
+
+	plan_of(&p, s, "services:\n"
+		"  - {name: www, vip: 192.0.2.10, port: 80, proto: tcp, table_size: 251,\n"
+		"     backends: [" W1 ", " W2 ", " W3 "]}\n" DNS(D123));
+	assert_int_equal(p.n_ops, 1);
+	assert_int_equal(op_at_index(&p, maps.service_meta, OP_UPDATE, sid), 0);
+	assert_true(noted(&p, "www", "renamed from web"));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(service(s, "www")->val.id, sid);
+	assert_int_equal(s->service_stats[sid].packets, 5);
+}
+
+static void test_service_removal(void **state)
+{
+	struct sim *s = *state;
+	struct sluice_vip_key web_key;
+	uint32_t sid, ids[3], dns_ids[3];
+	long del;
+	struct plan p;
+
+	apply(s, two_services);
+	sid = service(s, "web")->val.id;
+	for (size_t i = 0; i < 3; i++) {
+		ids[i] = backend_id(s, "web", web_addrs[i]);
+		dns_ids[i] = backend_id(s, "dns", dns_addrs[i]);
+	}
+
+	/* dns changes too, so there are other writes to order against. */
+	plan_of(&p, s, "services:\n"
+		DNS("{addr: 10.0.2.1, weight: 50}, {addr: 10.0.2.2}, {addr: 10.0.2.3}"));
+	assert_true(noted(&p, "web", "removed"));
+	vip_key(&web_key, "192.0.2.10", 80, IPPROTO_TCP);
+	del = op_at(&p, maps.services, OP_DELETE, &web_key, sizeof(web_key));
+	assert_true(del >= 0);
+	/* Everything dns needs is written before web goes away... */
+	assert_true(op_at_index(&p, maps.backends, OP_UPDATE, dns_ids[0]) < del);
+	assert_true(last_op_on(&p, maps.services) <= del);
+	/* ...and web's tables and backends outlive the entry pointing at them. */
+	assert_true(op_at_index(&p, maps.maglev_tables, OP_DELETE, sid * 2) > del);
+	assert_true(op_at_index(&p, maps.maglev_tables, OP_DELETE, sid * 2 + 1) > del);
+	for (size_t i = 0; i < 3; i++)
+		assert_true(op_at_index(&p, maps.backends, OP_UPDATE, ids[i]) > del);
+	run(s, &p);
+	plan_free(&p);
+
+	assert_int_equal(s->live.n_services, 1);
+	assert_int_equal(s->service_meta[sid].in_use, 0);
+	assert_null(s->tables[sid * 2]);
+	assert_null(s->tables[sid * 2 + 1]);
+	for (size_t i = 0; i < 3; i++) {
+		assert_false(s->live.backends[ids[i]].flags & SLUICE_BACKEND_F_LIVE);
+		assert_int_equal(backend_id(s, "dns", dns_addrs[i]), dns_ids[i]);
+	}
+}
+
+#define ANY	"  - {name: any, vip: 192.0.2.20, proto: tcp, table_size: 251,\n"	\
+		"     backends: [{addr: 10.0.3.1}]}\n"
+#define ANY2	"  - {name: any2, vip: 192.0.2.21, proto: udp, table_size: 251,\n"	\
+		"     backends: [{addr: 10.0.3.2}]}\n"
+
+static void test_port0_lookup_on_before_and_off_after(void **state)
+{
+	struct sim *s = *state;
+	struct sluice_vip_key any_key;
+	struct plan p;
+	long on, off;
+
+	vip_key(&any_key, "192.0.2.20", 0, IPPROTO_TCP);
+	plan_of(&p, s, "services:\n" WEB(W1) ANY);
+	on = op_at_index(&p, maps.settings, OP_UPDATE, 0);
+	assert_true(on >= 0);
+	assert_int_equal(ops_on(&p, maps.settings), 1);
+	assert_true(on < op_at(&p, maps.services, OP_UPDATE, &any_key, sizeof(any_key)));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(s->live.settings.have_any_port_vips, 1);
+
+	/* A second port-0 service coming and going leaves the lookup alone. */
+	plan_of(&p, s, "services:\n" WEB(W1) ANY ANY2);
+	assert_int_equal(ops_on(&p, maps.settings), 0);
+	run(s, &p);
+	plan_free(&p);
+	plan_of(&p, s, "services:\n" WEB(W1) ANY);
+	assert_int_equal(ops_on(&p, maps.settings), 0);
+	run(s, &p);
+	plan_free(&p);
+
+	/* The last one gone: the lookup goes off, but only once nothing needs it. */
+	plan_of(&p, s, "services:\n" WEB(W1));
+	off = op_at_index(&p, maps.settings, OP_UPDATE, 0);
+	assert_true(off > op_at(&p, maps.services, OP_DELETE, &any_key, sizeof(any_key)));
+	assert_int_equal(off, (long)p.n_ops - 1);
+	assert_int_equal(ops_on(&p, maps.settings), 1);
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(s->live.settings.have_any_port_vips, 0);
+}
+
+/* ---- filter rules ---- */
+
+/* Counter of the live rule with this name; its rule must sit where meta says. */
+static uint32_t rule_counter(const struct sim *s, const char *name)
+{
+	for (uint32_t c = 0; c <= SLUICE_MAX_RULES; c++) {
+		const struct sluice_rule_meta *m = &s->live.rule_meta[c];
+
+		if (m->in_use && !strcmp(m->name, name)) {
+			assert_in_range(m->position, 0, s->live.n_rules - 1);
+			assert_int_equal(s->live.rules[m->position].counter, c);
+			return c;
+		}
+	}
+	fail_msg("no live rule named %s", name);
+	return 0;
+}
+
+static void assert_matches_everything(const struct sluice_rule *r)
+{
+	static const __be32 zero[4];
+
+	assert_memory_equal(r->src_mask, zero, sizeof(zero));
+	assert_memory_equal(r->dst_mask, zero, sizeof(zero));
+	assert_int_equal(r->family, 0);
+	assert_int_equal(r->proto, 0);
+	assert_int_equal(r->sport_lo, 0);
+	assert_int_equal(r->sport_hi, 65535);
+	assert_int_equal(r->dport_lo, 0);
+	assert_int_equal(r->dport_hi, 65535);
+}
+
+static void test_default_rule_closes_the_set(void **state)
+{
+	struct sim *s = *state;
+	const struct sluice_rule *r;
+
+	apply(s, "filter:\n  default: deny\n  rules:\n"
+		 "    - {name: ssh, proto: tcp, dport: 22, action: allow}\n");
+	assert_int_equal(s->live.n_rules, 2);
+	r = &s->live.rules[0];
+	assert_int_equal(r->counter, rule_counter(s, "ssh"));
+	assert_int_equal(r->action, SLUICE_ACT_ALLOW);
+	assert_int_equal(r->proto, IPPROTO_TCP);
+	assert_int_equal(r->family, 0);
+	assert_int_equal(r->dport_lo, 22);
+	assert_int_equal(r->dport_hi, 22);
+	assert_int_equal(r->sport_lo, 0);
+	assert_int_equal(r->sport_hi, 65535);
+	r = &s->live.rules[1];
+	assert_int_equal(r->counter, SLUICE_DEFAULT_RULE_COUNTER);
+	assert_int_equal(rule_counter(s, "default"), SLUICE_DEFAULT_RULE_COUNTER);
+	assert_int_equal(r->action, SLUICE_ACT_DENY);
+	assert_matches_everything(r);
+
+	/* No filter section at all: only the default rule, allowing. */
+	apply(s, "{}");
+	assert_int_equal(s->live.n_rules, 1);
+	assert_int_equal(s->live.rules[0].counter, SLUICE_DEFAULT_RULE_COUNTER);
+	assert_int_equal(s->live.rules[0].action, SLUICE_ACT_ALLOW);
+	assert_matches_everything(&s->live.rules[0]);
+	assert_int_equal(s->live.rule_meta[SLUICE_DEFAULT_RULE_COUNTER].position, 0);
+}
+
+static void assert_bytes(const __be32 field[4], const uint8_t *want, size_t n_want)
+{
+	uint8_t full[16] = {0};
+
+	memcpy(full, want, n_want);
+	assert_memory_equal(field, full, sizeof(full));
+}
+
+static void test_rule_prefixes_become_masks(void **state)
+{
+	static const uint8_t mask20[] = { 0xff, 0xff, 0xf0 };
+	static const uint8_t mask32[] = { 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t mask56[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t net20[] = { 10, 1, 0x10, 0 };
+	static const uint8_t host[] = { 192, 0, 2, 1 };
+	static const uint8_t net56[] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0x01 };
+	struct sim *s = *state;
+	const struct sluice_rule *r = s->live.rules;
+
+	apply(s, "filter:\n  rules:\n"
+		 "    - {src: 10.1.16.0/20, dst: 192.0.2.1, proto: udp, action: deny}\n"
+		 "    - {src: '2001:db8::/32', dst: '2001:db8:0:100::/56', action: deny}\n"
+		 "    - {proto: icmpv6, action: allow}\n"
+		 "    - {proto: icmp, action: allow}\n"
+		 "    - {proto: tcp, action: deny}\n");
+	assert_int_equal(s->live.n_rules, 6);
+	assert_int_equal(r[0].family, SLUICE_AF_INET);
+	assert_bytes(r[0].src, net20, sizeof(net20));
+	assert_bytes(r[0].src_mask, mask20, sizeof(mask20));
+	assert_bytes(r[0].dst, host, sizeof(host));
+	assert_bytes(r[0].dst_mask, mask32, sizeof(mask32));
+	assert_int_equal(r[1].family, SLUICE_AF_INET6);
+	assert_bytes(r[1].src_mask, mask32, sizeof(mask32));
+	assert_bytes(r[1].dst, net56, sizeof(net56));
+	assert_bytes(r[1].dst_mask, mask56, sizeof(mask56));
+	/* ICMP kinds only exist in one family; a bare protocol matches both. */
+	assert_int_equal(r[2].family, SLUICE_AF_INET6);
+	assert_int_equal(r[2].proto, IPPROTO_ICMPV6);
+	assert_int_equal(r[3].family, SLUICE_AF_INET);
+	assert_int_equal(r[3].proto, IPPROTO_ICMP);
+	assert_int_equal(r[4].family, 0);
+	assert_int_equal(r[4].proto, IPPROTO_TCP);
+}
+
+#define RULE_A	"    - {name: a, proto: tcp, dport: 22, action: allow}\n"
+#define RULE_B	"    - {name: b, proto: tcp, dport: 23, action: deny}\n"
+#define RULE_C	"    - {name: c, proto: udp, dport: 53, action: allow}\n"
+#define RULES(list)	"filter:\n  rules:\n" list
+
+static void test_reordered_rules_keep_counters(void **state)
+{
+	struct sim *s = *state;
+	uint32_t ca, cb, cc;
+	struct plan p;
+
+	apply(s, RULES(RULE_A RULE_B RULE_C));
+	ca = rule_counter(s, "a");
+	cb = rule_counter(s, "b");
+	cc = rule_counter(s, "c");
+	s->rule_stats[ca].packets = 11;
+	s->rule_stats[cb].packets = 22;
+	s->rule_stats[cc].packets = 33;
+
+	plan_of(&p, s, RULES(RULE_C RULE_A RULE_B));
+	assert_int_equal(ops_on(&p, maps.rule_stats), 0);
+	assert_int_equal(ops_on(&p, maps.rule_sets), 1);
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(rule_counter(s, "a"), ca);
+	assert_int_equal(rule_counter(s, "b"), cb);
+	assert_int_equal(rule_counter(s, "c"), cc);
+	assert_int_equal(s->live.rules[0].counter, cc);
+	assert_int_equal(s->live.rules[0].dport_lo, 53);
+	assert_int_equal(s->rule_stats[ca].packets, 11);
+	assert_int_equal(s->rule_stats[cb].packets, 22);
+	assert_int_equal(s->rule_stats[cc].packets, 33);
+}
+
+static void test_renamed_or_removed_rules(void **state)
+{
+	struct sim *s = *state;
+	uint32_t ca, cb, cc, cb2;
+	struct plan p;
+
+	apply(s, RULES(RULE_A RULE_B RULE_C));
+	ca = rule_counter(s, "a");
+	cb = rule_counter(s, "b");
+	cc = rule_counter(s, "c");
+	s->rule_stats[cb].packets = 22;
+
+	/* Same match, new name: a different rule to the operator, fresh counter. */
+	plan_of(&p, s, RULES(RULE_A "    - {name: b2, proto: tcp, dport: 23, action: deny}\n"
+			     RULE_C));
+	assert_true(noted(&p, "b2", "added"));
+	assert_true(noted(&p, "rule b", "removed"));
+	run(s, &p);
+	plan_free(&p);
+	cb2 = rule_counter(s, "b2");
+	assert_int_not_equal(cb2, cb);
+	assert_int_equal(s->rule_stats[cb2].packets, 0);
+	assert_int_equal(s->live.rule_meta[cb].in_use, 0);
+	assert_int_equal(rule_counter(s, "a"), ca);
+	assert_int_equal(rule_counter(s, "c"), cc);
+
+	apply(s, RULES(RULE_A));
+	assert_int_equal(s->live.n_rules, 2);
+	assert_int_equal(rule_counter(s, "a"), ca);
+	assert_int_equal(s->live.rule_meta[cb2].in_use, 0);
+	assert_int_equal(s->live.rule_meta[cc].in_use, 0);
+	assert_int_equal(s->live.rule_meta[SLUICE_DEFAULT_RULE_COUNTER].position, 1);
+}
+
+#define RULE_X	"    - {proto: tcp, dport: 80, action: deny}\n"
+#define RULE_Y	"    - {proto: udp, dport: 53, action: deny}\n"
+
+static void test_unnamed_rules_matched_by_content(void **state)
+{
+	struct sim *s = *state;
+	uint32_t cx, cy;
+
+	apply(s, RULES(RULE_X RULE_Y));
+	cx = s->live.rules[0].counter;
+	cy = s->live.rules[1].counter;
+	assert_int_not_equal(cx, cy);
+	s->rule_stats[cx].packets = 80;
+
+	apply(s, RULES(RULE_Y RULE_X));
+	assert_int_equal(s->live.rules[0].counter, cy);
+	assert_int_equal(s->live.rules[1].counter, cx);
+	assert_int_equal(s->rule_stats[cx].packets, 80);
+
+	/* Changed content is a different unnamed rule. */
+	apply(s, RULES(RULE_Y "    - {proto: tcp, dport: 81, action: deny}\n"));
+	assert_int_equal(s->live.rules[0].counter, cy);
+	assert_int_not_equal(s->live.rules[1].counter, cx);
+	assert_int_equal(s->rule_stats[s->live.rules[1].counter].packets, 0);
+	assert_int_equal(s->live.rule_meta[cx].in_use, 0);
+
+	/* Twins are two rules: each keeps a counter of its own. */
+	apply(s, RULES(RULE_Y RULE_Y));
+	assert_int_equal(s->live.rules[0].counter, cy);
+	assert_int_not_equal(s->live.rules[1].counter, cy);
+	assert_int_equal(s->live.rule_meta[s->live.rules[1].counter].position, 1);
+}
+
+static void test_unchanged_rules_are_not_rewritten(void **state)
+{
+	struct sim *s = *state;
+	struct plan p;
+
+	apply(s, RULES(RULE_A RULE_X) "services:\n" WEB(W1 ", " W2));
+	plan_of(&p, s, RULES(RULE_A RULE_X) "services:\n" WEB(W1 ", {addr: 10.0.1.2, weight: 7}"));
+	assert_true(p.n_ops > 0);
+	assert_int_equal(ops_on(&p, maps.rule_sets), 0);
+	assert_int_equal(ops_on(&p, maps.rule_meta), 0);
+	assert_int_equal(ops_on(&p, maps.rule_stats), 0);
+	assert_false(noted(&p, "filter", NULL));
+	plan_free(&p);
+}
+
+/* ---- several services, several nodes ---- */
+
+static void test_shared_backend_address_gets_one_id_per_service(void **state)
+{
+	struct sim *s = *state;
+	uint32_t web[3], dns[3], web_sid, dns_sid;
+
+	apply(s, "services:\n" WEB(W1 ", " W2 ", " W3) DNS(W1 ", " W2 ", " W3));
+	web_sid = service(s, "web")->val.id;
+	dns_sid = service(s, "dns")->val.id;
+	for (size_t i = 0; i < 3; i++) {
+		web[i] = backend_id(s, "web", web_addrs[i]);
+		dns[i] = backend_id(s, "dns", web_addrs[i]);
+		assert_int_not_equal(web[i], 0);
+		assert_int_not_equal(dns[i], 0);
+		assert_int_not_equal(web[i], dns[i]);
+		assert_int_equal(s->live.backends[web[i]].service_id, web_sid);
+		assert_int_equal(s->live.backends[dns[i]].service_id, dns_sid);
+		assert_int_equal(slots_held(s, "dns", web[i]), 0);
+		assert_int_equal(slots_held(s, "web", dns[i]), 0);
+	}
+
+	/* Dropping the address from one service leaves the other's backend alone. */
+	apply(s, "services:\n" WEB(W1 ", " W2 ", " W3) DNS(W1 ", " W2));
+	assert_int_equal(backend_id(s, "web", "10.0.1.3"), web[2]);
+	assert_true(slots_held(s, "web", web[2]) > 0);
+	assert_false(s->live.backends[dns[2]].flags & SLUICE_BACKEND_F_LIVE);
+}
+
+/* Slot j of both nodes' tables of `name` sends new flows to the same address. */
+static void assert_same_table_by_address(struct sim *a, struct sim *b, const char *name)
+{
+	const uint32_t *ta = active_table(a, name), *tb = active_table(b, name);
+	uint32_t m = service(a, name)->val.table_size;
+
+	assert_int_equal(service(b, name)->val.table_size, m);
+	for (uint32_t j = 0; j < m; j++) {
+		const struct sluice_backend *ba = &a->live.backends[ta[j]];
+		const struct sluice_backend *bb = &b->live.backends[tb[j]];
+
+		if (ba->family != bb->family || memcmp(ba->addr, bb->addr, sizeof(ba->addr)))
+			fail_msg("service %s slot %u differs between the nodes", name, j);
+	}
+}
+
+static void test_nodes_with_same_config_build_same_tables(void **state)
+{
+	static const char fleet[] =
+		"services:\n"
+		"  - {name: web, vip: 192.0.2.10, port: 80, proto: tcp,\n"
+		"     backends: [{addr: 10.0.1.1}, {addr: 10.0.1.2, weight: 250},\n"
+		"                {addr: 10.0.1.3}, {addr: 10.0.1.4, weight: 30}]}\n"
+		DNS(D123);
+	struct sim *a = *state, *b = sim_new(), *c = sim_new();
+
+	apply(a, fleet);
+	apply(b, fleet);
+	assert_memory_equal(a->live.backends, b->live.backends, sizeof(a->live.backends));
+	for (size_t i = 0; i < 2; i++) {
+		const char *name = i ? "dns" : "web";
+		const struct sluice_service *va = &service(a, name)->val;
+
+		assert_memory_equal(va, &service(b, name)->val, sizeof(*va));
+		assert_memory_equal(a->tables[va->table_slot], b->tables[va->table_slot],
+				    va->table_size * sizeof(uint32_t));
+	}
+
+	/* A node with another history (ids handed out differently) agrees by address. */
+	apply(c, "services:\n" DNS("{addr: 10.0.2.9}") WEB(W4 ", " W3));
+	apply(c, fleet);
+	assert_int_not_equal(backend_id(a, "web", "10.0.1.1"), backend_id(c, "web", "10.0.1.1"));
+	assert_same_table_by_address(a, c, "web");
+	assert_same_table_by_address(a, c, "dns");
+	sim_free(b);
+	sim_free(c);
+}
+
+/* ---- a full data plane ---- */
+
+/* plan_build must fail with `err` and print `message`. */
+static void assert_plan_refused(const struct sim *s, const char *yaml, int err,
+				const char *message)
+{
+	char printed[1024];
+	struct plan p = {0};
+	struct conf cfg;
+	FILE *out = tmpfile();
+	int saved = dup(STDERR_FILENO), ret;
+	size_t n;
+
+	assert_non_null(out);
+	assert_true(saved >= 0);
+	load(yaml, &cfg);
+	fflush(stderr);
+	assert_true(dup2(fileno(out), STDERR_FILENO) >= 0);
+	ret = plan_build(&p, &maps, &s->live, &cfg, (const uint8_t (*)[6])macs);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(out);
+	n = fread(printed, 1, sizeof(printed) - 1, out);
+	printed[n] = '\0';
+	fclose(out);
+	plan_free(&p);
+	conf_free(&cfg);
+	assert_int_equal(ret, err);
+	if (!strstr(printed, message))
+		fail_msg("expected \"%s\" in \"%s\"", message, printed);
+}
+
+/* Service `id` on 192.0.2.10:port/tcp, as an earlier apply would have left it. */
+static struct live_service *put_service(struct sim *s, uint32_t id, uint16_t port,
+					const char *name)
+{
+	struct live_service *svc = &s->live.services[s->live.n_services++];
+
+	vip_key(&svc->key, "192.0.2.10", port, IPPROTO_TCP);
+	svc->val.id = id;
+	svc->val.table_slot = id * 2;
+	svc->val.table_size = 251;
+	svc->val.forward = SLUICE_FWD_L2DSR;
+	snprintf(svc->meta.name, sizeof(svc->meta.name), "%s", name);
+	svc->meta.vip = svc->key;
+	svc->meta.in_use = 1;
+	s->service_meta[id] = svc->meta;
+	return svc;
+}
+
+static void test_full_backend_ids_refused_until_removals_applied(void **state)
+{
+	static const char replace_all[] =
+		"services:\n"
+		"  - {name: web, vip: 192.0.2.10, port: 80, proto: tcp, table_size: 251,\n"
+		"     backends: [{addr: 10.9.9.9}]}\n";
+	struct sim *s = *state;
+
+	put_service(s, 0, 80, "web");
+	s->tables[0] = calloc(251, sizeof(uint32_t));
+	assert_non_null(s->tables[0]);
+	s->table_len[0] = 251;
+	for (uint32_t id = 1; id < SLUICE_MAX_BACKENDS; id++) {
+		struct sluice_backend *be = &s->live.backends[id];
+
+		be->addr[0] = htonl(0x0a010000 | id);
+		be->family = SLUICE_AF_INET;
+		be->flags = SLUICE_BACKEND_F_LIVE;
+		be->gen = 1;
+		be->weight = 100;
+		if (id <= 251)
+			s->tables[0][id - 1] = id;
+	}
+	assert_plan_refused(s, replace_all, -ENOSPC, "no free backend slot for web; "
+			    "apply the removals first");
+
+	/* Doing what the message says works. */
+	apply(s, "services:\n"
+		 "  - {name: web, vip: 192.0.2.10, port: 80, proto: tcp, table_size: 251,\n"
+		 "     backends: [{addr: 10.1.0.1}]}\n");
+	apply(s, replace_all);
+	assert_int_not_equal(backend_id(s, "web", "10.9.9.9"), 0);
+	assert_int_equal(backend_id(s, "web", "10.1.0.1"), 0);
+}
+
+static void test_full_service_ids_refused(void **state)
+{
+	struct sim *s = *state;
+
+	for (uint32_t id = 0; id < SLUICE_MAX_SERVICES; id++)
+		put_service(s, id, (uint16_t)(1000 + id), "old");
+	assert_plan_refused(s, "services:\n"
+			    "  - {name: new, vip: 192.0.2.10, port: 80, proto: tcp,\n"
+			    "     backends: [{addr: 10.9.9.9}]}\n",
+			    -ENOSPC, "no free service slot for new");
+}
+
+static void test_full_rule_counters_refused(void **state)
+{
+	struct sim *s = *state;
+
+	for (uint32_t c = 0; c <= SLUICE_MAX_RULES; c++) {
+		snprintf(s->live.rule_meta[c].name, SLUICE_NAME_LEN, "old-%u", c);
+		s->live.rule_meta[c].in_use = 1;
+		s->live.rule_meta[c].position = c;
+		s->live.rules[c].counter = c;
+		s->live.rules[c].action = SLUICE_ACT_DENY;
+	}
+	s->live.n_rules = SLUICE_MAX_RULES + 1;
+	assert_plan_refused(s, RULES("    - {name: new, proto: tcp, action: deny}\n"),
+			    -ENOSPC, "no free rule counter; apply the removals first");
+}
+
+#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest services[] = {
+		T(test_first_apply),
+		T(test_same_config_twice_writes_nothing),
+		T(test_removed_backend_stays_reserved_until_services_flipped),
+		T(test_readded_backend_stales_old_flows),
+		T(test_weight_change_and_draining),
+		T(test_all_backends_draining_empties_table),
+		T(test_mac_change_updates_backend_only),
+		T(test_renamed_service_keeps_id_and_counters),
+		T(test_service_removal),
+		T(test_port0_lookup_on_before_and_off_after),
+		T(test_shared_backend_address_gets_one_id_per_service),
+		T(test_nodes_with_same_config_build_same_tables),
+	};
+	const struct CMUnitTest rules[] = {
+		T(test_default_rule_closes_the_set),
+		T(test_rule_prefixes_become_masks),
+		T(test_reordered_rules_keep_counters),
+		T(test_renamed_or_removed_rules),
+		T(test_unnamed_rules_matched_by_content),
+		T(test_unchanged_rules_are_not_rewritten),
+	};
+	const struct CMUnitTest full[] = {
+		T(test_full_backend_ids_refused_until_removals_applied),
+		T(test_full_service_ids_refused),
+		T(test_full_rule_counters_refused),
+	};
+	int failed = 0;
+
+	failed += cmocka_run_group_tests_name("plan services", services, NULL, NULL);
+	failed += cmocka_run_group_tests_name("plan rules", rules, NULL, NULL);
+	failed += cmocka_run_group_tests_name("plan full data plane", full, NULL, NULL);
+	return failed ? 1 : 0;
+}
