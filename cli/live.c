@@ -22,6 +22,14 @@ static int read_array(int fd, __u32 n, void *values, size_t value_size, const ch
 	return 0;
 }
 
+static int by_service_id(const void *a, const void *b)
+{
+	const struct live_service *x = a, *y = b;
+
+	return (x->val.id > y->val.id) - (x->val.id < y->val.id);
+}
+
+/* Hash order changes with every insert; service id order is stable for people. */
 static int read_services(const struct sluice_maps *maps, struct live_state *live)
 {
 	struct sluice_vip_key key, next;
@@ -42,6 +50,7 @@ static int read_services(const struct sluice_maps *maps, struct live_state *live
 		key = next;
 		prev = &key;
 	}
+	qsort(live->services, live->n_services, sizeof(live->services[0]), by_service_id);
 	return 0;
 }
 
@@ -49,7 +58,7 @@ static int read_services(const struct sluice_maps *maps, struct live_state *live
 static int read_rules(const struct sluice_maps *maps, struct live_state *live)
 {
 	__u32 zero = 0, inner_id, i;
-	int fd, err = 0;
+	int fd;
 
 	if (bpf_map_lookup_elem(maps->rule_sets, &zero, &inner_id))
 		return errno == ENOENT ? 0 : -errno;
@@ -62,7 +71,7 @@ static int read_rules(const struct sluice_maps *maps, struct live_state *live)
 		live->n_rules++;
 	}
 	close(fd);
-	return err;
+	return 0;
 }
 
 int live_read(const struct sluice_maps *maps, struct live_state **out)

@@ -37,17 +37,18 @@
 #   partial checksums, which stay wrong once XDP has forwarded the frame. Real NICs
 #   deliver full checksums; this is a veth artefact.
 #
-# Servers (socat, started by lab_up, pid files under /run/sluice-lab-$LAB_PREFIX/):
+# Servers (started by lab_up, pid files under /run/sluice-lab-$LAB_PREFIX/):
 #   be1..3  tcp/80  greets with its name ("be1\n"), then echoes every line it receives
-#           udp/53  answers every datagram with its name
+#           udp/53  answers every datagram with its name (servers/udp_name.py)
 #   lb      tcp/6379 answers "lb\n"; tcp/22 answers "lb-ssh\n"
 # All of them listen on the VIPs too.
 #
 # Commands run in a namespace with nsenter --net, not ip netns exec, because ip netns exec
 # remounts /sys and so hides bpffs, where sluice pins its maps.
 
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${LAB_PREFIX:=sl}"
-: "${LAB_PASS_OBJ:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/xdp/pass.bpf.o}"
+: "${LAB_PASS_OBJ:=$LAB_DIR/../../build/xdp/pass.bpf.o}"
 : "${LAB_TIMEOUT:=2}"	# seconds a request may take before it counts as unanswered
 : "${LAB_WAIT:=5}"	# seconds lab_wait_* keep trying
 
@@ -305,14 +306,14 @@ lab_conn_close()
 	return 0
 }
 
-# lab__serve NODE NAME SOCAT-ADDRESS...: a server in NODE's namespace, in the background.
+# lab__serve NODE NAME CMD...: a server in NODE's namespace, in the background.
 lab__serve()
 {
 	local node=$1 name=$2 dir pid
 
 	shift 2
 	dir=$(lab__run_dir)
-	nsenter --net="/run/netns/$(lab__ns "$node")" -- socat "$@" \
+	nsenter --net="/run/netns/$(lab__ns "$node")" -- "$@" \
 		</dev/null >"$dir/$node-$name.log" 2>&1 &
 	pid=$!
 	echo "$pid $(lab__starttime "$pid")" >"$dir/$node-$name.pid"
@@ -323,23 +324,13 @@ lab__start_servers()
 	local be addr
 
 	for be in "${LAB_BACKENDS[@]}"; do
-		lab__serve "$be" tcp-80 TCP6-LISTEN:80,ipv6only=0,reuseaddr,fork \
+		lab__serve "$be" tcp-80 socat TCP6-LISTEN:80,ipv6only=0,reuseaddr,fork \
 			SYSTEM:"echo $be; exec cat"
-		# One UDP socket per address: a reply must leave from the address the
-		# datagram was sent to (the VIP), which a socket bound to any would not do.
-		# The command reads the datagram: if it exited first, socat would fail to
-		# hand it over and drop the answer.
-		for addr in "${LAB_IP4[$be]}" "$LAB_VIP4"; do
-			lab__serve "$be" "udp-53-$addr" \
-				UDP4-RECVFROM:53,bind="$addr",fork SYSTEM:"echo $be; exec cat >/dev/null"
-		done
-		for addr in "${LAB_IP6[$be]}" "$LAB_VIP6"; do
-			lab__serve "$be" "udp-53-$addr" \
-				UDP6-RECVFROM:53,bind="[$addr]",fork SYSTEM:"echo $be; exec cat >/dev/null"
-		done
+		lab__serve "$be" udp-53 python3 "$LAB_DIR/servers/udp_name.py" "$be" 53 \
+			"${LAB_IP4[$be]}" "$LAB_VIP4" "${LAB_IP6[$be]}" "$LAB_VIP6"
 	done
-	lab__serve lb tcp-6379 TCP6-LISTEN:6379,ipv6only=0,reuseaddr,fork SYSTEM:"echo lb"
-	lab__serve lb tcp-22 TCP6-LISTEN:22,ipv6only=0,reuseaddr,fork SYSTEM:"echo lb-ssh"
+	lab__serve lb tcp-6379 socat TCP6-LISTEN:6379,ipv6only=0,reuseaddr,fork SYSTEM:"echo lb"
+	lab__serve lb tcp-22 socat TCP6-LISTEN:22,ipv6only=0,reuseaddr,fork SYSTEM:"echo lb-ssh"
 
 	for be in "${LAB_BACKENDS[@]}"; do
 		lab_wait_tcp "$be" "${LAB_IP4[$be]}" 80 || return
@@ -434,7 +425,7 @@ lab__check_prerequisites()
 		lab__err "must run as root"
 		return 1
 	fi
-	for cmd in ip nsenter socat ethtool sysctl timeout mountpoint; do
+	for cmd in ip nsenter socat python3 ethtool sysctl timeout mountpoint; do
 		if ! command -v "$cmd" >/dev/null; then
 			lab__err "missing command: $cmd"
 			return 1

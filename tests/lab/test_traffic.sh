@@ -48,7 +48,7 @@ stat_of()
 	sluice stats --json | python3 -c "
 import json, sys
 s = json.load(sys.stdin)
-path = sys.argv[1].split('.')
+path = sys.argv[1].split('/')
 node = s
 for p in path:
     if isinstance(node, list):
@@ -66,15 +66,15 @@ positive()
 	((v > 0)) || { echo "  $1 = $v" >&2; return 1; }
 }
 
-check "stats: packets forwarded" positive global.lb_forward.packets
-check "stats: rule no-redis counted the dropped SYNs" positive rules.no-redis.packets
-check "stats: rule ssh-lab counted the allowed connection" positive rules.ssh-lab.packets
-check "stats: filter drops counted" positive global.filter_drop.packets
+check "stats: packets forwarded" positive global/lb_forward/packets
+check "stats: rule no-redis counted the dropped SYNs" positive rules/no-redis/packets
+check "stats: rule ssh-lab counted the allowed connection" positive rules/ssh-lab/packets
+check "stats: filter drops counted" positive global/filter_drop/packets
 for be in 10.200.0.11 10.200.0.12 10.200.0.13; do
 	check "stats: service web backend $be forwarded packets" \
-		positive "services.web.backends.$be.packets"
+		positive "services/web/backends/$be/packets"
 done
-check "stats: service dns counted packets" positive services.dns.packets
+check "stats: service dns counted packets" positive services/dns/packets
 
 status_lists_backends()
 {
