@@ -27,6 +27,13 @@ int cmd_stats(int argc, char **argv);
  */
 int iface_pick(const char *given, char out[IF_NAMESIZE]);
 
+struct sluice_maps;
+struct live_state;
+
+/* iface_pick, then open its pinned maps and read its live state. Returns an exit code. */
+int iface_open_live(const char *given, char ifname[IF_NAMESIZE], struct sluice_maps *maps,
+		    struct live_state **live);
+
 /*
  * Validate cfg_path, resolve its backends on ifname and bring the live maps of
  * ifname to it, all or nothing, under the interface lock. Returns an exit code.

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/live.h"
+#include "cli/maps.h"
 #include "cli/pin.h"
 
 #define MAX_ATTACHED 64
@@ -39,4 +41,20 @@ int iface_pick(const char *given, char out[IF_NAMESIZE])
 		fprintf(stderr, " %s", names[i]);
 	fprintf(stderr, "\n");
 	return EXIT_USAGE;
+}
+
+int iface_open_live(const char *given, char ifname[IF_NAMESIZE], struct sluice_maps *maps,
+		    struct live_state **live)
+{
+	int ret = iface_pick(given, ifname);
+
+	if (ret)
+		return ret;
+	if (maps_open(ifname, maps))
+		return EXIT_RUNTIME;
+	if (live_read(maps, live)) {
+		maps_close(maps);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
 }

@@ -215,26 +215,20 @@ int cmd_stats(int argc, char **argv)
 		stats_usage(stderr);
 		return EXIT_USAGE;
 	}
-	ret = iface_pick(optind < argc ? argv[optind] : NULL, ifname);
+	ret = iface_open_live(optind < argc ? argv[optind] : NULL, ifname, &maps, &live);
 	if (ret)
 		return ret;
-	if (maps_open(ifname, &maps))
-		return EXIT_RUNTIME;
 	if (watching) {
 		watch(&maps);
-		maps_close(&maps);
-		return EXIT_OK;
+	} else {
+		root = collect(&maps, live);
+		if (json)
+			printf("%s\n", json_object_to_json_string_ext(root,
+				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		else
+			print_human(ifname, root);
+		json_object_put(root);
 	}
-	if (live_read(&maps, &live)) {
-		maps_close(&maps);
-		return EXIT_RUNTIME;
-	}
-	root = collect(&maps, live);
-	if (json)
-		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
-	else
-		print_human(ifname, root);
-	json_object_put(root);
 	free(live);
 	maps_close(&maps);
 	return EXIT_OK;

@@ -270,15 +270,9 @@ int cmd_status(int argc, char **argv)
 		status_usage(stderr);
 		return EXIT_USAGE;
 	}
-	ret = iface_pick(optind < argc ? argv[optind] : NULL, ifname);
+	ret = iface_open_live(optind < argc ? argv[optind] : NULL, ifname, &maps, &live);
 	if (ret)
 		return ret;
-	if (maps_open(ifname, &maps))
-		return EXIT_RUNTIME;
-	if (live_read(&maps, &live)) {
-		maps_close(&maps);
-		return EXIT_RUNTIME;
-	}
 	root = status_json(ifname, &maps, live);
 	if (json)
 		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
