@@ -6,7 +6,13 @@
 # the demo all run on it.
 #
 #   command:  tests/lab/lab.sh up | down | status | exec NODE CMD...
-#   library:  source tests/lab/lab.sh; lab_up; lab_request "$LAB_VIP4" 80; lab_down
+#   library:  source tests/lab/lab.sh; lab_trap_cleanup; lab_up; lab_request "$LAB_VIP4" 80
+#
+# Functions: lab_up, lab_down, lab_status, lab_trap_cleanup, lab_exec NODE CMD...,
+# lab_request / lab_udp_request [-6] ADDR PORT, lab_wait_tcp / lab_wait_udp NODE ADDR PORT,
+# lab_conn_open / _send / _read / _close (one long-lived TCP connection). NODE is client,
+# lb, be1, be2, be3 or sw. Addresses: LAB_VIP4, LAB_VIP6, LAB_IP4[NODE], LAB_IP6[NODE].
+# Settings: LAB_PREFIX, LAB_PASS_OBJ (an XDP_PASS object), LAB_TIMEOUT, LAB_WAIT.
 #
 #                      $LAB_PREFIX-sw: bridge br0 (pure L2, no addresses)
 #          client      lb          be1          be2          be3     <- veth ends, on br0
@@ -17,7 +23,8 @@
 #
 # Every name starts with $LAB_PREFIX (default "sl": sl-client, sl-lb, sl-be1..3, sl-sw), and
 # interfaces live only inside the namespaces, so labs with other prefixes can run beside
-# this one and the host's own interfaces are never touched.
+# this one and the host's own interfaces are never touched. One prefix, one user: lab_up
+# first tears down whatever lab of that prefix exists.
 #
 # Why it is shaped so:
 # - One segment, because sluice's l2dsr mode rewrites only the destination MAC: the sluice
@@ -33,6 +40,8 @@
 #   solicits with a source address of the outgoing interface, so a /128 on lo is silent.
 # - The sw-side peer of lb runs an XDP_PASS program: a veth delivers the frames that lb's
 #   XDP program sends back out (XDP_TX) only when the receiving peer runs XDP too.
+# - Hosts send no router solicitations and do no duplicate address detection, and the
+#   switch has IPv6 off: once up, the segment is quiet, so lb's counters count tests.
 # - Client and backends have tx checksum offload off: their stacks would otherwise send
 #   partial checksums, which stay wrong once XDP has forwarded the frame. Real NICs
 #   deliver full checksums; this is a veth artefact.
@@ -44,11 +53,12 @@
 # All of them listen on the VIPs too.
 #
 # Commands run in a namespace with nsenter --net, not ip netns exec, because ip netns exec
-# remounts /sys and so hides bpffs, where sluice pins its maps.
+# remounts /sys and so hides bpffs, where sluice pins its maps. The other side of that
+# coin: /sys/class/net there still shows the host's interfaces; ask ip instead.
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${LAB_PREFIX:=sl}"
-: "${LAB_PASS_OBJ:=$LAB_DIR/../../build/xdp/pass.bpf.o}"
+: "${LAB_PASS_OBJ:=$(dirname "$(dirname "$LAB_DIR")")/build/xdp/pass.bpf.o}"
 : "${LAB_TIMEOUT:=2}"	# seconds a request may take before it counts as unanswered
 : "${LAB_WAIT:=5}"	# seconds lab_wait_* keep trying
 
@@ -78,7 +88,8 @@ lab__run_dir()
 	echo "/run/sluice-lab-$LAB_PREFIX"
 }
 
-# A pid alone may be reused once its process is gone; pid plus start time may not.
+# Start time of a live (not zombie) process. A pid alone may be reused once its
+# process is gone; pid plus start time may not.
 lab__starttime()
 {
 	local stat fields
@@ -177,7 +188,8 @@ lab__wait()
 
 	until lab__ask "$node" "$proto" "$addr" "$port" 1 >/dev/null 2>&1; do
 		if ((EPOCHSECONDS >= deadline)); then
-			lab__err "nothing answers $addr port $port/$proto from $(lab__ns "$node") after ${LAB_WAIT}s"
+			lab__err "nothing answers $addr port $port/$proto" \
+				"from $(lab__ns "$node") after ${LAB_WAIT}s"
 			return 1
 		fi
 		sleep 0.1
@@ -211,7 +223,7 @@ lab_wait_udp()
 # first), lab_conn_send ID TEXT sends a line (the backends echo it), lab_conn_close ID.
 lab_conn_open()
 {
-	local id=${1-} fam=4 dir w r
+	local id=${1-} fam=4 dir target w r
 
 	shift $(($# > 0))
 	if [[ ${1-} == -6 ]]; then
@@ -234,7 +246,7 @@ lab_conn_open()
 		lab__err "cannot set up connection $id (is the lab up?)"
 		return 1
 	fi
-	local target=$1
+	target=$1
 	[[ $fam == 6 ]] && target="[$1]"
 	nsenter --net="/run/netns/$(lab__ns client)" socat STDIO \
 		"TCP$fam:$target:$2,connect-timeout=$LAB_TIMEOUT" \
@@ -281,7 +293,7 @@ lab_conn_read()
 	fi
 	lab__conn_known "$1" || return
 	if ! IFS= read -r -t "$LAB_TIMEOUT" -u "${LAB_CONN_R[$1]}" line; then
-		lab__err "nothing received on connection $1 within ${LAB_TIMEOUT}s"
+		lab__err "nothing received on connection $1 (closed, or silent for ${LAB_TIMEOUT}s)"
 		return 1
 	fi
 	printf '%s\n' "$line"
@@ -347,6 +359,11 @@ lab__host_setup()
 
 	ns=$(lab__ns "$node")
 	sw=$(lab__ns sw)
+	# Quiet hosts: no router solicitations, no duplicate address detection. Such
+	# frames would reach lb's XDP program at random times and blur its counters.
+	lab_exec "$node" sysctl -q -w net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.default.router_solicitations=0 &&
 	ip -n "$ns" link add eth0 type veth peer name "$node" netns "$sw" &&
 	ip -n "$sw" link set dev "$node" master br0 up &&
 	ip -n "$ns" -batch - <<-EOF
@@ -432,7 +449,8 @@ lab__check_prerequisites()
 		fi
 	done
 	if [[ ! -r $LAB_PASS_OBJ ]]; then
-		lab__err "no XDP_PASS object at $LAB_PASS_OBJ: build it (ninja -C build) or set LAB_PASS_OBJ"
+		lab__err "no XDP_PASS object at $LAB_PASS_OBJ:" \
+			"build it (ninja -C build) or set LAB_PASS_OBJ"
 		return 1
 	fi
 }
