@@ -86,9 +86,9 @@ static __always_inline int parse_l4(void *data, void *data_end, __u32 off, __u32
 	case IPPROTO_TCP: {
 		struct tcphdr *th = l4;
 
-		/* doff >= 5 makes the second test cover the fixed header too. */
 		if ((void *)(th + 1) > data_end)
 			return PARSE_MALFORMED;
+		/* With doff >= 5 this also keeps the fixed header inside the IP length. */
 		if (th->doff < 5 || off + th->doff * 4 > ip_end)
 			return PARSE_MALFORMED;
 		pkt->tuple.sport = th->source;

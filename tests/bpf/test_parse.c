@@ -60,6 +60,15 @@ static void tcp4(struct pkt *p, size_t payload_len)
 	pkt_build(p, &s);
 }
 
+/* A protocol that parse does not look into: only the IP checks can catch a fault. */
+static void gre4(struct pkt *p)
+{
+	struct pkt_spec s = spec_tcp(CLIENT4, 0, VIP4, 0);
+
+	s.proto = IPPROTO_GRE;
+	pkt_build(p, &s);
+}
+
 static void tcp6(struct pkt *p, const uint8_t *ext, unsigned int n_ext)
 {
 	struct pkt_spec s = spec_tcp(CLIENT6, 40000, VIP6, 80);
@@ -116,7 +125,7 @@ static void make_truncated_ipv4_header(struct pkt *p)
 
 static void make_ipv4_ihl_below_5(struct pkt *p)
 {
-	tcp4(p, 32);
+	gre4(p);
 	p->data[p->l3_off] = 0x44;
 	pkt_fix_ipv4_csum(p);
 }
@@ -135,7 +144,7 @@ static void make_ipv4_length_beyond_frame(struct pkt *p)
 
 static void make_ipv4_length_below_header(struct pkt *p)
 {
-	tcp4(p, 32);
+	gre4(p);
 	set_ip_len(p, 19);
 }
 
@@ -180,6 +189,15 @@ static void make_truncated_udp(struct pkt *p)
 	cut(p, p->l4_off + 6);
 }
 
+static void make_udp_beyond_ip_length(struct pkt *p)
+{
+	struct pkt_spec s = spec_tcp(CLIENT4, 40000, VIP4, 80);
+
+	s.proto = IPPROTO_UDP;
+	pkt_build(p, &s);
+	set_ip_len(p, p->l4_off - p->l3_off + 6);
+}
+
 static void make_truncated_icmp(struct pkt *p)
 {
 	struct pkt_spec s = spec_tcp(CLIENT4, 0, VIP4, 0);
@@ -198,6 +216,15 @@ static void make_truncated_icmpv6(struct pkt *p)
 	s.payload_len = 0;
 	pkt_build(p, &s);
 	cut(p, p->l4_off + 7);
+}
+
+static void make_icmpv6_beyond_ip_length(struct pkt *p)
+{
+	struct pkt_spec s = spec_tcp(CLIENT6, 0, VIP6, 0);
+
+	s.proto = IPPROTO_ICMPV6;
+	pkt_build(p, &s);
+	set_ip_len(p, p->l4_off - p->l3_off + 4);
 }
 
 static void make_truncated_ipv6_header(struct pkt *p)
@@ -287,8 +314,10 @@ MALFORMED(tcp_doff_below_5)
 MALFORMED(tcp_doff_beyond_packet)
 MALFORMED(truncated_tcp_v6)
 MALFORMED(truncated_udp)
+MALFORMED(udp_beyond_ip_length)
 MALFORMED(truncated_icmp)
 MALFORMED(truncated_icmpv6)
+MALFORMED(icmpv6_beyond_ip_length)
 MALFORMED(truncated_ipv6_header)
 MALFORMED(ipv6_wrong_version)
 MALFORMED(ipv6_length_beyond_frame)
@@ -440,8 +469,10 @@ int run_parse_tests(void)
 		PARSE_TEST(test_malformed_tcp_doff_beyond_packet),
 		PARSE_TEST(test_malformed_truncated_tcp_v6),
 		PARSE_TEST(test_malformed_truncated_udp),
+		PARSE_TEST(test_malformed_udp_beyond_ip_length),
 		PARSE_TEST(test_malformed_truncated_icmp),
 		PARSE_TEST(test_malformed_truncated_icmpv6),
+		PARSE_TEST(test_malformed_icmpv6_beyond_ip_length),
 		PARSE_TEST(test_malformed_truncated_ipv6_header),
 		PARSE_TEST(test_malformed_ipv6_wrong_version),
 		PARSE_TEST(test_malformed_ipv6_length_beyond_frame),
