@@ -6,7 +6,7 @@
 # "N passed, N failed, N skipped". Exits non-zero if any test failed.
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 
 if ((EUID != 0)); then
 	echo "tests/run.sh: run as root (packet and lab tests load XDP programs and make namespaces)" >&2

@@ -4,6 +4,7 @@
 # The operator's side of sluice: every command explains itself, every mistake gets a
 # precise error and the right exit code and changes nothing, and detach leaves no
 # program and no pins behind.
+# shellcheck source=tests/lab/testlib.sh
 source "$(dirname "$0")/testlib.sh"
 
 PIN=/sys/fs/bpf/sluice/eth0

@@ -4,6 +4,7 @@
 # Live changes: an established TCP connection keeps its backend while `apply` adds,
 # removes and reweights the OTHER backends; new connections follow the new set;
 # applying the same file twice changes nothing; --dry-run changes nothing.
+# shellcheck source=tests/lab/testlib.sh
 source "$(dirname "$0")/testlib.sh"
 
 declare -A ADDR_OF=([be1]=10.200.0.11 [be2]=10.200.0.12 [be3]=10.200.0.13)

@@ -3,6 +3,7 @@
 #
 # Real TCP and UDP through sluice: flows spread over all three backends, the filter
 # drops a denied port while the others pass, and the counters say what happened.
+# shellcheck source=tests/lab/testlib.sh
 source "$(dirname "$0")/testlib.sh"
 
 lab_test_up
