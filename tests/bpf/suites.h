@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
-/* Each file of packet tests runs as one cmocka group; returns its failure count. */
+/* The packet tests of each file, run together by test_packets.c. */
 #ifndef SLUICE_TESTS_SUITES_H
 #define SLUICE_TESTS_SUITES_H
 
-int run_maps_tests(void);
-int run_parse_tests(void);
-int run_filter_tests(void);
-int run_lb_tests(void);
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+extern const struct CMUnitTest maps_tests[], parse_tests[], filter_tests[], lb_tests[];
+extern const size_t n_maps_tests, n_parse_tests, n_filter_tests, n_lb_tests;
 
 #endif /* SLUICE_TESTS_SUITES_H */

@@ -372,28 +372,24 @@ static void test_largest_rule_set(void **state)
 
 #define FILTER_TEST(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
-int run_filter_tests(void)
-{
-	const struct CMUnitTest tests[] = {
-		FILTER_TEST(test_no_rule_set_allows),
-		FILTER_TEST(test_deny_by_dport),
-		FILTER_TEST(test_dport_range_boundaries),
-		FILTER_TEST(test_sport_range_boundaries),
-		FILTER_TEST(test_src_cidr_v4),
-		FILTER_TEST(test_src_cidr_v6),
-		FILTER_TEST(test_src_cidr_v6_low_half),
-		FILTER_TEST(test_dst_cidr),
-		FILTER_TEST(test_deny_by_proto),
-		FILTER_TEST(test_deny_by_family),
-		FILTER_TEST(test_first_match_wins),
-		FILTER_TEST(test_default_deny),
-		FILTER_TEST(test_rule_counters),
-		FILTER_TEST(test_denied_vip_not_forwarded),
-		FILTER_TEST(test_port_rules_need_ports),
-		FILTER_TEST(test_rule_set_replaced),
-		FILTER_TEST(test_no_match_allows),
-		FILTER_TEST(test_largest_rule_set),
-	};
-
-	return cmocka_run_group_tests_name("filter", tests, NULL, NULL);
-}
+const struct CMUnitTest filter_tests[] = {
+	FILTER_TEST(test_no_rule_set_allows),
+	FILTER_TEST(test_deny_by_dport),
+	FILTER_TEST(test_dport_range_boundaries),
+	FILTER_TEST(test_sport_range_boundaries),
+	FILTER_TEST(test_src_cidr_v4),
+	FILTER_TEST(test_src_cidr_v6),
+	FILTER_TEST(test_src_cidr_v6_low_half),
+	FILTER_TEST(test_dst_cidr),
+	FILTER_TEST(test_deny_by_proto),
+	FILTER_TEST(test_deny_by_family),
+	FILTER_TEST(test_first_match_wins),
+	FILTER_TEST(test_default_deny),
+	FILTER_TEST(test_rule_counters),
+	FILTER_TEST(test_denied_vip_not_forwarded),
+	FILTER_TEST(test_port_rules_need_ports),
+	FILTER_TEST(test_rule_set_replaced),
+	FILTER_TEST(test_no_match_allows),
+	FILTER_TEST(test_largest_rule_set),
+};
+const size_t n_filter_tests = sizeof(filter_tests) / sizeof(filter_tests[0]);

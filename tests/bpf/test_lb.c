@@ -517,32 +517,28 @@ static void test_counters_add_up(void **state)
 
 #define LB_TEST(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
-int run_lb_tests(void)
-{
-	const struct CMUnitTest tests[] = {
-		LB_TEST(test_vip_v4_forwarded),
-		LB_TEST(test_vip_v6_forwarded),
-		LB_TEST(test_vlan_vip_forwarded),
-		LB_TEST(test_qinq_vip_forwarded),
-		LB_TEST(test_qinq_v6_vip_forwarded),
-		LB_TEST(test_non_vip_passes),
-		LB_TEST(test_udp_service),
-		LB_TEST(test_any_port_service),
-		LB_TEST(test_any_port_needs_setting),
-		LB_TEST(test_flow_survives_table_change),
-		LB_TEST(test_flow_entry_content),
-		LB_TEST(test_stale_flow_new_generation),
-		LB_TEST(test_stale_flow_backend_gone),
-		LB_TEST(test_empty_table_drops),
-		LB_TEST(test_missing_table_drops),
-		LB_TEST(test_table_to_dead_backend_drops),
-		LB_TEST(test_unknown_forward_mode_passes),
-		LB_TEST(test_flows_spread_over_backends),
-		LB_TEST(test_fragments_v4_same_backend),
-		LB_TEST(test_fragments_v6_same_backend),
-		LB_TEST(test_fragments_for_port_service_pass),
-		LB_TEST(test_counters_add_up),
-	};
-
-	return cmocka_run_group_tests_name("lb", tests, NULL, NULL);
-}
+const struct CMUnitTest lb_tests[] = {
+	LB_TEST(test_vip_v4_forwarded),
+	LB_TEST(test_vip_v6_forwarded),
+	LB_TEST(test_vlan_vip_forwarded),
+	LB_TEST(test_qinq_vip_forwarded),
+	LB_TEST(test_qinq_v6_vip_forwarded),
+	LB_TEST(test_non_vip_passes),
+	LB_TEST(test_udp_service),
+	LB_TEST(test_any_port_service),
+	LB_TEST(test_any_port_needs_setting),
+	LB_TEST(test_flow_survives_table_change),
+	LB_TEST(test_flow_entry_content),
+	LB_TEST(test_stale_flow_new_generation),
+	LB_TEST(test_stale_flow_backend_gone),
+	LB_TEST(test_empty_table_drops),
+	LB_TEST(test_missing_table_drops),
+	LB_TEST(test_table_to_dead_backend_drops),
+	LB_TEST(test_unknown_forward_mode_passes),
+	LB_TEST(test_flows_spread_over_backends),
+	LB_TEST(test_fragments_v4_same_backend),
+	LB_TEST(test_fragments_v6_same_backend),
+	LB_TEST(test_fragments_for_port_service_pass),
+	LB_TEST(test_counters_add_up),
+};
+const size_t n_lb_tests = sizeof(lb_tests) / sizeof(lb_tests[0]);

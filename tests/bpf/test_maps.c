@@ -121,13 +121,9 @@ static void test_table_needs_inner_map_flag(void **state)
 
 #define MAPS_TEST(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
-int run_maps_tests(void)
-{
-	const struct CMUnitTest tests[] = {
-		MAPS_TEST(test_maps_match_contract),
-		MAPS_TEST(test_tables_of_every_size),
-		MAPS_TEST(test_table_needs_inner_map_flag),
-	};
-
-	return cmocka_run_group_tests_name("maps", tests, NULL, NULL);
-}
+const struct CMUnitTest maps_tests[] = {
+	MAPS_TEST(test_maps_match_contract),
+	MAPS_TEST(test_tables_of_every_size),
+	MAPS_TEST(test_table_needs_inner_map_flag),
+};
+const size_t n_maps_tests = sizeof(maps_tests) / sizeof(maps_tests[0]);

@@ -4,14 +4,16 @@
  * verdict, packet out and counters checked. Needs root (CAP_BPF, CAP_NET_ADMIN).
  */
 #include "tests/bpf/suites.h"
+#include "tests/one_group.h"
 
 int main(void)
 {
-	int failed = 0;
+	const struct test_part parts[] = {
+		{ maps_tests, n_maps_tests },
+		{ parse_tests, n_parse_tests },
+		{ filter_tests, n_filter_tests },
+		{ lb_tests, n_lb_tests },
+	};
 
-	failed += run_maps_tests();
-	failed += run_parse_tests();
-	failed += run_filter_tests();
-	failed += run_lb_tests();
-	return failed ? 1 : 0;
+	return run_one_group("packets", parts, sizeof(parts) / sizeof(parts[0])) ? 1 : 0;
 }

@@ -10,7 +10,7 @@ source "$(dirname "$0")/testlib.sh"
 PIN=/sys/fs/bpf/sluice/eth0
 
 trap lab_test_cleanup EXIT
-lab_up >/dev/null || { echo "FAILED - lab up" >&2; exit 1; }
+lab_up >/dev/null || bail_out "the lab did not come up"
 
 for cmd in attach detach apply validate status stats; do
 	check "sluice $cmd --help explains itself" expect_exit 0 sluice "$cmd" --help

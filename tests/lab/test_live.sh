@@ -35,7 +35,7 @@ lab_test_up "$TEST_TMP/all.yaml"
 
 lab_conn_open long "$LAB_VIP4" 80
 pinned=$(lab_conn_read long)
-echo "  long-lived connection landed on $pinned"
+echo "# long-lived connection landed on $pinned"
 others=()
 for be in be1 be2 be3; do
 	[[ $be == "$pinned" ]] || others+=("$be")

@@ -11,8 +11,8 @@ lab_test_up
 # Each answer names the backend; every new connection is a new flow.
 spread 60 lab_request "$LAB_VIP4" 80 >"$TEST_TMP/tcp"
 spread 30 lab_udp_request "$LAB_VIP4" 53 >"$TEST_TMP/udp"
-sed 's/^/  tcp /' "$TEST_TMP/tcp"
-sed 's/^/  udp /' "$TEST_TMP/udp"
+sed 's/^/# tcp /' "$TEST_TMP/tcp"
+sed 's/^/# udp /' "$TEST_TMP/udp"
 
 backend_count()
 {

@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #
 # What every lab test shares: the lab itself, the sluice binary under test, checks
-# that report what failed, and a cleanup that runs however the test ends.
+# reported in TAP (so meson counts each one), and a cleanup that runs however the
+# test ends. Only TAP goes to stdout; everything else a test prints goes to stderr.
 #
 #   source "$(dirname "$0")/testlib.sh"
 #   lab_test_up                 # fresh lab, sluice attached to lb's eth0 with CONFIG
 #   check "what it proves" CMD  # passes when CMD succeeds
 #   ...
-#   lab_test_done               # exit status: 0 only if every check passed
+#   lab_test_done               # the TAP plan; exit status 0 only if every check passed
 
 set -uo pipefail
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,16 +31,23 @@ sluice()
 
 check()
 {
-	local what=$1
+	local what=$1 n=$((TEST_PASSED + TEST_FAILED + 1))
 
 	shift
-	if "$@"; then
+	if "$@" >&2; then
 		TEST_PASSED=$((TEST_PASSED + 1))
-		echo "ok - $what"
+		echo "ok $n - $what"
 	else
 		TEST_FAILED=$((TEST_FAILED + 1))
-		echo "FAILED - $what"
+		echo "not ok $n - $what"
 	fi
+}
+
+# bail_out WHY: the test cannot go on (TAP "Bail out!", which meson counts as a failure).
+bail_out()
+{
+	echo "Bail out! $*"
+	exit 1
 }
 
 # expect_exit CODE CMD...: CMD exits with CODE; its output is kept in $TEST_TMP/out.
@@ -84,11 +92,10 @@ lab_test_up()
 {
 	trap lab_test_cleanup EXIT
 	trap 'exit 130' INT TERM
-	lab_up >/dev/null || { echo "FAILED - lab up" >&2; exit 1; }
+	lab_up >/dev/null || bail_out "the lab did not come up"
 	if ! sluice attach eth0 -f "${1:-$LAB_CONFIG}" >"$TEST_TMP/attach" 2>&1; then
-		echo "FAILED - sluice attach:" >&2
 		cat "$TEST_TMP/attach" >&2
-		exit 1
+		bail_out "sluice attach failed"
 	fi
 }
 
@@ -105,6 +112,6 @@ spread()
 
 lab_test_done()
 {
-	echo "$TEST_PASSED checks passed, $TEST_FAILED failed"
+	echo "1..$((TEST_PASSED + TEST_FAILED))"
 	((TEST_FAILED == 0))
 }

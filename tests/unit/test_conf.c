@@ -20,6 +20,7 @@
 
 #include "conf/config.h"
 #include "xdp/abi.h"
+#include "tests/one_group.h"
 
 static const char *examples_dir;
 
@@ -966,7 +967,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_every_example_validates),
 	};
 	struct CMUnitTest *errors;
-	int failed = 0;
+	int failed;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s EXAMPLES_DIR\n", argv[0]);
@@ -982,10 +983,13 @@ int main(int argc, char **argv)
 		errors[i].test_func = test_error_case;
 		errors[i].initial_state = (void *)&error_cases[i];
 	}
-	failed += _cmocka_run_group_tests("conf errors", errors, n_errors, NULL, NULL);
-	failed += cmocka_run_group_tests_name("conf valid", valid, NULL, NULL);
-	failed += cmocka_run_group_tests_name("conf limits", limits, NULL, NULL);
-	failed += cmocka_run_group_tests_name("conf files and examples", files, NULL, NULL);
+	const struct test_part parts[] = {
+		{ errors, n_errors },
+		{ valid, sizeof(valid) / sizeof(valid[0]) },
+		{ limits, sizeof(limits) / sizeof(limits[0]) },
+		{ files, sizeof(files) / sizeof(files[0]) },
+	};
+	failed = run_one_group("conf", parts, sizeof(parts) / sizeof(parts[0]));
 	free(errors);
 	return failed ? 1 : 0;
 }

@@ -1197,7 +1197,8 @@ static void test_full_rule_counters_refused(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest services[] = {
+	const struct CMUnitTest tests[] = {
+		/* services and backends */
 		T(test_first_apply),
 		T(test_same_config_twice_writes_nothing),
 		T(test_removed_backend_stays_reserved_until_services_flipped),
@@ -1210,24 +1211,18 @@ int main(void)
 		T(test_port0_lookup_on_before_and_off_after),
 		T(test_shared_backend_address_gets_one_id_per_service),
 		T(test_nodes_with_same_config_build_same_tables),
-	};
-	const struct CMUnitTest rules[] = {
+		/* filter rules */
 		T(test_default_rule_closes_the_set),
 		T(test_rule_prefixes_become_masks),
 		T(test_reordered_rules_keep_counters),
 		T(test_renamed_or_removed_rules),
 		T(test_unnamed_rules_matched_by_content),
 		T(test_unchanged_rules_are_not_rewritten),
-	};
-	const struct CMUnitTest full[] = {
+		/* a full data plane */
 		T(test_full_backend_ids_refused_until_removals_applied),
 		T(test_full_service_ids_refused),
 		T(test_full_rule_counters_refused),
 	};
-	int failed = 0;
 
-	failed += cmocka_run_group_tests_name("plan services", services, NULL, NULL);
-	failed += cmocka_run_group_tests_name("plan rules", rules, NULL, NULL);
-	failed += cmocka_run_group_tests_name("plan full data plane", full, NULL, NULL);
-	return failed ? 1 : 0;
+	return cmocka_run_group_tests_name("plan", tests, NULL, NULL) ? 1 : 0;
 }

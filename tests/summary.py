@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+"""Print "N passed, N failed, N skipped" over every test case of a meson run.
+
+Every test program speaks TAP, so meson's JUnit log has one testcase per case.
+A program that failed without reporting a failing case (it crashed, timed out or
+bailed out before its plan) or that reported no case at all counts as one failure:
+the summary can never look better than the run was.
+"""
+import json
+import sys
+import xml.etree.ElementTree as ET
+
+GOOD = {"OK", "EXPECTEDFAIL"}
+
+
+def main(logdir):
+    cases = {}
+    for suite in ET.parse(f"{logdir}/testlog.junit.xml").getroot().iter("testsuite"):
+        total = int(suite.get("tests", 0))
+        failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped = int(suite.get("skipped", 0))
+        cases[suite.get("name")] = (total - failed - skipped, failed, skipped)
+
+    passed = failed = skipped = 0
+    with open(f"{logdir}/testlog.json") as log:
+        for line in log:
+            test = json.loads(line)
+            name = next((n for n in cases if n.endswith(test["name"])), None)
+            p, f, s = cases.get(name, (0, 0, 0))
+            if test["result"] == "SKIP" and not p + f:
+                s = max(s, 1)
+            elif (test["result"] not in GOOD and not f) or not p + f + s:
+                f += 1
+            passed, failed, skipped = passed + p, failed + f, skipped + s
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1]))
+    except (OSError, ET.ParseError, json.JSONDecodeError) as err:
+        print(f"tests/summary.py: no usable meson test log: {err}", file=sys.stderr)
+        print("0 passed, 1 failed, 0 skipped")
+        sys.exit(1)
