@@ -15,15 +15,6 @@
 #include "cli/plan.h"
 #include "cli/sync.h"
 
-static size_t count_backends(const struct conf *cfg)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < cfg->n_services; i++)
-		n += cfg->services[i].n_backends;
-	return n;
-}
-
 static void print_plan(const struct plan *plan, const char *ifname, bool dry_run)
 {
 	size_t i;
@@ -38,9 +29,20 @@ static void print_plan(const struct plan *plan, const char *ifname, bool dry_run
 	       dry_run ? "planned (dry run, nothing changed)" : "applied");
 }
 
+int config_load(const char *cfg_path, struct conf *cfg)
+{
+	char err[CONF_ERR_LEN];
+
+	if (conf_load_file(cfg_path, cfg, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 /* Everything after validation: the kernel's view of the network, then the maps. */
-static int apply_config(const char *ifname, const char *cfg_path, const struct conf *cfg,
-			bool dry_run)
+int apply_config(const char *ifname, const char *cfg_path, const struct conf *cfg,
+		 bool dry_run)
 {
 	struct live_state *live = NULL;
 	struct sluice_maps maps;
@@ -48,7 +50,7 @@ static int apply_config(const char *ifname, const char *cfg_path, const struct c
 	uint8_t (*macs)[6];
 	int lock_fd, ret = EXIT_RUNTIME;
 
-	macs = calloc(count_backends(cfg) + 1, sizeof(*macs));
+	macs = calloc(conf_backend_count(cfg) + 1, sizeof(*macs));
 	if (!macs)
 		return EXIT_RUNTIME;
 	lock_fd = pin_lock(ifname);
@@ -80,21 +82,6 @@ unlock:
 	return ret;
 }
 
-int apply_file(const char *ifname, const char *cfg_path, bool dry_run)
-{
-	char err[CONF_ERR_LEN];
-	struct conf cfg;
-	int ret;
-
-	if (conf_load_file(cfg_path, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return EXIT_USAGE;
-	}
-	ret = apply_config(ifname, cfg_path, &cfg, dry_run);
-	conf_free(&cfg);
-	return ret;
-}
-
 static void apply_usage(FILE *out)
 {
 	fprintf(out,
@@ -120,6 +107,7 @@ int cmd_apply(int argc, char **argv)
 	const char *cfg_path = NULL;
 	char ifname[IF_NAMESIZE];
 	bool dry_run = false;
+	struct conf cfg;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "f:nh", opts, NULL)) != -1) {
@@ -147,7 +135,12 @@ int cmd_apply(int argc, char **argv)
 	ret = iface_pick(optind < argc ? argv[optind] : NULL, ifname);
 	if (ret)
 		return ret;
-	return apply_file(ifname, cfg_path, dry_run);
+	ret = config_load(cfg_path, &cfg);
+	if (ret)
+		return ret;
+	ret = apply_config(ifname, cfg_path, &cfg, dry_run);
+	conf_free(&cfg);
+	return ret;
 }
 
 static void validate_usage(FILE *out)
@@ -168,7 +161,6 @@ int cmd_validate(int argc, char **argv)
 		{ 0 },
 	};
 	const char *cfg_path = NULL;
-	char err[CONF_ERR_LEN];
 	struct conf cfg;
 	int c;
 
@@ -191,10 +183,8 @@ int cmd_validate(int argc, char **argv)
 		validate_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (conf_load_file(cfg_path, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
+	if (config_load(cfg_path, &cfg))
 		return EXIT_USAGE;
-	}
 	printf("%s: ok (%zu services, %zu filter rules)\n", cfg_path, cfg.n_services,
 	       cfg.filter.n_rules);
 	conf_free(&cfg);

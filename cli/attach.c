@@ -35,32 +35,13 @@ static int parse_mode(const char *s, enum xdp_attach_mode *mode)
 	return 0;
 }
 
-/* The config must be valid before we load anything. */
-static int precheck_config(const char *cfg_path)
+/* Load and attach the program, pins ready; prints why not and returns an exit code. */
+static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode mode)
 {
-	char err[CONF_ERR_LEN];
-	struct conf cfg;
-
-	if (conf_load_file(cfg_path, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return EXIT_USAGE;
-	}
-	conf_free(&cfg);
-	return EXIT_OK;
-}
-
-static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg_path)
-{
-	int ifindex = (int)if_nametoindex(ifname), err, ret;
 	struct attached at;
 	char dir[PATH_MAX];
+	int err;
 
-	if (!ifindex) {
-		fprintf(stderr, "sluice: no interface %s\n", ifname);
-		return EXIT_USAGE;
-	}
-	if (cfg_path && (ret = precheck_config(cfg_path)))
-		return ret;
 	if (pin_ensure_bpffs())
 		return EXIT_RUNTIME;
 	err = xdp_link_find(ifindex, &at);
@@ -86,15 +67,35 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 	}
 	printf("%s: attached (program %u, %s mode%s)\n", ifname, at.prog_id,
 	       xdp_link_mode_name(at.mode), at.dispatcher ? ", libxdp dispatcher" : "");
-	if (!cfg_path)
-		return EXIT_OK;
-	ret = apply_file(ifname, cfg_path, false);
-	if (ret) {
-		/* All or nothing: an attach whose config failed leaves no trace. */
-		xdp_link_detach(ifindex);
-		pin_remove_all(ifname);
-		fprintf(stderr, "sluice: detached from %s again\n", ifname);
+	return EXIT_OK;
+}
+
+static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg_path)
+{
+	int ifindex = (int)if_nametoindex(ifname), ret;
+	struct conf cfg;
+
+	if (!ifindex) {
+		fprintf(stderr, "sluice: no interface %s\n", ifname);
+		return EXIT_USAGE;
 	}
+	if (!cfg_path)
+		return attach_program(ifname, ifindex, mode);
+	/* The config must be valid before anything is loaded. */
+	ret = config_load(cfg_path, &cfg);
+	if (ret)
+		return ret;
+	ret = attach_program(ifname, ifindex, mode);
+	if (!ret) {
+		ret = apply_config(ifname, cfg_path, &cfg, false);
+		if (ret) {
+			/* All or nothing: an attach whose config failed leaves no trace. */
+			xdp_link_detach(ifindex);
+			pin_remove_all(ifname);
+			fprintf(stderr, "sluice: detached from %s again\n", ifname);
+		}
+	}
+	conf_free(&cfg);
 	return ret;
 }
 

@@ -34,11 +34,17 @@ struct live_state;
 int iface_open_live(const char *given, char ifname[IF_NAMESIZE], struct sluice_maps *maps,
 		    struct live_state **live);
 
+struct conf;
+
+/* Load and validate cfg_path into *cfg; prints FILE:LINE:COL errors. Returns an exit code. */
+int config_load(const char *cfg_path, struct conf *cfg);
+
 /*
- * Validate cfg_path, resolve its backends on ifname and bring the live maps of
- * ifname to it, all or nothing, under the interface lock. Returns an exit code.
+ * Resolve cfg's backends on ifname and bring the live maps of ifname to cfg, all or
+ * nothing, under the interface lock. Returns an exit code.
  */
-int apply_file(const char *ifname, const char *cfg_path, bool dry_run);
+int apply_config(const char *ifname, const char *cfg_path, const struct conf *cfg,
+		 bool dry_run);
 
 /* The name sluice's XDP program has in the kernel, to recognise it on a link. */
 #define SLUICE_PROG_NAME "sluice_xdp"

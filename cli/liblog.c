@@ -35,9 +35,9 @@ static void keep(const char *fmt, va_list ap)
 	kept_len += (size_t)len;
 }
 
-static int from_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+static int relay(bool debug, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_DEBUG)
+	if (debug)
 		return 0;
 	if (verbose)
 		return vfprintf(stderr, fmt, ap);
@@ -45,14 +45,14 @@ static int from_libbpf(enum libbpf_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
+static int from_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return relay(level == LIBBPF_DEBUG, fmt, ap);
+}
+
 static int from_libxdp(enum libxdp_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBXDP_DEBUG)
-		return 0;
-	if (verbose)
-		return vfprintf(stderr, fmt, ap);
-	keep(fmt, ap);
-	return 0;
+	return relay(level == LIBXDP_DEBUG, fmt, ap);
 }
 
 void liblog_init(void)

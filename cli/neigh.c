@@ -136,19 +136,10 @@ static int resolve(struct nl_sock *sk, const char *ifname, int ifindex, struct w
 	return missing ? -EHOSTUNREACH : 0;
 }
 
-static size_t count_backends(const struct conf *cfg)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < cfg->n_services; i++)
-		n += cfg->services[i].n_backends;
-	return n;
-}
-
 int neigh_resolve_backends(const char *ifname, const char *cfg_path,
 			   const struct conf *cfg, uint8_t (*macs)[6])
 {
-	size_t n = count_backends(cfg), i, j, k = 0;
+	size_t n = conf_backend_count(cfg), i, j, k = 0;
 	struct nl_cache *addrs = NULL;
 	struct nl_sock *sk = NULL;
 	struct wanted *w;

@@ -298,20 +298,6 @@ static int plan_service(struct planner *p, const struct conf_service *svc, size_
 	return 0;
 }
 
-/*
- * Name of the live service that owns a backend. The planner is linked without
- * live.c (which reads the maps), so it does not use live_service_by_id().
- */
-static const char *owner_name(struct planner *p, __u32 service_id)
-{
-	size_t i;
-
-	for (i = 0; i < p->live->n_services; i++)
-		if (p->live->services[i].val.id == service_id)
-			return p->live->services[i].meta.name;
-	return "?";
-}
-
 /* Queue (into p->late) the removal of services and backends the config dropped. */
 static int plan_removals(struct planner *p)
 {
@@ -342,11 +328,13 @@ static int plan_removals(struct planner *p)
 	}
 	for (id = 1; id < SLUICE_MAX_BACKENDS && !err; id++) {
 		struct sluice_backend gone = p->live->backends[id];
+		const struct live_service *owner;
 
 		if (!(gone.flags & SLUICE_BACKEND_F_LIVE) || p->backend_kept[id])
 			continue;
+		owner = live_service_by_id(p->live, gone.service_id);
 		plan_note(p->plan, "service %s: backend %s removed",
-			  owner_name(p, gone.service_id), fmt_addr(gone.family, gone.addr, addr));
+			  owner ? owner->meta.name : "?", fmt_addr(gone.family, gone.addr, addr));
 		/* Keep gen: the next owner of this id bumps it, staling old flows. */
 		gone.flags &= ~SLUICE_BACKEND_F_LIVE;
 		err = plan_add_op(&p->late, OP_UPDATE, p->maps->backends, &id, sizeof(id),
@@ -383,7 +371,7 @@ static void mark_live_ids(struct planner *p)
 			p->backend_taken[id] = true;
 }
 
-static int plan_settings(struct planner *p, struct sluice_settings *want)
+static void plan_settings(struct planner *p, struct sluice_settings *want)
 {
 	size_t i;
 
@@ -396,7 +384,6 @@ static int plan_settings(struct planner *p, struct sluice_settings *want)
 	if (want->malformed_policy != p->live->settings.malformed_policy)
 		plan_note(p->plan, "settings: malformed packets are %s",
 			  want->malformed_policy == SLUICE_MALFORMED_DROP ? "dropped" : "passed");
-	return 0;
 }
 
 int plan_build(struct plan *plan, const struct sluice_maps *maps,

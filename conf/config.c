@@ -167,3 +167,12 @@ void conf_free(struct conf *cfg)
 	free(cfg->filter.rules);
 	memset(cfg, 0, sizeof(*cfg));
 }
+
+size_t conf_backend_count(const struct conf *cfg)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->n_services; i++)
+		n += cfg->services[i].n_backends;
+	return n;
+}

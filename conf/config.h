@@ -113,4 +113,7 @@ int conf_load_buffer(const char *name, const char *buf, size_t len, struct conf 
 
 void conf_free(struct conf *cfg);
 
+/* Backends of every service together: the file order in which callers index them. */
+size_t conf_backend_count(const struct conf *cfg);
+
 #endif /* SLUICE_CONF_CONFIG_H */

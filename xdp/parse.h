@@ -70,8 +70,6 @@ enum parse_result {
 struct parsed_pkt {
 	struct sluice_flow_key tuple;
 	__u32 len;		/* frame length: the bytes of every counter */
-	__u16 l3_off;
-	__u16 l4_off;		/* 0 when the L4 header is absent */
 	__u8 is_fragment;	/* IPv4 MF or offset, or an IPv6 fragment header */
 	__u8 has_ports;		/* TCP or UDP header present (never in later fragments) */
 } __attribute__((aligned(8)));
@@ -81,7 +79,6 @@ static __always_inline int parse_l4(void *data, void *data_end, __u32 off, __u32
 {
 	void *l4 = data + off;
 
-	pkt->l4_off = off;
 	switch (pkt->tuple.proto) {
 	case IPPROTO_TCP: {
 		struct tcphdr *th = l4;
@@ -238,7 +235,6 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct parsed_pkt *p
 		proto = tag->proto;
 		off += sizeof(*tag);
 	}
-	pkt->l3_off = off;
 	if (proto == bpf_htons(ETH_P_IP))
 		res = parse_ipv4(data, data_end, off, pkt, &l4, &ip_end);
 	else if (proto == bpf_htons(ETH_P_IPV6))

@@ -41,6 +41,12 @@ check "attach with an invalid config: exit 2" \
 check "  and nothing is attached or pinned" no_trace
 check "validate of the lab config: exit 0" expect_exit 0 sluice validate -f "$LAB_CONFIG"
 
+sed 's/10.200.0.13/10.200.0.99/' "$LAB_CONFIG" >"$TEST_TMP/unreachable.yaml"
+check "attach whose config has an unreachable backend: exit 1" \
+	expect_exit 1 sluice attach eth0 -f "$TEST_TMP/unreachable.yaml"
+check "  says the attach was undone" output_has "detached from eth0 again"
+check "  and nothing stays attached or pinned" no_trace
+
 check "attach in generic mode works" expect_exit 0 sluice attach eth0 --mode generic
 check "  and says generic" output_has "generic mode"
 check "detach after generic attach" expect_exit 0 sluice detach eth0
@@ -62,7 +68,6 @@ state_unchanged()
 check "apply of an invalid config: exit 2" expect_exit 2 sluice apply -f "$TEST_TMP/bad.yaml"
 check "  leaves the live state exactly as it was" state_unchanged
 
-sed 's/10.200.0.13/10.200.0.99/' "$LAB_CONFIG" >"$TEST_TMP/unreachable.yaml"
 check "apply with a backend that does not answer ARP: exit 1" \
 	expect_exit 1 sluice apply -f "$TEST_TMP/unreachable.yaml"
 check "  names the backend" output_has "backend 10.200.0.99 did not answer ARP"
