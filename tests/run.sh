@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #
 # The whole test suite, from a fresh Debian 12 machine (as root): install what is
-# missing, build, run every meson test (unit, packet, lab), and end with one line
-# "N passed, N failed, N skipped" over every test case. Exits non-zero if any failed.
+# missing, build, run every meson test (unit, packet, lab, bench), print the
+# benchmark's table, and end with one line "N passed, N failed, N skipped" over
+# every test case. Exits non-zero if any failed.
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
@@ -16,8 +17,15 @@ tests/deps.sh || exit 1
 tests/build.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 rm -f build/meson-logs/testlog.json build/meson-logs/testlog.junit.xml
+rm -rf build/bench-report
 meson test -C build --no-rebuild --print-errorlogs "$@"
 status=$?
+
+# The benchmark's table (suite 'bench'), for the CI log.
+if [[ -f build/bench-report/report.txt ]]; then
+	echo
+	cat build/bench-report/report.txt
+fi
 
 tests/summary.py build/meson-logs
 summary=$?

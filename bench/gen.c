@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * bench-gen: the live traffic generator. Run in the generator's network namespace:
+ * it attaches the counting program to the veth end it sends from, then runs the
+ * generator program (gen.bpf.c) through BPF_PROG_TEST_RUN in live-frames mode, in
+ * rounds until the duration is over (paced when a rate is given), and prints what
+ * it sent and what came back as one JSON object.
+ *
+ * What the receiving side processed is read by the caller from that side's veth
+ * counters: frames the veth could not queue are dropped there, so "sent" is what was
+ * offered, not what was carried.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+#include <linux/if_link.h>
+
+#include "bench/counter.h"
+#include "bench/frame.h"
+#include "bench/count.skel.h"
+#include "bench/gen.skel.h"
+
+#define BATCH		64	/* frames per batch, the NAPI budget */
+#define ROUND_MAX	(1U << 24)	/* frames per BPF_PROG_TEST_RUN call, at most */
+#define CALL_SECONDS	0.25	/* aimed length of one call */
+#define DRAIN_NS	(50 * 1000 * 1000)	/* let the last frames come back */
+
+struct gen_opts {
+	const char *iface;
+	struct frame_spec spec;
+	double seconds;
+	double rate;		/* frames per second, 0 = as fast as possible */
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: bench-gen --iface IFACE --seconds S [--rate PPS] FRAME OPTIONS\n\n"
+		"Send frames out of veth IFACE (to its peer) for S seconds with BPF_PROG_TEST_RUN\n"
+		"in live-frames mode, count what comes back on IFACE, print JSON.\n\n"
+		"  --iface IFACE     the generator's end of the veth pair\n"
+		"  --seconds S       how long to send\n"
+		"  --rate PPS        frames per second (default: as fast as possible)\n"
+		FRAME_OPTIONS_HELP);
+}
+
+static int parse_args(int argc, char **argv, struct gen_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "iface", required_argument, NULL, 'i' },
+		{ "seconds", required_argument, NULL, 't' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		FRAME_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt, ret;
+
+	frame_spec_init(&o->spec);
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		ret = frame_option(&o->spec, opt, optarg);
+		if (ret < 0)
+			return 2;
+		if (ret)
+			continue;
+		switch (opt) {
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 't':
+			o->seconds = atof(optarg);
+			break;
+		case 'r':
+			o->rate = atof(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!o->iface || o->seconds <= 0 || o->rate < 0 || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	return frame_spec_check(&o->spec) ? 2 : 0;
+}
+
+static struct gen_bpf *load_gen(const struct gen_opts *o, int ifindex)
+{
+	struct gen_bpf *skel = gen_bpf__open();
+
+	if (!skel)
+		return NULL;
+	skel->rodata->out_ifindex = (__u32)ifindex;
+	skel->rodata->flows = o->spec.flows;
+	skel->rodata->sport_base = o->spec.sport;
+	skel->rodata->saddr_lo_base = frame_saddr_lo(&o->spec);
+	skel->rodata->ipv6 = o->spec.family == AF_INET6;
+	skel->rodata->udp = o->spec.proto == IPPROTO_UDP;
+	memcpy((void *)skel->rodata->dst_mac, o->spec.dst_mac, 6);
+	memcpy((void *)skel->rodata->src_mac, o->spec.src_mac, 6);
+	if (gen_bpf__load(skel)) {
+		gen_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+static int read_returned(struct count_bpf *skel, struct bench_counter *sum)
+{
+	int ncpus = libbpf_num_possible_cpus(), i;
+	struct bench_counter *cells;
+	__u32 zero = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	if (ncpus <= 0)
+		return -1;
+	cells = calloc((size_t)ncpus, sizeof(*cells));
+	if (!cells)
+		return -1;
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.returned), &zero, cells)) {
+		free(cells);
+		return -1;
+	}
+	for (i = 0; i < ncpus; i++) {
+		sum->packets += cells[i].packets;
+		sum->bytes += cells[i].bytes;
+	}
+	free(cells);
+	return 0;
+}
+
+struct sent {
+	long long frames;
+	double seconds;		/* wall time from the first call to the end of the last */
+	double busy;		/* time the kernel spent in the runs, by its own timer */
+};
+
+/* Frames for the next call: about CALL_SECONDS of work, never past the deadline. */
+static __u32 next_round(const struct gen_opts *o, double per_frame, double left)
+{
+	double frames = (left < CALL_SECONDS ? left : CALL_SECONDS) / per_frame;
+
+	/* Paced: at least 10 calls per second, so frames are spread over time. */
+	if (o->rate > 0 && frames > o->rate / 10)
+		frames = o->rate / 10;
+	if (frames < BATCH)
+		return BATCH;
+	return frames > ROUND_MAX ? ROUND_MAX : (__u32)frames;
+}
+
+/*
+ * Sends until the time is up. Each call pays a fixed set-up and tear-down (a fresh
+ * page pool) that is not packet work, so calls are sized to last about
+ * CALL_SECONDS; the kernel's own timer of each call (which covers the receiving
+ * program too, run from the softirq that the generator's flush raises on this CPU)
+ * gives the time spent on packets. Returns 0 or -errno.
+ */
+static int send_frames(const struct gen_opts *o, int prog_fd, int ifindex, struct sent *out)
+{
+	uint8_t frame[FRAME_MAX];
+	struct xdp_md ctx = { .ingress_ifindex = (__u32)ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, run,
+		    .data_in = frame,
+		    .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx),
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+		    .batch_size = BATCH);
+	double start, t, call, per_frame = 1e-7;
+
+	memset(out, 0, sizeof(*out));
+	run.data_size_in = (__u32)frame_build(&o->spec, 0, frame);
+	ctx.data_end = run.data_size_in;
+	start = now();
+	for (;;) {
+		t = now() - start;
+		if (t >= o->seconds || stop)
+			break;
+		if (o->rate > 0 && (double)out->frames / o->rate > t) {
+			usleep((useconds_t)(((double)out->frames / o->rate - t) * 1e6));
+			continue;
+		}
+		run.repeat = next_round(o, per_frame, o->seconds - t);
+		call = now();
+		if (bpf_prog_test_run_opts(prog_fd, &run))
+			return -errno;
+		per_frame = (now() - call) / run.repeat;
+		out->frames += run.repeat;
+		out->busy += (double)run.duration * run.repeat / 1e9;
+	}
+	out->seconds = now() - start;
+	return 0;
+}
+
+static void print_result(const struct gen_opts *o, const struct sent *sent,
+			 const struct bench_counter *back)
+{
+	struct json_object *j = json_object_new_object();
+
+	json_object_object_add(j, "sent", json_object_new_int64(sent->frames));
+	json_object_object_add(j, "seconds", json_object_new_double(sent->seconds));
+	json_object_object_add(j, "busy_seconds", json_object_new_double(sent->busy));
+	json_object_object_add(j, "frame_size",
+			       json_object_new_int64((int64_t)frame_len(&o->spec)));
+	json_object_object_add(j, "flows", json_object_new_int64(o->spec.flows));
+	json_object_object_add(j, "returned_packets",
+			       json_object_new_int64((int64_t)back->packets));
+	json_object_object_add(j, "returned_bytes", json_object_new_int64((int64_t)back->bytes));
+	printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+	json_object_put(j);
+}
+
+int main(int argc, char **argv)
+{
+	struct gen_opts o = { 0 };
+	struct bench_counter back;
+	struct timespec drain = { .tv_nsec = DRAIN_NS };
+	struct count_bpf *count = NULL;
+	struct gen_bpf *gen = NULL;
+	struct sent sent;
+	int ifindex, err, ret;
+
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		return ret;
+	ret = 1;
+	ifindex = (int)if_nametoindex(o.iface);
+	if (!ifindex) {
+		fprintf(stderr, "bench-gen: no interface %s here\n", o.iface);
+		return 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	gen = load_gen(&o, ifindex);
+	count = count_bpf__open_and_load();
+	if (!gen || !count) {
+		fprintf(stderr, "bench-gen: cannot load the generator's programs\n");
+		goto out;
+	}
+	if (bpf_xdp_attach(ifindex, bpf_program__fd(count->progs.bench_count),
+			   XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL)) {
+		fprintf(stderr, "bench-gen: cannot attach the counting program to %s: %s\n",
+			o.iface, strerror(errno));
+		goto out;
+	}
+	err = send_frames(&o, bpf_program__fd(gen->progs.bench_gen), ifindex, &sent);
+	nanosleep(&drain, NULL);
+	if (err)
+		fprintf(stderr, "bench-gen: BPF_PROG_TEST_RUN failed: %s\n", strerror(-err));
+	else if (read_returned(count, &back))
+		fprintf(stderr, "bench-gen: cannot read the counting program's map\n");
+	else {
+		print_result(&o, &sent, &back);
+		ret = 0;
+	}
+	bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
+out:
+	count_bpf__destroy(count);
+	gen_bpf__destroy(gen);
+	return ret;
+}
