@@ -13,6 +13,7 @@
 #include "cli/neigh.h"
 #include "cli/pin.h"
 #include "cli/plan.h"
+#include "cli/session.h"
 #include "cli/sync.h"
 
 static void print_plan(const struct plan *plan, const char *ifname, bool dry_run)
@@ -42,14 +43,21 @@ int config_load(const char *cfg_path, struct conf *cfg)
 
 /* Everything after validation: the kernel's view of the network, then the maps. */
 int apply_config(const char *ifname, const char *cfg_path, const struct conf *cfg,
-		 bool dry_run)
+		 const struct apply_opts *opts)
 {
+	struct plan_session session;
+	bool in_session = session_from_env(&session);
 	struct live_state *live = NULL;
 	struct sluice_maps maps;
 	struct plan plan = {0};
 	uint8_t (*macs)[6];
 	int lock_fd, ret = EXIT_RUNTIME;
 
+	if (in_session && !opts->force && session_denied(cfg, cfg_path, &session)) {
+		fprintf(stderr, "sluice: nothing applied; apply with --force if that is what you "
+			"want\n");
+		return EXIT_USAGE;
+	}
 	macs = calloc(conf_backend_count(cfg) + 1, sizeof(*macs));
 	if (!macs)
 		return EXIT_RUNTIME;
@@ -65,11 +73,12 @@ int apply_config(const char *ifname, const char *cfg_path, const struct conf *cf
 		goto close_maps;
 	if (live_read(&maps, &live))
 		goto close_maps;
-	if (plan_build(&plan, &maps, live, cfg, (const uint8_t (*)[6])macs))
+	if (plan_build(&plan, &maps, live, cfg, (const uint8_t (*)[6])macs,
+		       in_session ? &session : NULL))
 		goto free_plan;
-	if (!dry_run && sync_execute(&plan))
+	if (!opts->dry_run && sync_execute(&plan))
 		goto free_plan;
-	print_plan(&plan, ifname, dry_run);
+	print_plan(&plan, ifname, opts->dry_run);
 	ret = EXIT_OK;
 free_plan:
 	plan_free(&plan);
@@ -85,14 +94,17 @@ unlock:
 static void apply_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sluice apply [IFACE] -f CONFIG [--dry-run]\n\n"
+		"usage: sluice apply [IFACE] -f CONFIG [--dry-run] [--force]\n\n"
 		"Bring the running configuration of IFACE (default: the only interface\n"
 		"sluice is attached to) to CONFIG, without detaching. The whole file is\n"
 		"validated and every backend resolved before the first change; the change\n"
 		"is all or nothing, and applying the same file twice changes nothing.\n"
-		"Established connections keep their backend unless it is removed.\n\n"
+		"Established connections keep their backend unless it is removed.\n"
+		"A config whose filter would drop the SSH session apply runs in is\n"
+		"refused unless --force is given.\n\n"
 		"  -f, --file CONFIG  YAML configuration (see conf/README.md)\n"
 		"  -n, --dry-run      print what would change, change nothing\n"
+		"      --force        apply even if it cuts your own session\n"
 		"  -h, --help         this text\n");
 }
 
@@ -101,12 +113,13 @@ int cmd_apply(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "file", required_argument, NULL, 'f' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct apply_opts apply = {0};
 	const char *cfg_path = NULL;
 	char ifname[IF_NAMESIZE];
-	bool dry_run = false;
 	struct conf cfg;
 	int c, ret;
 
@@ -116,7 +129,10 @@ int cmd_apply(int argc, char **argv)
 			cfg_path = optarg;
 			break;
 		case 'n':
-			dry_run = true;
+			apply.dry_run = true;
+			break;
+		case 'F':
+			apply.force = true;
 			break;
 		case 'h':
 			apply_usage(stdout);
@@ -138,7 +154,7 @@ int cmd_apply(int argc, char **argv)
 	ret = config_load(cfg_path, &cfg);
 	if (ret)
 		return ret;
-	ret = apply_config(ifname, cfg_path, &cfg, dry_run);
+	ret = apply_config(ifname, cfg_path, &cfg, &apply);
 	conf_free(&cfg);
 	return ret;
 }

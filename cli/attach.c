@@ -14,13 +14,14 @@
 static void attach_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sluice attach IFACE [--mode native|generic] [-f CONFIG]\n\n"
+		"usage: sluice attach IFACE [--mode native|generic] [-f CONFIG [--force]]\n\n"
 		"Load sluice's XDP program, attach it to IFACE and pin its maps under\n"
 		"/sys/fs/bpf/sluice/IFACE/. With -f, CONFIG is validated before anything\n"
 		"is loaded and applied right after attaching; if that fails, nothing\n"
 		"stays attached.\n\n"
 		"  -m, --mode MODE    native (driver hook, default) or generic (skb)\n"
 		"  -f, --file CONFIG  YAML configuration to apply\n"
+		"      --force        apply it even if it cuts your own session\n"
 		"  -h, --help         this text\n");
 }
 
@@ -70,7 +71,8 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 	return EXIT_OK;
 }
 
-static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg_path)
+static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg_path,
+		  const struct apply_opts *apply)
 {
 	int ifindex = (int)if_nametoindex(ifname), ret;
 	struct conf cfg;
@@ -87,7 +89,7 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 		return ret;
 	ret = attach_program(ifname, ifindex, mode);
 	if (!ret) {
-		ret = apply_config(ifname, cfg_path, &cfg, false);
+		ret = apply_config(ifname, cfg_path, &cfg, apply);
 		if (ret) {
 			/* All or nothing: an attach whose config failed leaves no trace. */
 			xdp_link_detach(ifindex);
@@ -104,10 +106,12 @@ int cmd_attach(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "file", required_argument, NULL, 'f' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	enum xdp_attach_mode mode = XDP_MODE_NATIVE;
+	struct apply_opts apply = {0};
 	const char *cfg_path = NULL;
 	int c;
 
@@ -123,6 +127,9 @@ int cmd_attach(int argc, char **argv)
 		case 'f':
 			cfg_path = optarg;
 			break;
+		case 'F':
+			apply.force = true;
+			break;
 		case 'h':
 			attach_usage(stdout);
 			return EXIT_OK;
@@ -137,5 +144,5 @@ int cmd_attach(int argc, char **argv)
 		attach_usage(stderr);
 		return EXIT_USAGE;
 	}
-	return attach(argv[optind], mode, cfg_path);
+	return attach(argv[optind], mode, cfg_path, &apply);
 }

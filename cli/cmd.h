@@ -39,12 +39,18 @@ struct conf;
 /* Load and validate cfg_path into *cfg; prints FILE:LINE:COL errors. Returns an exit code. */
 int config_load(const char *cfg_path, struct conf *cfg);
 
+/* How an apply may go. */
+struct apply_opts {
+	bool dry_run;		/* plan and print, write nothing */
+	bool force;		/* go on even if the filter would cut the operator's session */
+};
+
 /*
  * Resolve cfg's backends on ifname and bring the live maps of ifname to cfg, all or
  * nothing, under the interface lock. Returns an exit code.
  */
 int apply_config(const char *ifname, const char *cfg_path, const struct conf *cfg,
-		 bool dry_run);
+		 const struct apply_opts *opts);
 
 /* The name sluice's XDP program has in the kernel, to recognise it on a link. */
 #define SLUICE_PROG_NAME "sluice_xdp"

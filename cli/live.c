@@ -8,18 +8,24 @@
 
 #include "cli/live.h"
 
-static int read_array(int fd, __u32 n, void *values, size_t value_size, const char *what)
+/* A whole array in one syscall: status and apply read thousands of entries. */
+static int read_array(int fd, __u32 n, void *values, const char *what)
 {
-	__u32 i;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 count = n, next, *keys = calloc(n, sizeof(*keys));
+	int err = 0;
 
-	for (i = 0; i < n; i++) {
-		if (bpf_map_lookup_elem(fd, &i, (char *)values + i * value_size)) {
-			fprintf(stderr, "sluice: reading %s[%u]: %s\n", what, i,
-				strerror(errno));
-			return -errno;
-		}
-	}
-	return 0;
+	if (!keys)
+		return -ENOMEM;
+	if (bpf_map_lookup_batch(fd, NULL, &next, keys, values, &count, &opts) &&
+	    errno != ENOENT)
+		err = -errno;
+	else if (count != n)
+		err = -EIO;
+	if (err)
+		fprintf(stderr, "sluice: reading %s: %s\n", what, strerror(-err));
+	free(keys);
+	return err;
 }
 
 static int by_service_id(const void *a, const void *b)
@@ -54,23 +60,39 @@ static int read_services(const struct sluice_maps *maps, struct live_state *live
 	return 0;
 }
 
-/* The active rule set is an inner map; user space reaches it through its id. */
-static int read_rules(const struct sluice_maps *maps, struct live_state *live)
+static int by_position(const void *a, const void *b)
 {
-	__u32 zero = 0, inner_id, i;
-	int fd;
+	const struct sluice_rule_meta *const *x = a, *const *y = b;
 
-	if (bpf_map_lookup_elem(maps->rule_sets, &zero, &inner_id))
-		return errno == ENOENT ? 0 : -errno;
-	fd = bpf_map_get_fd_by_id(inner_id);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	for (i = 0; i < SLUICE_MAX_RULES + 1; i++) {
-		if (bpf_map_lookup_elem(fd, &i, &live->rules[i]))
-			break;
-		live->n_rules++;
-	}
-	close(fd);
+	return ((*x)->position > (*y)->position) - ((*x)->position < (*y)->position);
+}
+
+void live_order_rules(struct live_state *live)
+{
+	const struct sluice_rule_meta *order[SLUICE_RULE_COUNTERS];
+	size_t n = 0, i;
+
+	for (i = 0; i < SLUICE_RULE_COUNTERS; i++)
+		if (live->rule_meta[i].in_use)
+			order[n++] = &live->rule_meta[i];
+	qsort(order, n, sizeof(order[0]), by_position);
+	for (i = 0; i < n; i++)
+		live->rules[i] = order[i]->rule;
+	live->n_rules = n;
+}
+
+/* Which slot packets use, and what its header says. */
+static int read_filter(const struct sluice_maps *maps, struct live_state *live)
+{
+	struct sluice_filter_state state;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(maps->filter_state, &zero, &state))
+		return -errno;
+	live->filter_slot = state.active & 1;
+	if (bpf_map_lookup_elem(maps->filter_headers, &live->filter_slot, &live->filter_header))
+		return -errno;
+	live_order_rules(live);
 	return 0;
 }
 
@@ -85,15 +107,13 @@ int live_read(const struct sluice_maps *maps, struct live_state **out)
 		return -ENOMEM;
 	err = bpf_map_lookup_elem(maps->settings, &zero, &live->settings) ? -errno : 0;
 	if (!err)
-		err = read_array(maps->backends, SLUICE_MAX_BACKENDS, live->backends,
-				 sizeof(live->backends[0]), "backends");
+		err = read_array(maps->backends, SLUICE_MAX_BACKENDS, live->backends, "backends");
 	if (!err)
-		err = read_array(maps->rule_meta, SLUICE_MAX_RULES + 1, live->rule_meta,
-				 sizeof(live->rule_meta[0]), "rule_meta");
+		err = read_array(maps->rule_meta, SLUICE_RULE_COUNTERS, live->rule_meta, "rule_meta");
 	if (!err)
 		err = read_services(maps, live);
 	if (!err)
-		err = read_rules(maps, live);
+		err = read_filter(maps, live);
 	if (err) {
 		fprintf(stderr, "sluice: cannot read the live state: %s\n", strerror(-err));
 		free(live);

@@ -23,13 +23,20 @@ struct live_state {
 	size_t n_services;
 	struct live_service services[SLUICE_MAX_SERVICES];
 	struct sluice_backend backends[SLUICE_MAX_BACKENDS];
-	size_t n_rules;			/* including the default rule; 0 before any apply */
-	struct sluice_rule rules[SLUICE_MAX_RULES + 1];
-	struct sluice_rule_meta rule_meta[SLUICE_MAX_RULES + 1];
+	/* The rule set in match order, the default last; empty before any apply. */
+	size_t n_rules;
+	struct sluice_rule rules[SLUICE_RULE_COUNTERS];
+	struct sluice_rule_meta rule_meta[SLUICE_RULE_COUNTERS];	/* by counter */
+	/* The compiled classifier packets use: its slot and header. */
+	__u32 filter_slot;
+	struct sluice_filter_header filter_header;
 };
 
 /* Allocates *out; returns 0 or -errno (after printing why). */
 int live_read(const struct sluice_maps *maps, struct live_state **out);
+
+/* Fill live->rules and n_rules from live->rule_meta: the rules in use, by position. */
+void live_order_rules(struct live_state *live);
 
 /* The live service with this id, or NULL. */
 const struct live_service *live_service_by_id(const struct live_state *live, __u32 id);

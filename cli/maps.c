@@ -12,7 +12,9 @@
 
 const char *const sluice_map_names[] = {
 	"settings", "stats", "services", "maglev_tables", "backends", "flows",
-	"rule_sets", "rule_stats", "service_stats", "backend_stats",
+	"filter_state", "filter_headers", "filter_tables", "filter_prefixes", "filter_mixed",
+	"rule_stats", "rule_limited", "rule_limits", "limit_sources", "service_stats",
+	"backend_stats",
 	"service_meta", "rule_meta",
 };
 const unsigned int sluice_map_count =

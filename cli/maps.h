@@ -10,8 +10,15 @@ struct sluice_maps {
 	int maglev_tables;
 	int backends;
 	int flows;
-	int rule_sets;
+	int filter_state;
+	int filter_headers;
+	int filter_tables;
+	int filter_prefixes;
+	int filter_mixed;
 	int rule_stats;
+	int rule_limited;
+	int rule_limits;
+	int limit_sources;
 	int service_stats;
 	int backend_stats;
 	int service_meta;

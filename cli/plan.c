@@ -388,7 +388,7 @@ static void plan_settings(struct planner *p, struct sluice_settings *want)
 
 int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	       const struct live_state *live, const struct conf *cfg,
-	       const uint8_t (*macs)[6])
+	       const uint8_t (*macs)[6], const struct plan_session *session)
 {
 	struct sluice_settings want;
 	struct planner *p;
@@ -417,7 +417,7 @@ int plan_build(struct plan *plan, const struct sluice_maps *maps,
 		err = plan_service(p, &cfg->services[i], mac_base);
 		mac_base += cfg->services[i].n_backends;
 	}
-	err = err ?: plan_rules(plan, maps, live, &cfg->filter);
+	err = err ?: plan_rules(plan, maps, live, &cfg->filter, session);
 	err = err ?: plan_removals(p);
 	err = err ?: append_late(p);
 	if (!err && settings_changed && !want.have_any_port_vips)

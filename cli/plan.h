@@ -20,6 +20,7 @@ enum op_kind {
 	OP_UPDATE,	/* map[key] = value */
 	OP_DELETE,	/* delete map[key] (absent is fine) */
 	OP_INNER,	/* map[key] = new inner array of `entries` values from `value` */
+	OP_INNER_KEYED,	/* map[key] = new inner map of type inner_type, inner_keys -> value */
 };
 
 struct op {
@@ -31,6 +32,11 @@ struct op {
 	uint32_t value_len;	/* whole buffer; per-CPU maps: one cell per CPU */
 	uint32_t inner_value_size;
 	uint32_t inner_entries;
+	/* OP_INNER_KEYED only */
+	uint32_t inner_type;	/* enum bpf_map_type */
+	uint32_t inner_flags;
+	uint32_t inner_key_size;
+	void *inner_keys;	/* inner_entries keys, back to back */
 };
 
 struct plan {
@@ -41,13 +47,29 @@ struct plan {
 };
 
 /*
+ * The operator's own session (from SSH_CONNECTION), which a deny default spares
+ * while filter.exempt names `management`: packets from client to server.
+ */
+struct plan_session {
+	__u8 family;		/* SLUICE_AF_INET or SLUICE_AF_INET6 */
+	__u8 client[16], server[16];
+	__u16 client_port, server_port;
+};
+
+/*
  * Compute the writes that turn `live` into `cfg`. macs[i] is the resolved MAC of
- * the i-th backend of cfg in file order (services, then their backends).
- * Returns 0 or -errno after printing why.
+ * the i-th backend of cfg in file order (services, then their backends); session
+ * may be NULL. Returns 0 or -errno after printing why.
  */
 int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	       const struct live_state *live, const struct conf *cfg,
-	       const uint8_t (*macs)[6]);
+	       const uint8_t (*macs)[6], const struct plan_session *session);
+
+/* A configured rule as the data plane and rule_meta hold it (counter left 0). */
+void plan_rule_of(const struct conf_rule *r, struct sluice_rule *out);
+
+/* The implicit rule that spares the session: the session's own 5-tuple, allowed. */
+void plan_session_rule(const struct plan_session *session, struct sluice_rule *out);
 
 void plan_free(struct plan *plan);
 

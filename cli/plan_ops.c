@@ -62,6 +62,26 @@ int plan_add_inner(struct plan *plan, int outer_fd, uint32_t slot, const void *v
 	return 0;
 }
 
+int plan_add_inner_keyed(struct plan *plan, int outer_fd, uint32_t slot, uint32_t type,
+			 uint32_t flags, const void *keys, uint32_t key_size, const void *values,
+			 uint32_t value_size, uint32_t entries)
+{
+	struct op *op;
+	int err = plan_add_op(plan, OP_INNER_KEYED, outer_fd, &slot, sizeof(slot), values,
+			      value_size * entries);
+
+	if (err)
+		return err;
+	op = &plan->ops[plan->n_ops - 1];
+	op->inner_value_size = value_size;
+	op->inner_entries = entries;
+	op->inner_type = type;
+	op->inner_flags = flags;
+	op->inner_key_size = key_size;
+	op->inner_keys = dup_bytes(keys, (size_t)key_size * entries);
+	return op->inner_keys ? 0 : -ENOMEM;
+}
+
 int plan_zero_counter(struct plan *plan, int map_fd, uint32_t index)
 {
 	size_t len = (size_t)maps_ncpus() * sizeof(struct sluice_counter);
@@ -106,6 +126,7 @@ void plan_free(struct plan *plan)
 	for (i = 0; i < plan->n_ops; i++) {
 		free(plan->ops[i].key);
 		free(plan->ops[i].value);
+		free(plan->ops[i].inner_keys);
 	}
 	for (i = 0; i < plan->n_notes; i++)
 		free(plan->notes[i]);

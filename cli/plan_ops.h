@@ -9,6 +9,10 @@ int plan_add_op(struct plan *plan, enum op_kind kind, int map_fd, const void *ke
 		uint32_t key_len, const void *value, uint32_t value_len);
 int plan_add_inner(struct plan *plan, int outer_fd, uint32_t slot, const void *values,
 		   uint32_t value_size, uint32_t entries);
+/* A new inner map of another type (trie, hash) with these entries. */
+int plan_add_inner_keyed(struct plan *plan, int outer_fd, uint32_t slot, uint32_t type,
+			 uint32_t flags, const void *keys, uint32_t key_size, const void *values,
+			 uint32_t value_size, uint32_t entries);
 /* Reset a per-CPU counter so a newly assigned id starts from zero. */
 int plan_zero_counter(struct plan *plan, int map_fd, uint32_t index);
 int plan_note(struct plan *plan, const char *fmt, ...)
@@ -16,6 +20,7 @@ int plan_note(struct plan *plan, const char *fmt, ...)
 
 /* The rule-set part of plan_build(). */
 int plan_rules(struct plan *plan, const struct sluice_maps *maps,
-	       const struct live_state *live, const struct conf_filter *filter);
+	       const struct live_state *live, const struct conf_filter *filter,
+	       const struct plan_session *session);
 
 #endif /* SLUICE_CLI_PLAN_OPS_H */

@@ -1,72 +1,93 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * The filter part of an apply: the whole rule set is rebuilt as one new inner map
- * and swapped in with a single outer-map update. Rules keep their counter slot
- * when they survive an apply (matched by name, or by content when unnamed), so
- * `sluice stats` does not reset on every change.
+ * The filter part of an apply. The rule set is compiled whole into the free slot of
+ * the double-buffered classifier, then one write flips packets over to it. Rules
+ * keep their counter when they survive an apply (matched by name, or by content
+ * when unnamed), so `sluice stats` and rate-limit buckets carry on.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <linux/bpf.h>
 
+#include "cli/filter_compile.h"
 #include "cli/plan.h"
 #include "cli/plan_ops.h"
 
 struct rule_planner {
-	bool counter_taken[SLUICE_MAX_RULES + 1];
-	bool live_claimed[SLUICE_MAX_RULES + 1];	/* by position in live->rules */
-	struct sluice_rule rules[SLUICE_MAX_RULES + 1];
-	struct sluice_rule_meta meta[SLUICE_MAX_RULES + 1];	/* by counter */
+	bool counter_taken[SLUICE_MAX_RULES];
+	bool live_claimed[SLUICE_RULE_COUNTERS];	/* by position in live->rules */
+	struct sluice_rule rules[SLUICE_RULE_COUNTERS];	/* match order, default last */
+	const char *names[SLUICE_RULE_COUNTERS];
+	size_t n;
+	struct sluice_rule_meta meta[SLUICE_RULE_COUNTERS];	/* by counter */
 };
 
-static void prefix_mask(__be32 mask[4], unsigned int prefix_len)
+static void set_prefix(__be32 *addr, __u8 *len, const struct conf_cidr *c)
 {
-	__u8 *bytes = (__u8 *)mask;
-	unsigned int i;
-
-	memset(mask, 0, 16);
-	for (i = 0; i < 16 && prefix_len; i++) {
-		unsigned int bits = prefix_len > 8 ? 8 : prefix_len;
-
-		bytes[i] = (__u8)(0xff00 >> bits);
-		prefix_len -= bits;
-	}
+	memcpy(addr, c->addr.bytes, 16);
+	*len = c->prefix_len;
 }
 
-static __u8 rule_family(const struct conf_rule *r)
+void plan_rule_of(const struct conf_rule *r, struct sluice_rule *out)
 {
 	const struct conf_cidr *c = r->has_src ? &r->src : r->has_dst ? &r->dst : NULL;
 
-	if (c)
-		return c->addr.family == AF_INET6 ? SLUICE_AF_INET6 : SLUICE_AF_INET;
-	if (r->proto == IPPROTO_ICMP)
-		return SLUICE_AF_INET;
-	if (r->proto == IPPROTO_ICMPV6)
-		return SLUICE_AF_INET6;
-	return 0;
-}
-
-static void rule_of(const struct conf_rule *r, struct sluice_rule *out)
-{
 	memset(out, 0, sizeof(*out));
-	if (r->has_src) {
-		memcpy(out->src, r->src.addr.bytes, 16);
-		prefix_mask(out->src_mask, r->src.prefix_len);
+	if (c)
+		out->family = c->addr.family == AF_INET6 ? SLUICE_AF_INET6 : SLUICE_AF_INET;
+	else if (r->proto == IPPROTO_ICMP)
+		out->family = SLUICE_AF_INET;
+	else if (r->proto == IPPROTO_ICMPV6)
+		out->family = SLUICE_AF_INET6;
+	/* A /0 says only "this family": keep it out of the prefix tables. */
+	if (r->has_src && r->src.prefix_len) {
+		set_prefix(out->src, &out->src_len, &r->src);
+		out->flags |= SLUICE_RULE_F_SRC;
 	}
-	if (r->has_dst) {
-		memcpy(out->dst, r->dst.addr.bytes, 16);
-		prefix_mask(out->dst_mask, r->dst.prefix_len);
+	if (r->has_dst && r->dst.prefix_len) {
+		set_prefix(out->dst, &out->dst_len, &r->dst);
+		out->flags |= SLUICE_RULE_F_DST;
 	}
+	out->proto = r->proto;
 	out->sport_lo = r->sport_lo;
 	out->sport_hi = r->sport_hi;
 	out->dport_lo = r->dport_lo;
 	out->dport_hi = r->dport_hi;
-	out->family = rule_family(r);
-	out->proto = r->proto;
-	out->action = r->action == CONF_ACTION_DENY ? SLUICE_ACT_DENY : SLUICE_ACT_ALLOW;
+	out->tcp_flags = r->tcp_flags;
+	out->tcp_flags_mask = r->tcp_flags_mask;
+	if (r->has_icmp_type) {
+		out->flags |= SLUICE_RULE_F_ICMP_TYPE;
+		out->icmp_type = r->icmp_type;
+	}
+	/* conf_action and sluice_action number the actions alike. */
+	out->action = (__u8)r->action;
+	if (r->action == CONF_ACTION_RATE_LIMIT) {
+		out->rate_packets = r->limit.packets;
+		out->rate_seconds = r->limit.per_seconds;
+		out->rate_burst = r->limit.burst;
+		if (r->limit.scope == CONF_LIMIT_SOURCE)
+			out->flags |= SLUICE_RULE_F_PER_SOURCE;
+	}
+}
+
+void plan_session_rule(const struct plan_session *s, struct sluice_rule *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = s->family;
+	out->flags = SLUICE_RULE_F_SRC | SLUICE_RULE_F_DST;
+	memcpy(out->src, s->client, 16);
+	memcpy(out->dst, s->server, 16);
+	out->src_len = out->dst_len = s->family == SLUICE_AF_INET6 ? 128 : 32;
+	out->proto = IPPROTO_TCP;
+	out->sport_lo = out->sport_hi = s->client_port;
+	out->dport_lo = out->dport_hi = s->server_port;
+	out->action = SLUICE_ACT_ALLOW;
+	out->counter = SLUICE_MGMT_RULE_COUNTER;
 }
 
 static bool same_match(const struct sluice_rule *a, const struct sluice_rule *b)
@@ -79,18 +100,16 @@ static bool same_match(const struct sluice_rule *a, const struct sluice_rule *b)
 
 /* The counter a surviving rule already owns, or -1 for a new rule. */
 static int live_counter_of(struct rule_planner *rp, const struct live_state *live,
-			   const struct conf_rule *r, const struct sluice_rule *want)
+			   const char *name, const struct sluice_rule *want)
 {
-	size_t i;
-
-	for (i = 0; i + 1 < live->n_rules; i++) {
+	for (size_t i = 0; i < live->n_rules; i++) {
 		__u32 c = live->rules[i].counter;
 		const struct sluice_rule_meta *m = &live->rule_meta[c];
 
-		if (rp->live_claimed[i] || c >= SLUICE_MAX_RULES || !m->in_use)
+		if (rp->live_claimed[i] || c >= SLUICE_MAX_RULES)
 			continue;
-		if (r->name[0] ? !strcmp(m->name, r->name) :
-				 !m->name[0] && same_match(&live->rules[i], want)) {
+		if (name[0] ? !strcmp(m->name, name) :
+			      !m->name[0] && same_match(&live->rules[i], want)) {
 			rp->live_claimed[i] = true;
 			return (int)c;
 		}
@@ -100,9 +119,7 @@ static int live_counter_of(struct rule_planner *rp, const struct live_state *liv
 
 static int alloc_counter(struct rule_planner *rp, const struct live_state *live, __u32 *c)
 {
-	__u32 i;
-
-	for (i = 0; i < SLUICE_MAX_RULES; i++) {
+	for (__u32 i = 0; i < SLUICE_MAX_RULES; i++) {
 		if (!rp->counter_taken[i] && !live->rule_meta[i].in_use) {
 			rp->counter_taken[i] = true;
 			*c = i;
@@ -110,6 +127,13 @@ static int alloc_counter(struct rule_planner *rp, const struct live_state *live,
 		}
 	}
 	return -ENOSPC;
+}
+
+/* A new counter starts from zero, and a new rate-limit rule from a full bucket. */
+static int fresh_counter(struct plan *plan, const struct sluice_maps *maps, __u32 c)
+{
+	return plan_zero_counter(plan, maps->rule_stats, c) ?:
+	       plan_zero_counter(plan, maps->rule_limited, c);
 }
 
 static int assign_counters(struct plan *plan, const struct sluice_maps *maps,
@@ -123,43 +147,172 @@ static int assign_counters(struct plan *plan, const struct sluice_maps *maps,
 	for (i = 0; i < filter->n_rules; i++) {
 		int c;
 
-		rule_of(&filter->rules[i], &rp->rules[i]);
-		c = live_counter_of(rp, live, &filter->rules[i], &rp->rules[i]);
+		plan_rule_of(&filter->rules[i], &rp->rules[i]);
+		rp->names[i] = filter->rules[i].name;
+		c = live_counter_of(rp, live, rp->names[i], &rp->rules[i]);
 		rp->rules[i].counter = c < 0 ? SLUICE_MAX_RULES : (__u32)c;
 		if (c >= 0)
 			rp->counter_taken[c] = true;
 	}
 	for (i = 0; i < filter->n_rules; i++) {
-		const char *name = filter->rules[i].name;
 		__u32 c = rp->rules[i].counter;
 
-		if (c == SLUICE_MAX_RULES) {
-			if (alloc_counter(rp, live, &c)) {
-				fprintf(stderr, "sluice: no free rule counter; apply the "
-					"removals first\n");
-				return -ENOSPC;
-			}
-			rp->rules[i].counter = c;
-			err = plan_zero_counter(plan, maps->rule_stats, c);
-			err = err ?: plan_note(plan, "filter: rule %zu%s%s added", i + 1,
-					       name[0] ? " " : "", name);
-			if (err)
-				return err;
+		if (c != SLUICE_MAX_RULES)
+			continue;
+		if (alloc_counter(rp, live, &c)) {
+			fprintf(stderr, "sluice: no free rule counter; apply the removals first\n");
+			return -ENOSPC;
 		}
-		snprintf(rp->meta[c].name, sizeof(rp->meta[c].name), "%s", name);
-		rp->meta[c].in_use = 1;
-		rp->meta[c].position = (__u32)i;
+		rp->rules[i].counter = c;
+		err = fresh_counter(plan, maps, c);
+		err = err ?: plan_note(plan, "filter: rule %zu%s%s added", i + 1,
+				       rp->names[i][0] ? " " : "", rp->names[i]);
+		if (err)
+			return err;
 	}
 	return 0;
 }
 
-int plan_rules(struct plan *plan, const struct sluice_maps *maps,
-	       const struct live_state *live, const struct conf_filter *filter)
+/* The rules after the configured ones: the spared session, then the default. */
+static void close_set(struct rule_planner *rp, const struct conf_filter *filter,
+		      const struct plan_session *session)
 {
 	struct sluice_rule *deflt;
+
+	rp->n = filter->n_rules;
+	if (filter->default_action == CONF_ACTION_DENY &&
+	    (filter->exempt & CONF_EXEMPT_MANAGEMENT) && session) {
+		plan_session_rule(session, &rp->rules[rp->n]);
+		rp->names[rp->n++] = "(management session)";
+	}
+	deflt = &rp->rules[rp->n];
+	memset(deflt, 0, sizeof(*deflt));
+	deflt->sport_hi = deflt->dport_hi = 65535;
+	deflt->action = filter->default_action == CONF_ACTION_DENY ? SLUICE_ACT_DENY :
+								     SLUICE_ACT_ALLOW;
+	deflt->counter = SLUICE_DEFAULT_RULE_COUNTER;
+	rp->names[rp->n++] = "default";
+	for (size_t i = 0; i < rp->n; i++) {
+		struct sluice_rule_meta *m = &rp->meta[rp->rules[i].counter];
+
+		snprintf(m->name, sizeof(m->name), "%s", rp->names[i]);
+		m->in_use = 1;
+		m->position = (__u32)i;
+		m->rule = rp->rules[i];
+	}
+}
+
+/* Parameters of the rate-limit rules; a rule's bucket is kept while they stay. */
+static int plan_limits(struct plan *plan, const struct sluice_maps *maps,
+		       const struct rule_planner *rp, const struct live_state *live)
+{
+	for (size_t i = 0; i < rp->n; i++) {
+		const struct sluice_rule *r = &rp->rules[i];
+		const struct sluice_rule_meta *old = &live->rule_meta[r->counter];
+		struct sluice_limit limit = {0};
+		int err;
+
+		if (r->action != SLUICE_ACT_RATE_LIMIT)
+			continue;
+		if (old->in_use && !memcmp(&old->rule, r, sizeof(*r)))
+			continue;
+		limit.interval_ns = (__u64)r->rate_seconds * 1000000000ULL / r->rate_packets;
+		limit.tolerance_ns = limit.interval_ns * (r->rate_burst - 1);
+		limit.per_source = !!(r->flags & SLUICE_RULE_F_PER_SOURCE);
+		err = plan_add_op(plan, OP_UPDATE, maps->rule_limits, &r->counter,
+				  sizeof(r->counter), &limit, sizeof(limit));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static double elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1e3 + (now.tv_nsec - since->tv_nsec) / 1e6;
+}
+
+/* Compile into the free slot, then flip packets over with one write. */
+static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
+			   const struct rule_planner *rp, const struct live_state *live,
+			   bool spare_ndp)
+{
+	__u32 slot = live->filter_slot ^ 1, zero = 0, i;
+	struct sluice_filter_state state = { .active = slot };
+	struct sluice_prefix_key *keys = NULL;
+	struct sluice_addr_value *values = NULL;
+	struct sluice_mixed_key *mkeys = NULL;
+	__u64 *mvalues = NULL;
+	struct filter_image img;
+	struct timespec start;
+	char err_msg[512];
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (filter_compile(rp->rules, rp->n, &img, err_msg, sizeof(err_msg))) {
+		fprintf(stderr, "sluice: filter: %s\n", err_msg);
+		return -E2BIG;
+	}
+	if (spare_ndp)
+		img.header.flags |= SLUICE_FILTER_SPARE_NDP;
+	err = plan_note(plan, "filter: %zu rules compiled in %.1f ms: %u prefixes, %u address "
+			"joins, %u table cells, about %.1f MiB", rp->n - 1, elapsed_ms(&start),
+			img.n_prefixes, img.n_mixed, img.table_len, img.memory / 1048576.0);
+	keys = calloc(img.n_prefixes + 1, sizeof(*keys));
+	values = calloc(img.n_prefixes + 1, sizeof(*values));
+	mkeys = calloc(img.n_mixed + 1, sizeof(*mkeys));
+	mvalues = calloc(img.n_mixed + 1, sizeof(*mvalues));
+	if (!err && (!keys || !values || !mkeys || !mvalues))
+		err = -ENOMEM;
+	for (i = 0; !err && i < img.n_prefixes; i++) {
+		keys[i] = img.prefixes[i].key;
+		values[i] = img.prefixes[i].value;
+	}
+	for (i = 0; !err && i < img.n_mixed; i++) {
+		mkeys[i] = img.mixed[i].key;
+		mvalues[i] = img.mixed[i].result;
+	}
+	err = err ?: plan_add_inner(plan, maps->filter_tables, slot, img.table,
+				    sizeof(*img.table), img.table_len);
+	err = err ?: plan_add_inner_keyed(plan, maps->filter_prefixes, slot, BPF_MAP_TYPE_LPM_TRIE,
+					  BPF_F_NO_PREALLOC, keys, sizeof(*keys), values,
+					  sizeof(*values), img.n_prefixes);
+	err = err ?: plan_add_inner_keyed(plan, maps->filter_mixed, slot, BPF_MAP_TYPE_HASH, 0,
+					  mkeys, sizeof(*mkeys), mvalues, sizeof(*mvalues),
+					  img.n_mixed);
+	err = err ?: plan_add_op(plan, OP_UPDATE, maps->filter_headers, &slot, sizeof(slot),
+				 &img.header, sizeof(img.header));
+	err = err ?: plan_add_op(plan, OP_UPDATE, maps->filter_state, &zero, sizeof(zero),
+				 &state, sizeof(state));
+	free(keys);
+	free(values);
+	free(mkeys);
+	free(mvalues);
+	filter_image_free(&img);
+	return err;
+}
+
+static bool set_unchanged(const struct rule_planner *rp, const struct live_state *live,
+			  bool spare_ndp)
+{
+	const struct sluice_filter_header *h = &live->filter_header;
+
+	return h->ready && live->n_rules == rp->n &&
+	       !memcmp(live->rules, rp->rules, rp->n * sizeof(rp->rules[0])) &&
+	       !(h->flags & SLUICE_FILTER_SPARE_NDP) == !spare_ndp;
+}
+
+int plan_rules(struct plan *plan, const struct sluice_maps *maps,
+	       const struct live_state *live, const struct conf_filter *filter,
+	       const struct plan_session *session)
+{
+	bool spare_ndp = filter->default_action == CONF_ACTION_DENY &&
+			 (filter->exempt & CONF_EXEMPT_NDP);
 	struct rule_planner *rp;
-	size_t n = filter->n_rules;
-	__u32 c, zero = 0;
+	__u32 c;
 	int err;
 
 	rp = calloc(1, sizeof(*rp));
@@ -168,30 +321,12 @@ int plan_rules(struct plan *plan, const struct sluice_maps *maps,
 	err = assign_counters(plan, maps, rp, live, filter);
 	if (err)
 		goto out;
-
-	/* The set always ends with a catch-all carrying the default policy. */
-	deflt = &rp->rules[n];
-	memset(deflt, 0, sizeof(*deflt));
-	deflt->sport_hi = deflt->dport_hi = 65535;
-	deflt->action = filter->default_action == CONF_ACTION_DENY ? SLUICE_ACT_DENY :
-								     SLUICE_ACT_ALLOW;
-	deflt->counter = SLUICE_DEFAULT_RULE_COUNTER;
-	snprintf(rp->meta[SLUICE_DEFAULT_RULE_COUNTER].name, SLUICE_NAME_LEN, "default");
-	rp->meta[SLUICE_DEFAULT_RULE_COUNTER].in_use = 1;
-	rp->meta[SLUICE_DEFAULT_RULE_COUNTER].position = (__u32)n;
-
-	if (live->n_rules != n + 1 ||
-	    memcmp(live->rules, rp->rules, (n + 1) * sizeof(rp->rules[0]))) {
-		err = plan_note(plan, "filter: %zu rules, default %s (was %zu rules)", n,
-				deflt->action == SLUICE_ACT_DENY ? "deny" : "allow",
-				live->n_rules ? live->n_rules - 1 : 0);
-		err = err ?: plan_add_inner(plan, maps->rule_sets, zero, rp->rules,
-					    sizeof(rp->rules[0]), (__u32)(n + 1));
-		if (err)
-			goto out;
-	}
+	close_set(rp, filter, session);
+	err = plan_limits(plan, maps, rp, live);
+	if (!err && !set_unchanged(rp, live, spare_ndp))
+		err = plan_classifier(plan, maps, rp, live, spare_ndp);
 	/* Metadata last: it names what the swapped-in set now counts. */
-	for (c = 0; c <= SLUICE_MAX_RULES; c++) {
+	for (c = 0; !err && c < SLUICE_RULE_COUNTERS; c++) {
 		if (!memcmp(&live->rule_meta[c], &rp->meta[c], sizeof(rp->meta[c])))
 			continue;
 		if (live->rule_meta[c].in_use && !rp->meta[c].in_use)
@@ -199,8 +334,6 @@ int plan_rules(struct plan *plan, const struct sluice_maps *maps,
 				  live->rule_meta[c].name : "(unnamed)");
 		err = plan_add_op(plan, OP_UPDATE, maps->rule_meta, &c, sizeof(c),
 				  &rp->meta[c], sizeof(rp->meta[c]));
-		if (err)
-			goto out;
 	}
 out:
 	free(rp);

@@ -27,6 +27,7 @@ static const char *const stat_names[SLUICE_STAT_MAX] = {
 	[SLUICE_STAT_FLOW_HIT] = "flow_hit",
 	[SLUICE_STAT_FLOW_MISS] = "flow_miss",
 	[SLUICE_STAT_FLOW_STALE] = "flow_stale",
+	[SLUICE_STAT_RATE_LIMITED] = "rate_limited",
 };
 
 static void stats_usage(FILE *out)
@@ -36,7 +37,8 @@ static void stats_usage(FILE *out)
 		"Packet and byte counters of IFACE (default: the only interface sluice is\n"
 		"attached to): verdicts, every filter rule, service and backend.\n\n"
 		"  -j, --json   machine-readable output (documented in README.md)\n"
-		"  -w, --watch  print packet rates every second until interrupted\n"
+		"  -w, --watch  print packet rates every second until interrupted: global\n"
+		"               counters, then each rule that matched packets\n"
 		"  -h, --help   this text\n");
 }
 
@@ -62,10 +64,21 @@ static json_object *collect(const struct sluice_maps *maps, const struct live_st
 	for (i = 0; i < SLUICE_STAT_MAX; i++)
 		json_object_object_add(global, stat_names[i], counter_json(maps->stats, (__u32)i));
 	for (i = 0; i < live->n_rules; i++) {
-		json_object *o = counter_json(maps->rule_stats, live->rules[i].counter);
+		const struct sluice_rule *r = &live->rules[i];
+		json_object *o = counter_json(maps->rule_stats, r->counter);
 
 		json_object_object_add(o, "name", json_object_new_string(
-			live->rule_meta[live->rules[i].counter].name));
+			live->rule_meta[r->counter].name));
+		if (r->action == SLUICE_ACT_RATE_LIMIT)
+			json_object_object_add(o, "limited", counter_json(maps->rule_limited,
+									   r->counter));
+		json_object_array_add(rules, o);
+	}
+	/* Packets the deny default would have dropped but neighbour discovery needs. */
+	if (live->filter_header.flags & SLUICE_FILTER_SPARE_NDP) {
+		json_object *o = counter_json(maps->rule_stats, SLUICE_NDP_RULE_COUNTER);
+
+		json_object_object_add(o, "name", json_object_new_string("(neighbour discovery)"));
 		json_object_array_add(rules, o);
 	}
 	for (i = 0; i < live->n_services; i++) {
@@ -124,9 +137,14 @@ static void print_human(const char *ifname, json_object *root)
 	for (i = 0; i < json_object_array_length(rules); i++) {
 		json_object *r = json_object_array_get_idx(rules, i);
 
-		printf("  %-14s %14lld %16lld\n",
+		json_object *limited;
+
+		printf("  %-14s %14lld %16lld",
 		       json_object_get_string(json_object_object_get(r, "name")),
 		       (long long)packets_of(r), (long long)bytes_of(r));
+		if (json_object_object_get_ex(r, "limited", &limited))
+			printf("  (%lld over the rate, dropped)", (long long)packets_of(limited));
+		printf("\n");
 	}
 	printf("services:\n");
 	for (i = 0; i < json_object_array_length(svcs); i++) {
@@ -155,27 +173,50 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* Rates of the global counters, once a second, until interrupted. */
-static void watch(const struct sluice_maps *maps)
+/* Packets per second of one counter since the last call. */
+static unsigned long long rate(int map_fd, __u32 index, __u64 *prev)
 {
-	struct sluice_counter prev[SLUICE_STAT_MAX], now;
+	struct sluice_counter now;
+	__u64 delta;
+
+	live_counter(map_fd, index, &now);
+	delta = now.packets - *prev;
+	*prev = now.packets;
+	return (unsigned long long)delta;
+}
+
+/*
+ * Rates once a second until interrupted: the global counters on one line, then
+ * every rule that saw packets in that second.
+ */
+static void watch(const struct sluice_maps *maps, const struct live_state *live)
+{
+	__u64 prev[SLUICE_STAT_MAX], *rule_prev = calloc(live->n_rules + 1, sizeof(*rule_prev));
 	size_t i;
 
+	if (!rule_prev)
+		return;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	for (i = 0; i < SLUICE_STAT_MAX; i++)
-		live_counter(maps->stats, (__u32)i, &prev[i]);
+		rate(maps->stats, (__u32)i, &prev[i]);
+	for (i = 0; i < live->n_rules; i++)
+		rate(maps->rule_stats, live->rules[i].counter, &rule_prev[i]);
 	while (!stop) {
 		sleep(1);
-		for (i = 0; i < SLUICE_STAT_MAX; i++) {
-			live_counter(maps->stats, (__u32)i, &now);
-			printf("%s %llu pps%s", stat_names[i],
-			       (unsigned long long)(now.packets - prev[i].packets),
+		for (i = 0; i < SLUICE_STAT_MAX; i++)
+			printf("%s %llu pps%s", stat_names[i], rate(maps->stats, (__u32)i, &prev[i]),
 			       i + 1 < SLUICE_STAT_MAX ? ", " : "\n");
-			prev[i] = now;
+		for (i = 0; i < live->n_rules; i++) {
+			__u32 c = live->rules[i].counter;
+			unsigned long long pps = rate(maps->rule_stats, c, &rule_prev[i]);
+
+			if (pps)
+				printf("  rule %s %llu pps\n", live->rule_meta[c].name, pps);
 		}
 		fflush(stdout);
 	}
+	free(rule_prev);
 }
 
 int cmd_stats(int argc, char **argv)
@@ -219,7 +260,7 @@ int cmd_stats(int argc, char **argv)
 	if (ret)
 		return ret;
 	if (watching) {
-		watch(&maps);
+		watch(&maps, live);
 	} else {
 		root = collect(&maps, live);
 		if (json)

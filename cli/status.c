@@ -12,6 +12,7 @@
 #include "cli/fmt.h"
 #include "cli/live.h"
 #include "cli/maps.h"
+#include "cli/status_filter.h"
 #include "cli/xdp_link.h"
 
 static void status_usage(FILE *out)
@@ -99,60 +100,6 @@ static json_object *services_json(const struct sluice_maps *maps,
 	return arr;
 }
 
-static json_object *cidr_json(const __be32 net[4], const __be32 mask[4], __u8 family)
-{
-	const __u8 *m = (const __u8 *)mask;
-	char addr[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 5];
-	unsigned int bits = 0, i;
-
-	for (i = 0; i < 16; i++)
-		bits += (unsigned int)__builtin_popcount(m[i]);
-	if (!bits)
-		return NULL;
-	snprintf(buf, sizeof(buf), "%s/%u", fmt_addr(family, net, addr), bits);
-	return json_object_new_string(buf);
-}
-
-static json_object *ports_json(__u16 lo, __u16 hi)
-{
-	char buf[16];
-
-	if (lo == 0 && hi == 65535)
-		return NULL;
-	if (lo == hi)
-		return json_object_new_int(lo);
-	snprintf(buf, sizeof(buf), "%u-%u", lo, hi);
-	return json_object_new_string(buf);
-}
-
-static json_object *rules_json(const struct live_state *live)
-{
-	json_object *arr = json_object_new_array();
-	size_t i;
-
-	for (i = 0; i < live->n_rules; i++) {
-		const struct sluice_rule *r = &live->rules[i];
-		json_object *o = json_object_new_object(), *v;
-
-		json_object_object_add(o, "name", json_object_new_string(
-			live->rule_meta[r->counter].name));
-		json_object_object_add(o, "proto", json_object_new_string(fmt_proto(r->proto)));
-		if ((v = cidr_json(r->src, r->src_mask, r->family)))
-			json_object_object_add(o, "src", v);
-		if ((v = cidr_json(r->dst, r->dst_mask, r->family)))
-			json_object_object_add(o, "dst", v);
-		if ((v = ports_json(r->sport_lo, r->sport_hi)))
-			json_object_object_add(o, "sport", v);
-		if ((v = ports_json(r->dport_lo, r->dport_hi)))
-			json_object_object_add(o, "dport", v);
-		json_object_object_add(o, "action", json_object_new_string(
-			r->action == SLUICE_ACT_DENY ? "deny" : "allow"));
-		json_object_object_add(o, "counter", json_object_new_int64(r->counter));
-		json_object_array_add(arr, o);
-	}
-	return arr;
-}
-
 static json_object *status_json(const char *ifname, const struct sluice_maps *maps,
 				const struct live_state *live)
 {
@@ -175,29 +122,14 @@ static json_object *status_json(const char *ifname, const struct sluice_maps *ma
 	json_object_object_add(root, "malformed", json_object_new_string(
 		live->settings.malformed_policy == SLUICE_MALFORMED_DROP ? "drop" : "pass"));
 	json_object_object_add(root, "services", services_json(maps, live));
-	json_object_object_add(root, "rules", rules_json(live));
+	status_filter_json(root, maps, live);
 	return root;
-}
-
-static void print_rule(json_object *r, size_t pos)
-{
-	static const char *const fields[] = { "proto", "src", "dst", "sport", "dport" };
-	json_object *v;
-	size_t i;
-
-	printf("  %3zu %-16s %-5s", pos, json_object_get_string(
-		json_object_object_get(r, "name")), json_object_get_string(
-		json_object_object_get(r, "action")));
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (json_object_object_get_ex(r, fields[i], &v))
-			printf(" %s %s", fields[i], json_object_get_string(v));
-	printf("\n");
 }
 
 /* The human form is a rendering of the JSON form, so the two never disagree. */
 static void print_human(json_object *root)
 {
-	json_object *prog = json_object_object_get(root, "program"), *svcs, *rules, *v;
+	json_object *prog = json_object_object_get(root, "program"), *svcs, *v;
 	size_t i, j;
 
 	printf("%s: ", json_object_get_string(json_object_object_get(root, "interface")));
@@ -232,10 +164,7 @@ static void print_human(json_object *root)
 			       100.0 * json_object_get_double(v));
 		}
 	}
-	rules = json_object_object_get(root, "rules");
-	printf("filter rules (first match wins): %zu\n", json_object_array_length(rules));
-	for (i = 0; i < json_object_array_length(rules); i++)
-		print_rule(json_object_array_get_idx(rules, i), i + 1);
+	status_filter_print(root);
 }
 
 int cmd_status(int argc, char **argv)

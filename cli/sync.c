@@ -40,7 +40,7 @@ static int save_old(const struct op *op, struct undo *u)
 	u->map_fd = op->map_fd;
 	u->key = op->key;
 	u->old_inner_fd = -1;
-	if (op->kind == OP_INNER) {
+	if (op->kind == OP_INNER || op->kind == OP_INNER_KEYED) {
 		u->inner = true;
 		if (bpf_map_lookup_elem(op->map_fd, op->key, &inner_id))
 			return errno == ENOENT ? 0 : -errno;
@@ -91,6 +91,34 @@ static int create_inner(const struct op *op)
 	return fd;
 }
 
+/*
+ * A trie or hash map filled entry by entry (tries take no batches). The size is
+ * the entry count: a full map would refuse nothing here, and wastes no memory.
+ */
+static int create_inner_keyed(const struct op *op)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = op->inner_flags);
+	__u32 i, entries = op->inner_entries ? op->inner_entries : 1;
+	int fd;
+
+	fd = bpf_map_create(op->inner_type, NULL, op->inner_key_size, op->inner_value_size,
+			    entries, &opts);
+	if (fd < 0)
+		return -errno;
+	for (i = 0; i < op->inner_entries; i++) {
+		const char *key = (const char *)op->inner_keys + (size_t)i * op->inner_key_size;
+		const char *value = (const char *)op->value + (size_t)i * op->inner_value_size;
+
+		if (bpf_map_update_elem(fd, key, value, BPF_NOEXIST)) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+	}
+	return fd;
+}
+
 static int do_op(const struct op *op)
 {
 	int fd, err;
@@ -103,7 +131,8 @@ static int do_op(const struct op *op)
 			return -errno;
 		return 0;
 	case OP_INNER:
-		fd = create_inner(op);
+	case OP_INNER_KEYED:
+		fd = op->kind == OP_INNER ? create_inner(op) : create_inner_keyed(op);
 		if (fd < 0)
 			return fd;
 		err = bpf_map_update_elem(op->map_fd, op->key, &fd, BPF_ANY) ? -errno : 0;

@@ -32,6 +32,8 @@ struct conf_cidr {
 enum conf_action {
 	CONF_ACTION_ALLOW = 1,
 	CONF_ACTION_DENY,
+	CONF_ACTION_COUNT,	/* count the packet, then go on to the next rule */
+	CONF_ACTION_RATE_LIMIT,	/* allow up to a rate, drop the excess */
 };
 
 enum conf_malformed {
@@ -39,8 +41,35 @@ enum conf_malformed {
 	CONF_MALFORMED_DROP,
 };
 
+/* Whose packets one token bucket of a rate-limit rule meters. */
+enum conf_limit_scope {
+	CONF_LIMIT_RULE,	/* default: one bucket for every packet the rule matches */
+	CONF_LIMIT_SOURCE,	/* one bucket per source address (bounded, LRU) */
+};
+
+struct conf_rate_limit {
+	uint32_t packets;		/* this many packets ... */
+	uint32_t per_seconds;		/* ... every this many seconds (1, 60 or 3600) */
+	uint32_t burst;			/* packets allowed back to back */
+	enum conf_limit_scope scope;
+};
+
+#define CONF_PRIORITY_MIN	(-1000000)
+#define CONF_PRIORITY_MAX	1000000
+
+/* TCP flag bits as they sit in byte 13 of the TCP header. */
+#define CONF_TCP_FIN	0x01
+#define CONF_TCP_SYN	0x02
+#define CONF_TCP_RST	0x04
+#define CONF_TCP_PSH	0x08
+#define CONF_TCP_ACK	0x10
+#define CONF_TCP_URG	0x20
+#define CONF_TCP_ECE	0x40
+#define CONF_TCP_CWR	0x80
+
 struct conf_rule {
 	char name[CONF_NAME_LEN];	/* optional, "" when absent; unique when set */
+	int32_t priority;		/* lower first; ties keep file order; default 0 */
 	bool has_src;
 	bool has_dst;
 	struct conf_cidr src;
@@ -48,14 +77,25 @@ struct conf_rule {
 	uint8_t proto;			/* 0 = any, else IPPROTO_TCP/UDP/ICMP/ICMPV6 */
 	uint16_t sport_lo, sport_hi;	/* 0..65535 when absent */
 	uint16_t dport_lo, dport_hi;
+	uint8_t tcp_flags;		/* flags that must be set, within tcp_flags_mask */
+	uint8_t tcp_flags_mask;		/* flags that are looked at; 0 = any */
+	bool has_icmp_type;
+	uint8_t icmp_type;
 	enum conf_action action;
+	struct conf_rate_limit limit;	/* CONF_ACTION_RATE_LIMIT only */
 	struct conf_pos pos;
 };
 
+/* What a deny default spares unless the config says otherwise (filter.exempt). */
+#define CONF_EXEMPT_NDP		(1U << 0)	/* IPv6 neighbour discovery */
+#define CONF_EXEMPT_MANAGEMENT	(1U << 1)	/* the operator's own session (SSH_CONNECTION) */
+#define CONF_EXEMPT_DEFAULT	(CONF_EXEMPT_NDP | CONF_EXEMPT_MANAGEMENT)
+
 struct conf_filter {
-	enum conf_action default_action;	/* allow when absent */
+	enum conf_action default_action;	/* allow when absent; allow or deny only */
+	unsigned int exempt;			/* CONF_EXEMPT_*, default CONF_EXEMPT_DEFAULT */
 	size_t n_rules;
-	struct conf_rule *rules;
+	struct conf_rule *rules;		/* in match order: by priority, then file order */
 };
 
 enum conf_forward {

@@ -62,7 +62,7 @@ size_t conf_sequence_len(const yaml_node_t *node);
 yaml_node_t *conf_sequence_item(struct conf_doc *doc, const yaml_node_t *node, size_t i);
 
 /* The most keys any mapping of the config format has. */
-#define CONF_FIELDS_MAX	8
+#define CONF_FIELDS_MAX	16
 
 /*
  * Read a mapping whose keys must all be among keys[0..n-1]: values[i] receives the

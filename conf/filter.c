@@ -1,143 +1,168 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
-#include "conf/addr.h"
+#include "conf/closest.h"
+#include "conf/names.h"
+#include "conf/rule.h"
 #include "conf/sections.h"
 #include "conf/values.h"
 #include "xdp/abi.h"
 
 enum {
 	FILTER_DEFAULT,
+	FILTER_EXEMPT,
 	FILTER_RULES,
 	FILTER_NKEYS,
 };
 
 static const char *const filter_keys[FILTER_NKEYS] = {
 	[FILTER_DEFAULT] = "default",
+	[FILTER_EXEMPT] = "exempt",
 	[FILTER_RULES] = "rules",
 };
 
-/* dport before sport: a bare "port" most likely means the destination. */
-enum {
-	RULE_NAME,
-	RULE_SRC,
-	RULE_DST,
-	RULE_PROTO,
-	RULE_DPORT,
-	RULE_SPORT,
-	RULE_ACTION,
-	RULE_NKEYS,
-};
+/* Indexed like enum conf_action, less one: the policy decides, so no count or rate-limit. */
+static const char *const default_words[] = { "allow", "deny" };
 
-_Static_assert(RULE_NKEYS <= CONF_FIELDS_MAX, "rule keys fit the mapping reader");
+static const char *const exempt_words[] = { "ndp", "management" };
+static const unsigned int exempt_bits[] = { CONF_EXEMPT_NDP, CONF_EXEMPT_MANAGEMENT };
 
-static const char *const rule_keys[RULE_NKEYS] = {
-	[RULE_NAME] = "name",
-	[RULE_SRC] = "src",
-	[RULE_DST] = "dst",
-	[RULE_PROTO] = "proto",
-	[RULE_DPORT] = "dport",
-	[RULE_SPORT] = "sport",
-	[RULE_ACTION] = "action",
-};
+_Static_assert(CONF_ARRAY_LEN(exempt_words) == CONF_ARRAY_LEN(exempt_bits), "a bit per word");
 
-static const char *const proto_words[] = { "any", "tcp", "udp", "icmp", "icmpv6" };
-static const uint8_t proto_numbers[] = { 0, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP,
-					 IPPROTO_ICMPV6 };
-
-/* Indexed like enum conf_action, less one. */
-static const char *const action_words[] = { "allow", "deny" };
-
-static int parse_action(struct conf_doc *doc, const yaml_node_t *node, const char *key,
-			enum conf_action *out)
+static int parse_default(struct conf_doc *doc, const yaml_node_t *node, enum conf_action *out)
 {
+	const char *text = conf_scalar(doc, node, "default");
 	unsigned int i;
 
-	if (conf_keyword(doc, node, key, action_words, CONF_ARRAY_LEN(action_words), &i))
+	if (!text)
 		return -1;
-	*out = i == 0 ? CONF_ACTION_ALLOW : CONF_ACTION_DENY;
-	return 0;
-}
-
-static int parse_rule_name(struct conf_doc *doc, const yaml_node_t *node,
-			   const struct conf_rule *earlier, size_t n_earlier, struct conf_rule *r)
-{
-	if (conf_name(doc, node, r->name))
-		return -1;
-	for (size_t i = 0; i < n_earlier; i++)
-		if (strcmp(earlier[i].name, r->name) == 0)
-			return conf_fail(doc, node,
-					 "rule name '%s' is already used by the rule at %u:%u",
-					 r->name, earlier[i].pos.line, earlier[i].pos.col);
-	return 0;
-}
-
-/* One rule cannot match both families: a packet is either IPv4 or IPv6. */
-static int check_families(struct conf_doc *doc, yaml_node_t *const *v, const struct conf_rule *r)
-{
-	int family = r->has_src ? r->src.addr.family : r->has_dst ? r->dst.addr.family : 0;
-
-	if (r->has_src && r->has_dst && r->src.addr.family != r->dst.addr.family)
-		return conf_fail(doc, v[RULE_DST],
-				 "dst is %s but src is %s; a rule matches one address family",
-				 conf_family_name(r->dst.addr.family),
-				 conf_family_name(r->src.addr.family));
-	if (r->proto == IPPROTO_ICMP && family == AF_INET6)
-		return conf_fail(doc, v[RULE_PROTO],
-				 "proto icmp never matches IPv6 addresses; use icmpv6");
-	if (r->proto == IPPROTO_ICMPV6 && family == AF_INET)
-		return conf_fail(doc, v[RULE_PROTO],
-				 "proto icmpv6 never matches IPv4 addresses; use icmp");
-	return 0;
-}
-
-static int parse_ports(struct conf_doc *doc, const yaml_node_t *node, const char *key,
-		       uint8_t proto, uint16_t *lo, uint16_t *hi)
-{
-	*lo = 0;
-	*hi = UINT16_MAX;
-	if (!node)
-		return 0;
-	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
-		return conf_fail(doc, node, "%s needs proto tcp or udp; only they have ports", key);
-	return conf_port_range(doc, node, key, lo, hi);
-}
-
-static int parse_rule(struct conf_doc *doc, const yaml_node_t *node,
-		      const struct conf_rule *earlier, size_t n_earlier, struct conf_rule *r)
-{
-	yaml_node_t *v[RULE_NKEYS];
-	unsigned int proto = 0;
-
-	if (conf_expect_mapping(doc, node, "a filter rule") ||
-	    conf_mapping_fields(doc, node, "in a filter rule", rule_keys, RULE_NKEYS, v))
-		return -1;
-	r->pos = conf_node_pos(node);
-	if (v[RULE_NAME] && parse_rule_name(doc, v[RULE_NAME], earlier, n_earlier, r))
-		return -1;
-	r->has_src = v[RULE_SRC] != NULL;
-	if (r->has_src && conf_node_cidr(doc, v[RULE_SRC], "src", &r->src))
-		return -1;
-	r->has_dst = v[RULE_DST] != NULL;
-	if (r->has_dst && conf_node_cidr(doc, v[RULE_DST], "dst", &r->dst))
-		return -1;
-	if (v[RULE_PROTO] &&
-	    conf_keyword(doc, v[RULE_PROTO], "proto", proto_words,
-			 CONF_ARRAY_LEN(proto_words), &proto))
-		return -1;
-	r->proto = proto_numbers[proto];
-	if (check_families(doc, v, r) ||
-	    parse_ports(doc, v[RULE_SPORT], "sport", r->proto, &r->sport_lo, &r->sport_hi) ||
-	    parse_ports(doc, v[RULE_DPORT], "dport", r->proto, &r->dport_lo, &r->dport_hi))
-		return -1;
-	if (!v[RULE_ACTION])
+	if (strcmp(text, "count") == 0 || strcmp(text, "rate-limit") == 0)
 		return conf_fail(doc, node,
-				 "filter rule%s%s%s is missing required key 'action' (allow or deny)",
-				 r->name[0] ? " '" : "", r->name, r->name[0] ? "'" : "");
-	return parse_action(doc, v[RULE_ACTION], "action", &r->action);
+				 "default '%s' is a rule action, not a policy; the default decides packets no rule decided: allow or deny",
+				 text);
+	if (conf_keyword(doc, node, "default", default_words, CONF_ARRAY_LEN(default_words), &i))
+		return -1;
+	*out = (enum conf_action)(i + 1);
+	return 0;
+}
+
+static int parse_exempt_word(struct conf_doc *doc, const yaml_node_t *node,
+			     const yaml_node_t **seen, unsigned int *exempt)
+{
+	const char *text = conf_scalar(doc, node, "exempt");
+	const char *hint;
+	char known[64];
+
+	if (!text)
+		return -1;
+	for (size_t i = 0; i < CONF_ARRAY_LEN(exempt_words); i++) {
+		if (strcmp(text, exempt_words[i]) != 0)
+			continue;
+		if (seen[i])
+			return conf_fail(doc, node, "'exempt' lists %s twice (first at %zu:%zu)",
+					 text, seen[i]->start_mark.line + 1,
+					 seen[i]->start_mark.column + 1);
+		seen[i] = node;
+		*exempt |= exempt_bits[i];
+		return 0;
+	}
+	hint = conf_closest(text, exempt_words, CONF_ARRAY_LEN(exempt_words));
+	if (hint)
+		return conf_fail(doc, node, "unknown exemption '%s'; did you mean '%s'?",
+				 text, hint);
+	conf_join_choices(known, sizeof(known), exempt_words, CONF_ARRAY_LEN(exempt_words));
+	return conf_fail(doc, node, "unknown exemption '%s'; expected %s", text, known);
+}
+
+/*
+ * What a deny default spares. Sparing nothing can lock the operator out, so it has
+ * to be written out as [], never implied by a key left empty.
+ */
+static int parse_exempt(struct conf_doc *doc, const yaml_node_t *node, unsigned int *exempt)
+{
+	const yaml_node_t *seen[CONF_ARRAY_LEN(exempt_words)] = { 0 };
+
+	if (conf_is_null(node))
+		return conf_fail(doc, node,
+				 "'exempt' has no value; write exempt: [] to spare nothing from a deny default, or leave it out to spare ndp and management");
+	if (conf_expect_sequence(doc, node, "'exempt'"))
+		return -1;
+	*exempt = 0;
+	for (size_t i = 0; i < conf_sequence_len(node); i++)
+		if (parse_exempt_word(doc, conf_sequence_item(doc, node, i), seen, exempt))
+			return -1;
+	return 0;
+}
+
+struct rule_order {
+	int32_t priority;
+	uint32_t index;		/* in the file */
+};
+
+static int compare_order(const void *a, const void *b)
+{
+	const struct rule_order *x = a, *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Match order: by priority, and in file order among equals (qsort alone is not stable). */
+static int sort_by_priority(struct conf_doc *doc, const yaml_node_t *node,
+			    struct conf_filter *f)
+{
+	struct rule_order *order;
+	struct conf_rule *sorted;
+	size_t i;
+
+	for (i = 1; i < f->n_rules; i++)
+		if (f->rules[i - 1].priority > f->rules[i].priority)
+			break;
+	if (i >= f->n_rules)
+		return 0;
+	order = calloc(f->n_rules, sizeof(*order));
+	sorted = calloc(f->n_rules, sizeof(*sorted));
+	if (!order || !sorted) {
+		free(order);
+		free(sorted);
+		return conf_fail(doc, node, "out of memory for %zu rules", f->n_rules);
+	}
+	for (i = 0; i < f->n_rules; i++)
+		order[i] = (struct rule_order){ f->rules[i].priority, (uint32_t)i };
+	qsort(order, f->n_rules, sizeof(*order), compare_order);
+	for (i = 0; i < f->n_rules; i++)
+		sorted[i] = f->rules[order[i].index];
+	free(order);
+	free(f->rules);
+	f->rules = sorted;
+	return 0;
+}
+
+static int parse_rule_list(struct conf_doc *doc, const yaml_node_t *node,
+			   struct conf_filter *out)
+{
+	size_t n = conf_sequence_len(node), counting = 0;
+	struct conf_names names;
+	int ret = 0;
+
+	if (conf_names_init(&names, n))
+		return conf_fail(doc, node, "out of memory for %zu rules", n);
+	for (size_t i = 0; i < n && !ret; i++) {
+		const yaml_node_t *item = conf_sequence_item(doc, node, i);
+		struct conf_rule *r = &out->rules[i];
+
+		ret = conf_parse_rule(doc, item, &names, r);
+		if (!ret && r->name[0])
+			conf_names_add(&names, r->name, r->pos);
+		if (!ret && r->action == CONF_ACTION_COUNT && ++counting > SLUICE_MAX_COUNT_RULES)
+			ret = conf_fail(doc, item,
+					"too many rules with action count: sluice holds at most %d",
+					SLUICE_MAX_COUNT_RULES);
+	}
+	conf_names_free(&names);
+	return ret;
 }
 
 static int parse_rules(struct conf_doc *doc, const yaml_node_t *node, struct conf_filter *out)
@@ -158,13 +183,10 @@ static int parse_rules(struct conf_doc *doc, const yaml_node_t *node, struct con
 	out->rules = calloc(n, sizeof(*out->rules));
 	if (!out->rules)
 		return conf_fail(doc, node, "out of memory for %zu rules", n);
-	for (size_t i = 0; i < n; i++) {
-		if (parse_rule(doc, conf_sequence_item(doc, node, i), out->rules, i,
-			       &out->rules[i]))
-			return -1;
-	}
+	if (parse_rule_list(doc, node, out))
+		return -1;
 	out->n_rules = n;
-	return 0;
+	return sort_by_priority(doc, node, out);
 }
 
 int conf_parse_filter(struct conf_doc *doc, const yaml_node_t *node, struct conf_filter *out)
@@ -172,13 +194,15 @@ int conf_parse_filter(struct conf_doc *doc, const yaml_node_t *node, struct conf
 	yaml_node_t *v[FILTER_NKEYS];
 
 	out->default_action = CONF_ACTION_ALLOW;
+	out->exempt = CONF_EXEMPT_DEFAULT;
 	if (!node || conf_is_null(node))
 		return 0;
 	if (conf_expect_mapping(doc, node, "'filter'") ||
 	    conf_mapping_fields(doc, node, "in 'filter'", filter_keys, FILTER_NKEYS, v))
 		return -1;
-	if (v[FILTER_DEFAULT] && parse_action(doc, v[FILTER_DEFAULT], "default",
-					      &out->default_action))
+	if (v[FILTER_DEFAULT] && parse_default(doc, v[FILTER_DEFAULT], &out->default_action))
+		return -1;
+	if (v[FILTER_EXEMPT] && parse_exempt(doc, v[FILTER_EXEMPT], &out->exempt))
 		return -1;
 	return v[FILTER_RULES] ? parse_rules(doc, v[FILTER_RULES], out) : 0;
 }

@@ -7,32 +7,28 @@
 
 _Static_assert(CONF_NAME_LEN == SLUICE_NAME_LEN, "names must fit the data plane's name fields");
 
-enum number_status {
-	NUMBER_OK,
-	NUMBER_NOT_DIGITS,
-	NUMBER_TOO_BIG,
-};
-
 /*
  * Plain decimal only: YAML's hex, octal and signs would let "0x50" or "-1" mean
  * something the operator did not intend for a port or a weight.
  */
-static enum number_status parse_decimal(const char *s, size_t len, uint64_t *out)
+bool conf_decimal(const char *s, size_t len, uint64_t *out)
 {
 	uint64_t v = 0;
 
 	if (len == 0)
-		return NUMBER_NOT_DIGITS;
+		return false;
 	for (size_t i = 0; i < len; i++)
 		if (s[i] < '0' || s[i] > '9')
-			return NUMBER_NOT_DIGITS;
+			return false;
 	for (size_t i = 0; i < len; i++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return NUMBER_TOO_BIG;
+		if (v > (UINT64_MAX - 9) / 10) {
+			v = UINT64_MAX;
+			break;
+		}
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
 	*out = v;
-	return NUMBER_OK;
+	return true;
 }
 
 int conf_uint(struct conf_doc *doc, const yaml_node_t *node, const char *key,
@@ -43,19 +39,36 @@ int conf_uint(struct conf_doc *doc, const yaml_node_t *node, const char *key,
 
 	if (!text)
 		return -1;
-	switch (parse_decimal(text, strlen(text), &v)) {
-	case NUMBER_NOT_DIGITS:
+	if (!conf_decimal(text, strlen(text), &v))
 		return conf_fail(doc, node, "%s '%s' is not a whole number; expected %u..%u",
 				 key, text, min, max);
-	case NUMBER_TOO_BIG:
-		v = UINT64_MAX;
-		break;
-	case NUMBER_OK:
-		break;
-	}
 	if (v < min || v > max)
 		return conf_fail(doc, node, "%s %s is out of range %u..%u", key, text, min, max);
 	*out = (uint32_t)v;
+	return 0;
+}
+
+int conf_int(struct conf_doc *doc, const yaml_node_t *node, const char *key,
+	     int32_t min, int32_t max, int32_t *out)
+{
+	const char *text = conf_scalar(doc, node, key);
+	bool negative;
+	uint64_t magnitude;
+	int64_t v;
+
+	if (!text)
+		return -1;
+	negative = text[0] == '-';
+	if (!conf_decimal(text + negative, strlen(text + negative), &magnitude))
+		return conf_fail(doc, node, "%s '%s' is not a whole number; expected %d..%d",
+				 key, text, min, max);
+	/* Saturate before negating: anything past INT64 is just as far out of range. */
+	if (magnitude > INT64_MAX)
+		magnitude = INT64_MAX;
+	v = negative ? -(int64_t)magnitude : (int64_t)magnitude;
+	if (v < min || v > max)
+		return conf_fail(doc, node, "%s %s is out of range %d..%d", key, text, min, max);
+	*out = (int32_t)v;
 	return 0;
 }
 
@@ -64,17 +77,10 @@ static int port_of(struct conf_doc *doc, const yaml_node_t *node, const char *ke
 {
 	uint64_t v;
 
-	switch (parse_decimal(s, len, &v)) {
-	case NUMBER_NOT_DIGITS:
+	if (!conf_decimal(s, len, &v))
 		return conf_fail(doc, node,
 				 "%s '%s' is not a port or port range (e.g. 443 or 1024-65535)",
 				 key, whole);
-	case NUMBER_TOO_BIG:
-		v = UINT64_MAX;
-		break;
-	case NUMBER_OK:
-		break;
-	}
 	if (v > UINT16_MAX)
 		return conf_fail(doc, node, "%s %.*s is out of range 0..65535", key, (int)len, s);
 	*out = (uint16_t)v;

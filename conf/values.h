@@ -6,13 +6,24 @@
 #ifndef SLUICE_CONF_VALUES_H
 #define SLUICE_CONF_VALUES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "conf/doc.h"
 
+/*
+ * Digits s[0..len) as a number, saturated at UINT64_MAX; false when there are none
+ * or anything else is among them. For numbers inside a larger value ("100/s").
+ */
+bool conf_decimal(const char *s, size_t len, uint64_t *out);
+
 /* A decimal whole number in min..max. */
 int conf_uint(struct conf_doc *doc, const yaml_node_t *node, const char *key,
 	      uint32_t min, uint32_t max, uint32_t *out);
+
+/* A decimal whole number in min..max that may carry a leading '-'. */
+int conf_int(struct conf_doc *doc, const yaml_node_t *node, const char *key,
+	     int32_t min, int32_t max, int32_t *out);
 
 /* A port (0..65535) or an inclusive range "lo-hi" with lo <= hi. */
 int conf_port_range(struct conf_doc *doc, const yaml_node_t *node, const char *key,

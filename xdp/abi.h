@@ -16,7 +16,8 @@
 /* Capacity of the maps; user space refuses configs that do not fit. */
 #define SLUICE_MAX_SERVICES	1024
 #define SLUICE_MAX_BACKENDS	8192	/* backend ids 1..MAX-1; 0 means "none" */
-#define SLUICE_MAX_RULES	1024	/* filter rules, excluding the default rule */
+#define SLUICE_MAX_RULES	16384	/* filter rules of a config */
+#define SLUICE_MAX_COUNT_RULES	48	/* rules with action count (bits of a class result) */
 #define SLUICE_FLOW_ENTRIES	65536	/* default size of the flow table */
 
 /* Maglev table sizes (M, prime). */
@@ -51,6 +52,7 @@ enum sluice_stat {
 	SLUICE_STAT_FLOW_HIT,		/* established flow found in the flow table */
 	SLUICE_STAT_FLOW_MISS,		/* new flow, backend chosen by Maglev */
 	SLUICE_STAT_FLOW_STALE,		/* flow pointed at a removed backend: re-hashed */
+	SLUICE_STAT_RATE_LIMITED,	/* over a rate-limit rule's rate: dropped (in FILTER_DROP) */
 	SLUICE_STAT_MAX,
 };
 
@@ -144,35 +146,177 @@ struct sluice_flow {
 enum sluice_action {
 	SLUICE_ACT_ALLOW = 1,
 	SLUICE_ACT_DENY,
+	SLUICE_ACT_COUNT,	/* count, then the next matching rule decides */
+	SLUICE_ACT_RATE_LIMIT,	/* allow within the rule's rate, drop the excess */
 };
 
 /*
- * One filter rule. A field matches when (field & mask) == value; a zero mask and a
- * full port range match anything. Rule i of the active rule set is checked before
- * rule i+1; the set always ends with the default rule, which matches everything.
+ * Rule counter ids: 0..SLUICE_MAX_RULES-1 belong to configured rules and stay with a
+ * rule across applies; the ids after them are fixed.
+ */
+#define SLUICE_DEFAULT_RULE_COUNTER	SLUICE_MAX_RULES	/* the default policy */
+#define SLUICE_NDP_RULE_COUNTER		(SLUICE_MAX_RULES + 1)	/* implicit: NDP spared */
+#define SLUICE_MGMT_RULE_COUNTER	(SLUICE_MAX_RULES + 2)	/* implicit: own session */
+#define SLUICE_RULE_COUNTERS		(SLUICE_MAX_RULES + 3)
+
+#define SLUICE_RULE_F_SRC		(1U << 0)	/* src/src_len apply */
+#define SLUICE_RULE_F_DST		(1U << 1)
+#define SLUICE_RULE_F_ICMP_TYPE		(1U << 2)
+#define SLUICE_RULE_F_PER_SOURCE	(1U << 3)	/* rate-limit buckets per source */
+
+/*
+ * One filter rule as configured. The data plane never walks rules: the control plane
+ * compiles the whole set into the classifier below and keeps each rule's definition
+ * in `rule_meta`, from which `status` and the next `apply` read it back.
  */
 struct sluice_rule {
 	__be32 src[4];
-	__be32 src_mask[4];
 	__be32 dst[4];
-	__be32 dst_mask[4];
-	__u16 sport_lo;		/* host byte order, inclusive */
+	__u8 src_len;		/* prefix lengths */
+	__u8 dst_len;
+	__u8 family;		/* 0 = any */
+	__u8 proto;		/* 0 = any */
+	__u16 sport_lo;		/* host byte order, inclusive; 0..65535 = any */
 	__u16 sport_hi;
 	__u16 dport_lo;
 	__u16 dport_hi;
-	__u8 family;		/* 0 = any */
-	__u8 proto;		/* 0 = any */
+	__u8 tcp_flags;		/* (flags & tcp_flags_mask) == tcp_flags */
+	__u8 tcp_flags_mask;
+	__u8 icmp_type;
+	__u8 flags;		/* SLUICE_RULE_F_* */
 	__u8 action;		/* enum sluice_action */
-	__u8 pad;
-	__u32 counter;		/* index in `rule_stats`, stable across applies */
+	__u8 pad[3];
+	__u32 counter;		/* index in `rule_stats` */
+	__u32 rate_packets;	/* rate-limit: packets per rate_seconds ... */
+	__u32 rate_seconds;
+	__u32 rate_burst;	/* ... with this many back to back */
 };
 
 /*
- * The active rule set is the single inner array of the `rule_sets` map-in-map
- * (outer index 0). An apply builds a complete new inner array and swaps the outer
- * entry, so packets see the old set or the new one, never a mix.
+ * The compiled classifier: Recursive Flow Classification for ports and protocol,
+ * longest-prefix match for addresses, and rules split by what they look at so that
+ * no two large dimensions are ever cross-multiplied into a dense table:
+ *
+ *   misc  = table[misc_off  + (family, protocol kind, TCP flags or ICMP type)]
+ *   sport = table[sport_off + source port, or SLUICE_FILTER_NO_PORT]
+ *   dport = table[dport_off + destination port, or SLUICE_FILTER_NO_PORT]
+ *   x     = table[t1_off + misc * n_sport + sport]
+ *   p     = table[t2_off + x * n_dport + dport]                  port/protocol class
+ *   table[prow_off + 2p]      result of the rules without addresses
+ *   table[prow_off + 2p + 1]  p's classes among rules with addresses and ports, packed
+ *   trie[src], trie[dst]      classes of the address among rules that name it,
+ *   trie[src class, dst]      and among rules with both prefixes, in one LPM trie
+ *   table[ares_off + row * SLUICE_FILTER_MISC_MAX + misc]
+ *                             result of those rules that name no ports
+ *   mixed[class, p class]     result of those that do: only combinations that
+ *                             some rule joins are listed
+ *
+ * A result holds the position of the first deciding rule in the low 16 bits and the
+ * count rules matched before it above; the packet's result is the smallest position
+ * with the union of count bits below it. Every packet costs the same few lookups,
+ * whatever the number of rules.
  */
-#define SLUICE_DEFAULT_RULE_COUNTER	SLUICE_MAX_RULES	/* rule_stats slot of the default */
+#define SLUICE_FILTER_NO_PORT		65536	/* port index of packets without ports */
+#define SLUICE_FILTER_PORTS		65537
+#define SLUICE_FILTER_NO_DETAIL		256	/* no TCP flags or ICMP type to look at */
+#define SLUICE_FILTER_DETAILS		257
+#define SLUICE_FILTER_KINDS		5	/* tcp, udp, icmp, icmpv6, anything else */
+#define SLUICE_FILTER_MISC		(2 * SLUICE_FILTER_KINDS * SLUICE_FILTER_DETAILS)
+
+/* Protocol-word classes (misc) a rule set may have; more are refused. */
+#define SLUICE_FILTER_MISC_MAX		32
+
+/* Packed p classes of the groups with addresses and ports (src, dst, both): 21 bits each. */
+#define SLUICE_FILTER_CLASS_BITS	21
+#define SLUICE_FILTER_CLASS_MASK	((1U << SLUICE_FILTER_CLASS_BITS) - 1)
+
+/* Results: position in the low 16 bits (all ones: no rule), count-rule bits above. */
+#define SLUICE_FILTER_POS_BITS		16
+#define SLUICE_FILTER_POS_MASK		0xffffULL
+
+/* An action word (table[act_off + position]): what the rule at that position does. */
+#define SLUICE_FILTER_ACT_COUNTER(w)	((__u32)(w) & 0xffff)
+#define SLUICE_FILTER_ACT_ACTION(w)	((__u32)((w) >> 16) & 0xff)
+#define SLUICE_FILTER_ACT_RANK(w)	((__u32)((w) >> 24) & 0xff)	/* count rules before */
+
+#define SLUICE_FILTER_HAVE_DST		(1U << 0)	/* some rule has only a dst prefix */
+#define SLUICE_FILTER_SPARE_NDP		(1U << 1)	/* the deny default lets NDP through */
+
+/* Rows of `mixed`: the group in the top bits, its class below. */
+#define SLUICE_MIXED_SRC		(0U << 30)
+#define SLUICE_MIXED_DST		(1U << 30)
+#define SLUICE_MIXED_BOTH		(2U << 30)
+
+/* One of the two `filter_headers`: where the regions of that slot's table start. */
+struct sluice_filter_header {
+	__u32 ready;		/* 0 until the slot holds a compiled set */
+	__u32 flags;		/* SLUICE_FILTER_HAVE_* */
+	__u32 misc_off;
+	__u32 sport_off;
+	__u32 dport_off;
+	__u32 t1_off;
+	__u32 t2_off;
+	__u32 prow_off;
+	__u32 ares_off;		/* rows of SLUICE_FILTER_MISC_MAX results, for addresses */
+	__u32 act_off;
+	__u32 count_off;	/* counter ids of the count rules, by rank */
+	__u32 n_sport;		/* row lengths */
+	__u32 n_dport;
+	__u32 n_rules;		/* positions, the default included */
+};
+
+/* Which slot of the double-buffered classifier packets use (`filter_state`[0]). */
+struct sluice_filter_state {
+	__u32 active;
+};
+
+/* LPM trie keys: tag (what and which family), scope, then the address. */
+#define SLUICE_PREFIX_SRC4	0
+#define SLUICE_PREFIX_SRC6	1
+#define SLUICE_PREFIX_DST4	2
+#define SLUICE_PREFIX_DST6	3
+#define SLUICE_PREFIX_PAIR4	4	/* dst prefixes of rules with both, by src class */
+#define SLUICE_PREFIX_PAIR6	5
+#define SLUICE_PREFIX_FIXED_BITS	40	/* tag and scope: always matched whole */
+
+struct sluice_prefix_key {
+	__u32 prefixlen;	/* SLUICE_PREFIX_FIXED_BITS + prefix length */
+	__u8 tag;
+	__u8 scope[4];		/* pair entries: the src class; else zero */
+	__u8 addr[16];
+} __attribute__((packed));
+
+/* What an address says; classes are 0 when no rule of that kind names it. */
+struct sluice_addr_value {
+	__u32 mixed;		/* class among its rules with ports */
+	__u32 pair;		/* src entries: class among rules with both prefixes */
+	__u32 results;		/* row of table[ares_off]: its rules without ports */
+};
+
+struct sluice_mixed_key {
+	__u32 row;		/* SLUICE_MIXED_* | class */
+	__u32 col;		/* p class of that group */
+};
+
+/*
+ * Rate-limit state and parameters (`rule_limits`, by counter). GCRA: a packet
+ * conforms when the theoretical arrival time is at most tolerance ahead of now.
+ */
+struct sluice_limit {
+	__u64 tat;		/* ns; rule-wide bucket */
+	__u64 interval_ns;	/* 1 / rate */
+	__u64 tolerance_ns;	/* interval * (burst - 1) */
+	__u32 per_source;
+	__u32 pad;
+};
+
+#define SLUICE_LIMIT_SOURCES	65536	/* per-source buckets (LRU) */
+
+struct sluice_limit_key {
+	__be32 src[4];
+	__u32 counter;
+	__u32 pad;
+};
 
 /*
  * Control-plane-only maps: the data plane never reads them. They let every `sluice`
@@ -191,7 +335,8 @@ struct sluice_service_meta {
 struct sluice_rule_meta {
 	char name[SLUICE_NAME_LEN];
 	__u32 in_use;
-	__u32 position;		/* 0-based order in the active rule set */
+	__u32 position;		/* 0-based match order in the active rule set */
+	struct sluice_rule rule;
 };
 
 #endif /* SLUICE_ABI_H */

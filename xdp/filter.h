@@ -1,28 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * Stage 2, filter: the first rule of the active rule set that matches the packet
- * decides. The control plane ends every set with a catch-all default rule; with no
- * set installed, everything is allowed.
+ * Stage 2, filter: classify the packet with the compiled rule set (abi.h describes
+ * its tables), then do what the first matching rule says. Every packet costs the
+ * same bounded number of lookups, with ten rules or ten thousand.
  *
  * Ports: a rule that constrains a port matches only packets that carry ports, that
  * is TCP and UDP including a first fragment (it holds the L4 header), but never a
  * later fragment nor ICMP. Matching first fragments by port keeps a deny rule from
  * being sidestepped by fragmenting: without its first fragment, a datagram never
- * reassembles.
- *
- * This is a linear walk, bounded for the verifier; its cost grows with the position
- * of the matching rule.
+ * reassembles. TCP flags and ICMP types likewise match only packets that show them.
  */
 #ifndef SLUICE_XDP_FILTER_H
 #define SLUICE_XDP_FILTER_H
 
 #include <linux/bpf.h>
+#include <linux/in.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
 #include "xdp/abi.h"
 #include "xdp/maps.h"
 #include "xdp/parse.h"
+#include "xdp/ratelimit.h"
 #include "xdp/stats.h"
 
 enum filter_verdict {
@@ -30,84 +29,193 @@ enum filter_verdict {
 	FILTER_DENY,
 };
 
-/*
- * A packet's fields in the form the rules hold them, computed once per packet.
- * Ports appear twice: as compared with the low and with the high bound of a range.
- * A packet without ports takes 0 and 0xffff, which only the full range admits.
- */
-struct filter_key {
-	__u64 src[2];
-	__u64 dst[2];
-	__u32 sport_vs_lo;
-	__u32 sport_vs_hi;
-	__u32 dport_vs_lo;
-	__u32 dport_vs_hi;
-	__u32 family;
-	__u32 proto;
+/* The slot's maps, looked up once per packet. */
+struct filter_maps {
+	const struct sluice_filter_header *h;
+	void *table, *trie, *mixed;
 };
 
-static __always_inline __u64 filter_addr_diff(const __u64 *addr, const __be32 *value,
-					      const __be32 *mask)
-{
-	const __u64 *v = __builtin_assume_aligned(value, 8);
-	const __u64 *m = __builtin_assume_aligned(mask, 8);
+/* A group result that decides nothing: beyond every position. */
+#define FILTER_NO_MATCH		SLUICE_FILTER_POS_MASK
 
-	return ((addr[0] ^ v[0]) & m[0]) | ((addr[1] ^ v[1]) & m[1]);
+static __always_inline __u64 filter_cell(void *table, __u32 index, __u64 missing)
+{
+	const __u64 *cell = bpf_map_lookup_elem(table, &index);
+
+	return cell ? *cell : missing;
+}
+
+/* The earlier of two group results, with the count rules either matched. */
+static __always_inline __u64 filter_first(__u64 a, __u64 b)
+{
+	__u64 pos_a = a & SLUICE_FILTER_POS_MASK, pos_b = b & SLUICE_FILTER_POS_MASK;
+
+	return ((a | b) & ~SLUICE_FILTER_POS_MASK) | (pos_a < pos_b ? pos_a : pos_b);
+}
+
+static __always_inline __u32 filter_misc_index(const struct parsed_pkt *pkt)
+{
+	__u32 kind;
+
+	switch (pkt->tuple.proto) {
+	case IPPROTO_TCP:
+		kind = 0;
+		break;
+	case IPPROTO_UDP:
+		kind = 1;
+		break;
+	case IPPROTO_ICMP:
+		kind = 2;
+		break;
+	case IPPROTO_ICMPV6:
+		kind = 3;
+		break;
+	default:
+		kind = 4;
+	}
+	if (pkt->tuple.family == SLUICE_AF_INET6)
+		kind += SLUICE_FILTER_KINDS;
+	return kind * SLUICE_FILTER_DETAILS + pkt->detail;
+}
+
+static __always_inline const struct sluice_addr_value *
+filter_prefix(void *trie, __u8 tag, __u32 scope, const __be32 *addr)
+{
+	struct sluice_prefix_key key;
+
+	key.prefixlen = SLUICE_PREFIX_FIXED_BITS + (tag & 1 ? 128 : 32);
+	key.tag = tag;
+	__builtin_memcpy(key.scope, &scope, sizeof(key.scope));
+	__builtin_memcpy(key.addr, addr, sizeof(key.addr));
+	return bpf_map_lookup_elem(trie, &key);
+}
+
+/* What the rules with an address and ports add: the joined cell, if any. */
+static __always_inline __u64 filter_mixed_join(__u64 res, void *mixed, __u32 group, __u32 row,
+					       __u64 packed)
+{
+	__u32 col = packed >> (group >> 30) * SLUICE_FILTER_CLASS_BITS & SLUICE_FILTER_CLASS_MASK;
+	struct sluice_mixed_key key = { .row = group | row, .col = col };
+	const __u64 *cell;
+
+	/* Class 0 on either side: no rule joins this address to these ports. */
+	if (!row || !col)
+		return res;
+	cell = bpf_map_lookup_elem(mixed, &key);
+	return cell ? filter_first(res, *cell) : res;
 }
 
 /*
- * Non-zero when r does not match. Branch-free: the verifier walks every iteration
- * of the rule loop, and each branch in it would be one more state to keep.
+ * What the rules naming an address add: those without ports by protocol word,
+ * those with ports through their join with the p class.
  */
-static __always_inline __u64 filter_rule_misses(const struct sluice_rule *r,
-						const struct filter_key *k)
+static __always_inline __u64 filter_addr(const struct filter_maps *m, __u64 res,
+					 const struct sluice_addr_value *v, __u32 group,
+					 __u32 misc_class, __u64 packed)
 {
-	/* A zero field is a wildcard: the product is non-zero only if both differ. */
-	__u32 fields = r->family * (r->family ^ k->family) |
-		       r->proto * (r->proto ^ k->proto);
-	/* Bit 31 is set when a subtraction wraps, that is, a port is out of range. */
-	__u32 ports = (k->sport_vs_lo - r->sport_lo) | (r->sport_hi - k->sport_vs_hi) |
-		      (k->dport_vs_lo - r->dport_lo) | (r->dport_hi - k->dport_vs_hi);
+	res = filter_first(res, filter_cell(m->table, m->h->ares_off + v->results *
+					    SLUICE_FILTER_MISC_MAX + misc_class, FILTER_NO_MATCH));
+	return filter_mixed_join(res, m->mixed, group, v->mixed, packed);
+}
 
-	return fields | ports >> 31 | filter_addr_diff(k->src, r->src, r->src_mask) |
-	       filter_addr_diff(k->dst, r->dst, r->dst_mask);
+/* Count rules before the deciding one: rare, so a short bounded loop is fine. */
+static __always_inline void filter_count(const struct sluice_filter_header *h, void *table,
+					 __u64 counts, __u32 bytes)
+{
+	__u32 rank;
+
+	for (rank = 0; rank < SLUICE_MAX_COUNT_RULES && counts >> rank; rank++) {
+		if (counts >> rank & 1)
+			stats_add(&rule_stats, (__u32)filter_cell(table, h->count_off + rank, 0),
+				  bytes);
+	}
+}
+
+/* The result of the compiled classifier: deciding position and count bits. */
+static __always_inline __u64 filter_classify(const struct filter_maps *m,
+					     const struct parsed_pkt *pkt)
+{
+	const struct sluice_filter_header *h = m->h;
+	const struct sluice_addr_value *src, *dst, *pair;
+	__u32 v6 = pkt->tuple.family == SLUICE_AF_INET6, sport, dport, misc_class;
+	__u64 misc, sp, dp, x, p, packed, res;
+
+	sport = pkt->has_ports ? bpf_ntohs(pkt->tuple.sport) : SLUICE_FILTER_NO_PORT;
+	dport = pkt->has_ports ? bpf_ntohs(pkt->tuple.dport) : SLUICE_FILTER_NO_PORT;
+	misc = filter_cell(m->table, h->misc_off + filter_misc_index(pkt), 0);
+	sp = filter_cell(m->table, h->sport_off + sport, 0);
+	dp = filter_cell(m->table, h->dport_off + dport, 0);
+	x = filter_cell(m->table, h->t1_off + (__u32)misc * h->n_sport + (__u32)sp, 0);
+	p = filter_cell(m->table, h->t2_off + (__u32)x * h->n_dport + (__u32)dp, 0);
+	res = filter_cell(m->table, h->prow_off + 2 * (__u32)p, FILTER_NO_MATCH);
+	packed = filter_cell(m->table, h->prow_off + 2 * (__u32)p + 1, 0);
+	misc_class = misc & (SLUICE_FILTER_MISC_MAX - 1);
+
+	src = filter_prefix(m->trie, SLUICE_PREFIX_SRC4 + v6, 0, pkt->tuple.src);
+	if (src) {
+		res = filter_addr(m, res, src, SLUICE_MIXED_SRC, misc_class, packed);
+		if (src->pair) {
+			pair = filter_prefix(m->trie, SLUICE_PREFIX_PAIR4 + v6, src->pair,
+					     pkt->tuple.dst);
+			if (pair)
+				res = filter_addr(m, res, pair, SLUICE_MIXED_BOTH, misc_class,
+						  packed);
+		}
+	}
+	if (!(h->flags & SLUICE_FILTER_HAVE_DST))
+		return res;
+	dst = filter_prefix(m->trie, SLUICE_PREFIX_DST4 + v6, 0, pkt->tuple.dst);
+	return dst ? filter_addr(m, res, dst, SLUICE_MIXED_DST, misc_class, packed) : res;
+}
+
+/* Router and neighbour solicitations and advertisements, and redirects (RFC 4861). */
+static __always_inline int filter_is_ndp(const struct parsed_pkt *pkt)
+{
+	return pkt->tuple.proto == IPPROTO_ICMPV6 && pkt->detail >= 133 && pkt->detail <= 137;
 }
 
 static __always_inline int filter_packet(const struct parsed_pkt *pkt)
 {
-	struct filter_key k;
-	__u32 zero = 0, i;
-	void *set;
+	const struct sluice_filter_state *state;
+	__u32 zero = 0, slot, pos, action, counter;
+	struct filter_maps m;
+	__u64 res, act, counts;
 
-	set = bpf_map_lookup_elem(&rule_sets, &zero);
-	if (!set)
+	state = bpf_map_lookup_elem(&filter_state, &zero);
+	if (!state)
 		return FILTER_ALLOW;
-	__builtin_memcpy(k.src, pkt->tuple.src, sizeof(k.src));
-	__builtin_memcpy(k.dst, pkt->tuple.dst, sizeof(k.dst));
-	if (pkt->has_ports) {
-		k.sport_vs_lo = k.sport_vs_hi = bpf_ntohs(pkt->tuple.sport);
-		k.dport_vs_lo = k.dport_vs_hi = bpf_ntohs(pkt->tuple.dport);
-	} else {
-		k.sport_vs_lo = k.dport_vs_lo = 0;
-		k.sport_vs_hi = k.dport_vs_hi = 0xffff;
+	slot = state->active & 1;
+	m.h = bpf_map_lookup_elem(&filter_headers, &slot);
+	m.table = bpf_map_lookup_elem(&filter_tables, &slot);
+	m.trie = bpf_map_lookup_elem(&filter_prefixes, &slot);
+	m.mixed = bpf_map_lookup_elem(&filter_mixed, &slot);
+	/* Before the first apply there is no rule set: everything is allowed. */
+	if (!m.h || !m.h->ready || !m.table || !m.trie || !m.mixed)
+		return FILTER_ALLOW;
+
+	res = filter_classify(&m, pkt);
+	pos = res & SLUICE_FILTER_POS_MASK;
+	if (pos >= m.h->n_rules)
+		pos = m.h->n_rules - 1;	/* the default */
+	act = filter_cell(m.table, m.h->act_off + pos, 0);
+	counts = res >> SLUICE_FILTER_POS_BITS & ((1ULL << SLUICE_FILTER_ACT_RANK(act)) - 1);
+	if (counts)
+		filter_count(m.h, m.table, counts, pkt->len);
+	counter = SLUICE_FILTER_ACT_COUNTER(act);
+	action = SLUICE_FILTER_ACT_ACTION(act);
+	/* Neighbour discovery outlives a deny default unless the config says otherwise. */
+	if (action == SLUICE_ACT_DENY && pos == m.h->n_rules - 1 &&
+	    (m.h->flags & SLUICE_FILTER_SPARE_NDP) && filter_is_ndp(pkt)) {
+		counter = SLUICE_NDP_RULE_COUNTER;
+		action = SLUICE_ACT_ALLOW;
 	}
-	k.family = pkt->tuple.family;
-	k.proto = pkt->tuple.proto;
-
-	/*
-	 * The key is a copy: a counter that lives on the stack as 4 bytes is not
-	 * tracked by the verifier, which would then see an endless loop.
-	 */
-	for (i = 0; i < SLUICE_MAX_RULES + 1; i++) {
-		__u32 pos = i;
-		const struct sluice_rule *r = bpf_map_lookup_elem(set, &pos);
-
-		if (!r)
-			break;
-		if (filter_rule_misses(r, &k))
-			continue;
-		stats_add(&rule_stats, r->counter, pkt->len);
-		return r->action == SLUICE_ACT_DENY ? FILTER_DENY : FILTER_ALLOW;
+	stats_add(&rule_stats, counter, pkt->len);
+	if (action == SLUICE_ACT_DENY)
+		return FILTER_DENY;
+	if (action == SLUICE_ACT_RATE_LIMIT && !limit_conforms(counter, pkt)) {
+		stats_add(&rule_limited, counter, pkt->len);
+		stats_add(&stats, SLUICE_STAT_RATE_LIMITED, pkt->len);
+		return FILTER_DENY;
 	}
 	return FILTER_ALLOW;
 }

@@ -72,32 +72,102 @@ struct {
 } flows SEC(".maps");
 
 /*
- * One rule set: position -> rule, created with BPF_F_INNER_MAP and any length.
- * Sizes rather than types: clang emits no BTF for a struct reached only through
- * the template, and libbpf refuses a map whose value type is a bare declaration.
+ * The compiled classifier, double-buffered: `filter_state` names the slot packets
+ * use, and an apply fills the other slot (header and inner maps) before flipping it,
+ * so a packet sees one whole rule set, old or new. Inner maps are declared by sizes:
+ * clang emits no BTF for a struct reached only through a template.
  */
-struct rule_set {
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sluice_filter_state);
+} filter_state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct sluice_filter_header);
+} filter_headers SEC(".maps");
+
+/* Every region of the classifier's tables, end to end (see abi.h). */
+struct filter_table {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__uint(map_flags, BPF_F_INNER_MAP);
 	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(struct sluice_rule));
+	__uint(value_size, sizeof(__u64));
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
-	__array(values, struct rule_set);
-} rule_sets SEC(".maps");
+	__array(values, struct filter_table);
+} filter_tables SEC(".maps");
 
-/* Indexed by sluice_rule.counter; SLUICE_DEFAULT_RULE_COUNTER is the default rule. */
+struct filter_prefix_trie {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct sluice_prefix_key));
+	__uint(value_size, sizeof(struct sluice_addr_value));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct filter_prefix_trie);
+} filter_prefixes SEC(".maps");
+
+/* Rules with addresses and ports: (address class, p class) -> result. */
+struct filter_mixed_hash {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct sluice_mixed_key));
+	__uint(value_size, sizeof(__u64));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct filter_mixed_hash);
+} filter_mixed SEC(".maps");
+
+/* Indexed by rule counter; the fixed ids after the configured rules are in abi.h. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SLUICE_MAX_RULES + 1);
+	__uint(max_entries, SLUICE_RULE_COUNTERS);
 	__type(key, __u32);
 	__type(value, struct sluice_counter);
 } rule_stats SEC(".maps");
+
+/* Packets a rate-limit rule dropped, by rule counter. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SLUICE_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct sluice_counter);
+} rule_limited SEC(".maps");
+
+/* Rate-limit parameters and rule-wide buckets, by rule counter. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SLUICE_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct sluice_limit);
+} rule_limits SEC(".maps");
+
+/* Per-source buckets; the least recently seen sources make room for new ones. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SLUICE_LIMIT_SOURCES);
+	__type(key, struct sluice_limit_key);
+	__type(value, __u64);
+} limit_sources SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -123,7 +193,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SLUICE_MAX_RULES + 1);
+	__uint(max_entries, SLUICE_RULE_COUNTERS);
 	__type(key, __u32);
 	__type(value, struct sluice_rule_meta);
 } rule_meta SEC(".maps");

@@ -72,6 +72,7 @@ struct parsed_pkt {
 	__u32 len;		/* frame length: the bytes of every counter */
 	__u8 is_fragment;	/* IPv4 MF or offset, or an IPv6 fragment header */
 	__u8 has_ports;		/* TCP or UDP header present (never in later fragments) */
+	__u16 detail;		/* TCP flags, ICMP type, or SLUICE_FILTER_NO_DETAIL */
 } __attribute__((aligned(8)));
 
 static __always_inline int parse_l4(void *data, void *data_end, __u32 off, __u32 ip_end,
@@ -91,6 +92,8 @@ static __always_inline int parse_l4(void *data, void *data_end, __u32 off, __u32
 		pkt->tuple.sport = th->source;
 		pkt->tuple.dport = th->dest;
 		pkt->has_ports = 1;
+		/* Byte 13 holds CWR ECE URG ACK PSH RST SYN FIN. */
+		pkt->detail = ((__u8 *)th)[13];
 		return PARSE_IP;
 	}
 	case IPPROTO_UDP: {
@@ -107,6 +110,7 @@ static __always_inline int parse_l4(void *data, void *data_end, __u32 off, __u32
 	case IPPROTO_ICMPV6:
 		if (l4 + L4_ICMP_HDR_LEN > data_end || off + L4_ICMP_HDR_LEN > ip_end)
 			return PARSE_MALFORMED;
+		pkt->detail = *(__u8 *)l4;	/* the type */
 		return PARSE_IP;
 	}
 	return PARSE_IP;
@@ -222,6 +226,7 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct parsed_pkt *p
 	int i, res;
 
 	pkt->len = data_end - data;
+	pkt->detail = SLUICE_FILTER_NO_DETAIL;
 	if ((void *)(eth + 1) > data_end)
 		return PARSE_MALFORMED;
 	proto = eth->proto;

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include <cmocka.h>
 
+#include "cli/filter_compile.h"
 #include "tests/bpf/fixture.h"
 #include "xdp/sluice.skel.h"
 
@@ -186,41 +187,87 @@ struct sluice_rule fx_rule(uint8_t action, uint32_t counter)
 	return r;
 }
 
-static void cidr(const char *text, unsigned int prefix_len, __be32 addr[4], __be32 mask[4],
-		 uint8_t *family)
-{
-	uint8_t *m = (uint8_t *)mask;
-	unsigned int i;
-
-	*family = addr_family(text, addr);
-	memset(mask, 0, 16);
-	for (i = 0; i < prefix_len; i++)
-		m[i / 8] |= 0x80 >> (i % 8);
-}
-
 void fx_rule_src(struct sluice_rule *r, const char *addr, unsigned int prefix_len)
 {
-	cidr(addr, prefix_len, r->src, r->src_mask, &r->family);
+	r->family = addr_family(addr, r->src);
+	r->src_len = (uint8_t)prefix_len;
+	r->flags |= SLUICE_RULE_F_SRC;
 }
 
 void fx_rule_dst(struct sluice_rule *r, const char *addr, unsigned int prefix_len)
 {
-	cidr(addr, prefix_len, r->dst, r->dst_mask, &r->family);
+	r->family = addr_family(addr, r->dst);
+	r->dst_len = (uint8_t)prefix_len;
+	r->flags |= SLUICE_RULE_F_DST;
 }
 
+static int keyed_map(enum bpf_map_type type, __u32 flags, const void *keys, size_t key_size,
+		     const void *values, size_t value_size, size_t stride, size_t n)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = flags);
+	int fd = bpf_map_create(type, NULL, key_size, value_size, n ? n : 1, &opts);
+
+	assert_true(fd >= 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(bpf_map_update_elem(fd, (const char *)keys + i * stride,
+						     (const char *)values + i * stride, BPF_ANY), 0);
+	return fd;
+}
+
+static void install(struct fixture *f, const char *outer, uint32_t slot, int fd)
+{
+	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, outer), &slot, &fd, BPF_ANY), 0);
+	close(fd);
+}
+
+/* As an apply does: compile, fill the free slot, flip packets over to it. */
 void fx_rules(struct fixture *f, const struct sluice_rule *rules, size_t n)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
-	uint32_t i, zero = 0;
+	struct sluice_filter_state state;
+	struct filter_image img;
+	uint32_t zero = 0, slot;
+	char err[512];
 	int fd;
 
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "rules", sizeof(uint32_t),
-			    sizeof(struct sluice_rule), n, &opts);
+	if (filter_compile(rules, n, &img, err, sizeof(err)))
+		fail_msg("compile: %s", err);
+	assert_int_equal(bpf_map_lookup_elem(fx_map_fd(f, "filter_state"), &zero, &state), 0);
+	slot = state.active ^ 1;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(uint32_t), sizeof(uint64_t),
+			    img.table_len, &opts);
 	assert_true(fd >= 0);
-	for (i = 0; i < n; i++)
-		assert_int_equal(bpf_map_update_elem(fd, &i, &rules[i], BPF_ANY), 0);
-	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "rule_sets"), &zero, &fd, BPF_ANY), 0);
-	close(fd);
+	for (uint32_t i = 0; i < img.table_len; i++)
+		assert_int_equal(bpf_map_update_elem(fd, &i, &img.table[i], BPF_ANY), 0);
+	install(f, "filter_tables", slot, fd);
+	install(f, "filter_prefixes", slot,
+		keyed_map(BPF_MAP_TYPE_LPM_TRIE, BPF_F_NO_PREALLOC, &img.prefixes[0].key,
+			  sizeof(struct sluice_prefix_key), &img.prefixes[0].value,
+			  sizeof(struct sluice_addr_value), sizeof(img.prefixes[0]),
+			  img.n_prefixes));
+	install(f, "filter_mixed", slot,
+		keyed_map(BPF_MAP_TYPE_HASH, 0, &img.mixed[0].key, sizeof(struct sluice_mixed_key),
+			  &img.mixed[0].result, sizeof(uint64_t), sizeof(img.mixed[0]),
+			  img.n_mixed));
+	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "filter_headers"), &slot, &img.header,
+					     BPF_ANY), 0);
+	state.active = slot;
+	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "filter_state"), &zero, &state,
+					     BPF_ANY), 0);
+	filter_image_free(&img);
+}
+
+void fx_limit(struct fixture *f, uint32_t counter, uint64_t interval_ns, uint32_t burst,
+	      bool per_source)
+{
+	struct sluice_limit limit = {
+		.interval_ns = interval_ns,
+		.tolerance_ns = interval_ns * (burst - 1),
+		.per_source = per_source,
+	};
+
+	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "rule_limits"), &counter, &limit,
+					     BPF_ANY), 0);
 }
 
 int fx_run(struct fixture *f, const struct pkt *in, struct pkt *out)

@@ -63,6 +63,10 @@ struct sluice_rule fx_rule(uint8_t action, uint32_t counter);
 void fx_rule_src(struct sluice_rule *r, const char *addr, unsigned int prefix_len);
 void fx_rule_dst(struct sluice_rule *r, const char *addr, unsigned int prefix_len);
 /* Installs rules as the active rule set (a new inner map in rule_sets[0]). */
+/* Rate-limit parameters of the rule with this counter (as apply derives them). */
+void fx_limit(struct fixture *f, uint32_t counter, uint64_t interval_ns, uint32_t burst,
+	      bool per_source);
+
 void fx_rules(struct fixture *f, const struct sluice_rule *rules, size_t n);
 
 /* Runs in once; returns the XDP verdict, out gets the packet as it left. */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -163,15 +164,17 @@ static const struct error_case error_cases[] = {
 	{ "rule unknown key with hint", RULES "    - {port: 22, proto: tcp, action: deny}\n", "3:8",
 	  "unknown key 'port' in a filter rule; did you mean 'dport'?" },
 	{ "rule unknown key", RULES "    - {flags: syn, action: deny}\n", "3:8",
-	  "unknown key 'flags' in a filter rule; expected name, src, dst, proto, dport, sport or action" },
+	  "unknown key 'flags' in a filter rule; expected name, priority, src, dst, proto, dport, sport, tcp_flags, icmp_type, action, rate, burst or per" },
 	{ "rule duplicate key", RULES "    - {dport: 22, dport: 23, action: deny}\n", "3:19",
 	  "duplicate key 'dport' in a filter rule (first at 3:8)" },
 	{ "rule without action", RULES "    - {name: x, proto: tcp}\n", "3:7",
-	  "filter rule 'x' is missing required key 'action' (allow or deny)" },
+	  "filter rule 'x' is missing required key 'action' (allow, deny, count or rate-limit)" },
 	{ "unnamed rule without action", RULES "    - proto: tcp\n      dport: 22\n", "3:7",
 	  "filter rule is missing required key 'action'" },
 	{ "rule action unknown", RULES "    - {proto: tcp, action: drop}\n", "3:28",
-	  "unknown action 'drop'; expected allow or deny" },
+	  "unknown action 'drop'; expected allow, deny, count or rate-limit" },
+	{ "rule action misspelt", RULES "    - {action: rate_limit}\n", "3:16",
+	  "unknown action 'rate_limit'; did you mean 'rate-limit'?" },
 	{ "rule action empty", RULES "    - proto: tcp\n      action:\n", "4:14",
 	  "'action' has no value" },
 	{ "rule action is a list", RULES "    - {action: [deny]}\n", "3:16",
@@ -236,6 +239,156 @@ static const struct error_case error_cases[] = {
 	  "'dport' must be a single value, found a list" },
 	{ "port empty", RULES "    - proto: tcp\n      dport:\n      action: deny\n", "4:13",
 	  "'dport' has no value" },
+
+	/* filter: default and exempt */
+	{ "default policy count", "filter:\n  default: count\n", "2:12",
+	  "default 'count' is a rule action, not a policy; the default decides packets no rule decided: allow or deny" },
+	{ "default policy rate-limit", "filter: {default: rate-limit}\n", "1:19",
+	  "default 'rate-limit' is a rule action, not a policy" },
+	{ "exempt misspelt key", "filter:\n  exmept: []\n", "2:3",
+	  "unknown key 'exmept' in 'filter'; did you mean 'exempt'?" },
+	{ "exempt is a word", "filter:\n  exempt: ndp\n", "2:11",
+	  "'exempt' must be a list, found 'ndp'" },
+	{ "exempt is a mapping", "filter:\n  exempt: {ndp: true}\n", "2:11",
+	  "'exempt' must be a list, found a mapping" },
+	{ "exempt empty", "filter:\n  default: deny\n  exempt:\n", "3:10",
+	  "'exempt' has no value; write exempt: [] to spare nothing from a deny default, or leave it out to spare ndp and management" },
+	{ "exempt word misspelt", "filter:\n  exempt: [ndp, managment]\n", "2:17",
+	  "unknown exemption 'managment'; did you mean 'management'?" },
+	{ "exempt word unknown", "filter:\n  exempt: [ssh]\n", "2:12",
+	  "unknown exemption 'ssh'; expected ndp or management" },
+	{ "exempt word twice", "filter:\n  exempt:\n    - ndp\n    - management\n    - ndp\n", "5:7",
+	  "'exempt' lists ndp twice (first at 3:7)" },
+	{ "exempt word is a list", "filter:\n  exempt: [[ndp]]\n", "2:12",
+	  "'exempt' must be a single value, found a list" },
+
+	/* priority */
+	{ "priority misspelt key", RULES "    - {prio: 5, action: deny}\n", "3:8",
+	  "unknown key 'prio' in a filter rule; did you mean 'priority'?" },
+	{ "priority not a number", RULES "    - {priority: high, action: deny}\n", "3:18",
+	  "priority 'high' is not a whole number; expected -1000000..1000000" },
+	{ "priority fraction", RULES "    - {priority: 1.5, action: deny}\n", "3:18",
+	  "priority '1.5' is not a whole number" },
+	{ "priority with a plus sign", RULES "    - {priority: +5, action: deny}\n", "3:18",
+	  "priority '+5' is not a whole number" },
+	{ "priority lone minus", RULES "    - {priority: -, action: deny}\n", "3:18",
+	  "priority '-' is not a whole number" },
+	{ "priority too low", RULES "    - {priority: -1000001, action: deny}\n", "3:18",
+	  "priority -1000001 is out of range -1000000..1000000" },
+	{ "priority too high", RULES "    - {priority: 1000001, action: deny}\n", "3:18",
+	  "priority 1000001 is out of range -1000000..1000000" },
+	{ "priority huge", RULES "    - {priority: -99999999999999999999999, action: deny}\n", "3:18",
+	  "priority -99999999999999999999999 is out of range -1000000..1000000" },
+	{ "priority empty", RULES "    - priority:\n      action: deny\n", "3:16",
+	  "'priority' has no value" },
+
+	/* tcp_flags */
+	{ "tcp_flags without proto", RULES "    - {tcp_flags: syn, action: deny}\n", "3:19",
+	  "tcp_flags needs proto tcp; only TCP has flags" },
+	{ "tcp_flags with udp", RULES "    - {proto: udp, tcp_flags: syn, action: deny}\n", "3:31",
+	  "tcp_flags needs proto tcp" },
+	{ "tcp_flags misspelt key", RULES "    - {proto: tcp, tcp-flags: syn, action: deny}\n", "3:20",
+	  "unknown key 'tcp-flags' in a filter rule; did you mean 'tcp_flags'?" },
+	{ "tcp flag misspelt", RULES "    - {proto: tcp, tcp_flags: sny, action: deny}\n", "3:31",
+	  "unknown TCP flag 'sny' in tcp_flags 'sny'; did you mean 'syn'?" },
+	{ "tcp flag upper case", RULES "    - {proto: tcp, tcp_flags: SYN, action: deny}\n", "3:31",
+	  "unknown TCP flag 'SYN' in tcp_flags 'SYN'; did you mean 'syn'?" },
+	{ "tcp flag unknown", RULES "    - {proto: tcp, tcp_flags: xmas, action: deny}\n", "3:31",
+	  "unknown TCP flag 'xmas' in tcp_flags 'xmas'; expected fin, syn, rst, psh, ack, urg, ece or cwr" },
+	{ "tcp flag misspelt in the mask", RULES "    - {proto: tcp, tcp_flags: syn/syn|ackk, action: deny}\n",
+	  "3:31", "unknown TCP flag 'ackk' in tcp_flags 'syn/syn|ackk'; did you mean 'ack'?" },
+	{ "tcp_flags value outside the mask", RULES "    - {proto: tcp, tcp_flags: syn|ack/syn, action: deny}\n",
+	  "3:31", "tcp_flags 'syn|ack/syn': ack is in the value but not in the mask; the mask lists every flag looked at" },
+	{ "tcp_flags without value", RULES "    - {proto: tcp, tcp_flags: /syn, action: deny}\n", "3:31",
+	  "tcp_flags '/syn' has nothing before '/'; write VALUE/MASK, e.g. syn/syn|ack" },
+	{ "tcp_flags without mask", RULES "    - {proto: tcp, tcp_flags: syn/, action: deny}\n", "3:31",
+	  "tcp_flags 'syn/' has nothing after '/'" },
+	{ "tcp_flags two slashes", RULES "    - {proto: tcp, tcp_flags: syn/syn/ack, action: deny}\n", "3:31",
+	  "tcp_flags 'syn/syn/ack' has more than one '/'; write VALUE/MASK, e.g. syn/syn|ack" },
+	{ "tcp_flags empty flag", RULES "    - {proto: tcp, tcp_flags: syn||ack, action: deny}\n", "3:31",
+	  "tcp_flags 'syn||ack' has an empty flag name; separate flags with one '|', e.g. syn|ack" },
+	{ "tcp_flags trailing separator", RULES "    - {proto: tcp, tcp_flags: 'syn|', action: deny}\n", "3:31",
+	  "tcp_flags 'syn|' has an empty flag name" },
+	{ "tcp_flags empty mask flag", RULES "    - {proto: tcp, tcp_flags: 'syn/,syn', action: deny}\n", "3:31",
+	  "tcp_flags 'syn/,syn' has an empty flag name" },
+	{ "tcp_flags empty", RULES "    - {proto: tcp, tcp_flags: '', action: deny}\n", "3:31",
+	  "tcp_flags is empty; expected e.g. syn or syn/syn|ack" },
+	{ "tcp_flags no value", RULES "    - proto: tcp\n      tcp_flags:\n      action: deny\n", "4:17",
+	  "'tcp_flags' has no value" },
+	{ "tcp flag twice", RULES "    - {proto: tcp, tcp_flags: syn|ack|syn, action: deny}\n", "3:31",
+	  "tcp_flags 'syn|ack|syn' names syn twice" },
+	{ "tcp flags with spaces", RULES "    - proto: tcp\n      tcp_flags: syn | ack\n      action: deny\n",
+	  "4:18", "tcp_flags 'syn | ack' holds spaces; write flags, '|' and '/' without them, e.g. syn/syn|ack" },
+	{ "tcp flags cut by a comma", RULES "    - {proto: tcp, tcp_flags: syn,ack, action: deny}\n", "3:35",
+	  "'ack' is cut off from tcp_flags: in {...} a comma ends the value; join flags with '|', e.g. syn|ack" },
+	{ "tcp_flags as a list", RULES "    - {proto: tcp, tcp_flags: [syn, ack], action: deny}\n", "3:31",
+	  "'tcp_flags' must be a single value, found a list" },
+
+	/* icmp_type */
+	{ "icmp_type without proto", RULES "    - {icmp_type: 8, action: deny}\n", "3:19",
+	  "icmp_type needs proto icmp or icmpv6; the type numbers differ between them" },
+	{ "icmp_type with tcp", RULES "    - {proto: tcp, icmp_type: echo-request, action: deny}\n", "3:31",
+	  "icmp_type needs proto icmp or icmpv6" },
+	{ "icmp_type out of range", RULES "    - {proto: icmp, icmp_type: 256, action: deny}\n", "3:32",
+	  "icmp_type 256 is out of range 0..255" },
+	{ "icmp_type negative", RULES "    - {proto: icmp, icmp_type: -1, action: deny}\n", "3:32",
+	  "icmp_type '-1' is not a whole number; expected 0..255" },
+	{ "icmp_type hex", RULES "    - {proto: icmpv6, icmp_type: 0x80, action: deny}\n", "3:34",
+	  "icmp_type '0x80' is not a whole number; expected 0..255" },
+	{ "icmp_type of the other protocol", RULES "    - {proto: icmp, icmp_type: packet-too-big, action: deny}\n",
+	  "3:32", "icmp_type 'packet-too-big' is an icmpv6 type but the rule's proto is icmp" },
+	{ "icmp_type misspelt", RULES "    - {proto: icmp, icmp_type: echo-requset, action: deny}\n", "3:32",
+	  "unknown icmp type 'echo-requset'; did you mean 'echo-request'?" },
+	{ "icmpv6 type in American spelling",
+	  RULES "    - {proto: icmpv6, icmp_type: neighbor-solicitation, action: deny}\n", "3:34",
+	  "unknown icmpv6 type 'neighbor-solicitation'; did you mean 'neighbour-solicitation'?" },
+	{ "icmp_type unknown", RULES "    - {proto: icmp, icmp_type: ping, action: deny}\n", "3:32",
+	  "unknown icmp type 'ping'; expected 0..255 or echo-reply, dest-unreachable, redirect, echo-request, router-advertisement, router-solicitation, time-exceeded or parameter-problem" },
+	{ "icmpv6 type unknown", RULES "    - {proto: icmpv6, icmp_type: ping, action: deny}\n", "3:34",
+	  "unknown icmpv6 type 'ping'; expected 0..255 or dest-unreachable, packet-too-big, time-exceeded, parameter-problem, echo-request, echo-reply, router-solicitation, router-advertisement, neighbour-solicitation, neighbour-advertisement or redirect" },
+	{ "icmp_type empty", RULES "    - proto: icmp\n      icmp_type:\n      action: deny\n", "4:17",
+	  "'icmp_type' has no value" },
+
+	/* count and rate-limit */
+	{ "rate-limit without rate", RULES "    - {name: x, proto: udp, action: rate-limit}\n", "3:7",
+	  "filter rule 'x' has action rate-limit but no 'rate' (e.g. rate: 100/s)" },
+	{ "unnamed rate-limit without rate", RULES "    - {action: rate-limit, burst: 5}\n", "3:7",
+	  "filter rule has action rate-limit but no 'rate'" },
+	{ "rate without a unit", RULES "    - {action: rate-limit, rate: 100}\n", "3:34",
+	  "rate '100' has no unit; write 100/s, 100/min or 100/h" },
+	{ "rate is not a rate", RULES "    - {action: rate-limit, rate: fast}\n", "3:34",
+	  "rate 'fast' is not a rate; write packets per second, minute or hour, e.g. 100/s" },
+	{ "rate unit unknown", RULES "    - {action: rate-limit, rate: 100/sec}\n", "3:34",
+	  "rate '100/sec': unknown unit 'sec'; expected s, min or h" },
+	{ "rate unit misspelt", RULES "    - {action: rate-limit, rate: 100/mn}\n", "3:34",
+	  "rate '100/mn': unknown unit 'mn'; did you mean 'min'?" },
+	{ "rate unit empty", RULES "    - {action: rate-limit, rate: 100/}\n", "3:34",
+	  "rate '100/': unknown unit ''; expected s, min or h" },
+	{ "rate zero", RULES "    - {action: rate-limit, rate: 0/s}\n", "3:34",
+	  "rate 0/s is out of range: 1..1000000000 packets per s" },
+	{ "rate too high", RULES "    - {action: rate-limit, rate: 1000000001/min}\n", "3:34",
+	  "rate 1000000001/min is out of range: 1..1000000000 packets per min" },
+	{ "rate fraction", RULES "    - {action: rate-limit, rate: 0.5/s}\n", "3:34",
+	  "rate '0.5/s': '0.5' is not a whole number of packets; expected 1..1000000000" },
+	{ "rate without packets", RULES "    - {action: rate-limit, rate: /s}\n", "3:34",
+	  "rate '/s': '' is not a whole number of packets" },
+	{ "rate empty", RULES "    - action: rate-limit\n      rate:\n", "4:12", "'rate' has no value" },
+	{ "burst zero", RULES "    - {action: rate-limit, rate: 10/s, burst: 0}\n", "3:47",
+	  "burst 0 is out of range 1..1000000" },
+	{ "burst too large", RULES "    - {action: rate-limit, rate: 10/s, burst: 1000001}\n", "3:47",
+	  "burst 1000001 is out of range 1..1000000" },
+	{ "burst not a number", RULES "    - {action: rate-limit, rate: 10/s, burst: lots}\n", "3:47",
+	  "burst 'lots' is not a whole number; expected 1..1000000" },
+	{ "per misspelt", RULES "    - {action: rate-limit, rate: 10/s, per: sources}\n", "3:45",
+	  "unknown per 'sources'; did you mean 'source'?" },
+	{ "per unknown", RULES "    - {action: rate-limit, rate: 10/s, per: flow}\n", "3:45",
+	  "unknown per 'flow'; expected rule or source" },
+	{ "rate on a deny rule", RULES "    - {action: deny, rate: 10/s}\n", "3:28",
+	  "rate only goes with action rate-limit, and this rule's action is deny" },
+	{ "burst on a count rule", RULES "    - {action: count, burst: 10}\n", "3:30",
+	  "burst only goes with action rate-limit, and this rule's action is count" },
+	{ "per on an allow rule", RULES "    - {per: source, action: allow}\n", "3:13",
+	  "per only goes with action rate-limit, and this rule's action is allow" },
 
 	/* services */
 	{ "services is a mapping", "services:\n  name: web\n", "2:3",
@@ -381,6 +534,7 @@ static void test_nothing_is_an_empty_config(void **state)
 		assert_loads(empties[i], strlen(empties[i]), &cfg);
 		assert_empty(&cfg);
 		assert_int_equal(cfg.filter.default_action, CONF_ACTION_ALLOW);
+		assert_int_equal(cfg.filter.exempt, CONF_EXEMPT_DEFAULT);
 		assert_int_equal(cfg.malformed, CONF_MALFORMED_PASS);
 		conf_free(&cfg);
 	}
@@ -416,7 +570,12 @@ static void test_defaults_filled_in(void **state)
 	assert_int_equal(r->sport_hi, 65535);
 	assert_int_equal(r->dport_lo, 0);
 	assert_int_equal(r->dport_hi, 65535);
+	assert_int_equal(r->priority, 0);
+	assert_int_equal(r->tcp_flags, 0);
+	assert_int_equal(r->tcp_flags_mask, 0);
+	assert_false(r->has_icmp_type);
 	assert_int_equal(r->action, CONF_ACTION_DENY);
+	assert_int_equal(cfg.filter.exempt, CONF_EXEMPT_NDP | CONF_EXEMPT_MANAGEMENT);
 	assert_int_equal(cfg.n_services, 1);
 	s = &cfg.services[0];
 	assert_int_equal(s->port, 0);
@@ -493,6 +652,199 @@ static void test_rule_fields(void **state)
 	assert_int_equal(r->src.prefix_len, 0);
 	assert_int_equal(r->dport_lo, 0);
 	assert_int_equal(r->dport_hi, 65535);
+	conf_free(&cfg);
+}
+
+/* Absent: a deny default spares both; [] spares nothing; otherwise what is listed. */
+static void test_exempt(void **state)
+{
+	static const struct {
+		const char *yaml;
+		unsigned int exempt;
+	} cases[] = {
+		{ "filter: {default: deny}\n", CONF_EXEMPT_NDP | CONF_EXEMPT_MANAGEMENT },
+		{ "filter: {default: deny, exempt: []}\n", 0 },
+		{ "filter: {default: deny, exempt: [ndp]}\n", CONF_EXEMPT_NDP },
+		{ "filter: {exempt: [management]}\n", CONF_EXEMPT_MANAGEMENT },
+		{ "filter:\n  exempt:\n    - management\n    - ndp\n",
+		  CONF_EXEMPT_NDP | CONF_EXEMPT_MANAGEMENT },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct conf cfg;
+
+		assert_loads(cases[i].yaml, strlen(cases[i].yaml), &cfg);
+		assert_int_equal(cfg.filter.exempt, cases[i].exempt);
+		conf_free(&cfg);
+	}
+}
+
+/* Rules come out in match order: ascending priority, file order among equals. */
+static void test_priority_order(void **state)
+{
+	static const char yaml[] =
+		"filter:\n"
+		"  rules:\n"
+		"    - {name: a, priority: 10, action: deny}\n"
+		"    - {name: b, action: allow}\n"
+		"    - {name: c, priority: -5, action: deny}\n"
+		"    - {name: d, priority: 10, action: allow}\n"
+		"    - {name: e, action: count}\n"
+		"    - {name: f, priority: -1000000, action: deny}\n"
+		"    - {name: g, priority: 1000000, action: deny}\n"
+		"    - {name: h, priority: -0, action: deny}\n";
+	static const char *const order[] = { "f", "c", "b", "e", "h", "a", "d", "g" };
+	static const int32_t priorities[] = { -1000000, -5, 0, 0, 0, 10, 10, 1000000 };
+	static const unsigned int lines[] = { 8, 5, 4, 7, 10, 3, 6, 9 };
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_int_equal(cfg.filter.n_rules, 8);
+	for (size_t i = 0; i < 8; i++) {
+		assert_string_equal(cfg.filter.rules[i].name, order[i]);
+		assert_int_equal(cfg.filter.rules[i].priority, priorities[i]);
+		assert_int_equal(cfg.filter.rules[i].pos.line, lines[i]);
+		assert_int_equal(cfg.filter.rules[i].pos.col, 7);
+	}
+	conf_free(&cfg);
+}
+
+static void test_tcp_flags(void **state)
+{
+	static const char yaml[] =
+		"filter:\n"
+		"  rules:\n"
+		"    - {proto: tcp, tcp_flags: syn, action: count}\n"
+		"    - {proto: tcp, tcp_flags: syn/syn|ack, action: count}\n"
+		"    - {proto: tcp, tcp_flags: 'fin|syn|rst|psh|ack|urg|ece|cwr', action: count}\n"
+		"    - {proto: tcp, tcp_flags: ack/syn|ack|rst, action: count}\n"
+		"    - proto: tcp\n"
+		"      tcp_flags: syn,ack/syn,ack,fin\n"
+		"      action: count\n"
+		"    - {proto: tcp, tcp_flags: cwr|ece/ece|cwr, dport: 443, action: deny}\n";
+	static const uint8_t values[] = {
+		CONF_TCP_SYN, CONF_TCP_SYN, 0xff, CONF_TCP_ACK, CONF_TCP_SYN | CONF_TCP_ACK,
+		CONF_TCP_ECE | CONF_TCP_CWR,
+	};
+	static const uint8_t masks[] = {
+		CONF_TCP_SYN, CONF_TCP_SYN | CONF_TCP_ACK, 0xff,
+		CONF_TCP_SYN | CONF_TCP_ACK | CONF_TCP_RST,
+		CONF_TCP_SYN | CONF_TCP_ACK | CONF_TCP_FIN, CONF_TCP_ECE | CONF_TCP_CWR,
+	};
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_int_equal(cfg.filter.n_rules, 6);
+	for (size_t i = 0; i < 6; i++) {
+		assert_int_equal(cfg.filter.rules[i].tcp_flags, values[i]);
+		assert_int_equal(cfg.filter.rules[i].tcp_flags_mask, masks[i]);
+		assert_false(cfg.filter.rules[i].has_icmp_type);
+	}
+	conf_free(&cfg);
+}
+
+/* Every ICMP and ICMPv6 type name, and numbers at both ends. */
+static void test_icmp_type(void **state)
+{
+	static const struct {
+		const char *proto;
+		const char *type;
+		uint8_t number;
+	} cases[] = {
+		{ "icmp", "echo-reply", 0 },
+		{ "icmp", "dest-unreachable", 3 },
+		{ "icmp", "redirect", 5 },
+		{ "icmp", "echo-request", 8 },
+		{ "icmp", "router-advertisement", 9 },
+		{ "icmp", "router-solicitation", 10 },
+		{ "icmp", "time-exceeded", 11 },
+		{ "icmp", "parameter-problem", 12 },
+		{ "icmp", "0", 0 },
+		{ "icmp", "255", 255 },
+		{ "icmpv6", "dest-unreachable", 1 },
+		{ "icmpv6", "packet-too-big", 2 },
+		{ "icmpv6", "time-exceeded", 3 },
+		{ "icmpv6", "parameter-problem", 4 },
+		{ "icmpv6", "echo-request", 128 },
+		{ "icmpv6", "echo-reply", 129 },
+		{ "icmpv6", "router-solicitation", 133 },
+		{ "icmpv6", "router-advertisement", 134 },
+		{ "icmpv6", "neighbour-solicitation", 135 },
+		{ "icmpv6", "neighbour-advertisement", 136 },
+		{ "icmpv6", "redirect", 137 },
+		{ "icmpv6", "200", 200 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char yaml[160];
+		struct conf cfg;
+		const struct conf_rule *r;
+
+		snprintf(yaml, sizeof(yaml), "filter:\n  rules:\n    - {proto: %s, icmp_type: %s, action: deny}\n",
+			 cases[i].proto, cases[i].type);
+		assert_loads(yaml, strlen(yaml), &cfg);
+		r = &cfg.filter.rules[0];
+		assert_true(r->has_icmp_type);
+		assert_int_equal(r->icmp_type, cases[i].number);
+		assert_int_equal(r->proto, strcmp(cases[i].proto, "icmp") == 0 ? IPPROTO_ICMP :
+									 IPPROTO_ICMPV6);
+		assert_int_equal(r->tcp_flags_mask, 0);
+		conf_free(&cfg);
+	}
+}
+
+/* Actions, and the token bucket of rate-limit with the default burst worked out. */
+static void test_actions_and_limits(void **state)
+{
+	static const char yaml[] =
+		"filter:\n"
+		"  default: deny\n"
+		"  rules:\n"
+		"    - {name: allowed, action: allow}\n"
+		"    - {name: denied, action: deny}\n"
+		"    - {name: counted, action: count}\n"
+		"    - {name: per-sec, action: rate-limit, rate: 1000/s}\n"
+		"    - {name: per-min, action: rate-limit, rate: 100/min, per: source}\n"
+		"    - {name: per-hour, action: rate-limit, rate: 1/h, per: rule}\n"
+		"    - {name: bursty, action: rate-limit, rate: 1000000000/s, burst: 1000000}\n"
+		"    - {name: fastest, action: rate-limit, rate: 1000000000/s}\n"
+		"    - {name: odd-min, action: rate-limit, rate: 61/min, burst: 1}\n"
+		"    - {name: hour-round, action: rate-limit, rate: 7201/h}\n";
+	static const struct {
+		enum conf_action action;
+		uint32_t packets, per_seconds, burst;
+		enum conf_limit_scope scope;
+	} want[] = {
+		{ CONF_ACTION_ALLOW, 0, 0, 0, CONF_LIMIT_RULE },
+		{ CONF_ACTION_DENY, 0, 0, 0, CONF_LIMIT_RULE },
+		{ CONF_ACTION_COUNT, 0, 0, 0, CONF_LIMIT_RULE },
+		{ CONF_ACTION_RATE_LIMIT, 1000, 1, 1000, CONF_LIMIT_RULE },
+		{ CONF_ACTION_RATE_LIMIT, 100, 60, 2, CONF_LIMIT_SOURCE },
+		{ CONF_ACTION_RATE_LIMIT, 1, 3600, 1, CONF_LIMIT_RULE },
+		{ CONF_ACTION_RATE_LIMIT, 1000000000, 1, 1000000, CONF_LIMIT_RULE },
+		{ CONF_ACTION_RATE_LIMIT, 1000000000, 1, 1000000000, CONF_LIMIT_RULE },
+		{ CONF_ACTION_RATE_LIMIT, 61, 60, 1, CONF_LIMIT_RULE },
+		{ CONF_ACTION_RATE_LIMIT, 7201, 3600, 3, CONF_LIMIT_RULE },
+	};
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_int_equal(cfg.filter.default_action, CONF_ACTION_DENY);
+	assert_int_equal(cfg.filter.n_rules, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct conf_rule *r = &cfg.filter.rules[i];
+
+		assert_int_equal(r->action, want[i].action);
+		assert_int_equal(r->limit.packets, want[i].packets);
+		assert_int_equal(r->limit.per_seconds, want[i].per_seconds);
+		assert_int_equal(r->limit.burst, want[i].burst);
+		assert_int_equal(r->limit.scope, want[i].scope);
+	}
 	conf_free(&cfg);
 }
 
@@ -628,7 +980,7 @@ static void test_rule_limit(void **state)
 {
 	struct text t = { 0 };
 	struct conf cfg;
-	char where[32];
+	char where[32], message[96];
 
 	(void)state;
 	add_rules(&t, SLUICE_MAX_RULES);
@@ -641,7 +993,90 @@ static void test_rule_limit(void **state)
 	add_rules(&t, SLUICE_MAX_RULES + 1);
 	/* Rule i (0-based) sits on line 3 + i. */
 	snprintf(where, sizeof(where), "%d:7", 3 + SLUICE_MAX_RULES);
-	assert_refused(t.buf, t.len, where, "too many filter rules: sluice holds at most 1024");
+	snprintf(message, sizeof(message), "too many filter rules: sluice holds at most %d",
+		 SLUICE_MAX_RULES);
+	assert_refused(t.buf, t.len, where, message);
+	free(t.buf);
+}
+
+/* n rules of which every `every`-th counts, the others deny. */
+static void add_count_rules(struct text *t, size_t n, size_t every)
+{
+	text_add(t, "filter:\n  rules:\n");
+	for (size_t i = 0; i < n; i++)
+		text_add(t, "    - {proto: udp, dport: %zu, action: %s}\n", i,
+			 i % every == 0 ? "count" : "deny");
+}
+
+static void test_count_rule_limit(void **state)
+{
+	struct text t = { 0 };
+	struct conf cfg;
+	char where[32], message[96];
+
+	(void)state;
+	add_count_rules(&t, 3 * SLUICE_MAX_COUNT_RULES, 3);
+	assert_loads(t.buf, t.len, &cfg);
+	assert_int_equal(cfg.filter.n_rules, 3 * SLUICE_MAX_COUNT_RULES);
+	conf_free(&cfg);
+	free(t.buf);
+
+	t = (struct text){ 0 };
+	add_count_rules(&t, 3 * SLUICE_MAX_COUNT_RULES + 1, 3);
+	/* The count rule past the limit is rule 3 * MAX (0-based), on line 3 + 3 * MAX. */
+	snprintf(where, sizeof(where), "%d:7", 3 + 3 * SLUICE_MAX_COUNT_RULES);
+	snprintf(message, sizeof(message),
+		 "too many rules with action count: sluice holds at most %d",
+		 SLUICE_MAX_COUNT_RULES);
+	assert_refused(t.buf, t.len, where, message);
+	free(t.buf);
+}
+
+/*
+ * A large rule set of every kind, named and in no priority order: it loads and comes
+ * out sorted. (Its load time is measured in bench/, not asserted here.)
+ */
+static void test_ten_thousand_rules(void **state)
+{
+	const size_t n = 10000;
+	struct text t = { 0 };
+	struct conf cfg;
+
+	(void)state;
+	text_add(&t, "filter:\n  default: deny\n  rules:\n");
+	for (size_t i = 0; i < n; i++) {
+		int priority = (int)(i * 7919 % 2001) - 1000;
+
+		switch (i % 4) {
+		case 0:
+			text_add(&t, "    - {name: r%zu, priority: %d, proto: tcp, src: 10.%zu.%zu.0/24, "
+				 "dport: %zu, tcp_flags: syn/syn|ack, action: deny}\n",
+				 i, priority, i >> 8 & 0xff, i & 0xff, i % 65536);
+			break;
+		case 1:
+			text_add(&t, "    - {name: r%zu, priority: %d, proto: udp, dst: 2001:db8:%zx::/48, "
+				 "sport: 1024-65535, action: rate-limit, rate: %zu/s, per: source}\n",
+				 i, priority, i, i + 1);
+			break;
+		case 2:
+			text_add(&t, "    - {name: r%zu, priority: %d, proto: icmpv6, "
+				 "icmp_type: echo-request, action: allow}\n", i, priority);
+			break;
+		default:
+			text_add(&t, "    - {name: r%zu, priority: %d, proto: icmp, icmp_type: %zu, "
+				 "action: %s}\n", i, priority, i % 256, i % 1000 == 3 ? "count" : "allow");
+			break;
+		}
+	}
+	assert_loads(t.buf, t.len, &cfg);
+	assert_int_equal(cfg.filter.n_rules, n);
+	for (size_t i = 1; i < n; i++) {
+		const struct conf_rule *a = &cfg.filter.rules[i - 1], *b = &cfg.filter.rules[i];
+
+		assert_true(a->priority < b->priority ||
+			    (a->priority == b->priority && a->pos.line < b->pos.line));
+	}
+	conf_free(&cfg);
 	free(t.buf);
 }
 
@@ -883,7 +1318,8 @@ static void test_edge_example(void **state)
 {
 	struct conf cfg;
 	const struct conf_service *web6 = NULL;
-	size_t draining = 0, v6_rules = 0, v4_rules = 0, ranges = 0;
+	size_t draining = 0, v6_rules = 0, v4_rules = 0, ranges = 0, counts = 0, per_source = 0;
+	size_t flags = 0, icmp_types = 0;
 
 	(void)state;
 	load_example("edge.yaml", &cfg);
@@ -907,10 +1343,22 @@ static void test_edge_example(void **state)
 		v6_rules += family == AF_INET6;
 		v4_rules += family == AF_INET;
 		ranges += r->dport_lo != r->dport_hi && (r->dport_lo != 0 || r->dport_hi != 65535);
+		counts += r->action == CONF_ACTION_COUNT;
+		per_source += r->action == CONF_ACTION_RATE_LIMIT && r->limit.scope == CONF_LIMIT_SOURCE;
+		flags += r->tcp_flags_mask != 0;
+		icmp_types += r->has_icmp_type;
 	}
 	assert_true(v6_rules > 0);
 	assert_true(v4_rules > 0);
 	assert_true(ranges > 0);
+	assert_true(counts > 0);
+	assert_true(per_source > 0);
+	assert_true(flags > 0);
+	assert_true(icmp_types > 0);
+	assert_int_equal(cfg.filter.exempt, CONF_EXEMPT_DEFAULT);
+	/* Written last, matched first. */
+	assert_string_equal(cfg.filter.rules[0].name, "pmtu-v6");
+	assert_true(cfg.filter.rules[0].priority < 0);
 	conf_free(&cfg);
 }
 
@@ -945,6 +1393,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_defaults_filled_in),
 		cmocka_unit_test(test_settings_and_policy),
 		cmocka_unit_test(test_rule_fields),
+		cmocka_unit_test(test_exempt),
+		cmocka_unit_test(test_priority_order),
+		cmocka_unit_test(test_tcp_flags),
+		cmocka_unit_test(test_icmp_type),
+		cmocka_unit_test(test_actions_and_limits),
 		cmocka_unit_test(test_longest_name),
 		cmocka_unit_test(test_service_fields),
 		cmocka_unit_test(test_vip_sharing),
@@ -953,6 +1406,8 @@ int main(int argc, char **argv)
 	};
 	const struct CMUnitTest limits[] = {
 		cmocka_unit_test(test_rule_limit),
+		cmocka_unit_test(test_count_rule_limit),
+		cmocka_unit_test(test_ten_thousand_rules),
 		cmocka_unit_test(test_service_limit),
 		cmocka_unit_test(test_backend_limit),
 		cmocka_unit_test(test_table_size_must_hold_backends),

@@ -27,8 +27,10 @@
 /* Fake fds: plan_build only records them, so they name the map each op writes. */
 static const struct sluice_maps maps = {
 	.settings = 100, .stats = 101, .services = 102, .maglev_tables = 103,
-	.backends = 104, .flows = 105, .rule_sets = 106, .rule_stats = 107,
-	.service_stats = 108, .backend_stats = 109, .service_meta = 110, .rule_meta = 111,
+	.backends = 104, .flows = 105, .filter_state = 106, .filter_headers = 107,
+	.filter_tables = 108, .filter_prefixes = 109, .filter_mixed = 110, .rule_stats = 111,
+	.rule_limited = 112, .rule_limits = 113, .limit_sources = 114, .service_stats = 115,
+	.backend_stats = 116, .service_meta = 117, .rule_meta = 118,
 };
 
 /* Resolved MACs, one per backend in file order; tests may change one. */
@@ -55,7 +57,13 @@ struct sim {
 	uint32_t table_len[SLUICE_TABLE_SLOTS];
 	struct sluice_counter service_stats[SLUICE_MAX_SERVICES];
 	struct sluice_counter backend_stats[SLUICE_MAX_BACKENDS];
-	struct sluice_counter rule_stats[SLUICE_MAX_RULES + 1];
+	struct sluice_counter rule_stats[SLUICE_RULE_COUNTERS];
+	struct sluice_counter rule_limited[SLUICE_MAX_RULES];
+	struct sluice_limit rule_limits[SLUICE_MAX_RULES];
+	/* The classifier's slots: which inner maps each holds, and its header. */
+	uint32_t filter_cells[2];
+	bool filter_trie[2], filter_mixed[2];
+	struct sluice_filter_header filter_headers[2];
 };
 
 static struct sim *sim_new(void)
@@ -67,8 +75,10 @@ static struct sim *sim_new(void)
 		s->service_stats[i].packets = OLD_TRAFFIC;
 	for (size_t i = 0; i < SLUICE_MAX_BACKENDS; i++)
 		s->backend_stats[i].packets = OLD_TRAFFIC;
-	for (size_t i = 0; i <= SLUICE_MAX_RULES; i++)
+	for (size_t i = 0; i < SLUICE_RULE_COUNTERS; i++)
 		s->rule_stats[i].packets = OLD_TRAFFIC;
+	for (size_t i = 0; i < SLUICE_MAX_RULES; i++)
+		s->rule_limited[i].packets = OLD_TRAFFIC;
 	return s;
 }
 
@@ -159,15 +169,36 @@ static void write_table(struct sim *s, const struct op *op)
 	s->table_len[slot] = op->inner_entries;
 }
 
-static void write_rule_set(struct sim *s, const struct op *op)
+/* The classifier's maps: only the slot packets do not use may be written. */
+static void write_filter(struct sim *s, const struct op *op)
 {
-	assert_int_equal(op->kind, OP_INNER);
-	assert_int_equal(key_index(op), 0);
-	assert_int_equal(op->inner_value_size, sizeof(struct sluice_rule));
-	assert_in_range(op->inner_entries, 1, SLUICE_MAX_RULES + 1);
-	assert_int_equal(op->value_len, op->inner_entries * sizeof(struct sluice_rule));
-	memcpy(s->live.rules, op->value, op->value_len);
-	s->live.n_rules = op->inner_entries;
+	uint32_t slot = key_index(op);
+
+	if (op->map_fd == maps.filter_state) {
+		expect_update(op, sizeof(struct sluice_filter_state));
+		assert_int_equal(slot, 0);
+		s->live.filter_slot = ((const struct sluice_filter_state *)op->value)->active;
+		assert_in_range(s->live.filter_slot, 0, 1);
+		s->live.filter_header = s->filter_headers[s->live.filter_slot];
+		return;
+	}
+	assert_in_range(slot, 0, 1);
+	if (slot == s->live.filter_slot && s->live.filter_header.ready)
+		fail_msg("a write to the classifier slot packets are using");
+	if (op->map_fd == maps.filter_headers) {
+		expect_update(op, sizeof(struct sluice_filter_header));
+		memcpy(&s->filter_headers[slot], op->value, op->value_len);
+	} else if (op->map_fd == maps.filter_tables) {
+		assert_int_equal(op->kind, OP_INNER);
+		assert_int_equal(op->inner_value_size, sizeof(uint64_t));
+		s->filter_cells[slot] = op->inner_entries;
+	} else {
+		assert_int_equal(op->kind, OP_INNER_KEYED);
+		if (op->map_fd == maps.filter_prefixes)
+			s->filter_trie[slot] = true;
+		else
+			s->filter_mixed[slot] = true;
+	}
 }
 
 static void write_op(struct sim *s, const struct op *op)
@@ -178,8 +209,10 @@ static void write_op(struct sim *s, const struct op *op)
 		write_service(s, op);
 	} else if (op->map_fd == maps.maglev_tables) {
 		write_table(s, op);
-	} else if (op->map_fd == maps.rule_sets) {
-		write_rule_set(s, op);
+	} else if (op->map_fd == maps.filter_state || op->map_fd == maps.filter_headers ||
+		   op->map_fd == maps.filter_tables || op->map_fd == maps.filter_prefixes ||
+		   op->map_fd == maps.filter_mixed) {
+		write_filter(s, op);
 	} else if (op->map_fd == maps.settings) {
 		expect_update(op, sizeof(s->live.settings));
 		assert_int_equal(key_index(op), 0);
@@ -197,14 +230,22 @@ static void write_op(struct sim *s, const struct op *op)
 	} else if (op->map_fd == maps.rule_meta) {
 		expect_update(op, sizeof(struct sluice_rule_meta));
 		idx = key_index(op);
-		assert_in_range(idx, 0, SLUICE_MAX_RULES);
+		assert_in_range(idx, 0, SLUICE_RULE_COUNTERS - 1);
 		memcpy(&s->live.rule_meta[idx], op->value, op->value_len);
+		live_order_rules(&s->live);
 	} else if (op->map_fd == maps.service_stats) {
 		write_counter(s->service_stats, SLUICE_MAX_SERVICES, op);
 	} else if (op->map_fd == maps.backend_stats) {
 		write_counter(s->backend_stats, SLUICE_MAX_BACKENDS, op);
 	} else if (op->map_fd == maps.rule_stats) {
-		write_counter(s->rule_stats, SLUICE_MAX_RULES + 1, op);
+		write_counter(s->rule_stats, SLUICE_RULE_COUNTERS, op);
+	} else if (op->map_fd == maps.rule_limited) {
+		write_counter(s->rule_limited, SLUICE_MAX_RULES, op);
+	} else if (op->map_fd == maps.rule_limits) {
+		expect_update(op, sizeof(struct sluice_limit));
+		idx = key_index(op);
+		assert_in_range(idx, 0, SLUICE_MAX_RULES - 1);
+		memcpy(&s->rule_limits[idx], op->value, op->value_len);
 	} else {
 		fail_msg("write to a map the planner does not own (fd %d)", op->map_fd);
 	}
@@ -234,9 +275,14 @@ static void check_packet_view(const struct sim *s)
 					 "live backends", v->id, j, table[j]);
 		}
 	}
-	if (s->live.n_rules &&
-	    s->live.rules[s->live.n_rules - 1].counter != SLUICE_DEFAULT_RULE_COUNTER)
-		fail_msg("the rule set does not end with the default rule");
+	if (s->live.filter_header.ready) {
+		const struct sluice_filter_header *h = &s->live.filter_header;
+		uint32_t slot = s->live.filter_slot;
+
+		if (!s->filter_trie[slot] || !s->filter_mixed[slot] ||
+		    s->filter_cells[slot] < h->count_off + SLUICE_MAX_COUNT_RULES)
+			fail_msg("packets use classifier slot %u before it is complete", slot);
+	}
 }
 
 /* Play a plan write by write, then read the names back as live_read() would. */
@@ -248,6 +294,10 @@ static void run(struct sim *s, const struct plan *p)
 	}
 	for (size_t i = 0; i < s->live.n_services; i++)
 		s->live.services[i].meta = s->service_meta[s->live.services[i].val.id];
+	/* Metadata is written last, rule by rule; once it is all there it must close the set. */
+	if (s->live.n_rules &&
+	    s->live.rules[s->live.n_rules - 1].counter != SLUICE_DEFAULT_RULE_COUNTER)
+		fail_msg("the rule set does not end with the default rule");
 }
 
 static void load(const char *yaml, struct conf *cfg)
@@ -264,7 +314,8 @@ static void plan_of(struct plan *p, const struct sim *s, const char *yaml)
 
 	load(yaml, &cfg);
 	memset(p, 0, sizeof(*p));
-	assert_int_equal(plan_build(p, &maps, &s->live, &cfg, (const uint8_t (*)[6])macs), 0);
+	assert_int_equal(plan_build(p, &maps, &s->live, &cfg, (const uint8_t (*)[6])macs, NULL),
+			 0);
 	conf_free(&cfg);
 }
 
@@ -783,7 +834,7 @@ static void test_port0_lookup_on_before_and_off_after(void **state)
 /* Counter of the live rule with this name; its rule must sit where meta says. */
 static uint32_t rule_counter(const struct sim *s, const char *name)
 {
-	for (uint32_t c = 0; c <= SLUICE_MAX_RULES; c++) {
+	for (uint32_t c = 0; c < SLUICE_RULE_COUNTERS; c++) {
 		const struct sluice_rule_meta *m = &s->live.rule_meta[c];
 
 		if (m->in_use && !strcmp(m->name, name)) {
@@ -798,10 +849,7 @@ static uint32_t rule_counter(const struct sim *s, const char *name)
 
 static void assert_matches_everything(const struct sluice_rule *r)
 {
-	static const __be32 zero[4];
-
-	assert_memory_equal(r->src_mask, zero, sizeof(zero));
-	assert_memory_equal(r->dst_mask, zero, sizeof(zero));
+	assert_int_equal(r->flags, 0);
 	assert_int_equal(r->family, 0);
 	assert_int_equal(r->proto, 0);
 	assert_int_equal(r->sport_lo, 0);
@@ -850,11 +898,8 @@ static void assert_bytes(const __be32 field[4], const uint8_t *want, size_t n_wa
 	assert_memory_equal(field, full, sizeof(full));
 }
 
-static void test_rule_prefixes_become_masks(void **state)
+static void test_rule_prefixes_are_kept(void **state)
 {
-	static const uint8_t mask20[] = { 0xff, 0xff, 0xf0 };
-	static const uint8_t mask32[] = { 0xff, 0xff, 0xff, 0xff };
-	static const uint8_t mask56[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	static const uint8_t net20[] = { 10, 1, 0x10, 0 };
 	static const uint8_t host[] = { 192, 0, 2, 1 };
 	static const uint8_t net56[] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0x01 };
@@ -866,17 +911,22 @@ static void test_rule_prefixes_become_masks(void **state)
 		 "    - {src: '2001:db8::/32', dst: '2001:db8:0:100::/56', action: deny}\n"
 		 "    - {proto: icmpv6, action: allow}\n"
 		 "    - {proto: icmp, action: allow}\n"
-		 "    - {proto: tcp, action: deny}\n");
-	assert_int_equal(s->live.n_rules, 6);
+		 "    - {proto: tcp, action: deny}\n"
+		 "    - {src: 0.0.0.0/0, proto: udp, action: deny}\n");
+	assert_int_equal(s->live.n_rules, 7);
 	assert_int_equal(r[0].family, SLUICE_AF_INET);
+	assert_int_equal(r[0].flags, SLUICE_RULE_F_SRC | SLUICE_RULE_F_DST);
 	assert_bytes(r[0].src, net20, sizeof(net20));
-	assert_bytes(r[0].src_mask, mask20, sizeof(mask20));
+	assert_int_equal(r[0].src_len, 20);
 	assert_bytes(r[0].dst, host, sizeof(host));
-	assert_bytes(r[0].dst_mask, mask32, sizeof(mask32));
+	assert_int_equal(r[0].dst_len, 32);
 	assert_int_equal(r[1].family, SLUICE_AF_INET6);
-	assert_bytes(r[1].src_mask, mask32, sizeof(mask32));
+	assert_int_equal(r[1].src_len, 32);
 	assert_bytes(r[1].dst, net56, sizeof(net56));
-	assert_bytes(r[1].dst_mask, mask56, sizeof(mask56));
+	assert_int_equal(r[1].dst_len, 56);
+	/* A /0 names only the family: it is not a prefix to look up. */
+	assert_int_equal(r[5].family, SLUICE_AF_INET);
+	assert_int_equal(r[5].flags, 0);
 	/* ICMP kinds only exist in one family; a bare protocol matches both. */
 	assert_int_equal(r[2].family, SLUICE_AF_INET6);
 	assert_int_equal(r[2].proto, IPPROTO_ICMPV6);
@@ -907,7 +957,7 @@ static void test_reordered_rules_keep_counters(void **state)
 
 	plan_of(&p, s, RULES(RULE_C RULE_A RULE_B));
 	assert_int_equal(ops_on(&p, maps.rule_stats), 0);
-	assert_int_equal(ops_on(&p, maps.rule_sets), 1);
+	assert_int_equal(ops_on(&p, maps.filter_state), 1);
 	run(s, &p);
 	plan_free(&p);
 	assert_int_equal(rule_counter(s, "a"), ca);
@@ -995,7 +1045,7 @@ static void test_unchanged_rules_are_not_rewritten(void **state)
 	apply(s, RULES(RULE_A RULE_X) "services:\n" WEB(W1 ", " W2));
 	plan_of(&p, s, RULES(RULE_A RULE_X) "services:\n" WEB(W1 ", {addr: 10.0.1.2, weight: 7}"));
 	assert_true(p.n_ops > 0);
-	assert_int_equal(ops_on(&p, maps.rule_sets), 0);
+	assert_int_equal(ops_on(&p, maps.filter_state), 0);
 	assert_int_equal(ops_on(&p, maps.rule_meta), 0);
 	assert_int_equal(ops_on(&p, maps.rule_stats), 0);
 	assert_false(noted(&p, "filter", NULL));
@@ -1097,7 +1147,7 @@ static void assert_plan_refused(const struct sim *s, const char *yaml, int err,
 	load(yaml, &cfg);
 	fflush(stderr);
 	assert_true(dup2(fileno(out), STDERR_FILENO) >= 0);
-	ret = plan_build(&p, &maps, &s->live, &cfg, (const uint8_t (*)[6])macs);
+	ret = plan_build(&p, &maps, &s->live, &cfg, (const uint8_t (*)[6])macs, NULL);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
@@ -1213,7 +1263,7 @@ int main(void)
 		T(test_nodes_with_same_config_build_same_tables),
 		/* filter rules */
 		T(test_default_rule_closes_the_set),
-		T(test_rule_prefixes_become_masks),
+		T(test_rule_prefixes_are_kept),
 		T(test_reordered_rules_keep_counters),
 		T(test_renamed_or_removed_rules),
 		T(test_unnamed_rules_matched_by_content),

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * Two ways to judge a packet in user space: rule by rule, which defines what the
+ * filter means, and through a compiled image exactly as xdp/filter.h walks it.
+ * Tests hold them against each other; apply uses the first to warn an operator
+ * about to cut their own session.
+ */
+#include <string.h>
+
+#include "cli/filter_build.h"
+
+static bool prefix_matches(const __be32 *prefix, __u8 len, const __u8 *addr)
+{
+	const __u8 *p = (const __u8 *)prefix;
+	unsigned int full = len / 8, rest = len % 8;
+
+	if (memcmp(p, addr, full))
+		return false;
+	return !rest || !((p[full] ^ addr[full]) & (0xff00 >> rest));
+}
+
+static bool port_matches(__u16 lo, __u16 hi, const struct filter_packet *pkt, __u16 port)
+{
+	if (lo == 0 && hi == UINT16_MAX)
+		return true;
+	return pkt->has_ports && port >= lo && port <= hi;
+}
+
+bool filter_rule_matches(const struct sluice_rule *r, const struct filter_packet *pkt)
+{
+	if ((r->family && r->family != pkt->family) || (r->proto && r->proto != pkt->proto))
+		return false;
+	if ((r->flags & SLUICE_RULE_F_SRC) && !prefix_matches(r->src, r->src_len, pkt->src))
+		return false;
+	if ((r->flags & SLUICE_RULE_F_DST) && !prefix_matches(r->dst, r->dst_len, pkt->dst))
+		return false;
+	if (!port_matches(r->sport_lo, r->sport_hi, pkt, pkt->sport) ||
+	    !port_matches(r->dport_lo, r->dport_hi, pkt, pkt->dport))
+		return false;
+	if (r->tcp_flags_mask && (pkt->detail == SLUICE_FILTER_NO_DETAIL ||
+				  (pkt->detail & r->tcp_flags_mask) != r->tcp_flags))
+		return false;
+	return !(r->flags & SLUICE_RULE_F_ICMP_TYPE) || pkt->detail == r->icmp_type;
+}
+
+static __u64 cell(const struct filter_image *img, __u64 index, __u64 missing)
+{
+	return index < img->table_len ? img->table[index] : missing;
+}
+
+/* The trie's answer: the longest prefix holding the address (a linear search). */
+static const struct sluice_addr_value *longest(const struct filter_image *img, __u8 tag,
+					       __u32 scope, const __u8 *addr)
+{
+	const struct filter_prefix *best = NULL;
+
+	for (__u32 i = 0; i < img->n_prefixes; i++) {
+		const struct filter_prefix *p = &img->prefixes[i];
+
+		if (p->key.tag == tag && !memcmp(p->key.scope, &scope, sizeof(scope)) &&
+		    (!best || p->key.prefixlen > best->key.prefixlen) &&
+		    prefix_matches((const __be32 *)p->key.addr,
+				   (__u8)(p->key.prefixlen - SLUICE_PREFIX_FIXED_BITS), addr))
+			best = p;
+	}
+	return best ? &best->value : NULL;
+}
+
+static __u64 first(__u64 a, __u64 b)
+{
+	__u64 pa = a & SLUICE_FILTER_POS_MASK, pb = b & SLUICE_FILTER_POS_MASK;
+
+	return ((a | b) & ~SLUICE_FILTER_POS_MASK) | (pa < pb ? pa : pb);
+}
+
+static __u64 with_addr(const struct filter_image *img, __u64 res,
+		       const struct sluice_addr_value *v, __u32 group, __u64 misc, __u64 packed)
+{
+	__u32 col = packed >> (group >> 30) * SLUICE_FILTER_CLASS_BITS & SLUICE_FILTER_CLASS_MASK;
+
+	res = first(res, cell(img, img->header.ares_off +
+			      (__u64)v->results * SLUICE_FILTER_MISC_MAX + misc,
+			      SLUICE_FILTER_POS_MASK));
+	if (!v->mixed || !col)
+		return res;
+	for (__u32 i = 0; i < img->n_mixed; i++)
+		if (img->mixed[i].key.row == (group | v->mixed) && img->mixed[i].key.col == col)
+			return first(res, img->mixed[i].result);
+	return res;
+}
+
+__u32 filter_image_classify(const struct filter_image *img, const struct filter_packet *pkt,
+			    __u64 *counted)
+{
+	const struct sluice_filter_header *h = &img->header;
+	const struct sluice_addr_value *src, *dst, *pair;
+	__u32 v6 = pkt->family == SLUICE_AF_INET6, pos;
+	__u64 misc, sp, dp, x, p, res, packed, act;
+
+	sp = cell(img, h->sport_off + (pkt->has_ports ? pkt->sport : SLUICE_FILTER_NO_PORT), 0);
+	dp = cell(img, h->dport_off + (pkt->has_ports ? pkt->dport : SLUICE_FILTER_NO_PORT), 0);
+	misc = cell(img, h->misc_off + filter_misc_index(pkt->family, pkt->proto, pkt->detail), 0);
+	x = cell(img, h->t1_off + misc * h->n_sport + sp, 0);
+	p = cell(img, h->t2_off + x * h->n_dport + dp, 0);
+	res = cell(img, h->prow_off + 2 * p, SLUICE_FILTER_POS_MASK);
+	packed = cell(img, h->prow_off + 2 * p + 1, 0);
+	misc &= SLUICE_FILTER_MISC_MAX - 1;
+	src = longest(img, SLUICE_PREFIX_SRC4 + v6, 0, pkt->src);
+	if (src) {
+		res = with_addr(img, res, src, SLUICE_MIXED_SRC, misc, packed);
+		pair = src->pair ? longest(img, SLUICE_PREFIX_PAIR4 + v6, src->pair, pkt->dst) : NULL;
+		if (pair)
+			res = with_addr(img, res, pair, SLUICE_MIXED_BOTH, misc, packed);
+	}
+	dst = h->flags & SLUICE_FILTER_HAVE_DST ?
+	      longest(img, SLUICE_PREFIX_DST4 + v6, 0, pkt->dst) : NULL;
+	if (dst)
+		res = with_addr(img, res, dst, SLUICE_MIXED_DST, misc, packed);
+	pos = (__u32)(res & SLUICE_FILTER_POS_MASK);
+	if (pos >= h->n_rules)
+		pos = h->n_rules - 1;
+	act = cell(img, h->act_off + pos, 0);
+	*counted = res >> SLUICE_FILTER_POS_BITS & ((1ULL << SLUICE_FILTER_ACT_RANK(act)) - 1);
+	return pos;
+}

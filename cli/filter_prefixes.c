@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * Phase 0 for addresses: every distinct prefix of the rules becomes one entry of
+ * the LPM trie. A packet's longest matching prefix stands for all the prefixes
+ * that hold the packet, so an entry covers the rules of its own prefix and of
+ * every enclosing one, which a walk in address order finds on a stack.
+ *
+ * Rules with both prefixes get entries of their own: for each class of them by
+ * src, their dst prefixes, scoped by that class. A packet then needs one more
+ * lookup (src class, dst address), and the entries grow with the rules, not with
+ * the product of src and dst prefixes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/filter_build.h"
+
+#define PREFIX_DEPTH	129	/* /0 to /128 */
+#define SETS		3	/* per entry: rules without ports, with ports, with both prefixes */
+
+struct prefix_item {
+	__u8 addr[16];		/* host bits zero */
+	__u8 len;
+	__u8 tag;
+	uint32_t scope;
+	uint32_t rule;
+};
+
+static int item_cmp(const void *a, const void *b)
+{
+	const struct prefix_item *x = a, *y = b;
+	int c;
+
+	if (x->tag != y->tag)
+		return x->tag < y->tag ? -1 : 1;
+	if (x->scope != y->scope)
+		return x->scope < y->scope ? -1 : 1;
+	c = memcmp(x->addr, y->addr, sizeof(x->addr));
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+static bool contains(const struct prefix_item *outer, const struct prefix_item *inner)
+{
+	unsigned int full = outer->len / 8, rest = outer->len % 8;
+
+	if (outer->tag != inner->tag || outer->scope != inner->scope || outer->len > inner->len ||
+	    memcmp(outer->addr, inner->addr, full))
+		return false;
+	return !rest || !((outer->addr[full] ^ inner->addr[full]) & (0xff00 >> rest));
+}
+
+static bool same_prefix(const struct prefix_item *a, const struct prefix_item *b)
+{
+	return a->tag == b->tag && a->scope == b->scope && a->len == b->len &&
+	       !memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+static void add_item(struct prefix_item *it, const struct sluice_rule *r, uint32_t pos,
+		     __u8 tag, uint32_t scope)
+{
+	bool dst = tag != SLUICE_PREFIX_SRC4;
+
+	memcpy(it->addr, dst ? r->dst : r->src, sizeof(it->addr));
+	it->len = dst ? r->dst_len : r->src_len;
+	it->tag = tag + (r->family == SLUICE_AF_INET6);
+	it->scope = scope;
+	it->rule = pos;
+}
+
+static int push_prefix(struct filter_build *b, const struct prefix_item *it,
+		       const struct sluice_addr_value *value)
+{
+	struct filter_prefix *p;
+
+	if (b->n_prefixes == b->cap_prefixes) {
+		uint32_t cap = b->cap_prefixes ? 2 * b->cap_prefixes : 256;
+
+		p = realloc(b->prefixes, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		b->prefixes = p;
+		b->cap_prefixes = cap;
+	}
+	p = &b->prefixes[b->n_prefixes++];
+	memset(p, 0, sizeof(*p));
+	p->key.prefixlen = SLUICE_PREFIX_FIXED_BITS + it->len;
+	p->key.tag = it->tag;
+	memcpy(p->key.scope, &it->scope, sizeof(p->key.scope));
+	memcpy(p->key.addr, it->addr, sizeof(p->key.addr));
+	p->value = *value;
+	return 0;
+}
+
+/* Which of an entry's sets a rule joins: src entries keep rules with both apart. */
+static size_t set_of(const struct sluice_rule *r, __u8 tag)
+{
+	enum filter_group g = filter_group_of(r);
+
+	if ((tag & ~1) == SLUICE_PREFIX_SRC4 && (g == GROUP_BA || g == GROUP_BM))
+		return 2;
+	switch (g) {
+	case GROUP_SA:
+	case GROUP_DA:
+	case GROUP_BA:
+		return 0;
+	case GROUP_SM:
+	case GROUP_DM:
+	case GROUP_BM:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+/* The classes of one entry's sets, as the data plane reads them. */
+static int entry_value(struct filter_build *b, const struct prefix_item *it, uint64_t *sets,
+		       struct sluice_addr_value *value)
+{
+	size_t w = b->words;
+	__u8 tag = it->tag & ~1;
+	struct classes *mixed = tag == SLUICE_PREFIX_SRC4 ? &b->src_m :
+				tag == SLUICE_PREFIX_DST4 ? &b->dst_m : &b->pair_m;
+	int64_t res, mix, pair = 0;
+
+	if (tag == SLUICE_PREFIX_SRC4)
+		pair = classes_intern(&b->src_b, sets + 2 * w);
+	res = classes_intern(&b->addr_results, sets);
+	mix = classes_intern(mixed, sets + w);
+	if (res < 0 || mix < 0 || pair < 0)
+		return -ENOMEM;
+	value->results = (uint32_t)res;
+	value->mixed = (uint32_t)mix;
+	value->pair = (uint32_t)pair;
+	return 0;
+}
+
+/* One pass over sorted items; level d of the stack holds the d-th enclosing prefix's sets. */
+static int walk(struct filter_build *b, const struct prefix_item *items, size_t n)
+{
+	const struct prefix_item *open[PREFIX_DEPTH];
+	size_t w = b->words, depth = 0, i = 0;
+	uint64_t *stack = calloc(PREFIX_DEPTH * SETS * w, 8);
+	int err = 0;
+
+	if (!stack)
+		return -ENOMEM;
+	while (i < n && !err) {
+		const struct prefix_item *it = &items[i];
+		struct sluice_addr_value value;
+		uint64_t *sets;
+
+		while (depth && !contains(open[depth - 1], it))
+			depth--;
+		sets = stack + depth * SETS * w;
+		if (depth)
+			memcpy(sets, sets - SETS * w, SETS * w * 8);
+		else
+			memset(sets, 0, SETS * w * 8);
+		for (; i < n && same_prefix(&items[i], it); i++)
+			bits_set(sets + set_of(&b->rules[items[i].rule], it->tag) * w,
+				 items[i].rule);
+		open[depth++] = it;
+		err = entry_value(b, it, sets, &value) ?: push_prefix(b, it, &value);
+	}
+	free(stack);
+	return err;
+}
+
+/* Entries of rules with both prefixes: each src class, the dst prefixes of its rules. */
+static int pair_items(struct filter_build *b, struct prefix_item **items, size_t *n)
+{
+	size_t cap = 0, count = 0;
+
+	for (uint32_t c = 1; c < b->src_b.n; c++)
+		for (size_t w = 0; w < b->words; w++)
+			cap += (size_t)__builtin_popcountll(classes_set(&b->src_b, c)[w]);
+	*items = calloc(cap + 1, sizeof(**items));
+	if (!*items)
+		return -ENOMEM;
+	for (uint32_t c = 1; c < b->src_b.n; c++) {
+		const uint64_t *set = classes_set(&b->src_b, c);
+
+		for (size_t w = 0; w < b->words; w++)
+			for (uint64_t bits = set[w]; bits; bits &= bits - 1) {
+				uint32_t r = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+
+				add_item(&(*items)[count++], &b->rules[r], r, SLUICE_PREFIX_PAIR4, c);
+			}
+	}
+	*n = count;
+	return 0;
+}
+
+int filter_prefix_classes(struct filter_build *b)
+{
+	struct prefix_item *items = calloc(2 * b->n_match + 1, sizeof(*items)), *pairs = NULL;
+	size_t n = 0, n_pairs = 0, i;
+	int err = -ENOMEM;
+
+	memset(b->scratch, 0, b->words * 8);
+	/* Class 0 of each is the empty set: no rule of that kind names the address. */
+	if (!items || classes_intern(&b->src_m, b->scratch) < 0 ||
+	    classes_intern(&b->src_b, b->scratch) < 0 ||
+	    classes_intern(&b->dst_m, b->scratch) < 0 ||
+	    classes_intern(&b->pair_m, b->scratch) < 0 ||
+	    classes_intern(&b->addr_results, b->scratch) < 0)
+		goto out;
+	for (i = 0; i < b->n_match; i++) {
+		const struct sluice_rule *r = &b->rules[i];
+		enum filter_group g = filter_group_of(r);
+
+		if (r->flags & SLUICE_RULE_F_SRC)
+			add_item(&items[n++], r, (uint32_t)i, SLUICE_PREFIX_SRC4, 0);
+		else if (g == GROUP_DA || g == GROUP_DM)
+			add_item(&items[n++], r, (uint32_t)i, SLUICE_PREFIX_DST4, 0);
+	}
+	qsort(items, n, sizeof(*items), item_cmp);
+	err = walk(b, items, n);
+	err = err ?: pair_items(b, &pairs, &n_pairs);
+	if (!err) {
+		qsort(pairs, n_pairs, sizeof(*pairs), item_cmp);
+		err = walk(b, pairs, n_pairs);
+	}
+out:
+	free(items);
+	free(pairs);
+	return err;
+}
