@@ -69,7 +69,8 @@ def table(report):
         vs = ", ".join(f"{b} {_fmt(lr, '.2f')}x/{_fmt(mr, '.2f')}x"
                        for b, lr, mr in ratios(report, s))
         if "xdp_filter_entries" in s:
-            vs = f"({s['xdp_filter_entries']} xdp-filter entries)"
+            n = s["xdp_filter_entries"]
+            vs = f"(xdp-filter holds {n} entr{'y' if n == 1 else 'ies'})"
         lines.append(f"{head} {_fmt(live.get('mpps'), '6.2f')} "
                      f"{_fmt(live.get('ns_per_packet'), '7.1f')} {back:>5} "
                      f"{_fmt(micro, '8d')}  {vs}"
@@ -90,7 +91,7 @@ def table(report):
                     else f"failed: {a['reason']}")
             lines.append(f"  {a['change']:<56} {took}")
     lines += ["", METHOD, f"total {report.get('seconds', 0)} s"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 COLOURS = {"sluice": "#2b6cb0", "xdp-filter": "#dd8b2b"}
