@@ -336,16 +336,6 @@ static void test_rule_set_replaced(void **state)
 	assert_int_equal(tcp_verdict(f, CLIENT4, 40000, 24), XDP_DROP);
 }
 
-static void test_no_match_allows(void **state)
-{
-	struct fixture *f = *state;
-
-	/* Before the first apply no rule set is installed: everything is allowed. */
-	assert_int_equal(tcp_verdict(f, CLIENT4, 40000, 22), XDP_PASS);
-	assert_int_equal(fx_stat(f, SLUICE_STAT_FILTER_PASS), 1);
-	assert_int_equal(fx_stat(f, SLUICE_STAT_FILTER_DROP), 0);
-}
-
 static void test_largest_rule_set(void **state)
 {
 	struct fixture *f = *state;
@@ -387,7 +377,6 @@ const struct CMUnitTest filter_tests[] = {
 	FILTER_TEST(test_denied_vip_not_forwarded),
 	FILTER_TEST(test_port_rules_need_ports),
 	FILTER_TEST(test_rule_set_replaced),
-	FILTER_TEST(test_no_match_allows),
 	FILTER_TEST(test_largest_rule_set),
 };
 const size_t n_filter_tests = sizeof(filter_tests) / sizeof(filter_tests[0]);

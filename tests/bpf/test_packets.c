@@ -12,6 +12,7 @@ int main(void)
 		{ maps_tests, n_maps_tests },
 		{ parse_tests, n_parse_tests },
 		{ filter_tests, n_filter_tests },
+		{ classifier_tests, n_classifier_tests },
 		{ lb_tests, n_lb_tests },
 	};
 
