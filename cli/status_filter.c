@@ -115,6 +115,23 @@ static long long map_memlock(int fd)
 	return bytes;
 }
 
+/* Entries of a keyed map, counted (an empty one is created with room for one). */
+static long long count_keys(int fd, __u32 key_size)
+{
+	char key[64], next[64];
+	long long n = 0;
+	void *prev = NULL;
+
+	if (key_size > sizeof(key))
+		return -1;
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
 /* Entries and memory of the active slot's inner map in one outer map. */
 static void inner_size(int outer, __u32 slot, json_object *o, const char *what,
 		       long long *memory)
@@ -129,7 +146,9 @@ static void inner_size(int outer, __u32 slot, json_object *o, const char *what,
 	if (fd < 0)
 		return;
 	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
-		json_object_object_add(o, what, json_object_new_int64(info.max_entries));
+		json_object_object_add(o, what, json_object_new_int64(
+			info.type == BPF_MAP_TYPE_ARRAY ? info.max_entries :
+							  count_keys(fd, info.key_size)));
 	*memory += map_memlock(fd);
 	close(fd);
 }

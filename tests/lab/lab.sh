@@ -216,8 +216,8 @@ lab_wait_udp()
 	lab__wait udp "$@"
 }
 
-# lab_conn_open ID [-6] ADDR PORT: open a TCP connection from the client that stays up
-# across calls (to check that established flows keep their backend). Call it in the
+# lab_conn_open ID [-6] ADDR PORT [SOURCE_PORT]: open a TCP connection from the client
+# that stays up across calls (to check that established flows keep their backend). Call it in the
 # test's own shell, not in $(...): the connection is held by file descriptors of the
 # calling shell. Then lab_conn_read ID prints the next line received (the backend name
 # first), lab_conn_send ID TEXT sends a line (the backends echo it), lab_conn_close ID.
@@ -230,8 +230,8 @@ lab_conn_open()
 		fam=6
 		shift
 	fi
-	if [[ ! $id =~ ^[A-Za-z0-9_]+$ ]] || (($# != 2)); then
-		lab__err "usage: lab_conn_open ID [-6] ADDR PORT (ID: letters, digits, _)"
+	if [[ ! $id =~ ^[A-Za-z0-9_]+$ ]] || (($# != 2 && $# != 3)); then
+		lab__err "usage: lab_conn_open ID [-6] ADDR PORT [SOURCE_PORT] (ID: letters, digits, _)"
 		return 2
 	fi
 	lab__check_family "$fam" "$1" || return
@@ -249,7 +249,7 @@ lab_conn_open()
 	target=$1
 	[[ $fam == 6 ]] && target="[$1]"
 	nsenter --net="/run/netns/$(lab__ns client)" socat STDIO \
-		"TCP$fam:$target:$2,connect-timeout=$LAB_TIMEOUT" \
+		"TCP$fam:$target:$2,connect-timeout=$LAB_TIMEOUT${3:+,sourceport=$3}" \
 		<"$dir/to" >"$dir/from" 2>"$dir/log" &
 	LAB_CONN_PID[$id]=$!
 	# Opening the fifos in the order the child does pairs them without deadlock.

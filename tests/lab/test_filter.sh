@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#
+# The filter with real traffic: rule sets swapped under a steady flow lose none of
+# its packets; rate limits limit; a deny default keeps ARP, NDP and the operator's
+# own session alive unless told otherwise; an apply that would cut that session
+# needs --force; status shows what the rules compiled to, stats their hits.
+# shellcheck source=tests/lab/testlib.sh
+source "$(dirname "$0")/testlib.sh"
+
+LB4=10.200.0.3
+LB6=fd00:200::3
+
+# The lab's services, after a filter section read from stdin.
+with_services()
+{
+	cat
+	sed -n '/^services:/,$p' "$LAB_CONFIG"
+}
+
+# big_rules N: N deny rules that the lab's traffic never meets (prefixes outside it).
+big_rules()
+{
+	local i
+
+	for ((i = 0; i < $1; i++)); do
+		case $((i % 4)) in
+		0) printf '    - {proto: tcp, src: 172.%d.%d.0/24, dport: %d, action: deny}\n' \
+			$((16 + i % 16)) $((i / 16 % 256)) $((1 + i % 1000)) ;;
+		1) printf '    - {proto: udp, dst: 198.18.%d.%d, action: deny}\n' \
+			$((i / 256 % 256)) $((i % 256)) ;;
+		2) printf '    - {src: 172.31.%d.%d/32, dst: 198.19.0.0/16, action: deny}\n' \
+			$((i / 256 % 256)) $((i % 256)) ;;
+		*) printf '    - {proto: tcp, dport: %d-%d, tcp_flags: syn/syn|ack, action: deny}\n' \
+			$((20000 + i)) $((20000 + i)) ;;
+		esac
+	done
+}
+
+with_services >"$TEST_TMP/small.yaml" <<'YAML'
+filter:
+  default: allow
+  rules:
+    - {name: no-redis, proto: tcp, dport: 6379, action: deny}
+    - {name: dns-ok, proto: udp, dport: 53, src: 10.200.0.0/24, action: allow}
+YAML
+{
+	printf 'filter:\n  default: allow\n  rules:\n'
+	printf '    - {name: no-redis, proto: tcp, dport: 6379, action: deny}\n'
+	big_rules 3000
+	printf '    - {name: dns-ok, proto: udp, dport: 53, src: 10.200.0.0/24, action: allow}\n'
+} | with_services >"$TEST_TMP/big.yaml"
+
+lab_test_up "$TEST_TMP/small.yaml"
+
+# --- atomic swaps under a steady flow ---------------------------------------------
+lab_exec client python3 "$LAB_DIR/servers/udp_steady.py" "$LAB_VIP4" 53 8 \
+	>"$TEST_TMP/steady" 2>&1 &
+steady=$!
+swaps=0 failed_swaps=0
+sleep 0.3
+while kill -0 "$steady" 2>/dev/null; do
+	for cfg in big small; do
+		if sluice apply eth0 -f "$TEST_TMP/$cfg.yaml" >"$TEST_TMP/swap" 2>&1; then
+			swaps=$((swaps + 1))
+		else
+			failed_swaps=$((failed_swaps + 1))
+			cat "$TEST_TMP/swap" >&2
+		fi
+	done
+done
+wait "$steady"
+read -r _ sent _ answered <"$TEST_TMP/steady"
+echo "# steady flow: ${sent:-?} sent, ${answered:-?} answered across $swaps rule-set swaps" >&2
+check "rule sets of 3 and 3,002 rules swapped under traffic, every apply succeeded" \
+	test "$swaps" -ge 6 -a "$failed_swaps" -eq 0
+check "  the flow kept going (over 1,000 questions)" test "${sent:-0}" -gt 1000
+check "  and no question of the allowed flow went unanswered" test "${answered:-x}" = "${sent:-y}"
+check "  the filter dropped nothing" expect_exit 0 sluice stats eth0 --json
+check "  (filter_drop stays 0)" python3 -c '
+import json, sys
+sys.exit(json.load(open(sys.argv[1]))["global"]["filter_drop"]["packets"] != 0)' "$TEST_TMP/out"
+check "  the allowing rule counted the flow" python3 -c '
+import json, sys
+rules = {r["name"]: r for r in json.load(open(sys.argv[1]))["rules"]}
+sys.exit(rules["dns-ok"]["packets"] < int(sys.argv[2]))' "$TEST_TMP/out" "${sent:-1}"
+
+check "status shows the compiled filter" expect_exit 0 sluice status eth0
+check "  its size and memory" output_has "filter compiled:"
+check "status --json names the compiled maps" expect_exit 0 sluice status eth0 --json
+check "  (table cells, prefixes, memory)" output_has '"memory_bytes"'
+
+# --- rate limits -------------------------------------------------------------------
+with_services >"$TEST_TMP/limit.yaml" <<'YAML'
+filter:
+  rules:
+    - {name: dns-limit, proto: udp, dport: 53, action: rate-limit, rate: 5/s, burst: 5, per: source}
+YAML
+check "a rate-limit rule applies" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/limit.yaml"
+lab_exec client python3 "$LAB_DIR/servers/udp_steady.py" "$LAB_VIP4" 53 1 0.02 \
+	>"$TEST_TMP/steady"
+read -r _ sent _ answered <"$TEST_TMP/steady"
+echo "# rate limit 5/s burst 5: ${sent:-?} sent, ${answered:-?} answered in 1 s" >&2
+check "  of dozens of questions in a second, 5 to 12 answered (burst 5, then 5/s)" \
+	test "${sent:-0}" -gt 30 -a "${answered:-0}" -ge 5 -a "${answered:-99}" -le 12
+check "  stats shows what the limit dropped" expect_exit 0 sluice stats eth0
+check "  (over the rate, dropped)" output_has "over the rate, dropped"
+
+# --- a deny default spares ARP, NDP and the operator's session ----------------------
+# resolves FAMILY ADDR: after a datagram to ADDR, the client has its link address.
+resolves()
+{
+	local target=$2
+
+	[[ $1 == 6 ]] && target="[$2]"
+	lab_exec client ip "-$1" neigh flush dev eth0 >/dev/null 2>&1
+	echo x | lab_exec client socat -u - "UDP$1-SENDTO:$target:9" >/dev/null 2>&1
+	sleep 1.5
+	lab_exec client ip "-$1" neigh show "$2" dev eth0 | grep -Eq 'REACHABLE|STALE|DELAY'
+}
+
+with_services >"$TEST_TMP/deny.yaml" <<'YAML'
+filter:
+  default: deny
+  rules:
+    - {name: web, proto: tcp, dport: 80, action: allow}
+YAML
+lab_exec lb socat TCP4-LISTEN:2222,reuseaddr,fork EXEC:cat >/dev/null 2>&1 &
+lab_wait_tcp "$LB4" 2222 >/dev/null 2>&1
+lab_conn_open mgmt "$LB4" 2222 40022
+lab_conn_send mgmt hello
+check "a session to the sluice node is up" test "$(lab_conn_read mgmt)" = hello
+export_session="SSH_CONNECTION=10.200.0.2 40022 $LB4 2222"
+check "a deny default applies from inside that session" \
+	expect_exit 0 lab_exec lb env "$export_session" "$SLUICE" apply eth0 -f "$TEST_TMP/deny.yaml"
+lab_conn_send mgmt still-here
+check "  the session survives it" test "$(lab_conn_read mgmt)" = still-here
+check "  a new connection to the same port is dropped" \
+	expect_exit 1 lab_exec client socat -T 2 - "TCP4:$LB4:2222,connect-timeout=2" </dev/null
+check "  ARP still resolves the node" resolves 4 "$LB4"
+check "  NDP still resolves the node" resolves 6 "$LB6"
+check "  stats counts the spared neighbour discovery" expect_exit 0 sluice stats eth0
+check "  (neighbour discovery line)" output_has "(neighbour discovery)"
+
+sed 's/^  default: deny/  default: deny\n  exempt: []/' "$TEST_TMP/deny.yaml" >"$TEST_TMP/strict.yaml"
+check "exempt: [] with the session open is refused" \
+	expect_exit 2 lab_exec lb env "$export_session" "$SLUICE" apply eth0 -f "$TEST_TMP/strict.yaml"
+check "  with a warning naming the session" output_has "would deny your own session from 10.200.0.2 port 40022"
+check "  and asking for --force" output_has "--force"
+check "exempt: [] outside any session applies" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/strict.yaml"
+check "  and then NDP is denied too" expect_exit 1 resolves 6 "$LB6"
+
+{
+	printf 'filter:\n  rules:\n'
+	printf '    - {name: block-admin, src: 10.200.0.2/32, action: deny}\n'
+} | with_services >"$TEST_TMP/block.yaml"
+sluice apply eth0 -f "$TEST_TMP/deny.yaml" >/dev/null 2>&1
+check "a rule that denies the operator's address is refused" \
+	expect_exit 2 lab_exec lb env "$export_session" "$SLUICE" apply eth0 -f "$TEST_TMP/block.yaml"
+check "  naming the rule and where it is" output_has "rule 'block-admin' at $TEST_TMP/block.yaml:3:7"
+check "  and nothing changed" expect_exit 0 sluice status eth0
+check "  (block-admin is not live)" bash -c "! grep -q block-admin $TEST_TMP/out"
+check "with --force it applies" expect_exit 0 \
+	lab_exec lb env "$export_session" "$SLUICE" apply eth0 --force -f "$TEST_TMP/block.yaml"
+lab_conn_send mgmt gone
+check "  and the session is cut, as asked" expect_exit 1 lab_conn_read mgmt
+lab_conn_close mgmt
+
+# --- mistakes in filter rules --------------------------------------------------------
+printf 'filter:\n  rules:\n    - {proto: udp, tcp_flags: syn, action: deny}\n' >"$TEST_TMP/bad.yaml"
+check "tcp_flags on udp: exit 2" expect_exit 2 sluice apply eth0 -f "$TEST_TMP/bad.yaml"
+check "  at its line and column" output_has "$TEST_TMP/bad.yaml:3:31:"
+printf 'filter:\n  rules:\n    - {proto: udp, action: rate-limit}\n' >"$TEST_TMP/bad.yaml"
+check "rate-limit without rate: exit 2" expect_exit 2 sluice validate -f "$TEST_TMP/bad.yaml"
+check "  says what is missing" output_has "no 'rate'"
+
+lab_test_done
