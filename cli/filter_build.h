@@ -48,6 +48,8 @@ struct filter_build {
 	struct classes src_m, dst_m, pair_m, src_b, addr_results;
 	struct filter_prefix *prefixes;
 	uint32_t n_prefixes, cap_prefixes;
+	uint64_t *dir;				/* the IPv4 multibit trie (filter_dir.c) */
+	uint32_t n_dir, cap_dir;
 
 	char *err;
 	size_t err_len;
@@ -91,6 +93,9 @@ int filter_fail(struct filter_build *b, const char *fmt, ...) __attribute__((for
 int filter_misc_classes(struct filter_build *b);
 int filter_port_classes(struct filter_build *b, bool source);
 int filter_prefix_classes(struct filter_build *b);
+
+/* Move the IPv4 src and dst entries out of b->prefixes into the multibit trie. */
+int filter_dir_build(struct filter_build *b);
 
 /* Then the combination and group tables; fills everything in out but the prefixes. */
 int filter_tables(struct filter_build *b, struct filter_image *out);

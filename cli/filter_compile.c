@@ -69,6 +69,7 @@ static void build_free(struct filter_build *b)
 	free(b->sport_of);
 	free(b->dport_of);
 	free(b->prefixes);
+	free(b->dir);
 	classes_free(&b->misc);
 	classes_free(&b->sport);
 	classes_free(&b->dport);
@@ -108,6 +109,17 @@ int filter_compile(const struct sluice_rule *rules, size_t n, struct filter_imag
 	if (build_init(&b, rules, n) || filter_misc_classes(&b) ||
 	    filter_port_classes(&b, true) || filter_port_classes(&b, false) ||
 	    filter_prefix_classes(&b)) {
+		filter_fail(&b, "out of memory while compiling %zu rules", n);
+		goto out;
+	}
+	switch (filter_dir_build(&b)) {
+	case 0:
+		break;
+	case -E2BIG:
+		filter_fail(&b, "the rules tell more than %u sets of addresses apart",
+			    SLUICE_FILTER_CLASS_MASK);
+		goto out;
+	default:
 		filter_fail(&b, "out of memory while compiling %zu rules", n);
 		goto out;
 	}

@@ -66,6 +66,34 @@ static const struct sluice_addr_value *longest(const struct filter_image *img, _
 	return best ? &best->value : NULL;
 }
 
+/* IPv4 from the multibit trie, as xdp/filter.h reads it. */
+static const struct sluice_addr_value *dir4(const struct filter_image *img, bool dst,
+					    const __u8 *addr, struct sluice_addr_value *v)
+{
+	__u32 a = (__u32)addr[0] << 24 | addr[1] << 16 | addr[2] << 8 | addr[3];
+	__u64 base = img->header.dir_off, c = cell(img, base + (dst ? 65536 : 0) + (a >> 16), 0);
+
+	if (c & SLUICE_DIR_POINTER)
+		c = cell(img, base + (__u32)c + (a >> 8 & 0xff), 0);
+	if (c & SLUICE_DIR_POINTER)
+		c = cell(img, base + (__u32)c + (a & 0xff), 0);
+	v->mixed = c & SLUICE_FILTER_CLASS_MASK;
+	v->pair = c >> 21 & SLUICE_FILTER_CLASS_MASK;
+	v->results = c >> 42 & SLUICE_FILTER_CLASS_MASK;
+	return c ? v : NULL;
+}
+
+static const struct sluice_addr_value *address(const struct filter_image *img, bool dst,
+					       const struct filter_packet *pkt,
+					       struct sluice_addr_value *v4)
+{
+	const __u8 *addr = dst ? pkt->dst : pkt->src;
+
+	if (pkt->family == SLUICE_AF_INET6)
+		return longest(img, dst ? SLUICE_PREFIX_DST6 : SLUICE_PREFIX_SRC6, 0, addr);
+	return dir4(img, dst, addr, v4);
+}
+
 static __u64 first(__u64 a, __u64 b)
 {
 	__u64 pa = a & SLUICE_FILTER_POS_MASK, pb = b & SLUICE_FILTER_POS_MASK;
@@ -94,6 +122,7 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 {
 	const struct sluice_filter_header *h = &img->header;
 	const struct sluice_addr_value *src, *dst, *pair;
+	struct sluice_addr_value src4, dst4;
 	__u32 v6 = pkt->family == SLUICE_AF_INET6, pos;
 	__u64 misc, sp, dp, x, p, res, packed, act;
 
@@ -105,7 +134,7 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 	res = cell(img, h->prow_off + 2 * p, SLUICE_FILTER_POS_MASK);
 	packed = cell(img, h->prow_off + 2 * p + 1, 0);
 	misc &= SLUICE_FILTER_MISC_MAX - 1;
-	src = longest(img, SLUICE_PREFIX_SRC4 + v6, 0, pkt->src);
+	src = address(img, false, pkt, &src4);
 	if (src) {
 		res = with_addr(img, res, src, SLUICE_MIXED_SRC, misc, packed);
 		pair = src->pair ? longest(img, SLUICE_PREFIX_PAIR4 + v6, src->pair, pkt->dst) : NULL;
@@ -113,7 +142,7 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 			res = with_addr(img, res, pair, SLUICE_MIXED_BOTH, misc, packed);
 	}
 	dst = h->flags & SLUICE_FILTER_HAVE_DST ?
-	      longest(img, SLUICE_PREFIX_DST4 + v6, 0, pkt->dst) : NULL;
+	      address(img, true, pkt, &dst4) : NULL;
 	if (dst)
 		res = with_addr(img, res, dst, SLUICE_MIXED_DST, misc, packed);
 	pos = (__u32)(res & SLUICE_FILTER_POS_MASK);

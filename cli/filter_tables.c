@@ -218,7 +218,8 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	h->t2_off = (uint32_t)(off += t1);
 	h->prow_off = (uint32_t)(off += t2);
 	h->ares_off = (uint32_t)(off += 2ULL * t->p.n);
-	h->act_off = (uint32_t)(off += (uint64_t)b->addr_results.n * SLUICE_FILTER_MISC_MAX);
+	h->dir_off = (uint32_t)(off += (uint64_t)b->addr_results.n * SLUICE_FILTER_MISC_MAX);
+	h->act_off = (uint32_t)(off += b->n_dir);
 	h->count_off = (uint32_t)(off += b->n_match + 1);
 	off += SLUICE_MAX_COUNT_RULES;
 	out->memory = off * TABLE_CELL_BYTES + (uint64_t)b->n_prefixes * TRIE_NODE_BYTES +
@@ -250,6 +251,7 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	for (uint32_t r = 0; r < b->addr_results.n; r++)
 		filter_misc_results(b, classes_set(&b->addr_results, r),
 				    out->table + h->ares_off + (uint64_t)r * SLUICE_FILTER_MISC_MAX);
+	memcpy(out->table + h->dir_off, b->dir, (size_t)b->n_dir * sizeof(*b->dir));
 	fill_actions(b, out);
 	return 0;
 }

@@ -204,8 +204,10 @@ struct sluice_rule {
  *   p     = table[t2_off + x * n_dport + dport]                  port/protocol class
  *   table[prow_off + 2p]      result of the rules without addresses
  *   table[prow_off + 2p + 1]  p's classes among rules with addresses and ports, packed
- *   trie[src], trie[dst]      classes of the address among rules that name it,
- *   trie[src class, dst]      and among rules with both prefixes, in one LPM trie
+ *   dir[src], dir[dst]        IPv4: classes of the address among rules that name
+ *                             it, from a 16-8-8 multibit trie in table cells
+ *   trie[src], trie[dst]      IPv6: the same from an LPM trie
+ *   trie[src class, dst]      classes among rules with both prefixes (LPM trie)
  *   table[ares_off + row * SLUICE_FILTER_MISC_MAX + misc]
  *                             result of those rules that name no ports
  *   mixed[class, p class]     result of those that do: only combinations that
@@ -258,6 +260,7 @@ struct sluice_filter_header {
 	__u32 t2_off;
 	__u32 prow_off;
 	__u32 ares_off;		/* rows of SLUICE_FILTER_MISC_MAX results, for addresses */
+	__u32 dir_off;		/* IPv4 src level 1, dst level 1 (65536 cells each), blocks */
 	__u32 act_off;
 	__u32 count_off;	/* counter ids of the count rules, by rank */
 	__u32 n_sport;		/* row lengths */
@@ -269,6 +272,15 @@ struct sluice_filter_header {
 struct sluice_filter_state {
 	__u32 active;
 };
+
+/*
+ * A cell of the IPv4 multibit trie: a pointer (relative to dir_off) to the 256 cells
+ * of the next 8 bits, or a leaf holding an address's classes, 21 bits each (a
+ * struct sluice_addr_value packed). An empty leaf means no rule names the address.
+ */
+#define SLUICE_DIR_POINTER		(1ULL << 63)
+#define SLUICE_DIR_LEAF(mixed, pair, results)	\
+	((__u64)(mixed) | (__u64)(pair) << 21 | (__u64)(results) << 42)
 
 /* LPM trie keys: tag (what and which family), scope, then the address. */
 #define SLUICE_PREFIX_SRC4	0

@@ -118,6 +118,39 @@ static __always_inline __u64 filter_addr(const struct filter_maps *m, __u64 res,
 	return filter_mixed_join(res, m->mixed, group, v->mixed, packed);
 }
 
+/*
+ * An IPv4 address's classes from the multibit trie: at most three cells. Fills
+ * *v and returns non-zero when some rule names the address.
+ */
+static __always_inline int filter_dir4(const struct filter_maps *m, __u32 level1,
+				       const __be32 *addr, struct sluice_addr_value *v)
+{
+	__u32 a = bpf_ntohl(addr[0]);
+	__u64 cell = filter_cell(m->table, level1 + (a >> 16), 0);
+
+	if (cell & SLUICE_DIR_POINTER)
+		cell = filter_cell(m->table, m->h->dir_off + (__u32)cell + (a >> 8 & 0xff), 0);
+	if (cell & SLUICE_DIR_POINTER)
+		cell = filter_cell(m->table, m->h->dir_off + (__u32)cell + (a & 0xff), 0);
+	v->mixed = cell & SLUICE_FILTER_CLASS_MASK;
+	v->pair = cell >> 21 & SLUICE_FILTER_CLASS_MASK;
+	v->results = cell >> 42 & SLUICE_FILTER_CLASS_MASK;
+	return cell != 0;
+}
+
+/* The classes of a src (dst = 0) or dst (dst = 1) address, or NULL if no rule names it. */
+static __always_inline const struct sluice_addr_value *
+filter_address(const struct filter_maps *m, const struct parsed_pkt *pkt, int dst,
+	       struct sluice_addr_value *v4)
+{
+	const __be32 *addr = dst ? pkt->tuple.dst : pkt->tuple.src;
+
+	if (pkt->tuple.family == SLUICE_AF_INET6)
+		return filter_prefix(m->trie, dst ? SLUICE_PREFIX_DST6 : SLUICE_PREFIX_SRC6, 0,
+				     addr);
+	return filter_dir4(m, m->h->dir_off + (dst ? 65536 : 0), addr, v4) ? v4 : NULL;
+}
+
 /* Count rules before the deciding one: rare, so a short bounded loop is fine. */
 static __always_inline void filter_count(const struct sluice_filter_header *h, void *table,
 					 __u64 counts, __u32 bytes)
@@ -137,6 +170,7 @@ static __always_inline __u64 filter_classify(const struct filter_maps *m,
 {
 	const struct sluice_filter_header *h = m->h;
 	const struct sluice_addr_value *src, *dst, *pair;
+	struct sluice_addr_value src4, dst4;
 	__u32 v6 = pkt->tuple.family == SLUICE_AF_INET6, sport, dport, misc_class;
 	__u64 misc, sp, dp, x, p, packed, res;
 
@@ -151,7 +185,7 @@ static __always_inline __u64 filter_classify(const struct filter_maps *m,
 	packed = filter_cell(m->table, h->prow_off + 2 * (__u32)p + 1, 0);
 	misc_class = misc & (SLUICE_FILTER_MISC_MAX - 1);
 
-	src = filter_prefix(m->trie, SLUICE_PREFIX_SRC4 + v6, 0, pkt->tuple.src);
+	src = filter_address(m, pkt, 0, &src4);
 	if (src) {
 		res = filter_addr(m, res, src, SLUICE_MIXED_SRC, misc_class, packed);
 		if (src->pair) {
@@ -164,7 +198,7 @@ static __always_inline __u64 filter_classify(const struct filter_maps *m,
 	}
 	if (!(h->flags & SLUICE_FILTER_HAVE_DST))
 		return res;
-	dst = filter_prefix(m->trie, SLUICE_PREFIX_DST4 + v6, 0, pkt->tuple.dst);
+	dst = filter_address(m, pkt, 1, &dst4);
 	return dst ? filter_addr(m, res, dst, SLUICE_MIXED_DST, misc_class, packed) : res;
 }
 
