@@ -18,6 +18,9 @@
 #include "cli/plan.h"
 #include "cli/plan_ops.h"
 
+/* Past this many, added or removed rules are noted as a count, not one by one. */
+#define RULE_NOTES_MAX	10
+
 struct rule_planner {
 	bool counter_taken[SLUICE_MAX_RULES];
 	bool live_claimed[SLUICE_RULE_COUNTERS];	/* by position in live->rules */
@@ -154,6 +157,10 @@ static int assign_counters(struct plan *plan, const struct sluice_maps *maps,
 		if (c >= 0)
 			rp->counter_taken[c] = true;
 	}
+	size_t added = 0;
+
+	for (i = 0; i < filter->n_rules; i++)
+		added += rp->rules[i].counter == SLUICE_MAX_RULES;
 	for (i = 0; i < filter->n_rules; i++) {
 		__u32 c = rp->rules[i].counter;
 
@@ -165,12 +172,13 @@ static int assign_counters(struct plan *plan, const struct sluice_maps *maps,
 		}
 		rp->rules[i].counter = c;
 		err = fresh_counter(plan, maps, c);
-		err = err ?: plan_note(plan, "filter: rule %zu%s%s added", i + 1,
-				       rp->names[i][0] ? " " : "", rp->names[i]);
+		if (!err && added <= RULE_NOTES_MAX)
+			err = plan_note(plan, "filter: rule %zu%s%s added", i + 1,
+					rp->names[i][0] ? " " : "", rp->names[i]);
 		if (err)
 			return err;
 	}
-	return 0;
+	return added > RULE_NOTES_MAX ? plan_note(plan, "filter: %zu rules added", added) : 0;
 }
 
 /* The rules after the configured ones: the spared session, then the default. */
@@ -312,6 +320,7 @@ int plan_rules(struct plan *plan, const struct sluice_maps *maps,
 	bool spare_ndp = filter->default_action == CONF_ACTION_DENY &&
 			 (filter->exempt & CONF_EXEMPT_NDP);
 	struct rule_planner *rp;
+	size_t removed = 0;
 	__u32 c;
 	int err;
 
@@ -325,16 +334,20 @@ int plan_rules(struct plan *plan, const struct sluice_maps *maps,
 	err = plan_limits(plan, maps, rp, live);
 	if (!err && !set_unchanged(rp, live, spare_ndp))
 		err = plan_classifier(plan, maps, rp, live, spare_ndp);
+	for (c = 0; c < SLUICE_RULE_COUNTERS; c++)
+		removed += live->rule_meta[c].in_use && !rp->meta[c].in_use;
 	/* Metadata last: it names what the swapped-in set now counts. */
 	for (c = 0; !err && c < SLUICE_RULE_COUNTERS; c++) {
 		if (!memcmp(&live->rule_meta[c], &rp->meta[c], sizeof(rp->meta[c])))
 			continue;
-		if (live->rule_meta[c].in_use && !rp->meta[c].in_use)
+		if (live->rule_meta[c].in_use && !rp->meta[c].in_use && removed <= RULE_NOTES_MAX)
 			plan_note(plan, "filter: rule %s removed", live->rule_meta[c].name[0] ?
 				  live->rule_meta[c].name : "(unnamed)");
 		err = plan_add_op(plan, OP_UPDATE, maps->rule_meta, &c, sizeof(c),
 				  &rp->meta[c], sizeof(rp->meta[c]));
 	}
+	if (!err && removed > RULE_NOTES_MAX)
+		err = plan_note(plan, "filter: %zu rules removed", removed);
 out:
 	free(rp);
 	return err;

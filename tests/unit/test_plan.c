@@ -1052,6 +1052,27 @@ static void test_unchanged_rules_are_not_rewritten(void **state)
 	plan_free(&p);
 }
 
+/* Thousands of rules make one note each way, not thousands of lines. */
+static void test_many_rules_noted_as_a_count(void **state)
+{
+	struct sim *s = *state;
+	char yaml[4096] = "filter:\n  rules:\n";
+	struct plan p;
+
+	for (int i = 0; i < 20; i++)
+		snprintf(yaml + strlen(yaml), sizeof(yaml) - strlen(yaml),
+			 "    - {proto: tcp, dport: %d, action: deny}\n", 1000 + i);
+	plan_of(&p, s, yaml);
+	assert_true(noted(&p, "filter: 20 rules added", NULL));
+	assert_false(noted(&p, "filter: rule 1", NULL));
+	run(s, &p);
+	plan_free(&p);
+	plan_of(&p, s, "{}");
+	assert_true(noted(&p, "filter: 20 rules removed", NULL));
+	assert_false(noted(&p, "removed", "(unnamed)"));
+	plan_free(&p);
+}
+
 /* ---- several services, several nodes ---- */
 
 static void test_shared_backend_address_gets_one_id_per_service(void **state)
@@ -1264,6 +1285,7 @@ int main(void)
 		/* filter rules */
 		T(test_default_rule_closes_the_set),
 		T(test_rule_prefixes_are_kept),
+		T(test_many_rules_noted_as_a_count),
 		T(test_reordered_rules_keep_counters),
 		T(test_renamed_or_removed_rules),
 		T(test_unnamed_rules_matched_by_content),
