@@ -41,11 +41,15 @@ struct filter_build {
 	uint32_t misc_of[SLUICE_FILTER_MISC];
 	uint32_t *sport_of, *dport_of;		/* SLUICE_FILTER_PORTS each */
 	/*
-	 * Address classes: of the rules with ports (src, dst, and both prefixes by
-	 * pair entry), of the rules with both prefixes by src, and the sets of rules
-	 * without ports whose results the table keeps.
+	 * Address classes: of the rules with ports (by src, by dst, by pair entry),
+	 * of the rules with both prefixes by src, and the sets of rules without
+	 * ports whose results the table keeps.
 	 */
 	struct classes src_m, dst_m, pair_m, src_b, addr_results;
+	struct filter_pair *pairs;		/* pair entries (rules with both prefixes) */
+	uint32_t n_pairs, cap_pairs;
+	uint64_t *pair_lengths;			/* by src class: lengths its entries have */
+	struct classes dst_lengths;		/* rows of table[dmask_off] */
 	struct filter_prefix *prefixes;
 	uint32_t n_prefixes, cap_prefixes;
 	uint64_t *dir;				/* the IPv4 multibit trie (filter_dir.c) */

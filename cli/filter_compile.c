@@ -43,7 +43,8 @@ static int build_init(struct filter_build *b, const struct sluice_rule *rules, s
 	    !b->dport_of || classes_init(&b->misc, w) || classes_init(&b->sport, w) ||
 	    classes_init(&b->dport, w) || classes_init(&b->src_m, w) ||
 	    classes_init(&b->dst_m, w) || classes_init(&b->pair_m, w) ||
-	    classes_init(&b->src_b, w) || classes_init(&b->addr_results, w))
+	    classes_init(&b->src_b, w) || classes_init(&b->addr_results, w) ||
+	    classes_init(&b->dst_lengths, SLUICE_PAIR_MASK_CELLS))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		b->count_rank[i] = rank;
@@ -77,6 +78,9 @@ static void build_free(struct filter_build *b)
 	classes_free(&b->dst_m);
 	classes_free(&b->pair_m);
 	classes_free(&b->src_b);
+	classes_free(&b->dst_lengths);
+	free(b->pairs);
+	free(b->pair_lengths);
 	classes_free(&b->addr_results);
 }
 
@@ -135,6 +139,9 @@ int filter_compile(const struct sluice_rule *rules, size_t n, struct filter_imag
 		out->prefixes = b.prefixes;
 		out->n_prefixes = b.n_prefixes;
 		b.prefixes = NULL;
+		out->pairs = b.pairs;
+		out->n_pairs = b.n_pairs;
+		b.pairs = NULL;
 	}
 out:
 	build_free(&b);
@@ -143,10 +150,25 @@ out:
 	return ret;
 }
 
+void filter_image_fixed(const struct filter_image *img, uint64_t cells[SLUICE_FIXED_CELLS])
+{
+	const struct sluice_filter_header *h = &img->header;
+
+	memcpy(cells + SLUICE_FIXED_MISC, img->table + h->misc_off,
+	       SLUICE_FILTER_MISC * sizeof(*cells));
+	memcpy(cells + SLUICE_FIXED_SPORT, img->table + h->sport_off,
+	       SLUICE_FILTER_PORTS * sizeof(*cells));
+	memcpy(cells + SLUICE_FIXED_DPORT, img->table + h->dport_off,
+	       SLUICE_FILTER_PORTS * sizeof(*cells));
+	memcpy(cells + SLUICE_FIXED_DIR, img->table + h->dir_off,
+	       2 * SLUICE_DIR_LEVEL1 * sizeof(*cells));
+}
+
 void filter_image_free(struct filter_image *img)
 {
 	free(img->table);
 	free(img->prefixes);
 	free(img->mixed);
+	free(img->pairs);
 	memset(img, 0, sizeof(*img));
 }

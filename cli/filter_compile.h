@@ -22,6 +22,11 @@ struct filter_prefix {
 	struct sluice_addr_value value;
 };
 
+struct filter_pair {
+	struct sluice_pair_key key;
+	struct sluice_addr_value value;
+};
+
 struct filter_mixed {
 	struct sluice_mixed_key key;
 	__u64 result;
@@ -33,6 +38,8 @@ struct filter_image {
 	__u32 table_len;
 	struct filter_prefix *prefixes;
 	__u32 n_prefixes;
+	struct filter_pair *pairs;
+	__u32 n_pairs;
 	struct filter_mixed *mixed;
 	__u32 n_mixed;
 	/* For people: how many classes each dimension has. */
@@ -48,6 +55,9 @@ int filter_compile(const struct sluice_rule *rules, size_t n, struct filter_imag
 		   char *err, size_t err_len);
 
 void filter_image_free(struct filter_image *img);
+
+/* The image's fixed-size regions as one slot's half of `filter_fixed` (abi.h). */
+void filter_image_fixed(const struct filter_image *img, uint64_t cells[SLUICE_FIXED_CELLS]);
 
 /* A packet as the classifier sees it (addresses in network order, v4 in [0..3]). */
 struct filter_packet {

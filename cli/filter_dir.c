@@ -13,7 +13,7 @@
 
 #include "cli/filter_build.h"
 
-#define L1_CELLS	65536
+#define L1_CELLS	SLUICE_DIR_LEVEL1
 #define BLOCK_CELLS	256
 
 static int by_length(const void *a, const void *b)

@@ -50,14 +50,14 @@ static __u64 cell(const struct filter_image *img, __u64 index, __u64 missing)
 
 /* The trie's answer: the longest prefix holding the address (a linear search). */
 static const struct sluice_addr_value *longest(const struct filter_image *img, __u8 tag,
-					       __u32 scope, const __u8 *addr)
+					       const __u8 *addr)
 {
 	const struct filter_prefix *best = NULL;
 
 	for (__u32 i = 0; i < img->n_prefixes; i++) {
 		const struct filter_prefix *p = &img->prefixes[i];
 
-		if (p->key.tag == tag && !memcmp(p->key.scope, &scope, sizeof(scope)) &&
+		if (p->key.tag == tag &&
 		    (!best || p->key.prefixlen > best->key.prefixlen) &&
 		    prefix_matches((const __be32 *)p->key.addr,
 				   (__u8)(p->key.prefixlen - SLUICE_PREFIX_FIXED_BITS), addr))
@@ -71,7 +71,8 @@ static const struct sluice_addr_value *dir4(const struct filter_image *img, bool
 					    const __u8 *addr, struct sluice_addr_value *v)
 {
 	__u32 a = (__u32)addr[0] << 24 | addr[1] << 16 | addr[2] << 8 | addr[3];
-	__u64 base = img->header.dir_off, c = cell(img, base + (dst ? 65536 : 0) + (a >> 16), 0);
+	__u64 base = img->header.dir_off;
+	__u64 c = cell(img, base + (dst ? SLUICE_DIR_LEVEL1 : 0) + (a >> 16), 0);
 
 	if (c & SLUICE_DIR_POINTER)
 		c = cell(img, base + (__u32)c + (a >> 8 & 0xff), 0);
@@ -90,8 +91,43 @@ static const struct sluice_addr_value *address(const struct filter_image *img, b
 	const __u8 *addr = dst ? pkt->dst : pkt->src;
 
 	if (pkt->family == SLUICE_AF_INET6)
-		return longest(img, dst ? SLUICE_PREFIX_DST6 : SLUICE_PREFIX_SRC6, 0, addr);
+		return longest(img, dst ? SLUICE_PREFIX_DST6 : SLUICE_PREFIX_SRC6, addr);
 	return dir4(img, dst, addr, v4);
+}
+
+static const struct sluice_addr_value *pair_entry(const struct filter_image *img,
+						  const struct sluice_pair_key *key)
+{
+	for (__u32 i = 0; i < img->n_pairs; i++)
+		if (!memcmp(&img->pairs[i].key, key, sizeof(*key)))
+			return &img->pairs[i].value;
+	return NULL;
+}
+
+/* The scope's dst prefixes, probed longest first at the lengths both masks list. */
+static const struct sluice_addr_value *pair_of(const struct filter_image *img, __u32 scope,
+					       __u32 dst_row, const struct filter_packet *pkt)
+{
+	__u64 base = img->header.pmask_off + (__u64)scope * SLUICE_PAIR_MASK_CELLS;
+	__u64 dbase = img->header.dmask_off + (__u64)dst_row * SLUICE_PAIR_MASK_CELLS;
+
+	for (int len = 128; len >= 0; len--) {
+		struct sluice_pair_key key = {
+			.scope = scope, .len = (__u8)len, .family = pkt->family,
+		};
+		const struct sluice_addr_value *v;
+
+		if (!((cell(img, base + len / 64, 0) & cell(img, dbase + len / 64, 0)) >>
+		      (len % 64) & 1))
+			continue;
+		memcpy(key.addr, pkt->dst, sizeof(key.addr));
+		for (int bit = len; bit < 128; bit++)
+			key.addr[bit / 8] &= (__u8)~(0x80 >> (bit % 8));
+		v = pair_entry(img, &key);
+		if (v)
+			return v;
+	}
+	return NULL;
 }
 
 static __u64 first(__u64 a, __u64 b)
@@ -123,7 +159,7 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 	const struct sluice_filter_header *h = &img->header;
 	const struct sluice_addr_value *src, *dst, *pair;
 	struct sluice_addr_value src4, dst4;
-	__u32 v6 = pkt->family == SLUICE_AF_INET6, pos;
+	__u32 pos;
 	__u64 misc, sp, dp, x, p, res, packed, act;
 
 	sp = cell(img, h->sport_off + (pkt->has_ports ? pkt->sport : SLUICE_FILTER_NO_PORT), 0);
@@ -135,16 +171,16 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 	packed = cell(img, h->prow_off + 2 * p + 1, 0);
 	misc &= SLUICE_FILTER_MISC_MAX - 1;
 	src = address(img, false, pkt, &src4);
-	if (src) {
+	if (src)
 		res = with_addr(img, res, src, SLUICE_MIXED_SRC, misc, packed);
-		pair = src->pair ? longest(img, SLUICE_PREFIX_PAIR4 + v6, src->pair, pkt->dst) : NULL;
-		if (pair)
-			res = with_addr(img, res, pair, SLUICE_MIXED_BOTH, misc, packed);
-	}
-	dst = h->flags & SLUICE_FILTER_HAVE_DST ?
+	dst = h->flags & SLUICE_FILTER_HAVE_DST || (src && src->pair) ?
 	      address(img, true, pkt, &dst4) : NULL;
 	if (dst)
 		res = with_addr(img, res, dst, SLUICE_MIXED_DST, misc, packed);
+	pair = src && src->pair && dst && dst->pair ? pair_of(img, src->pair, dst->pair, pkt) :
+						      NULL;
+	if (pair)
+		res = with_addr(img, res, pair, SLUICE_MIXED_BOTH, misc, packed);
 	pos = (__u32)(res & SLUICE_FILTER_POS_MASK);
 	if (pos >= h->n_rules)
 		pos = h->n_rules - 1;

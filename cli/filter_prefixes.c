@@ -5,10 +5,11 @@
  * that hold the packet, so an entry covers the rules of its own prefix and of
  * every enclosing one, which a walk in address order finds on a stack.
  *
- * Rules with both prefixes get entries of their own: for each class of them by
- * src, their dst prefixes, scoped by that class. A packet then needs one more
- * lookup (src class, dst address), and the entries grow with the rules, not with
- * the product of src and dst prefixes.
+ * Rules with both prefixes are kept apart in an entry's third set. For each src
+ * class of that set, the same walk lists their dst prefixes as pair entries,
+ * scoped by the class, so that their number grows with the rules and never with
+ * the product of src and dst prefixes; a dst entry says at which lengths such
+ * prefixes hold it, so that a packet probes only lengths that can hit.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,12 +19,15 @@
 
 #define PREFIX_DEPTH	129	/* /0 to /128 */
 #define SETS		3	/* per entry: rules without ports, with ports, with both prefixes */
+/* Pair entries are walked like prefixes, under tags of their own. */
+#define TAG_PAIR4	4
+#define TAG_PAIR6	5
 
 struct prefix_item {
 	__u8 addr[16];		/* host bits zero */
 	__u8 len;
 	__u8 tag;
-	uint32_t scope;
+	uint32_t scope;		/* pair entries: the src class */
 	uint32_t rule;
 };
 
@@ -60,8 +64,8 @@ static bool same_prefix(const struct prefix_item *a, const struct prefix_item *b
 	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
-static void add_item(struct prefix_item *it, const struct sluice_rule *r, uint32_t pos,
-		     __u8 tag, uint32_t scope)
+static void add_item(struct prefix_item *it, const struct sluice_rule *r, uint32_t pos, __u8 tag,
+		     uint32_t scope)
 {
 	bool dst = tag != SLUICE_PREFIX_SRC4;
 
@@ -90,45 +94,85 @@ static int push_prefix(struct filter_build *b, const struct prefix_item *it,
 	memset(p, 0, sizeof(*p));
 	p->key.prefixlen = SLUICE_PREFIX_FIXED_BITS + it->len;
 	p->key.tag = it->tag;
-	memcpy(p->key.scope, &it->scope, sizeof(p->key.scope));
 	memcpy(p->key.addr, it->addr, sizeof(p->key.addr));
 	p->value = *value;
 	return 0;
 }
 
-/* Which of an entry's sets a rule joins: src entries keep rules with both apart. */
+/*
+ * Which of an entry's sets a rule joins: without ports, with ports, or (in src
+ * entries) rules with both prefixes, which pair entries then take apart again.
+ */
 static size_t set_of(const struct sluice_rule *r, __u8 tag)
 {
-	enum filter_group g = filter_group_of(r);
-
-	if ((tag & ~1) == SLUICE_PREFIX_SRC4 && (g == GROUP_BA || g == GROUP_BM))
-		return 2;
-	switch (g) {
+	switch (filter_group_of(r)) {
 	case GROUP_SA:
 	case GROUP_DA:
-	case GROUP_BA:
 		return 0;
 	case GROUP_SM:
 	case GROUP_DM:
-	case GROUP_BM:
 		return 1;
+	case GROUP_BA:
+		return tag >= TAG_PAIR4 ? 0 : 2;
 	default:
-		return 2;
+		return tag >= TAG_PAIR4 ? 1 : 2;
 	}
+}
+
+static int push_pair(struct filter_build *b, const struct prefix_item *it,
+		     const struct sluice_addr_value *value)
+{
+	struct filter_pair *p;
+
+	if (b->n_pairs == b->cap_pairs) {
+		uint32_t cap = b->cap_pairs ? 2 * b->cap_pairs : 256;
+
+		p = realloc(b->pairs, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		b->pairs = p;
+		b->cap_pairs = cap;
+	}
+	p = &b->pairs[b->n_pairs++];
+	memset(p, 0, sizeof(*p));
+	p->key.scope = it->scope;
+	p->key.len = it->len;
+	p->key.family = it->tag == TAG_PAIR6 ? SLUICE_AF_INET6 : SLUICE_AF_INET;
+	memcpy(p->key.addr, it->addr, sizeof(p->key.addr));
+	p->value = *value;
+	b->pair_lengths[(size_t)it->scope * SLUICE_PAIR_MASK_CELLS + it->len / 64] |=
+		1ULL << (it->len % 64);
+	return 0;
+}
+
+/* The row of lengths of the dst prefixes of the rules with both in set. */
+static int64_t dst_lengths(struct filter_build *b, const uint64_t *set)
+{
+	uint64_t mask[SLUICE_PAIR_MASK_CELLS] = {0};
+
+	for (size_t w = 0; w < b->words; w++)
+		for (uint64_t bits = set[w]; bits; bits &= bits - 1) {
+			unsigned int len = b->rules[w * 64 + (size_t)__builtin_ctzll(bits)].dst_len;
+
+			mask[len / 64] |= 1ULL << (len % 64);
+		}
+	return classes_intern(&b->dst_lengths, mask);
 }
 
 /* The classes of one entry's sets, as the data plane reads them. */
 static int entry_value(struct filter_build *b, const struct prefix_item *it, uint64_t *sets,
 		       struct sluice_addr_value *value)
 {
-	size_t w = b->words;
 	__u8 tag = it->tag & ~1;
 	struct classes *mixed = tag == SLUICE_PREFIX_SRC4 ? &b->src_m :
 				tag == SLUICE_PREFIX_DST4 ? &b->dst_m : &b->pair_m;
+	size_t w = b->words;
 	int64_t res, mix, pair = 0;
 
 	if (tag == SLUICE_PREFIX_SRC4)
 		pair = classes_intern(&b->src_b, sets + 2 * w);
+	else if (tag == SLUICE_PREFIX_DST4)
+		pair = dst_lengths(b, sets + 2 * w);
 	res = classes_intern(&b->addr_results, sets);
 	mix = classes_intern(mixed, sets + w);
 	if (res < 0 || mix < 0 || pair < 0)
@@ -165,13 +209,14 @@ static int walk(struct filter_build *b, const struct prefix_item *items, size_t 
 			bits_set(sets + set_of(&b->rules[items[i].rule], it->tag) * w,
 				 items[i].rule);
 		open[depth++] = it;
-		err = entry_value(b, it, sets, &value) ?: push_prefix(b, it, &value);
+		err = entry_value(b, it, sets, &value) ?:
+		      (it->tag >= TAG_PAIR4 ? push_pair : push_prefix)(b, it, &value);
 	}
 	free(stack);
 	return err;
 }
 
-/* Entries of rules with both prefixes: each src class, the dst prefixes of its rules. */
+/* Pair entries: for each src class of rules with both prefixes, their dst prefixes. */
 static int pair_items(struct filter_build *b, struct prefix_item **items, size_t *n)
 {
 	size_t cap = 0, count = 0;
@@ -180,7 +225,8 @@ static int pair_items(struct filter_build *b, struct prefix_item **items, size_t
 		for (size_t w = 0; w < b->words; w++)
 			cap += (size_t)__builtin_popcountll(classes_set(&b->src_b, c)[w]);
 	*items = calloc(cap + 1, sizeof(**items));
-	if (!*items)
+	b->pair_lengths = calloc((size_t)b->src_b.n * SLUICE_PAIR_MASK_CELLS, sizeof(uint64_t));
+	if (!*items || !b->pair_lengths)
 		return -ENOMEM;
 	for (uint32_t c = 1; c < b->src_b.n; c++) {
 		const uint64_t *set = classes_set(&b->src_b, c);
@@ -189,7 +235,7 @@ static int pair_items(struct filter_build *b, struct prefix_item **items, size_t
 			for (uint64_t bits = set[w]; bits; bits &= bits - 1) {
 				uint32_t r = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
 
-				add_item(&(*items)[count++], &b->rules[r], r, SLUICE_PREFIX_PAIR4, c);
+				add_item(&(*items)[count++], &b->rules[r], r, TAG_PAIR4, c);
 			}
 	}
 	*n = count;
@@ -208,15 +254,15 @@ int filter_prefix_classes(struct filter_build *b)
 	    classes_intern(&b->src_b, b->scratch) < 0 ||
 	    classes_intern(&b->dst_m, b->scratch) < 0 ||
 	    classes_intern(&b->pair_m, b->scratch) < 0 ||
+	    classes_intern(&b->dst_lengths, b->scratch) < 0 ||
 	    classes_intern(&b->addr_results, b->scratch) < 0)
 		goto out;
 	for (i = 0; i < b->n_match; i++) {
 		const struct sluice_rule *r = &b->rules[i];
-		enum filter_group g = filter_group_of(r);
 
 		if (r->flags & SLUICE_RULE_F_SRC)
 			add_item(&items[n++], r, (uint32_t)i, SLUICE_PREFIX_SRC4, 0);
-		else if (g == GROUP_DA || g == GROUP_DM)
+		if (r->flags & SLUICE_RULE_F_DST)
 			add_item(&items[n++], r, (uint32_t)i, SLUICE_PREFIX_DST4, 0);
 	}
 	qsort(items, n, sizeof(*items), item_cmp);

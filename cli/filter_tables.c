@@ -14,6 +14,7 @@
 #define TABLE_CELL_BYTES	8
 #define TRIE_NODE_BYTES		(128 + sizeof(struct sluice_addr_value))	/* leaf, inner node */
 #define MIXED_ELEM_BYTES	96	/* element header, key, value, bucket */
+#define PAIR_ELEM_BYTES		128
 
 struct tables {
 	struct classes x, p, proj[3];
@@ -219,18 +220,20 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	h->prow_off = (uint32_t)(off += t2);
 	h->ares_off = (uint32_t)(off += 2ULL * t->p.n);
 	h->dir_off = (uint32_t)(off += (uint64_t)b->addr_results.n * SLUICE_FILTER_MISC_MAX);
-	h->act_off = (uint32_t)(off += b->n_dir);
+	h->pmask_off = (uint32_t)(off += b->n_dir);
+	h->dmask_off = (uint32_t)(off += (uint64_t)b->src_b.n * SLUICE_PAIR_MASK_CELLS);
+	h->act_off = (uint32_t)(off += (uint64_t)b->dst_lengths.n * SLUICE_PAIR_MASK_CELLS);
 	h->count_off = (uint32_t)(off += b->n_match + 1);
 	off += SLUICE_MAX_COUNT_RULES;
 	out->memory = off * TABLE_CELL_BYTES + (uint64_t)b->n_prefixes * TRIE_NODE_BYTES +
-		      (uint64_t)out->n_mixed * MIXED_ELEM_BYTES;
+		      (uint64_t)out->n_mixed * MIXED_ELEM_BYTES + (uint64_t)b->n_pairs * PAIR_ELEM_BYTES;
 	if (out->memory > FILTER_MEMORY_LIMIT)
 		return filter_fail(b, "the compiled filter would need %llu MiB of kernel memory "
-				   "(limit %llu MiB): %u prefixes, %u joins of addresses with "
-				   "ports, %llu table cells",
+				   "(limit %llu MiB): %u prefixes, %u src/dst pairs, %u joins of "
+				   "addresses with ports, %llu table cells",
 				   (unsigned long long)(out->memory >> 20),
-				   FILTER_MEMORY_LIMIT >> 20, b->n_prefixes, out->n_mixed,
-				   (unsigned long long)off);
+				   FILTER_MEMORY_LIMIT >> 20, b->n_prefixes, b->n_pairs,
+				   out->n_mixed, (unsigned long long)off);
 	out->table_len = (uint32_t)off;
 	h->n_rules = (uint32_t)b->n_match + 1;
 	h->flags = has_rules(b, GROUP_DA) || has_rules(b, GROUP_DM) ? SLUICE_FILTER_HAVE_DST : 0;
@@ -252,6 +255,11 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 		filter_misc_results(b, classes_set(&b->addr_results, r),
 				    out->table + h->ares_off + (uint64_t)r * SLUICE_FILTER_MISC_MAX);
 	memcpy(out->table + h->dir_off, b->dir, (size_t)b->n_dir * sizeof(*b->dir));
+	if (b->pair_lengths)
+		memcpy(out->table + h->pmask_off, b->pair_lengths,
+		       (size_t)b->src_b.n * SLUICE_PAIR_MASK_CELLS * sizeof(uint64_t));
+	memcpy(out->table + h->dmask_off, b->dst_lengths.sets,
+	       (size_t)b->dst_lengths.n * SLUICE_PAIR_MASK_CELLS * sizeof(uint64_t));
 	fill_actions(b, out);
 	return 0;
 }

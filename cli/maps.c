@@ -12,7 +12,8 @@
 
 const char *const sluice_map_names[] = {
 	"settings", "stats", "services", "maglev_tables", "backends", "flows",
-	"filter_state", "filter_headers", "filter_tables", "filter_prefixes", "filter_mixed",
+	"filter_state", "filter_headers", "filter_fixed", "filter_tables", "filter_prefixes",
+	"filter_pairs", "filter_mixed",
 	"rule_stats", "rule_limited", "rule_limits", "limit_sources", "service_stats",
 	"backend_stats",
 	"service_meta", "rule_meta",

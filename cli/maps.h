@@ -12,8 +12,10 @@ struct sluice_maps {
 	int flows;
 	int filter_state;
 	int filter_headers;
+	int filter_fixed;
 	int filter_tables;
 	int filter_prefixes;
+	int filter_pairs;
 	int filter_mixed;
 	int rule_stats;
 	int rule_limited;

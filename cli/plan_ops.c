@@ -62,6 +62,19 @@ int plan_add_inner(struct plan *plan, int outer_fd, uint32_t slot, const void *v
 	return 0;
 }
 
+int plan_add_range(struct plan *plan, int map_fd, uint32_t first, const void *values,
+		   uint32_t value_size, uint32_t entries)
+{
+	int err = plan_add_op(plan, OP_RANGE, map_fd, &first, sizeof(first), values,
+			      value_size * entries);
+
+	if (err)
+		return err;
+	plan->ops[plan->n_ops - 1].inner_value_size = value_size;
+	plan->ops[plan->n_ops - 1].inner_entries = entries;
+	return 0;
+}
+
 int plan_add_inner_keyed(struct plan *plan, int outer_fd, uint32_t slot, uint32_t type,
 			 uint32_t flags, const void *keys, uint32_t key_size, const void *values,
 			 uint32_t value_size, uint32_t entries)

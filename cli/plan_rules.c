@@ -253,7 +253,10 @@ static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 	struct sluice_prefix_key *keys = NULL;
 	struct sluice_addr_value *values = NULL;
 	struct sluice_mixed_key *mkeys = NULL;
+	struct sluice_pair_key *pkeys = NULL;
+	struct sluice_addr_value *pvalues = NULL;
 	__u64 *mvalues = NULL;
+	uint64_t *fixed = NULL;
 	struct filter_image img;
 	struct timespec start;
 	char err_msg[512];
@@ -266,15 +269,22 @@ static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 	}
 	if (spare_ndp)
 		img.header.flags |= SLUICE_FILTER_SPARE_NDP;
-	err = plan_note(plan, "filter: %zu rules compiled in %.1f ms: %u prefixes, %u address "
-			"joins, %u table cells, about %.1f MiB", rp->n - 1, elapsed_ms(&start),
-			img.n_prefixes, img.n_mixed, img.table_len, img.memory / 1048576.0);
+	err = plan_note(plan, "filter: %zu rules compiled in %.1f ms: %u prefixes, %u pair "
+			"entries, %u address joins, %u table cells, about %.1f MiB", rp->n - 1,
+			elapsed_ms(&start), img.n_prefixes, img.n_pairs, img.n_mixed,
+			img.table_len, img.memory / 1048576.0);
 	keys = calloc(img.n_prefixes + 1, sizeof(*keys));
 	values = calloc(img.n_prefixes + 1, sizeof(*values));
 	mkeys = calloc(img.n_mixed + 1, sizeof(*mkeys));
 	mvalues = calloc(img.n_mixed + 1, sizeof(*mvalues));
-	if (!err && (!keys || !values || !mkeys || !mvalues))
+	pkeys = calloc(img.n_pairs + 1, sizeof(*pkeys));
+	pvalues = calloc(img.n_pairs + 1, sizeof(*pvalues));
+	if (!err && (!keys || !values || !mkeys || !mvalues || !pkeys || !pvalues))
 		err = -ENOMEM;
+	for (i = 0; !err && i < img.n_pairs; i++) {
+		pkeys[i] = img.pairs[i].key;
+		pvalues[i] = img.pairs[i].value;
+	}
 	for (i = 0; !err && i < img.n_prefixes; i++) {
 		keys[i] = img.prefixes[i].key;
 		values[i] = img.prefixes[i].value;
@@ -283,11 +293,20 @@ static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 		mkeys[i] = img.mixed[i].key;
 		mvalues[i] = img.mixed[i].result;
 	}
+	if (!err && !(fixed = malloc(SLUICE_FIXED_CELLS * sizeof(*fixed))))
+		err = -ENOMEM;
+	if (!err)
+		filter_image_fixed(&img, fixed);
+	err = err ?: plan_add_range(plan, maps->filter_fixed, slot * SLUICE_FIXED_CELLS, fixed,
+				    sizeof(*fixed), SLUICE_FIXED_CELLS);
 	err = err ?: plan_add_inner(plan, maps->filter_tables, slot, img.table,
 				    sizeof(*img.table), img.table_len);
 	err = err ?: plan_add_inner_keyed(plan, maps->filter_prefixes, slot, BPF_MAP_TYPE_LPM_TRIE,
 					  BPF_F_NO_PREALLOC, keys, sizeof(*keys), values,
 					  sizeof(*values), img.n_prefixes);
+	err = err ?: plan_add_inner_keyed(plan, maps->filter_pairs, slot, BPF_MAP_TYPE_HASH, 0,
+					  pkeys, sizeof(*pkeys), pvalues, sizeof(*pvalues),
+					  img.n_pairs);
 	err = err ?: plan_add_inner_keyed(plan, maps->filter_mixed, slot, BPF_MAP_TYPE_HASH, 0,
 					  mkeys, sizeof(*mkeys), mvalues, sizeof(*mvalues),
 					  img.n_mixed);
@@ -299,6 +318,9 @@ static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 	free(values);
 	free(mkeys);
 	free(mvalues);
+	free(pkeys);
+	free(pvalues);
+	free(fixed);
 	filter_image_free(&img);
 	return err;
 }

@@ -163,8 +163,12 @@ static json_object *compiled_json(const struct sluice_maps *maps, const struct l
 		live->filter_header.n_rules));
 	inner_size(maps->filter_tables, live->filter_slot, o, "table_cells", &memory);
 	inner_size(maps->filter_prefixes, live->filter_slot, o, "prefixes", &memory);
+	inner_size(maps->filter_pairs, live->filter_slot, o, "pair_entries", &memory);
 	inner_size(maps->filter_mixed, live->filter_slot, o, "address_joins", &memory);
-	json_object_object_add(o, "maps", json_object_new_int(3));
+	/* The slot's half of the fixed regions, in the one array both slots share. */
+	json_object_object_add(o, "fixed_cells", json_object_new_int64(SLUICE_FIXED_CELLS));
+	memory += (long long)SLUICE_FIXED_CELLS * sizeof(__u64);
+	json_object_object_add(o, "maps", json_object_new_int(5));
 	json_object_object_add(o, "memory_bytes", json_object_new_int64(memory));
 	json_object_object_add(o, "spare_ndp", json_object_new_boolean(
 		live->filter_header.flags & SLUICE_FILTER_SPARE_NDP));
@@ -208,11 +212,12 @@ void status_filter_print(json_object *root)
 		print_rule(json_object_array_get_idx(rules, i), i + 1);
 	if (!json_object_object_get_ex(root, "filter", &f))
 		return;
-	printf("filter compiled: %s positions, %s table cells, %s prefixes, %s address joins, "
-	       "%.1f MiB in 3 maps (slot %s)%s\n",
+	printf("filter compiled: %s positions, %s table cells, %s prefixes, %s pair entries, "
+	       "%s address joins, %.1f MiB in 5 maps (slot %s)%s\n",
 	       json_object_get_string(json_object_object_get(f, "positions")),
 	       json_object_get_string(json_object_object_get(f, "table_cells")),
 	       json_object_get_string(json_object_object_get(f, "prefixes")),
+	       json_object_get_string(json_object_object_get(f, "pair_entries")),
 	       json_object_get_string(json_object_object_get(f, "address_joins")),
 	       json_object_get_int64(json_object_object_get(f, "memory_bytes")) / 1048576.0,
 	       json_object_get_string(json_object_object_get(f, "slot")),

@@ -16,6 +16,7 @@ struct undo {
 	void *old_value;	/* NULL: the entry was absent */
 	int old_inner_fd;	/* OP_INNER: the inner map that was there, or -1 */
 	bool inner;
+	bool unpublished;	/* OP_RANGE: nothing to put back */
 };
 
 static int buffer_len(int map_fd, __u32 *len)
@@ -40,6 +41,10 @@ static int save_old(const struct op *op, struct undo *u)
 	u->map_fd = op->map_fd;
 	u->key = op->key;
 	u->old_inner_fd = -1;
+	if (op->kind == OP_RANGE) {
+		u->unpublished = true;
+		return 0;
+	}
 	if (op->kind == OP_INNER || op->kind == OP_INNER_KEYED) {
 		u->inner = true;
 		if (bpf_map_lookup_elem(op->map_fd, op->key, &inner_id))
@@ -60,30 +65,43 @@ static int save_old(const struct op *op, struct undo *u)
 	return 0;
 }
 
+/* Keys first.. first + n - 1, for batch updates of array ranges. */
+static __u32 *range_keys(__u32 first, __u32 n)
+{
+	__u32 *keys = malloc((n ? n : 1) * sizeof(*keys));
+
+	for (__u32 i = 0; keys && i < n; i++)
+		keys[i] = first + i;
+	return keys;
+}
+
+static int update_range(int fd, __u32 first, const void *values, __u32 n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, batch);
+	__u32 *keys = range_keys(first, n), count = n;
+	int err = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	/* One syscall fills a whole range, even one of a million cells. */
+	if (bpf_map_update_batch(fd, keys, values, &count, &batch))
+		err = -errno;
+	else if (count != n)
+		err = -EIO;
+	free(keys);
+	return err;
+}
+
 static int create_inner(const struct op *op)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
-	LIBBPF_OPTS(bpf_map_batch_opts, batch);
-	__u32 *keys, i, count = op->inner_entries;
-	int fd, err = 0;
+	int fd, err;
 
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(__u32), op->inner_value_size,
 			    op->inner_entries, &opts);
 	if (fd < 0)
 		return -errno;
-	keys = malloc(count * sizeof(*keys));
-	if (!keys) {
-		close(fd);
-		return -ENOMEM;
-	}
-	for (i = 0; i < count; i++)
-		keys[i] = i;
-	/* One syscall fills a whole table, even one of a million slots. */
-	if (bpf_map_update_batch(fd, keys, op->value, &count, &batch))
-		err = -errno;
-	else if (count != op->inner_entries)
-		err = -EIO;
-	free(keys);
+	err = update_range(fd, 0, op->value, op->inner_entries);
 	if (err) {
 		close(fd);
 		return err;
@@ -130,6 +148,9 @@ static int do_op(const struct op *op)
 		if (bpf_map_delete_elem(op->map_fd, op->key) && errno != ENOENT)
 			return -errno;
 		return 0;
+	case OP_RANGE:
+		return update_range(op->map_fd, *(const __u32 *)op->key, op->value,
+				    op->inner_entries);
 	case OP_INNER:
 	case OP_INNER_KEYED:
 		fd = op->kind == OP_INNER ? create_inner(op) : create_inner_keyed(op);
@@ -145,6 +166,8 @@ static int do_op(const struct op *op)
 
 static void undo_one(struct undo *u)
 {
+	if (u->unpublished)
+		return;
 	if (u->inner) {
 		if (u->old_inner_fd >= 0)
 			bpf_map_update_elem(u->map_fd, u->key, &u->old_inner_fd, BPF_ANY);

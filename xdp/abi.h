@@ -207,11 +207,19 @@ struct sluice_rule {
  *   dir[src], dir[dst]        IPv4: classes of the address among rules that name
  *                             it, from a 16-8-8 multibit trie in table cells
  *   trie[src], trie[dst]      IPv6: the same from an LPM trie
- *   trie[src class, dst]      classes among rules with both prefixes (LPM trie)
+ *   pairs[src class, dst prefix]  rules with both prefixes: for each of their
+ *                             classes by src, their dst prefixes in a hash, probed
+ *                             longest first at the lengths that both the class
+ *                             (table[pmask_off]) and the packet's dst address
+ *                             (table[dmask_off]) have
  *   table[ares_off + row * SLUICE_FILTER_MISC_MAX + misc]
  *                             result of those rules that name no ports
  *   mixed[class, p class]     result of those that do: only combinations that
  *                             some rule joins are listed
+ *
+ * The fixed-size regions (misc, ports, the multibit trie's first level) are also
+ * copied into the slot's half of the plain `filter_fixed` array, whose lookups the
+ * verifier inlines; the data plane reads them there.
  *
  * A result holds the position of the first deciding rule in the low 16 bits and the
  * count rules matched before it above; the packet's result is the smallest position
@@ -224,6 +232,14 @@ struct sluice_rule {
 #define SLUICE_FILTER_DETAILS		257
 #define SLUICE_FILTER_KINDS		5	/* tcp, udp, icmp, icmpv6, anything else */
 #define SLUICE_FILTER_MISC		(2 * SLUICE_FILTER_KINDS * SLUICE_FILTER_DETAILS)
+
+/* Layout of one slot's half of `filter_fixed`. */
+#define SLUICE_FIXED_MISC	0
+#define SLUICE_FIXED_SPORT	(SLUICE_FIXED_MISC + SLUICE_FILTER_MISC)
+#define SLUICE_FIXED_DPORT	(SLUICE_FIXED_SPORT + SLUICE_FILTER_PORTS)
+#define SLUICE_FIXED_DIR	(SLUICE_FIXED_DPORT + SLUICE_FILTER_PORTS)	/* src, then dst */
+#define SLUICE_DIR_LEVEL1	65536
+#define SLUICE_FIXED_CELLS	(SLUICE_FIXED_DIR + 2 * SLUICE_DIR_LEVEL1)
 
 /* Protocol-word classes (misc) a rule set may have; more are refused. */
 #define SLUICE_FILTER_MISC_MAX		32
@@ -241,7 +257,7 @@ struct sluice_rule {
 #define SLUICE_FILTER_ACT_ACTION(w)	((__u32)((w) >> 16) & 0xff)
 #define SLUICE_FILTER_ACT_RANK(w)	((__u32)((w) >> 24) & 0xff)	/* count rules before */
 
-#define SLUICE_FILTER_HAVE_DST		(1U << 0)	/* some rule has only a dst prefix */
+#define SLUICE_FILTER_HAVE_DST		(1U << 0)	/* some rule has a dst prefix only */
 #define SLUICE_FILTER_SPARE_NDP		(1U << 1)	/* the deny default lets NDP through */
 
 /* Rows of `mixed`: the group in the top bits, its class below. */
@@ -261,6 +277,9 @@ struct sluice_filter_header {
 	__u32 prow_off;
 	__u32 ares_off;		/* rows of SLUICE_FILTER_MISC_MAX results, for addresses */
 	__u32 dir_off;		/* IPv4 src level 1, dst level 1 (65536 cells each), blocks */
+	__u32 pmask_off;	/* per src class: SLUICE_PAIR_MASK_CELLS cells of lengths */
+	__u32 dmask_off;	/* rows of SLUICE_PAIR_MASK_CELLS: lengths of the dst prefixes
+				 * of rules with both that hold an address */
 	__u32 act_off;
 	__u32 count_off;	/* counter ids of the count rules, by rank */
 	__u32 n_sport;		/* row lengths */
@@ -282,27 +301,42 @@ struct sluice_filter_state {
 #define SLUICE_DIR_LEAF(mixed, pair, results)	\
 	((__u64)(mixed) | (__u64)(pair) << 21 | (__u64)(results) << 42)
 
-/* LPM trie keys: tag (what and which family), scope, then the address. */
+/* LPM trie keys (IPv6): tag (src or dst), then the address. */
 #define SLUICE_PREFIX_SRC4	0
 #define SLUICE_PREFIX_SRC6	1
 #define SLUICE_PREFIX_DST4	2
 #define SLUICE_PREFIX_DST6	3
-#define SLUICE_PREFIX_PAIR4	4	/* dst prefixes of rules with both, by src class */
-#define SLUICE_PREFIX_PAIR6	5
-#define SLUICE_PREFIX_FIXED_BITS	40	/* tag and scope: always matched whole */
+#define SLUICE_PREFIX_FIXED_BITS	8	/* the tag: always matched whole */
 
 struct sluice_prefix_key {
 	__u32 prefixlen;	/* SLUICE_PREFIX_FIXED_BITS + prefix length */
 	__u8 tag;
-	__u8 scope[4];		/* pair entries: the src class; else zero */
 	__u8 addr[16];
 } __attribute__((packed));
 
-/* What an address says; classes are 0 when no rule of that kind names it. */
+/*
+ * What an address (or a pair of classes) says; classes are 0 when no rule of that
+ * kind names it.
+ */
 struct sluice_addr_value {
 	__u32 mixed;		/* class among its rules with ports */
-	__u32 pair;		/* src entries: class among rules with both prefixes */
+	__u32 pair;		/* src: class among rules with both prefixes; dst: row of
+				 * table[dmask_off]; pair entries: 0 */
 	__u32 results;		/* row of table[ares_off]: its rules without ports */
+};
+
+/*
+ * Rules with both prefixes, for one src class (the scope): a dst prefix of theirs.
+ * The lengths a scope has are bits 0..128 of its SLUICE_PAIR_MASK_CELLS mask cells.
+ */
+#define SLUICE_PAIR_MASK_CELLS	3
+
+struct sluice_pair_key {
+	__u32 scope;
+	__u8 len;
+	__u8 family;
+	__u8 pad[2];
+	__u8 addr[16];		/* host bits zero */
 };
 
 struct sluice_mixed_key {

@@ -32,11 +32,21 @@ enum filter_verdict {
 /* The slot's maps, looked up once per packet. */
 struct filter_maps {
 	const struct sluice_filter_header *h;
-	void *table, *trie, *mixed;
+	void *table, *trie, *pairs, *mixed;
+	__u32 fixed;		/* where the slot's half of filter_fixed starts */
 };
 
 /* A group result that decides nothing: beyond every position. */
 #define FILTER_NO_MATCH		SLUICE_FILTER_POS_MASK
+
+/* A cell of the slot's fixed regions (abi.h: SLUICE_FIXED_*). */
+static __always_inline __u64 filter_fixed_cell(const struct filter_maps *m, __u32 index)
+{
+	__u32 key = m->fixed + index;
+	const __u64 *cell = bpf_map_lookup_elem(&filter_fixed, &key);
+
+	return cell ? *cell : 0;
+}
 
 static __always_inline __u64 filter_cell(void *table, __u32 index, __u64 missing)
 {
@@ -79,13 +89,12 @@ static __always_inline __u32 filter_misc_index(const struct parsed_pkt *pkt)
 }
 
 static __always_inline const struct sluice_addr_value *
-filter_prefix(void *trie, __u8 tag, __u32 scope, const __be32 *addr)
+filter_prefix(void *trie, __u8 tag, const __be32 *addr)
 {
 	struct sluice_prefix_key key;
 
-	key.prefixlen = SLUICE_PREFIX_FIXED_BITS + (tag & 1 ? 128 : 32);
+	key.prefixlen = SLUICE_PREFIX_FIXED_BITS + 128;
 	key.tag = tag;
-	__builtin_memcpy(key.scope, &scope, sizeof(key.scope));
 	__builtin_memcpy(key.addr, addr, sizeof(key.addr));
 	return bpf_map_lookup_elem(trie, &key);
 }
@@ -126,7 +135,7 @@ static __always_inline int filter_dir4(const struct filter_maps *m, __u32 level1
 				       const __be32 *addr, struct sluice_addr_value *v)
 {
 	__u32 a = bpf_ntohl(addr[0]);
-	__u64 cell = filter_cell(m->table, level1 + (a >> 16), 0);
+	__u64 cell = filter_fixed_cell(m, level1 + (a >> 16));
 
 	if (cell & SLUICE_DIR_POINTER)
 		cell = filter_cell(m->table, m->h->dir_off + (__u32)cell + (a >> 8 & 0xff), 0);
@@ -146,9 +155,97 @@ filter_address(const struct filter_maps *m, const struct parsed_pkt *pkt, int ds
 	const __be32 *addr = dst ? pkt->tuple.dst : pkt->tuple.src;
 
 	if (pkt->tuple.family == SLUICE_AF_INET6)
-		return filter_prefix(m->trie, dst ? SLUICE_PREFIX_DST6 : SLUICE_PREFIX_SRC6, 0,
-				     addr);
-	return filter_dir4(m, m->h->dir_off + (dst ? 65536 : 0), addr, v4) ? v4 : NULL;
+		return filter_prefix(m->trie, dst ? SLUICE_PREFIX_DST6 : SLUICE_PREFIX_SRC6, addr);
+	return filter_dir4(m, SLUICE_FIXED_DIR + (dst ? SLUICE_DIR_LEVEL1 : 0), addr, v4) ? v4 : NULL;
+}
+
+/* Index of the highest bit set in x (x != 0). */
+static __always_inline __u32 filter_fls(__u64 x)
+{
+	__u32 r = 0;
+
+	if (x >> 32) { r += 32; x >>= 32; }
+	if (x >> 16) { r += 16; x >>= 16; }
+	if (x >> 8) { r += 8; x >>= 8; }
+	if (x >> 4) { r += 4; x >>= 4; }
+	if (x >> 2) { r += 2; x >>= 2; }
+	return r + (__u32)(x >> 1);
+}
+
+/* addr with every bit past len cleared, in key->addr. */
+static __always_inline void filter_mask_addr(struct sluice_pair_key *key, const __be32 *addr,
+					     __u32 len)
+{
+	__u32 *out = (__u32 *)key->addr;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		__s32 bits = (__s32)len - 32 * i;
+
+		if (bits >= 32)
+			out[i] = addr[i];
+		else if (bits > 0)
+			out[i] = addr[i] & bpf_htonl(~0U << (32 - bits));
+		else
+			out[i] = 0;
+	}
+}
+
+/* One probe after another, for bpf_loop: what the probes share. */
+struct filter_pair_probe {
+	void *pairs;
+	__u64 lengths[SLUICE_PAIR_MASK_CELLS];	/* lengths not probed yet */
+	__be32 dst[4];
+	struct sluice_pair_key key;
+	const struct sluice_addr_value *found;
+};
+
+/* Probe the longest length left; stop (1) on a hit or when none is left. */
+static long filter_pair_step(__u32 index, void *ctx)
+{
+	struct filter_pair_probe *p = ctx;
+	__u32 word = p->lengths[2] ? 2 : p->lengths[1] ? 1 : 0, bit;
+	const struct sluice_addr_value *v;
+
+	(void)index;
+	if (!p->lengths[word])
+		return 1;
+	bit = filter_fls(p->lengths[word]);
+	p->lengths[word] &= ~(1ULL << bit);
+	p->key.len = word * 64 + bit;
+	filter_mask_addr(&p->key, p->dst, p->key.len);
+	v = bpf_map_lookup_elem(p->pairs, &p->key);
+	if (!v)
+		return 0;
+	p->found = v;
+	return 1;
+}
+
+/*
+ * Rules with both prefixes: the longest dst prefix their src class lists. Each
+ * probe is one hash lookup at a length the scope has, longest first; bpf_loop
+ * keeps the verifier's work to one pass over a probe.
+ */
+static __always_inline const struct sluice_addr_value *
+filter_pair(const struct filter_maps *m, __u32 scope, __u32 dst_row,
+	    const struct parsed_pkt *pkt)
+{
+	__u32 base = m->h->pmask_off + scope * SLUICE_PAIR_MASK_CELLS;
+	__u32 dbase = m->h->dmask_off + dst_row * SLUICE_PAIR_MASK_CELLS;
+	struct filter_pair_probe p = {
+		.pairs = m->pairs,
+		.key = { .scope = scope, .family = pkt->tuple.family },
+	};
+
+	/* Only lengths at which both the class and the address have a prefix can hit. */
+	p.lengths[0] = filter_cell(m->table, base, 0) & filter_cell(m->table, dbase, 0);
+	p.lengths[1] = filter_cell(m->table, base + 1, 0) & filter_cell(m->table, dbase + 1, 0);
+	p.lengths[2] = filter_cell(m->table, base + 2, 0) & filter_cell(m->table, dbase + 2, 0);
+	if (!(p.lengths[0] | p.lengths[1] | p.lengths[2]))
+		return NULL;
+	__builtin_memcpy(p.dst, pkt->tuple.dst, sizeof(p.dst));
+	bpf_loop(129, filter_pair_step, &p, 0);
+	return p.found;
 }
 
 /* Count rules before the deciding one: rare, so a short bounded loop is fine. */
@@ -171,14 +268,14 @@ static __always_inline __u64 filter_classify(const struct filter_maps *m,
 	const struct sluice_filter_header *h = m->h;
 	const struct sluice_addr_value *src, *dst, *pair;
 	struct sluice_addr_value src4, dst4;
-	__u32 v6 = pkt->tuple.family == SLUICE_AF_INET6, sport, dport, misc_class;
+	__u32 sport, dport, misc_class;
 	__u64 misc, sp, dp, x, p, packed, res;
 
 	sport = pkt->has_ports ? bpf_ntohs(pkt->tuple.sport) : SLUICE_FILTER_NO_PORT;
 	dport = pkt->has_ports ? bpf_ntohs(pkt->tuple.dport) : SLUICE_FILTER_NO_PORT;
-	misc = filter_cell(m->table, h->misc_off + filter_misc_index(pkt), 0);
-	sp = filter_cell(m->table, h->sport_off + sport, 0);
-	dp = filter_cell(m->table, h->dport_off + dport, 0);
+	misc = filter_fixed_cell(m, SLUICE_FIXED_MISC + filter_misc_index(pkt));
+	sp = filter_fixed_cell(m, SLUICE_FIXED_SPORT + sport);
+	dp = filter_fixed_cell(m, SLUICE_FIXED_DPORT + dport);
 	x = filter_cell(m->table, h->t1_off + (__u32)misc * h->n_sport + (__u32)sp, 0);
 	p = filter_cell(m->table, h->t2_off + (__u32)x * h->n_dport + (__u32)dp, 0);
 	res = filter_cell(m->table, h->prow_off + 2 * (__u32)p, FILTER_NO_MATCH);
@@ -186,20 +283,16 @@ static __always_inline __u64 filter_classify(const struct filter_maps *m,
 	misc_class = misc & (SLUICE_FILTER_MISC_MAX - 1);
 
 	src = filter_address(m, pkt, 0, &src4);
-	if (src) {
+	if (src)
 		res = filter_addr(m, res, src, SLUICE_MIXED_SRC, misc_class, packed);
-		if (src->pair) {
-			pair = filter_prefix(m->trie, SLUICE_PREFIX_PAIR4 + v6, src->pair,
-					     pkt->tuple.dst);
-			if (pair)
-				res = filter_addr(m, res, pair, SLUICE_MIXED_BOTH, misc_class,
-						  packed);
-		}
-	}
-	if (!(h->flags & SLUICE_FILTER_HAVE_DST))
+	if (!(h->flags & SLUICE_FILTER_HAVE_DST) && !(src && src->pair))
 		return res;
 	dst = filter_address(m, pkt, 1, &dst4);
-	return dst ? filter_addr(m, res, dst, SLUICE_MIXED_DST, misc_class, packed) : res;
+	if (!dst)
+		return res;
+	res = filter_addr(m, res, dst, SLUICE_MIXED_DST, misc_class, packed);
+	pair = src && src->pair && dst->pair ? filter_pair(m, src->pair, dst->pair, pkt) : NULL;
+	return pair ? filter_addr(m, res, pair, SLUICE_MIXED_BOTH, misc_class, packed) : res;
 }
 
 /* Router and neighbour solicitations and advertisements, and redirects (RFC 4861). */
@@ -219,12 +312,14 @@ static __always_inline int filter_packet(const struct parsed_pkt *pkt)
 	if (!state)
 		return FILTER_ALLOW;
 	slot = state->active & 1;
+	m.fixed = slot * SLUICE_FIXED_CELLS;
 	m.h = bpf_map_lookup_elem(&filter_headers, &slot);
 	m.table = bpf_map_lookup_elem(&filter_tables, &slot);
 	m.trie = bpf_map_lookup_elem(&filter_prefixes, &slot);
+	m.pairs = bpf_map_lookup_elem(&filter_pairs, &slot);
 	m.mixed = bpf_map_lookup_elem(&filter_mixed, &slot);
 	/* Before the first apply there is no rule set: everything is allowed. */
-	if (!m.h || !m.h->ready || !m.table || !m.trie || !m.mixed)
+	if (!m.h || !m.h->ready || !m.table || !m.trie || !m.pairs || !m.mixed)
 		return FILTER_ALLOW;
 
 	res = filter_classify(&m, pkt);

@@ -91,6 +91,14 @@ struct {
 	__type(value, struct sluice_filter_header);
 } filter_headers SEC(".maps");
 
+/* The fixed-size regions of both slots, SLUICE_FIXED_CELLS each: lookups inlined. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * SLUICE_FIXED_CELLS);
+	__type(key, __u32);
+	__type(value, __u64);
+} filter_fixed SEC(".maps");
+
 /* Every region of the classifier's tables, end to end (see abi.h). */
 struct filter_table {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -121,6 +129,21 @@ struct {
 	__type(key, __u32);
 	__array(values, struct filter_prefix_trie);
 } filter_prefixes SEC(".maps");
+
+/* Rules with both prefixes: (src class, dst prefix) -> what they say. */
+struct filter_pair_hash {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct sluice_pair_key));
+	__uint(value_size, sizeof(struct sluice_addr_value));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct filter_pair_hash);
+} filter_pairs SEC(".maps");
 
 /* Rules with addresses and ports: (address class, p class) -> result. */
 struct filter_mixed_hash {

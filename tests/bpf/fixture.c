@@ -220,6 +220,24 @@ static void install(struct fixture *f, const char *outer, uint32_t slot, int fd)
 	close(fd);
 }
 
+/* The slot's half of filter_fixed, in one batch. */
+static void fx_fixed(struct fixture *f, const struct filter_image *img, uint32_t slot)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, batch);
+	uint64_t *cells = calloc(SLUICE_FIXED_CELLS, sizeof(*cells));
+	uint32_t *keys = calloc(SLUICE_FIXED_CELLS, sizeof(*keys)), n = SLUICE_FIXED_CELLS;
+
+	assert_non_null(cells);
+	assert_non_null(keys);
+	filter_image_fixed(img, cells);
+	for (uint32_t i = 0; i < n; i++)
+		keys[i] = slot * SLUICE_FIXED_CELLS + i;
+	assert_int_equal(bpf_map_update_batch(fx_map_fd(f, "filter_fixed"), keys, cells, &n,
+					      &batch), 0);
+	free(cells);
+	free(keys);
+}
+
 /* As an apply does: compile, fill the free slot, flip packets over to it. */
 void fx_rules(struct fixture *f, const struct sluice_rule *rules, size_t n)
 {
@@ -245,10 +263,15 @@ void fx_rules(struct fixture *f, const struct sluice_rule *rules, size_t n)
 			  sizeof(struct sluice_prefix_key), &img.prefixes[0].value,
 			  sizeof(struct sluice_addr_value), sizeof(img.prefixes[0]),
 			  img.n_prefixes));
+	install(f, "filter_pairs", slot,
+		keyed_map(BPF_MAP_TYPE_HASH, 0, &img.pairs[0].key, sizeof(struct sluice_pair_key),
+			  &img.pairs[0].value, sizeof(struct sluice_addr_value),
+			  sizeof(img.pairs[0]), img.n_pairs));
 	install(f, "filter_mixed", slot,
 		keyed_map(BPF_MAP_TYPE_HASH, 0, &img.mixed[0].key, sizeof(struct sluice_mixed_key),
 			  &img.mixed[0].result, sizeof(uint64_t), sizeof(img.mixed[0]),
 			  img.n_mixed));
+	fx_fixed(f, &img, slot);
 	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "filter_headers"), &slot, &img.header,
 					     BPF_ANY), 0);
 	state.active = slot;

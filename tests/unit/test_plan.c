@@ -28,9 +28,10 @@
 static const struct sluice_maps maps = {
 	.settings = 100, .stats = 101, .services = 102, .maglev_tables = 103,
 	.backends = 104, .flows = 105, .filter_state = 106, .filter_headers = 107,
-	.filter_tables = 108, .filter_prefixes = 109, .filter_mixed = 110, .rule_stats = 111,
-	.rule_limited = 112, .rule_limits = 113, .limit_sources = 114, .service_stats = 115,
-	.backend_stats = 116, .service_meta = 117, .rule_meta = 118,
+	.filter_fixed = 108, .filter_tables = 109, .filter_prefixes = 110, .filter_pairs = 111,
+	.filter_mixed = 112, .rule_stats = 113, .rule_limited = 114, .rule_limits = 115,
+	.limit_sources = 116, .service_stats = 117, .backend_stats = 118, .service_meta = 119,
+	.rule_meta = 120,
 };
 
 /* Resolved MACs, one per backend in file order; tests may change one. */
@@ -62,7 +63,7 @@ struct sim {
 	struct sluice_limit rule_limits[SLUICE_MAX_RULES];
 	/* The classifier's slots: which inner maps each holds, and its header. */
 	uint32_t filter_cells[2];
-	bool filter_trie[2], filter_mixed[2];
+	bool filter_fixed[2], filter_trie[2], filter_pairs[2], filter_mixed[2];
 	struct sluice_filter_header filter_headers[2];
 };
 
@@ -182,9 +183,19 @@ static void write_filter(struct sim *s, const struct op *op)
 		s->live.filter_header = s->filter_headers[s->live.filter_slot];
 		return;
 	}
+	if (op->map_fd == maps.filter_fixed) {
+		assert_int_equal(op->kind, OP_RANGE);
+		assert_int_equal(op->inner_entries, SLUICE_FIXED_CELLS);
+		assert_int_equal(slot % SLUICE_FIXED_CELLS, 0);
+		slot /= SLUICE_FIXED_CELLS;
+	}
 	assert_in_range(slot, 0, 1);
 	if (slot == s->live.filter_slot && s->live.filter_header.ready)
 		fail_msg("a write to the classifier slot packets are using");
+	if (op->map_fd == maps.filter_fixed) {
+		s->filter_fixed[slot] = true;
+		return;
+	}
 	if (op->map_fd == maps.filter_headers) {
 		expect_update(op, sizeof(struct sluice_filter_header));
 		memcpy(&s->filter_headers[slot], op->value, op->value_len);
@@ -196,6 +207,8 @@ static void write_filter(struct sim *s, const struct op *op)
 		assert_int_equal(op->kind, OP_INNER_KEYED);
 		if (op->map_fd == maps.filter_prefixes)
 			s->filter_trie[slot] = true;
+		else if (op->map_fd == maps.filter_pairs)
+			s->filter_pairs[slot] = true;
 		else
 			s->filter_mixed[slot] = true;
 	}
@@ -210,8 +223,9 @@ static void write_op(struct sim *s, const struct op *op)
 	} else if (op->map_fd == maps.maglev_tables) {
 		write_table(s, op);
 	} else if (op->map_fd == maps.filter_state || op->map_fd == maps.filter_headers ||
-		   op->map_fd == maps.filter_tables || op->map_fd == maps.filter_prefixes ||
-		   op->map_fd == maps.filter_mixed) {
+		   op->map_fd == maps.filter_fixed || op->map_fd == maps.filter_tables ||
+		   op->map_fd == maps.filter_prefixes ||
+		   op->map_fd == maps.filter_pairs || op->map_fd == maps.filter_mixed) {
 		write_filter(s, op);
 	} else if (op->map_fd == maps.settings) {
 		expect_update(op, sizeof(s->live.settings));
@@ -279,7 +293,8 @@ static void check_packet_view(const struct sim *s)
 		const struct sluice_filter_header *h = &s->live.filter_header;
 		uint32_t slot = s->live.filter_slot;
 
-		if (!s->filter_trie[slot] || !s->filter_mixed[slot] ||
+		if (!s->filter_fixed[slot] || !s->filter_trie[slot] || !s->filter_pairs[slot] ||
+		    !s->filter_mixed[slot] ||
 		    s->filter_cells[slot] < h->count_off + SLUICE_MAX_COUNT_RULES)
 			fail_msg("packets use classifier slot %u before it is complete", slot);
 	}
