@@ -49,10 +49,11 @@ int plan_add_op(struct plan *plan, enum op_kind kind, int map_fd, const void *ke
 	return 0;
 }
 
-int plan_add_inner(struct plan *plan, int outer_fd, uint32_t slot, const void *values,
-		   uint32_t value_size, uint32_t entries)
+/* An op whose value is `entries` values of value_size bytes, keyed by one u32. */
+static int add_values(struct plan *plan, enum op_kind kind, int map_fd, uint32_t key,
+		      const void *values, uint32_t value_size, uint32_t entries)
 {
-	int err = plan_add_op(plan, OP_INNER, outer_fd, &slot, sizeof(slot), values,
+	int err = plan_add_op(plan, kind, map_fd, &key, sizeof(key), values,
 			      value_size * entries);
 
 	if (err)
@@ -62,17 +63,16 @@ int plan_add_inner(struct plan *plan, int outer_fd, uint32_t slot, const void *v
 	return 0;
 }
 
+int plan_add_inner(struct plan *plan, int outer_fd, uint32_t slot, const void *values,
+		   uint32_t value_size, uint32_t entries)
+{
+	return add_values(plan, OP_INNER, outer_fd, slot, values, value_size, entries);
+}
+
 int plan_add_range(struct plan *plan, int map_fd, uint32_t first, const void *values,
 		   uint32_t value_size, uint32_t entries)
 {
-	int err = plan_add_op(plan, OP_RANGE, map_fd, &first, sizeof(first), values,
-			      value_size * entries);
-
-	if (err)
-		return err;
-	plan->ops[plan->n_ops - 1].inner_value_size = value_size;
-	plan->ops[plan->n_ops - 1].inner_entries = entries;
-	return 0;
+	return add_values(plan, OP_RANGE, map_fd, first, values, value_size, entries);
 }
 
 int plan_add_inner_keyed(struct plan *plan, int outer_fd, uint32_t slot, uint32_t type,
@@ -80,14 +80,11 @@ int plan_add_inner_keyed(struct plan *plan, int outer_fd, uint32_t slot, uint32_
 			 uint32_t value_size, uint32_t entries)
 {
 	struct op *op;
-	int err = plan_add_op(plan, OP_INNER_KEYED, outer_fd, &slot, sizeof(slot), values,
-			      value_size * entries);
+	int err = add_values(plan, OP_INNER_KEYED, outer_fd, slot, values, value_size, entries);
 
 	if (err)
 		return err;
 	op = &plan->ops[plan->n_ops - 1];
-	op->inner_value_size = value_size;
-	op->inner_entries = entries;
 	op->inner_type = type;
 	op->inner_flags = flags;
 	op->inner_key_size = key_size;
