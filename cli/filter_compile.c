@@ -134,7 +134,6 @@ int filter_compile(const struct sluice_rule *rules, size_t n, struct filter_imag
 		goto out;
 	}
 	ret = filter_tables(&b, out);
-	out->n_results = b.addr_results.n;
 	if (!ret) {
 		out->prefixes = b.prefixes;
 		out->n_prefixes = b.n_prefixes;

@@ -42,8 +42,6 @@ struct filter_image {
 	__u32 n_pairs;
 	struct filter_mixed *mixed;
 	__u32 n_mixed;
-	/* For people: how many classes each dimension has. */
-	__u32 n_misc, n_x, n_p, n_results;
 	__u64 memory;		/* bytes, estimated from the kernel's map layouts */
 };
 

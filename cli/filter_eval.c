@@ -166,9 +166,9 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 	dp = cell(img, h->dport_off + (pkt->has_ports ? pkt->dport : SLUICE_FILTER_NO_PORT), 0);
 	misc = cell(img, h->misc_off + filter_misc_index(pkt->family, pkt->proto, pkt->detail), 0);
 	x = cell(img, h->t1_off + misc * h->n_sport + sp, 0);
-	p = cell(img, h->t2_off + x * h->n_dport + dp, 0);
-	res = cell(img, h->prow_off + 2 * p, SLUICE_FILTER_POS_MASK);
-	packed = cell(img, h->prow_off + 2 * p + 1, 0);
+	p = h->t2_off + 2 * (x * h->n_dport + dp);
+	res = cell(img, p, SLUICE_FILTER_POS_MASK);
+	packed = cell(img, p + 1, 0);
 	misc &= SLUICE_FILTER_MISC_MAX - 1;
 	src = address(img, false, pkt, &src4);
 	if (src)

@@ -217,8 +217,7 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	h->dport_off = (uint32_t)(off += SLUICE_FILTER_PORTS);
 	h->t1_off = (uint32_t)(off += SLUICE_FILTER_PORTS);
 	h->t2_off = (uint32_t)(off += t1);
-	h->prow_off = (uint32_t)(off += t2);
-	h->ares_off = (uint32_t)(off += 2ULL * t->p.n);
+	h->ares_off = (uint32_t)(off += 2 * t2);
 	h->dir_off = (uint32_t)(off += (uint64_t)b->addr_results.n * SLUICE_FILTER_MISC_MAX);
 	h->pmask_off = (uint32_t)(off += b->n_dir);
 	h->dmask_off = (uint32_t)(off += (uint64_t)b->src_b.n * SLUICE_PAIR_MASK_CELLS);
@@ -249,8 +248,11 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	}
 	for (uint64_t i = 0; i < t1; i++)
 		out->table[h->t1_off + i] = t->t1[i];
-	memcpy(out->table + h->t2_off, t->t2, t2 * sizeof(*t->t2));
-	memcpy(out->table + h->prow_off, t->prow, 2ULL * t->p.n * sizeof(*t->prow));
+	/* Each t2 cell pair holds its p class's row, so a packet reads it without p. */
+	for (uint64_t i = 0; i < t2; i++) {
+		out->table[h->t2_off + 2 * i] = t->prow[2 * t->t2[i]];
+		out->table[h->t2_off + 2 * i + 1] = t->prow[2 * t->t2[i] + 1];
+	}
 	for (uint32_t r = 0; r < b->addr_results.n; r++)
 		filter_misc_results(b, classes_set(&b->addr_results, r),
 				    out->table + h->ares_off + (uint64_t)r * SLUICE_FILTER_MISC_MAX);
@@ -283,9 +285,6 @@ int filter_tables(struct filter_build *b, struct filter_image *out)
 		filter_fail(b, "out of memory while compiling the filter");
 	else
 		err = lay_out(b, &t, out);
-	out->n_misc = b->misc.n;
-	out->n_x = t.x.n;
-	out->n_p = t.p.n;
 	tables_free(&t);
 	return err ? -1 : 0;
 }

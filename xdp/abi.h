@@ -201,9 +201,10 @@ struct sluice_rule {
  *   sport = table[sport_off + source port, or SLUICE_FILTER_NO_PORT]
  *   dport = table[dport_off + destination port, or SLUICE_FILTER_NO_PORT]
  *   x     = table[t1_off + misc * n_sport + sport]
- *   p     = table[t2_off + x * n_dport + dport]                  port/protocol class
- *   table[prow_off + 2p]      result of the rules without addresses
- *   table[prow_off + 2p + 1]  p's classes among rules with addresses and ports, packed
+ *   table[t2_off + 2 * (x * n_dport + dport)]      for that port/protocol class p:
+ *                             the result of the rules without addresses,
+ *   table[t2_off + 2 * (x * n_dport + dport) + 1]  and p's classes among rules with
+ *                             addresses and ports, packed
  *   dir[src], dir[dst]        IPv4: classes of the address among rules that name
  *                             it, from a 16-8-8 multibit trie in table cells
  *   trie[src], trie[dst]      IPv6: the same from an LPM trie
@@ -223,8 +224,8 @@ struct sluice_rule {
  *
  * A result holds the position of the first deciding rule in the low 16 bits and the
  * count rules matched before it above; the packet's result is the smallest position
- * with the union of count bits below it. Every packet costs the same few lookups,
- * whatever the number of rules.
+ * with the union of count bits below it. Every packet costs a bounded number of
+ * lookups, whatever the number of rules.
  */
 #define SLUICE_FILTER_NO_PORT		65536	/* port index of packets without ports */
 #define SLUICE_FILTER_PORTS		65537
@@ -274,7 +275,6 @@ struct sluice_filter_header {
 	__u32 dport_off;
 	__u32 t1_off;
 	__u32 t2_off;
-	__u32 prow_off;
 	__u32 ares_off;		/* rows of SLUICE_FILTER_MISC_MAX results, for addresses */
 	__u32 dir_off;		/* IPv4 src level 1, dst level 1 (65536 cells each), blocks */
 	__u32 pmask_off;	/* per src class: SLUICE_PAIR_MASK_CELLS cells of lengths */

@@ -269,7 +269,8 @@ static __always_inline __u64 filter_classify(const struct filter_maps *m,
 	const struct sluice_addr_value *src, *dst, *pair;
 	struct sluice_addr_value src4, dst4;
 	__u32 sport, dport, misc_class;
-	__u64 misc, sp, dp, x, p, packed, res;
+	__u64 misc, sp, dp, x, packed, res;
+	__u32 p;
 
 	sport = pkt->has_ports ? bpf_ntohs(pkt->tuple.sport) : SLUICE_FILTER_NO_PORT;
 	dport = pkt->has_ports ? bpf_ntohs(pkt->tuple.dport) : SLUICE_FILTER_NO_PORT;
@@ -277,9 +278,9 @@ static __always_inline __u64 filter_classify(const struct filter_maps *m,
 	sp = filter_fixed_cell(m, SLUICE_FIXED_SPORT + sport);
 	dp = filter_fixed_cell(m, SLUICE_FIXED_DPORT + dport);
 	x = filter_cell(m->table, h->t1_off + (__u32)misc * h->n_sport + (__u32)sp, 0);
-	p = filter_cell(m->table, h->t2_off + (__u32)x * h->n_dport + (__u32)dp, 0);
-	res = filter_cell(m->table, h->prow_off + 2 * (__u32)p, FILTER_NO_MATCH);
-	packed = filter_cell(m->table, h->prow_off + 2 * (__u32)p + 1, 0);
+	p = h->t2_off + 2 * ((__u32)x * h->n_dport + (__u32)dp);
+	res = filter_cell(m->table, p, FILTER_NO_MATCH);
+	packed = filter_cell(m->table, p + 1, 0);
 	misc_class = misc & (SLUICE_FILTER_MISC_MAX - 1);
 
 	src = filter_address(m, pkt, 0, &src4);
