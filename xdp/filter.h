@@ -29,10 +29,14 @@ enum filter_verdict {
 	FILTER_DENY,
 };
 
-/* The slot's maps, looked up once per packet. */
+/*
+ * The slot's header and table, looked up once per packet; the trie and hashes only
+ * by the packets that need them.
+ */
 struct filter_maps {
 	const struct sluice_filter_header *h;
-	void *table, *trie, *pairs, *mixed;
+	void *table;
+	__u32 slot;
 	__u32 fixed;		/* where the slot's half of filter_fixed starts */
 };
 
@@ -100,17 +104,19 @@ filter_prefix(void *trie, __u8 tag, const __be32 *addr)
 }
 
 /* What the rules with an address and ports add: the joined cell, if any. */
-static __always_inline __u64 filter_mixed_join(__u64 res, void *mixed, __u32 group, __u32 row,
-					       __u64 packed)
+static __always_inline __u64 filter_mixed_join(const struct filter_maps *m, __u64 res,
+					       __u32 group, __u32 row, __u64 packed)
 {
 	__u32 col = packed >> (group >> 30) * SLUICE_FILTER_CLASS_BITS & SLUICE_FILTER_CLASS_MASK;
 	struct sluice_mixed_key key = { .row = group | row, .col = col };
 	const __u64 *cell;
+	void *mixed;
 
 	/* Class 0 on either side: no rule joins this address to these ports. */
 	if (!row || !col)
 		return res;
-	cell = bpf_map_lookup_elem(mixed, &key);
+	mixed = bpf_map_lookup_elem(&filter_mixed, &m->slot);
+	cell = mixed ? bpf_map_lookup_elem(mixed, &key) : NULL;
 	return cell ? filter_first(res, *cell) : res;
 }
 
@@ -124,7 +130,7 @@ static __always_inline __u64 filter_addr(const struct filter_maps *m, __u64 res,
 {
 	res = filter_first(res, filter_cell(m->table, m->h->ares_off + v->results *
 					    SLUICE_FILTER_MISC_MAX + misc_class, FILTER_NO_MATCH));
-	return filter_mixed_join(res, m->mixed, group, v->mixed, packed);
+	return filter_mixed_join(m, res, group, v->mixed, packed);
 }
 
 /*
@@ -154,8 +160,12 @@ filter_address(const struct filter_maps *m, const struct parsed_pkt *pkt, int ds
 {
 	const __be32 *addr = dst ? pkt->tuple.dst : pkt->tuple.src;
 
-	if (pkt->tuple.family == SLUICE_AF_INET6)
-		return filter_prefix(m->trie, dst ? SLUICE_PREFIX_DST6 : SLUICE_PREFIX_SRC6, addr);
+	if (pkt->tuple.family == SLUICE_AF_INET6) {
+		void *trie = bpf_map_lookup_elem(&filter_prefixes, &m->slot);
+
+		return trie ? filter_prefix(trie, dst ? SLUICE_PREFIX_DST6 : SLUICE_PREFIX_SRC6,
+					    addr) : NULL;
+	}
 	return filter_dir4(m, SLUICE_FIXED_DIR + (dst ? SLUICE_DIR_LEVEL1 : 0), addr, v4) ? v4 : NULL;
 }
 
@@ -233,7 +243,6 @@ filter_pair(const struct filter_maps *m, __u32 scope, __u32 dst_row,
 	__u32 base = m->h->pmask_off + scope * SLUICE_PAIR_MASK_CELLS;
 	__u32 dbase = m->h->dmask_off + dst_row * SLUICE_PAIR_MASK_CELLS;
 	struct filter_pair_probe p = {
-		.pairs = m->pairs,
 		.key = { .scope = scope, .family = pkt->tuple.family },
 	};
 
@@ -241,7 +250,8 @@ filter_pair(const struct filter_maps *m, __u32 scope, __u32 dst_row,
 	p.lengths[0] = filter_cell(m->table, base, 0) & filter_cell(m->table, dbase, 0);
 	p.lengths[1] = filter_cell(m->table, base + 1, 0) & filter_cell(m->table, dbase + 1, 0);
 	p.lengths[2] = filter_cell(m->table, base + 2, 0) & filter_cell(m->table, dbase + 2, 0);
-	if (!(p.lengths[0] | p.lengths[1] | p.lengths[2]))
+	p.pairs = bpf_map_lookup_elem(&filter_pairs, &m->slot);
+	if (!p.pairs || !(p.lengths[0] | p.lengths[1] | p.lengths[2]))
 		return NULL;
 	__builtin_memcpy(p.dst, pkt->tuple.dst, sizeof(p.dst));
 	bpf_loop(129, filter_pair_step, &p, 0);
@@ -313,14 +323,12 @@ static __always_inline int filter_packet(const struct parsed_pkt *pkt)
 	if (!state)
 		return FILTER_ALLOW;
 	slot = state->active & 1;
+	m.slot = slot;
 	m.fixed = slot * SLUICE_FIXED_CELLS;
 	m.h = bpf_map_lookup_elem(&filter_headers, &slot);
 	m.table = bpf_map_lookup_elem(&filter_tables, &slot);
-	m.trie = bpf_map_lookup_elem(&filter_prefixes, &slot);
-	m.pairs = bpf_map_lookup_elem(&filter_pairs, &slot);
-	m.mixed = bpf_map_lookup_elem(&filter_mixed, &slot);
 	/* Before the first apply there is no rule set: everything is allowed. */
-	if (!m.h || !m.h->ready || !m.table || !m.trie || !m.pairs || !m.mixed)
+	if (!m.h || !m.h->ready || !m.table)
 		return FILTER_ALLOW;
 
 	res = filter_classify(&m, pkt);
