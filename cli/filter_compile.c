@@ -149,22 +149,9 @@ out:
 	return ret;
 }
 
-void filter_image_fixed(const struct filter_image *img, uint64_t cells[SLUICE_FIXED_CELLS])
-{
-	const struct sluice_filter_header *h = &img->header;
-
-	memcpy(cells + SLUICE_FIXED_MISC, img->table + h->misc_off,
-	       SLUICE_FILTER_MISC * sizeof(*cells));
-	memcpy(cells + SLUICE_FIXED_SPORT, img->table + h->sport_off,
-	       SLUICE_FILTER_PORTS * sizeof(*cells));
-	memcpy(cells + SLUICE_FIXED_DPORT, img->table + h->dport_off,
-	       SLUICE_FILTER_PORTS * sizeof(*cells));
-	memcpy(cells + SLUICE_FIXED_DIR, img->table + h->dir_off,
-	       2 * SLUICE_DIR_LEVEL1 * sizeof(*cells));
-}
-
 void filter_image_free(struct filter_image *img)
 {
+	free(img->fixed);
 	free(img->table);
 	free(img->prefixes);
 	free(img->mixed);

@@ -34,6 +34,7 @@ struct filter_mixed {
 
 struct filter_image {
 	struct sluice_filter_header header;
+	uint64_t *fixed;	/* SLUICE_FIXED_CELLS: the slot's half of filter_fixed */
 	uint64_t *table;
 	__u32 table_len;
 	struct filter_prefix *prefixes;
@@ -54,8 +55,6 @@ int filter_compile(const struct sluice_rule *rules, size_t n, struct filter_imag
 
 void filter_image_free(struct filter_image *img);
 
-/* The image's fixed-size regions as one slot's half of `filter_fixed` (abi.h). */
-void filter_image_fixed(const struct filter_image *img, uint64_t cells[SLUICE_FIXED_CELLS]);
 
 /* A packet as the classifier sees it (addresses in network order, v4 in [0..3]). */
 struct filter_packet {

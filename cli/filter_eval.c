@@ -72,7 +72,7 @@ static const struct sluice_addr_value *dir4(const struct filter_image *img, bool
 {
 	__u32 a = (__u32)addr[0] << 24 | addr[1] << 16 | addr[2] << 8 | addr[3];
 	__u64 base = img->header.dir_off;
-	__u64 c = cell(img, base + (dst ? SLUICE_DIR_LEVEL1 : 0) + (a >> 16), 0);
+	__u64 c = img->fixed[SLUICE_FIXED_DIR + (dst ? SLUICE_DIR_LEVEL1 : 0) + (a >> 16)];
 
 	if (c & SLUICE_DIR_POINTER)
 		c = cell(img, base + (__u32)c + (a >> 8 & 0xff), 0);
@@ -162,9 +162,10 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 	__u32 pos;
 	__u64 misc, sp, dp, x, p, res, packed, act;
 
-	sp = cell(img, h->sport_off + (pkt->has_ports ? pkt->sport : SLUICE_FILTER_NO_PORT), 0);
-	dp = cell(img, h->dport_off + (pkt->has_ports ? pkt->dport : SLUICE_FILTER_NO_PORT), 0);
-	misc = cell(img, h->misc_off + filter_misc_index(pkt->family, pkt->proto, pkt->detail), 0);
+	sp = img->fixed[SLUICE_FIXED_SPORT + (pkt->has_ports ? pkt->sport : SLUICE_FILTER_NO_PORT)];
+	dp = img->fixed[SLUICE_FIXED_DPORT + (pkt->has_ports ? pkt->dport : SLUICE_FILTER_NO_PORT)];
+	misc = img->fixed[SLUICE_FIXED_MISC +
+			  filter_misc_index(pkt->family, pkt->proto, pkt->detail)];
 	x = cell(img, h->t1_off + misc * h->n_sport + sp, 0);
 	p = h->t2_off + 2 * (x * h->n_dport + dp);
 	res = cell(img, p, SLUICE_FILTER_POS_MASK);

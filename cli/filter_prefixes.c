@@ -76,20 +76,28 @@ static void add_item(struct prefix_item *it, const struct sluice_rule *r, uint32
 	it->rule = pos;
 }
 
+/* Make room for one more element in a growing array of n. */
+static int room_for_one(void **items, uint32_t *cap, uint32_t n, size_t size)
+{
+	void *grown;
+
+	if (n < *cap)
+		return 0;
+	grown = realloc(*items, (size_t)(*cap ? 2 * *cap : 256) * size);
+	if (!grown)
+		return -ENOMEM;
+	*items = grown;
+	*cap = *cap ? 2 * *cap : 256;
+	return 0;
+}
+
 static int push_prefix(struct filter_build *b, const struct prefix_item *it,
 		       const struct sluice_addr_value *value)
 {
 	struct filter_prefix *p;
 
-	if (b->n_prefixes == b->cap_prefixes) {
-		uint32_t cap = b->cap_prefixes ? 2 * b->cap_prefixes : 256;
-
-		p = realloc(b->prefixes, cap * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		b->prefixes = p;
-		b->cap_prefixes = cap;
-	}
+	if (room_for_one((void **)&b->prefixes, &b->cap_prefixes, b->n_prefixes, sizeof(*p)))
+		return -ENOMEM;
 	p = &b->prefixes[b->n_prefixes++];
 	memset(p, 0, sizeof(*p));
 	p->key.prefixlen = SLUICE_PREFIX_FIXED_BITS + it->len;
@@ -124,15 +132,8 @@ static int push_pair(struct filter_build *b, const struct prefix_item *it,
 {
 	struct filter_pair *p;
 
-	if (b->n_pairs == b->cap_pairs) {
-		uint32_t cap = b->cap_pairs ? 2 * b->cap_pairs : 256;
-
-		p = realloc(b->pairs, cap * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		b->pairs = p;
-		b->cap_pairs = cap;
-	}
+	if (room_for_one((void **)&b->pairs, &b->cap_pairs, b->n_pairs, sizeof(*p)))
+		return -ENOMEM;
 	p = &b->pairs[b->n_pairs++];
 	memset(p, 0, sizeof(*p));
 	p->key.scope = it->scope;

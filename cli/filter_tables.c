@@ -204,6 +204,26 @@ static bool has_rules(const struct filter_build *b, enum filter_group g)
 	return false;
 }
 
+/*
+ * The multibit trie was built as level 1 (src, dst) then its blocks: level 1 goes to
+ * the fixed cells, the blocks to the table, pointers made relative to the blocks.
+ */
+static void fill_dir(const struct filter_build *b, struct filter_image *out)
+{
+	const uint32_t level1 = 2 * SLUICE_DIR_LEVEL1;
+
+	for (uint32_t i = 0; i < b->n_dir; i++) {
+		uint64_t cell = b->dir[i];
+
+		if (cell & SLUICE_DIR_POINTER)
+			cell -= level1;
+		if (i < level1)
+			out->fixed[SLUICE_FIXED_DIR + i] = cell;
+		else
+			out->table[out->header.dir_off + i - level1] = cell;
+	}
+}
+
 /* Lay the regions out; fails when the whole would pass the memory limit. */
 static int lay_out(struct filter_build *b, struct tables *t, struct filter_image *out)
 {
@@ -212,19 +232,16 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 
 	h->n_sport = b->sport.n;
 	h->n_dport = b->dport.n;
-	h->misc_off = 0;
-	h->sport_off = (uint32_t)(off += SLUICE_FILTER_MISC);
-	h->dport_off = (uint32_t)(off += SLUICE_FILTER_PORTS);
-	h->t1_off = (uint32_t)(off += SLUICE_FILTER_PORTS);
+	h->t1_off = 0;
 	h->t2_off = (uint32_t)(off += t1);
 	h->ares_off = (uint32_t)(off += 2 * t2);
 	h->dir_off = (uint32_t)(off += (uint64_t)b->addr_results.n * SLUICE_FILTER_MISC_MAX);
-	h->pmask_off = (uint32_t)(off += b->n_dir);
+	h->pmask_off = (uint32_t)(off += b->n_dir - 2 * SLUICE_DIR_LEVEL1);
 	h->dmask_off = (uint32_t)(off += (uint64_t)b->src_b.n * SLUICE_PAIR_MASK_CELLS);
 	h->act_off = (uint32_t)(off += (uint64_t)b->dst_lengths.n * SLUICE_PAIR_MASK_CELLS);
 	h->count_off = (uint32_t)(off += b->n_match + 1);
 	off += SLUICE_MAX_COUNT_RULES;
-	out->memory = off * TABLE_CELL_BYTES + (uint64_t)b->n_prefixes * TRIE_NODE_BYTES +
+	out->memory = (off + SLUICE_FIXED_CELLS) * TABLE_CELL_BYTES + (uint64_t)b->n_prefixes * TRIE_NODE_BYTES +
 		      (uint64_t)out->n_mixed * MIXED_ELEM_BYTES + (uint64_t)b->n_pairs * PAIR_ELEM_BYTES;
 	if (out->memory > FILTER_MEMORY_LIMIT)
 		return filter_fail(b, "the compiled filter would need %llu MiB of kernel memory "
@@ -238,13 +255,14 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	h->flags = has_rules(b, GROUP_DA) || has_rules(b, GROUP_DM) ? SLUICE_FILTER_HAVE_DST : 0;
 	h->ready = 1;
 	out->table = calloc(off, sizeof(*out->table));
-	if (!out->table)
+	out->fixed = calloc(SLUICE_FIXED_CELLS, sizeof(*out->fixed));
+	if (!out->table || !out->fixed)
 		return filter_fail(b, "out of memory for %llu table cells", (unsigned long long)off);
 	for (uint32_t i = 0; i < SLUICE_FILTER_MISC; i++)
-		out->table[h->misc_off + i] = b->misc_of[i];
+		out->fixed[SLUICE_FIXED_MISC + i] = b->misc_of[i];
 	for (uint32_t i = 0; i < SLUICE_FILTER_PORTS; i++) {
-		out->table[h->sport_off + i] = b->sport_of[i];
-		out->table[h->dport_off + i] = b->dport_of[i];
+		out->fixed[SLUICE_FIXED_SPORT + i] = b->sport_of[i];
+		out->fixed[SLUICE_FIXED_DPORT + i] = b->dport_of[i];
 	}
 	for (uint64_t i = 0; i < t1; i++)
 		out->table[h->t1_off + i] = t->t1[i];
@@ -256,7 +274,7 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	for (uint32_t r = 0; r < b->addr_results.n; r++)
 		filter_misc_results(b, classes_set(&b->addr_results, r),
 				    out->table + h->ares_off + (uint64_t)r * SLUICE_FILTER_MISC_MAX);
-	memcpy(out->table + h->dir_off, b->dir, (size_t)b->n_dir * sizeof(*b->dir));
+	fill_dir(b, out);
 	if (b->pair_lengths)
 		memcpy(out->table + h->pmask_off, b->pair_lengths,
 		       (size_t)b->src_b.n * SLUICE_PAIR_MASK_CELLS * sizeof(uint64_t));

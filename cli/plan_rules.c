@@ -256,7 +256,6 @@ static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 	struct sluice_pair_key *pkeys = NULL;
 	struct sluice_addr_value *pvalues = NULL;
 	__u64 *mvalues = NULL;
-	uint64_t *fixed = NULL;
 	struct filter_image img;
 	struct timespec start;
 	char err_msg[512];
@@ -293,12 +292,8 @@ static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 		mkeys[i] = img.mixed[i].key;
 		mvalues[i] = img.mixed[i].result;
 	}
-	if (!err && !(fixed = malloc(SLUICE_FIXED_CELLS * sizeof(*fixed))))
-		err = -ENOMEM;
-	if (!err)
-		filter_image_fixed(&img, fixed);
-	err = err ?: plan_add_range(plan, maps->filter_fixed, slot * SLUICE_FIXED_CELLS, fixed,
-				    sizeof(*fixed), SLUICE_FIXED_CELLS);
+	err = err ?: plan_add_range(plan, maps->filter_fixed, slot * SLUICE_FIXED_CELLS,
+				    img.fixed, sizeof(*img.fixed), SLUICE_FIXED_CELLS);
 	err = err ?: plan_add_inner(plan, maps->filter_tables, slot, img.table,
 				    sizeof(*img.table), img.table_len);
 	err = err ?: plan_add_inner_keyed(plan, maps->filter_prefixes, slot, BPF_MAP_TYPE_LPM_TRIE,
@@ -320,7 +315,6 @@ static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 	free(mvalues);
 	free(pkeys);
 	free(pvalues);
-	free(fixed);
 	filter_image_free(&img);
 	return err;
 }

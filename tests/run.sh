@@ -9,12 +9,17 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 
-if ((EUID != 0)); then
-	echo "tests/run.sh: run as root (packet and lab tests load XDP programs and make namespaces)" >&2
-	exit 2
-fi
-tests/deps.sh || exit 1
-tests/build.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+# A run that cannot start still ends with the summary line, counting itself as failed.
+cannot_run()
+{
+	echo "tests/run.sh: $*" >&2
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+}
+
+((EUID == 0)) || cannot_run "run as root (packet and lab tests load XDP programs and make namespaces)"
+tests/deps.sh || cannot_run "installing the dependencies failed"
+tests/build.sh || cannot_run "the build failed"
 
 rm -f build/meson-logs/testlog.json build/meson-logs/testlog.junit.xml
 rm -rf build/bench-report

@@ -197,16 +197,17 @@ struct sluice_rule {
  * longest-prefix match for addresses, and rules split by what they look at so that
  * no two large dimensions are ever cross-multiplied into a dense table:
  *
- *   misc  = table[misc_off  + (family, protocol kind, TCP flags or ICMP type)]
- *   sport = table[sport_off + source port, or SLUICE_FILTER_NO_PORT]
- *   dport = table[dport_off + destination port, or SLUICE_FILTER_NO_PORT]
+ *   misc  = fixed[SLUICE_FIXED_MISC + (family, protocol kind, TCP flags or ICMP type)]
+ *   sport = fixed[SLUICE_FIXED_SPORT + source port, or SLUICE_FILTER_NO_PORT]
+ *   dport = fixed[SLUICE_FIXED_DPORT + destination port, or SLUICE_FILTER_NO_PORT]
  *   x     = table[t1_off + misc * n_sport + sport]
  *   table[t2_off + 2 * (x * n_dport + dport)]      for that port/protocol class p:
  *                             the result of the rules without addresses,
  *   table[t2_off + 2 * (x * n_dport + dport) + 1]  and p's classes among rules with
  *                             addresses and ports, packed
  *   dir[src], dir[dst]        IPv4: classes of the address among rules that name
- *                             it, from a 16-8-8 multibit trie in table cells
+ *                             it, from a 16-8-8 multibit trie: level 1 in fixed
+ *                             cells, the blocks below it at table[dir_off]
  *   trie[src], trie[dst]      IPv6: the same from an LPM trie
  *   pairs[src class, dst prefix]  rules with both prefixes: for each of their
  *                             classes by src, their dst prefixes in a hash, probed
@@ -218,9 +219,9 @@ struct sluice_rule {
  *   mixed[class, p class]     result of those that do: only combinations that
  *                             some rule joins are listed
  *
- * The fixed-size regions (misc, ports, the multibit trie's first level) are also
- * copied into the slot's half of the plain `filter_fixed` array, whose lookups the
- * verifier inlines; the data plane reads them there.
+ * `fixed` is the slot's half of the plain `filter_fixed` array, which holds the
+ * regions whose size never changes and whose lookups the verifier inlines; `table`
+ * is the slot's inner array, sized for the rule set.
  *
  * A result holds the position of the first deciding rule in the low 16 bits and the
  * count rules matched before it above; the packet's result is the smallest position
@@ -270,13 +271,10 @@ struct sluice_rule {
 struct sluice_filter_header {
 	__u32 ready;		/* 0 until the slot holds a compiled set */
 	__u32 flags;		/* SLUICE_FILTER_HAVE_* */
-	__u32 misc_off;
-	__u32 sport_off;
-	__u32 dport_off;
 	__u32 t1_off;
 	__u32 t2_off;
 	__u32 ares_off;		/* rows of SLUICE_FILTER_MISC_MAX results, for addresses */
-	__u32 dir_off;		/* IPv4 src level 1, dst level 1 (65536 cells each), blocks */
+	__u32 dir_off;		/* blocks of the IPv4 multibit trie (level 1 is fixed) */
 	__u32 pmask_off;	/* per src class: SLUICE_PAIR_MASK_CELLS cells of lengths */
 	__u32 dmask_off;	/* rows of SLUICE_PAIR_MASK_CELLS: lengths of the dst prefixes
 				 * of rules with both that hold an address */

@@ -315,18 +315,17 @@ static __always_inline int filter_is_ndp(const struct parsed_pkt *pkt)
 static __always_inline int filter_packet(const struct parsed_pkt *pkt)
 {
 	const struct sluice_filter_state *state;
-	__u32 zero = 0, slot, pos, action, counter;
+	__u32 zero = 0, pos, action, counter;
 	struct filter_maps m;
 	__u64 res, act, counts;
 
 	state = bpf_map_lookup_elem(&filter_state, &zero);
 	if (!state)
 		return FILTER_ALLOW;
-	slot = state->active & 1;
-	m.slot = slot;
-	m.fixed = slot * SLUICE_FIXED_CELLS;
-	m.h = bpf_map_lookup_elem(&filter_headers, &slot);
-	m.table = bpf_map_lookup_elem(&filter_tables, &slot);
+	m.slot = state->active & 1;
+	m.fixed = m.slot * SLUICE_FIXED_CELLS;
+	m.h = bpf_map_lookup_elem(&filter_headers, &m.slot);
+	m.table = bpf_map_lookup_elem(&filter_tables, &m.slot);
 	/* Before the first apply there is no rule set: everything is allowed. */
 	if (!m.h || !m.h->ready || !m.table)
 		return FILTER_ALLOW;

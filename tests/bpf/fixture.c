@@ -224,17 +224,13 @@ static void install(struct fixture *f, const char *outer, uint32_t slot, int fd)
 static void fx_fixed(struct fixture *f, const struct filter_image *img, uint32_t slot)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, batch);
-	uint64_t *cells = calloc(SLUICE_FIXED_CELLS, sizeof(*cells));
 	uint32_t *keys = calloc(SLUICE_FIXED_CELLS, sizeof(*keys)), n = SLUICE_FIXED_CELLS;
 
-	assert_non_null(cells);
 	assert_non_null(keys);
-	filter_image_fixed(img, cells);
 	for (uint32_t i = 0; i < n; i++)
 		keys[i] = slot * SLUICE_FIXED_CELLS + i;
-	assert_int_equal(bpf_map_update_batch(fx_map_fd(f, "filter_fixed"), keys, cells, &n,
+	assert_int_equal(bpf_map_update_batch(fx_map_fd(f, "filter_fixed"), keys, img->fixed, &n,
 					      &batch), 0);
-	free(cells);
 	free(keys);
 }
 
