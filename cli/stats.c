@@ -28,6 +28,15 @@ static const char *const stat_names[SLUICE_STAT_MAX] = {
 	[SLUICE_STAT_FLOW_MISS] = "flow_miss",
 	[SLUICE_STAT_FLOW_STALE] = "flow_stale",
 	[SLUICE_STAT_RATE_LIMITED] = "rate_limited",
+	[SLUICE_STAT_LB_NO_ROUTE] = "lb_no_route",
+	[SLUICE_STAT_LB_NO_NEIGH] = "lb_no_neigh",
+	[SLUICE_STAT_LB_ENCAP_ERROR] = "lb_encap_error",
+	[SLUICE_STAT_LB_TOO_BIG] = "lb_too_big",
+	[SLUICE_STAT_LB_TOO_BIG_NODF] = "lb_too_big_nodf",
+	[SLUICE_STAT_LB_REDIRECT] = "lb_redirect",
+	[SLUICE_STAT_ICMP_TO_BACKEND] = "icmp_to_backend",
+	[SLUICE_STAT_FLOW_EXPIRED] = "flow_expired",
+	[SLUICE_STAT_FLOW_GUARD_SKIP] = "flow_guard_skip",
 };
 
 static void stats_usage(FILE *out)

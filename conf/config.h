@@ -100,6 +100,7 @@ struct conf_filter {
 
 enum conf_forward {
 	CONF_FORWARD_L2DSR = 1,
+	CONF_FORWARD_IPIP,	/* IPv4-in-IPv4, IPv6-in-IPv6 or IPv4-in-IPv6 */
 };
 
 enum conf_backend_state {
@@ -129,13 +130,32 @@ struct conf_service {
 	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
 	enum conf_forward forward;	/* l2dsr when absent */
 	uint32_t table_size;		/* prime, default SLUICE_TABLE_SIZE_DEFAULT */
+	/*
+	 * ipip: prefixes the outer source address is taken from, one per outer family;
+	 * has_encap_src4 allows IPv4 backends, has_encap_src6 IPv6 ones.
+	 */
+	bool has_encap_src4, has_encap_src6;
+	struct conf_cidr encap_src4, encap_src6;
+	/* Established flows of a draining backend move after this long; 0 = never. */
+	uint32_t drain_timeout_s;
 	size_t n_backends;
 	struct conf_backend *backends;
 	struct conf_pos pos;
 };
 
+/* The flow table (section `flows`). */
+struct conf_flows {
+	uint32_t size;			/* entries; fixed when sluice attaches */
+	uint32_t udp_idle_timeout_s;	/* 0 = UDP flows never expire */
+	uint32_t new_flow_guard;	/* inserts per second, whole node; 0 = off */
+};
+
+#define CONF_FLOWS_UDP_IDLE_DEFAULT	60
+#define CONF_FLOWS_GUARD_DEFAULT	100000
+
 struct conf {
 	enum conf_malformed malformed;
+	struct conf_flows flows;
 	struct conf_filter filter;
 	size_t n_services;
 	struct conf_service *services;

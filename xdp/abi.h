@@ -19,6 +19,9 @@
 #define SLUICE_MAX_RULES	16384	/* filter rules of a config */
 #define SLUICE_MAX_COUNT_RULES	48	/* rules with action count (bits of a class result) */
 #define SLUICE_FLOW_ENTRIES	65536	/* default size of the flow table */
+#define SLUICE_FLOW_ENTRIES_MIN	1024
+#define SLUICE_FLOW_ENTRIES_MAX	(1U << 26)
+#define SLUICE_TX_PORTS		64	/* interfaces ipip may leave by (XDP_REDIRECT) */
 
 /* Maglev table sizes (M, prime). */
 #define SLUICE_TABLE_SIZE_MIN		251
@@ -53,6 +56,17 @@ enum sluice_stat {
 	SLUICE_STAT_FLOW_MISS,		/* new flow, backend chosen by Maglev */
 	SLUICE_STAT_FLOW_STALE,		/* flow pointed at a removed backend: re-hashed */
 	SLUICE_STAT_RATE_LIMITED,	/* over a rate-limit rule's rate: dropped (in FILTER_DROP) */
+	/* Load balancer drops by reason; with LB_FORWARD and LB_NO_BACKEND they add up
+	 * to the VIP packets (see stats.h). */
+	SLUICE_STAT_LB_NO_ROUTE,	/* ipip: the FIB has no usable route to the backend */
+	SLUICE_STAT_LB_NO_NEIGH,	/* ipip: next hop's MAC unresolved in the kernel */
+	SLUICE_STAT_LB_ENCAP_ERROR,	/* ipip: the frame could not be grown or written */
+	SLUICE_STAT_LB_TOO_BIG,		/* too big once encapsulated: ICMP sent to the client */
+	SLUICE_STAT_LB_TOO_BIG_NODF,	/* too big, IPv4 without DF (cannot fragment): dropped */
+	SLUICE_STAT_LB_REDIRECT,	/* of LB_FORWARD: sent out another port (devmap) */
+	SLUICE_STAT_ICMP_TO_BACKEND,	/* of LB_FORWARD: ICMP error about a VIP flow */
+	SLUICE_STAT_FLOW_EXPIRED,	/* flow re-hashed: UDP idle, or draining past timeout */
+	SLUICE_STAT_FLOW_GUARD_SKIP,	/* new flow not recorded: over the new-flow guard */
 	SLUICE_STAT_MAX,
 };
 
@@ -75,6 +89,15 @@ enum sluice_malformed_policy {
 struct sluice_settings {
 	__u32 malformed_policy;		/* enum sluice_malformed_policy */
 	__u32 have_any_port_vips;	/* skip the port-0 VIP lookup when none exist */
+	__u64 udp_idle_ns;		/* a UDP flow idle this long is re-hashed; 0 = never */
+	/*
+	 * New-flow guard: at most this many flow-table inserts per CPU per second. Over
+	 * it, a TCP SYN or a UDP packet still goes to its Maglev backend but is not
+	 * recorded; a TCP flow is recorded by its first packet without SYN, so spoofed
+	 * SYNs never evict established flows. 0 = no guard.
+	 */
+	__u32 new_flows_per_cpu;
+	__u32 pad;
 };
 
 /* Key of the `services` hash: the VIP. port 0 = every port of that address. */
@@ -87,7 +110,11 @@ struct sluice_vip_key {
 
 enum sluice_forward {
 	SLUICE_FWD_L2DSR = 1,	/* rewrite destination MAC, XDP_TX */
+	SLUICE_FWD_IPIP,	/* encapsulate toward the backend, next hop from the FIB */
 };
+
+#define SLUICE_SERVICE_F_ENCAP4	(1U << 0)	/* encap_src4 is set: IPv4 outer headers */
+#define SLUICE_SERVICE_F_ENCAP6	(1U << 1)	/* encap_src6 is set: IPv6 outer headers */
 
 /*
  * Value of `services`. Replaced whole on every change; a hash-map update swaps the
@@ -98,7 +125,19 @@ struct sluice_service {
 	__u32 table_slot;	/* index in `maglev_tables` of the active table */
 	__u32 table_size;	/* M of that table */
 	__u8 forward;		/* enum sluice_forward */
-	__u8 pad[3];
+	__u8 flags;		/* SLUICE_SERVICE_F_* */
+	__u8 encap_len4;	/* prefix lengths of the outer sources (for status) */
+	__u8 encap_len6;
+	/*
+	 * ipip outer source: encap_src | (flow hash & encap_host), so that each flow gets
+	 * its own source within the configured prefix and backends' RSS spreads flows.
+	 * encap_host6 covers only the last 32 bits of the IPv6 address.
+	 */
+	__be32 encap_src4;
+	__be32 encap_host4;
+	__be32 encap_src6[4];
+	__be32 encap_host6;
+	__u32 drain_timeout_s;	/* control plane only: deadline given to draining backends */
 };
 
 /* Backend lifecycle as the control plane sees it (data plane reads only `flags`). */
@@ -107,7 +146,8 @@ enum sluice_backend_state {
 	SLUICE_BACKEND_DRAINING,	/* out of the table, established flows stay */
 };
 
-#define SLUICE_BACKEND_F_LIVE	(1U << 0)	/* slot in use; flows to it are valid */
+#define SLUICE_BACKEND_F_LIVE		(1U << 0)	/* slot in use; flows to it are valid */
+#define SLUICE_BACKEND_F_DRAINING	(1U << 1)	/* flows valid until drain_deadline_ns */
 
 /*
  * Value of the `backends` array, index = backend id. The first cache line holds what
@@ -121,6 +161,8 @@ struct sluice_backend {
 	__u8 flags;		/* SLUICE_BACKEND_F_* */
 	__u32 gen;		/* bumped whenever the id is (re)assigned */
 	__u32 service_id;
+	/* Draining with a timeout: bpf_ktime_get_ns() after which its flows move; 0 = never. */
+	__u64 drain_deadline_ns;
 	__u32 weight;
 	__u8 state;		/* enum sluice_backend_state */
 	__u8 pad[3];
@@ -141,6 +183,19 @@ struct sluice_flow_key {
 struct sluice_flow {
 	__u32 backend_id;
 	__u32 backend_gen;	/* must equal backends[id].gen, else the flow is stale */
+	/* UDP only: bpf_ktime_get_coarse_ns() of a recent packet, refreshed about once a second. */
+	__u64 seen_ns;
+};
+
+/* Per-CPU state of the new-flow guard, key 0 of `flow_guard`. */
+struct sluice_flow_guard {
+	__u64 window_ns;	/* start of the current one-second window */
+	__u64 inserts;		/* flow-table inserts in it on this CPU */
+};
+
+/* Per-CPU flow counters of `service_flows` and `backend_flows` (same ids as stats). */
+struct sluice_flow_counter {
+	__u64 new_flows;	/* flows chosen by Maglev (recorded or not) */
 };
 
 enum sluice_action {

@@ -206,6 +206,40 @@ struct {
 	__type(value, struct sluice_counter);
 } backend_stats SEC(".maps");
 
+/* New flows per service and per backend (ids as in service_stats and backend_stats). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SLUICE_MAX_SERVICES);
+	__type(key, __u32);
+	__type(value, struct sluice_flow_counter);
+} service_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SLUICE_MAX_BACKENDS);
+	__type(key, __u32);
+	__type(value, struct sluice_flow_counter);
+} backend_flows SEC(".maps");
+
+/* Key 0: this CPU's window of the new-flow guard (settings.new_flows_per_cpu). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sluice_flow_guard);
+} flow_guard SEC(".maps");
+
+/*
+ * Ports ipip may leave by when the FIB's egress is not the receiving interface:
+ * ifindex -> ifindex, filled by the control plane with the egress of every backend.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, SLUICE_TX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} tx_ports SEC(".maps");
+
 /* Control-plane bookkeeping, never read here; declared so that the object creates them. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
