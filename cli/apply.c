@@ -50,7 +50,7 @@ int apply_config(const char *ifname, const char *cfg_path, const struct conf *cf
 	struct live_state *live = NULL;
 	struct sluice_maps maps;
 	struct plan plan = {0};
-	uint8_t (*macs)[6];
+	struct backend_path *paths;
 	int lock_fd, ret = EXIT_RUNTIME;
 
 	if (in_session && !opts->force && session_denied(cfg, cfg_path, &session)) {
@@ -58,22 +58,22 @@ int apply_config(const char *ifname, const char *cfg_path, const struct conf *cf
 			"want\n");
 		return EXIT_USAGE;
 	}
-	macs = calloc(conf_backend_count(cfg) + 1, sizeof(*macs));
-	if (!macs)
+	paths = calloc(conf_backend_count(cfg) + 1, sizeof(*paths));
+	if (!paths)
 		return EXIT_RUNTIME;
 	lock_fd = pin_lock(ifname);
 	if (lock_fd < 0) {
 		fprintf(stderr, "sluice: cannot lock %s: %s\n", ifname, strerror(-lock_fd));
-		free(macs);
+		free(paths);
 		return EXIT_RUNTIME;
 	}
 	if (maps_open(ifname, &maps))
 		goto unlock;
-	if (neigh_resolve_backends(ifname, cfg_path, cfg, macs))
+	if (neigh_resolve_backends(ifname, cfg_path, cfg, paths))
 		goto close_maps;
 	if (live_read(&maps, &live))
 		goto close_maps;
-	if (plan_build(&plan, &maps, live, cfg, (const uint8_t (*)[6])macs,
+	if (plan_build(&plan, &maps, live, cfg, paths,
 		       in_session ? &session : NULL))
 		goto free_plan;
 	if (!opts->dry_run && sync_execute(&plan))
@@ -87,7 +87,7 @@ close_maps:
 	maps_close(&maps);
 unlock:
 	close(lock_fd);
-	free(macs);
+	free(paths);
 	return ret;
 }
 

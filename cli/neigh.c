@@ -97,7 +97,7 @@ static long now_ms(void)
 }
 
 static int resolve(struct nl_sock *sk, const char *ifname, int ifindex, struct wanted *w,
-		   size_t n, uint8_t (*macs)[6])
+		   size_t n, struct backend_path *paths)
 {
 	struct nl_cache *neighs = NULL;
 	long start = now_ms(), last_probe = 0;
@@ -108,7 +108,7 @@ static int resolve(struct nl_sock *sk, const char *ifname, int ifindex, struct w
 		return -EIO;
 	for (;;) {
 		for (i = 0; i < n; i++)
-			if (!w[i].resolved && lookup(neighs, ifindex, &w[i], macs[i])) {
+			if (!w[i].resolved && lookup(neighs, ifindex, &w[i], paths[i].mac)) {
 				w[i].resolved = true;
 				missing--;
 			}
@@ -137,7 +137,7 @@ static int resolve(struct nl_sock *sk, const char *ifname, int ifindex, struct w
 }
 
 int neigh_resolve_backends(const char *ifname, const char *cfg_path,
-			   const struct conf *cfg, uint8_t (*macs)[6])
+			   const struct conf *cfg, struct backend_path *paths)
 {
 	size_t n = conf_backend_count(cfg), i, j, k = 0;
 	struct nl_cache *addrs = NULL;
@@ -164,6 +164,7 @@ int neigh_resolve_backends(const char *ifname, const char *cfg_path,
 		const struct conf_service *svc = &cfg->services[i];
 
 		for (j = 0; j < svc->n_backends; j++, k++) {
+			paths[k].ifindex = ifindex;
 			w[k].svc = svc;
 			w[k].be = &svc->backends[j];
 			w[k].dst = nl_addr_build(w[k].be->addr.family, w[k].be->addr.bytes,
@@ -184,7 +185,7 @@ int neigh_resolve_backends(const char *ifname, const char *cfg_path,
 		}
 	}
 	if (!err)
-		err = resolve(sk, ifname, ifindex, w, n, macs);
+		err = resolve(sk, ifname, ifindex, w, n, paths);
 out:
 	for (i = 0; w && i < n; i++)
 		nl_addr_put(w[i].dst);

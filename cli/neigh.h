@@ -9,14 +9,20 @@
 
 #define NEIGH_TIMEOUT_MS	3000
 
+/* How the node reaches one backend, as resolved at apply. */
+struct backend_path {
+	uint8_t mac[6];		/* l2dsr: the backend's MAC */
+	int ifindex;		/* the interface packets to it leave by */
+};
+
 /*
  * Resolve every backend of cfg reachable through ifname, asking the kernel to
- * probe (ARP/NDP) those it does not know yet. macs[i] receives the MAC of the
+ * probe (ARP/NDP) those it does not know yet. paths[i] receives the path of the
  * i-th backend in file order. On failure prints every unreachable backend and
- * returns -EHOSTUNREACH (or another -errno); macs is then undefined. cfg_path
+ * returns -EHOSTUNREACH (or another -errno); paths is then undefined. cfg_path
  * names the file in messages.
  */
 int neigh_resolve_backends(const char *ifname, const char *cfg_path,
-			   const struct conf *cfg, uint8_t (*macs)[6]);
+			   const struct conf *cfg, struct backend_path *paths);
 
 #endif /* SLUICE_CLI_NEIGH_H */

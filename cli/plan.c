@@ -20,7 +20,7 @@ struct planner {
 	const struct sluice_maps *maps;
 	const struct live_state *live;
 	const struct conf *cfg;
-	const uint8_t (*macs)[6];
+	const struct backend_path *paths;
 	bool service_taken[SLUICE_MAX_SERVICES];
 	bool backend_taken[SLUICE_MAX_BACKENDS];
 	bool live_service_kept[SLUICE_MAX_SERVICES];	/* by index in live->services */
@@ -125,7 +125,7 @@ static int plan_backends(struct planner *p, const struct conf_service *svc, __u3
 		const struct sluice_backend *old = id ? &p->live->backends[id] : NULL;
 
 		memcpy(val.addr, want->addr.bytes, sizeof(val.addr));
-		memcpy(val.mac, p->macs[mac_base + i], sizeof(val.mac));
+		memcpy(val.mac, p->paths[mac_base + i].mac, sizeof(val.mac));
 		val.family = abi_family(want->addr.family);
 		val.flags = SLUICE_BACKEND_F_LIVE;
 		val.service_id = sid;
@@ -388,7 +388,7 @@ static void plan_settings(struct planner *p, struct sluice_settings *want)
 
 int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	       const struct live_state *live, const struct conf *cfg,
-	       const uint8_t (*macs)[6], const struct plan_session *session)
+	       const struct backend_path *paths, const struct plan_session *session)
 {
 	struct sluice_settings want;
 	struct planner *p;
@@ -404,7 +404,7 @@ int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	p->maps = maps;
 	p->live = live;
 	p->cfg = cfg;
-	p->macs = macs;
+	p->paths = paths;
 	mark_live_ids(p);
 
 	plan_settings(p, &want);

@@ -14,6 +14,7 @@
 
 #include "conf/config.h"
 #include "cli/live.h"
+#include "cli/neigh.h"
 #include "cli/maps.h"
 
 enum op_kind {
@@ -63,13 +64,13 @@ struct plan_session {
 };
 
 /*
- * Compute the writes that turn `live` into `cfg`. macs[i] is the resolved MAC of
+ * Compute the writes that turn `live` into `cfg`. paths[i] is the resolved path of
  * the i-th backend of cfg in file order (services, then their backends); session
  * may be NULL. Returns 0 or -errno after printing why.
  */
 int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	       const struct live_state *live, const struct conf *cfg,
-	       const uint8_t (*macs)[6], const struct plan_session *session);
+	       const struct backend_path *paths, const struct plan_session *session);
 
 /* A configured rule as the data plane and rule_meta hold it (counter left 0). */
 void plan_rule_of(const struct conf_rule *r, struct sluice_rule *out);

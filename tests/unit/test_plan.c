@@ -34,16 +34,17 @@ static const struct sluice_maps maps = {
 	.rule_meta = 120,
 };
 
-/* Resolved MACs, one per backend in file order; tests may change one. */
-#define N_MACS	16
-static uint8_t macs[N_MACS][6];
+/* Resolved paths, one per backend in file order; tests may change one. */
+#define N_PATHS	16
+static struct backend_path paths[N_PATHS];
 
-static void reset_macs(void)
+static void reset_paths(void)
 {
-	for (size_t i = 0; i < N_MACS; i++) {
+	for (size_t i = 0; i < N_PATHS; i++) {
 		const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, (uint8_t)(i + 1) };
 
-		memcpy(macs[i], mac, sizeof(mac));
+		memcpy(paths[i].mac, mac, sizeof(mac));
+		paths[i].ifindex = 1;
 	}
 }
 
@@ -329,7 +330,7 @@ static void plan_of(struct plan *p, const struct sim *s, const char *yaml)
 
 	load(yaml, &cfg);
 	memset(p, 0, sizeof(*p));
-	assert_int_equal(plan_build(p, &maps, &s->live, &cfg, (const uint8_t (*)[6])macs, NULL),
+	assert_int_equal(plan_build(p, &maps, &s->live, &cfg, paths, NULL),
 			 0);
 	conf_free(&cfg);
 }
@@ -474,7 +475,7 @@ static const char *const dns_addrs[] = { "10.0.2.1", "10.0.2.2", "10.0.2.3" };
 
 static int setup(void **state)
 {
-	reset_macs();
+	reset_paths();
 	*state = sim_new();
 	return 0;
 }
@@ -506,7 +507,7 @@ static void check_fresh_service(struct sim *s, struct plan *p, const char *name,
 		assert_int_equal(be->flags, SLUICE_BACKEND_F_LIVE);
 		assert_int_equal(be->weight, CONF_WEIGHT_DEFAULT);
 		assert_int_equal(be->state, SLUICE_BACKEND_ACTIVE);
-		assert_memory_equal(be->mac, macs[mac_base + i], 6);
+		assert_memory_equal(be->mac, paths[mac_base + i].mac, 6);
 		assert_int_equal(s->backend_stats[id].packets, 0);
 		assert_true(slots_held(s, name, id) > 0);
 		assert_true(noted(p, name, addrs[i]));
@@ -722,7 +723,7 @@ static void test_mac_change_updates_backend_only(void **state)
 	apply(s, two_services);
 	id = backend_id(s, "web", "10.0.1.2");
 	slot = service(s, "web")->val.table_slot;
-	macs[1][5] = 0xee;
+	paths[1].mac[5] = 0xee;
 
 	plan_of(&p, s, two_services);
 	assert_int_equal(p.n_ops, 1);
@@ -732,7 +733,7 @@ static void test_mac_change_updates_backend_only(void **state)
 	plan_free(&p);
 	assert_int_equal(backend_id(s, "web", "10.0.1.2"), id);
 	assert_int_equal(s->live.backends[id].gen, 1);
-	assert_memory_equal(s->live.backends[id].mac, macs[1], 6);
+	assert_memory_equal(s->live.backends[id].mac, paths[1].mac, 6);
 	assert_int_equal(service(s, "web")->val.table_slot, slot);
 }
 
@@ -1183,7 +1184,7 @@ static void assert_plan_refused(const struct sim *s, const char *yaml, int err,
 	load(yaml, &cfg);
 	fflush(stderr);
 	assert_true(dup2(fileno(out), STDERR_FILENO) >= 0);
-	ret = plan_build(&p, &maps, &s->live, &cfg, (const uint8_t (*)[6])macs, NULL);
+	ret = plan_build(&p, &maps, &s->live, &cfg, paths, NULL);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
