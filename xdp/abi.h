@@ -438,4 +438,32 @@ struct sluice_rule_meta {
 	struct sluice_rule rule;
 };
 
+/*
+ * decap.bpf.c, run on backends: strips the outer header sluice's ipip mode adds.
+ * Its own object with its own maps, pinned under SLUICE_PIN_ROOT "/decap-<ifname>/".
+ */
+enum sluice_decap_stat {
+	SLUICE_DECAP_RX,	/* every frame seen */
+	SLUICE_DECAP_DONE,	/* outer header stripped, inner packet passed up */
+	SLUICE_DECAP_REFUSED,	/* tunnelled, but from a source outside decap_sources: dropped */
+	SLUICE_DECAP_STAT_MAX,
+};
+
+/* Single-entry `decap_settings` array. */
+struct sluice_decap_settings {
+	__u32 restricted;	/* 1: only outer sources in decap_sources are stripped */
+};
+
+/*
+ * Key of the `decap_sources` LPM trie: the outer source prefixes decap accepts.
+ * prefixlen counts family's 8 bits plus the address prefix.
+ */
+struct sluice_decap_key {
+	__u32 prefixlen;
+	__u8 family;		/* SLUICE_AF_INET or SLUICE_AF_INET6 */
+	__u8 addr[16];
+} __attribute__((packed));
+
+#define SLUICE_DECAP_SOURCES	64
+
 #endif /* SLUICE_ABI_H */
