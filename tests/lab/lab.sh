@@ -3,16 +3,20 @@
 #
 # The sluice lab: network namespaces on one L2 segment, with real servers, so that real
 # TCP and UDP traffic crosses the sluice node. Integration tests, the live benchmark and
-# the demo all run on it.
+# the demo all run on it. A second topology, "ipip", adds what encapsulation needs (below).
 #
-#   command:  tests/lab/lab.sh up | down | status | exec NODE CMD...
+#   command:  tests/lab/lab.sh up [basic|ipip] | down | status | exec NODE CMD...
 #   library:  source tests/lab/lab.sh; lab_trap_cleanup; lab_up; lab_request "$LAB_VIP4" 80
 #
-# Functions: lab_up, lab_down, lab_status, lab_trap_cleanup, lab_exec NODE CMD...,
+# Functions: lab_up [TOPOLOGY], lab_down, lab_status, lab_trap_cleanup, lab_exec NODE CMD...,
 # lab_request / lab_udp_request [-6] ADDR PORT, lab_wait_tcp / lab_wait_udp NODE ADDR PORT,
 # lab_conn_open / _send / _read / _close (one long-lived TCP connection). NODE is client,
-# lb, be1, be2, be3 or sw. Addresses: LAB_VIP4, LAB_VIP6, LAB_IP4[NODE], LAB_IP6[NODE].
-# Settings: LAB_PREFIX, LAB_PASS_OBJ (an XDP_PASS object), LAB_TIMEOUT, LAB_WAIT.
+# lb, be1, be2, be3 or sw (ipip adds lb2, be4, be5). Addresses: LAB_VIP4, LAB_VIP6,
+# LAB_VIPS4 / LAB_VIPS6 (every VIP of the topology, LAB_VIP4 / LAB_VIP6 first),
+# LAB_IP4[NODE], LAB_IP6[NODE], LAB_IP4[lb:eth1], LAB_IP6[lb:eth1]. LAB_BACKENDS lists the
+# backends of the topology that is up.
+# Settings: LAB_PREFIX, LAB_TOPOLOGY (basic when lab_up is given none), LAB_PASS_OBJ (an
+# XDP_PASS object), SLUICE (the sluice binary; ipip only), LAB_TIMEOUT, LAB_WAIT.
 #
 #                      $LAB_PREFIX-sw: bridge br0 (pure L2, no addresses)
 #          client      lb          be1          be2          be3     <- veth ends, on br0
@@ -24,7 +28,7 @@
 # Every name starts with $LAB_PREFIX (default "sl": sl-client, sl-lb, sl-be1..3, sl-sw), and
 # interfaces live only inside the namespaces, so labs with other prefixes can run beside
 # this one and the host's own interfaces are never touched. One prefix, one user: lab_up
-# first tears down whatever lab of that prefix exists.
+# first tears down whatever lab of that prefix exists (of either topology).
 #
 # Why it is shaped so:
 # - One segment, because sluice's l2dsr mode rewrites only the destination MAC: the sluice
@@ -46,10 +50,47 @@
 #   partial checksums, which stay wrong once XDP has forwarded the frame. Real NICs
 #   deliver full checksums; this is a veth artefact.
 #
+# The ipip topology (lab_up ipip, or LAB_TOPOLOGY=ipip) is the basic one plus:
+#
+#          client  lb   lb2  be1 be2 be3         be4          be5      (br0 as above)
+#                  |eth1  |                       |            |
+#                  |   10.200.0.4               eth0         eth0      <- on br1 of sw
+#              10.201.0.3 fd00:200::4      10.201.0.14  10.201.0.15  /24
+#              fd00:201::3                 fd00:201::14 fd00:201::15 /64
+#
+# - Backends decapsulate with `sluice decap attach eth0` (these kernels have no IPIP
+#   module), so the VIPs stay on lo and the backends answer the client directly, as in
+#   l2dsr. Every backend gets three VIPs of each family (LAB_VIPS4, LAB_VIPS6), so that
+#   one config can hold 4in4, 6in6 and 4in6 services side by side (a backend serves a
+#   port of a VIP; the VIP port is the backend port).
+# - lb has a second port, eth1, on a second segment (br1) with be4 and be5: ipip to them
+#   leaves by XDP_REDIRECT through tx_ports, not XDP_TX. The sw-side peer of eth1 runs
+#   XDP_PASS for the same veth reason as lb's. be4 and be5 route everything via lb's
+#   eth1, and lb forwards their answers to the client in the kernel (IPv4: forwarding on
+#   eth1; IPv6: force_forwarding on eth1, so that eth0 keeps its own setting), as an
+#   edge router whose one port faces the backends would. rp_filter is off on lb because
+#   those answers come from a VIP lb has no route for.
+# - Forwarding is on for lb's (and lb2's) eth0, IPv4 and IPv6: bpf_fib_lookup, which
+#   picks ipip's next hop, refuses to route for an interface that does not forward. Only
+#   per interface: the global IPv6 switch stays off, so lb still forwards nothing itself
+#   that arrives on eth0 (IPv4 to a VIP finds no route there), and without sluice
+#   nothing answers on the VIPs.
+# - lb2 is a second sluice node on the client's segment (10.200.0.4), for fleet tests: the
+#   client can route the VIPs via lb, via lb2, or both (ECMP). Its sw-side peer runs
+#   XDP_PASS too.
+# - lb2 and the backends each get a mount namespace with their own bpffs, which lab_exec
+#   enters: sluice pins under /sys/fs/bpf/sluice/<ifname>, and their interfaces are all
+#   called eth0, so in one shared bpffs lb2's pins would land on lb's and every backend's
+#   decap pins on each other's. lb keeps the host's bpffs, as in the basic topology.
+#   lab_down ends those mount namespaces before it deletes the network namespaces, which
+#   their copies of /run/netns would otherwise keep alive.
+#
 # Servers (started by lab_up, pid files under /run/sluice-lab-$LAB_PREFIX/):
 #   be1..3  tcp/80  greets with its name ("be1\n"), then echoes every line it receives
 #           udp/53  answers every datagram with its name (servers/udp_name.py)
 #   lb      tcp/6379 answers "lb\n"; tcp/22 answers "lb-ssh\n"
+#   ipip: be1..5 also tcp/9000: reads to the end, then answers "NAME BYTES\n" (how much
+#         it received; servers/tcp_count.py), and be4, be5 run tcp/80 and udp/53 too.
 # All of them listen on the VIPs too.
 #
 # Commands run in a namespace with nsenter --net, not ip netns exec, because ip netns exec
@@ -59,19 +100,46 @@
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${LAB_PREFIX:=sl}"
 : "${LAB_PASS_OBJ:=$(dirname "$(dirname "$LAB_DIR")")/build/xdp/pass.bpf.o}"
+: "${SLUICE:=$(dirname "$(dirname "$LAB_DIR")")/build/cli/sluice}"
 : "${LAB_TIMEOUT:=2}"	# seconds a request may take before it counts as unanswered
 : "${LAB_WAIT:=5}"	# seconds lab_wait_* keep trying
 
 LAB_VIP4=192.0.2.10
 LAB_VIP6=2001:db8::10
-LAB_NODES=(client lb be1 be2 be3)
-LAB_BACKENDS=(be1 be2 be3)
 declare -gA LAB_IP4=([client]=10.200.0.2 [lb]=10.200.0.3
-	[be1]=10.200.0.11 [be2]=10.200.0.12 [be3]=10.200.0.13)
+	[be1]=10.200.0.11 [be2]=10.200.0.12 [be3]=10.200.0.13
+	[lb2]=10.200.0.4 [be4]=10.201.0.14 [be5]=10.201.0.15 [lb:eth1]=10.201.0.3)
 declare -gA LAB_IP6=([client]=fd00:200::2 [lb]=fd00:200::3
-	[be1]=fd00:200::11 [be2]=fd00:200::12 [be3]=fd00:200::13)
+	[be1]=fd00:200::11 [be2]=fd00:200::12 [be3]=fd00:200::13
+	[lb2]=fd00:200::4 [be4]=fd00:201::14 [be5]=fd00:201::15 [lb:eth1]=fd00:201::3)
+# Nodes of either topology, so that lab_down finds whatever an earlier run left.
+LAB_ALL_NODES=(client lb be1 be2 be3 lb2 be4 be5)
 # Open lab_conn connections of this shell, by id: socat pid, write fd, read fd.
 declare -gA LAB_CONN_PID LAB_CONN_W LAB_CONN_R
+
+# lab__set_topology basic|ipip: the nodes, backends and VIPs of that topology.
+lab__set_topology()
+{
+	case $1 in
+	basic)
+		LAB_NODES=(client lb be1 be2 be3)
+		LAB_BACKENDS=(be1 be2 be3)
+		LAB_VIPS4=("$LAB_VIP4")
+		LAB_VIPS6=("$LAB_VIP6")
+		;;
+	ipip)
+		LAB_NODES=(client lb be1 be2 be3 lb2 be4 be5)
+		LAB_BACKENDS=(be1 be2 be3 be4 be5)
+		LAB_VIPS4=("$LAB_VIP4" 192.0.2.11 192.0.2.12)
+		LAB_VIPS6=("$LAB_VIP6" 2001:db8::11 2001:db8::12)
+		;;
+	*)
+		lab__err "unknown topology '$1' (basic or ipip)"
+		return 2
+		;;
+	esac
+	LAB__TOPOLOGY=$1
+}
 
 lab__err()
 {
@@ -87,6 +155,10 @@ lab__run_dir()
 {
 	echo "/run/sluice-lab-$LAB_PREFIX"
 }
+
+# The topology that is up (recorded by lab_up), else the basic one.
+lab__set_topology "$(cat "$(lab__run_dir)/topology" 2>/dev/null || echo basic)" 2>/dev/null ||
+	lab__set_topology basic
 
 # Start time of a live (not zombie) process. A pid alone may be reused once its
 # process is gone; pid plus start time may not.
@@ -115,21 +187,32 @@ lab__check_family()
 	fi
 }
 
+# The file holding NODE's own mount namespace (ipip: lb2 and the backends).
+lab__mnt()
+{
+	echo "$(lab__run_dir)/mnt/$1"
+}
+
 lab_exec()
 {
-	local ns
+	local ns mnt
 
 	if (($# < 2)); then
 		lab__err "usage: lab_exec NODE CMD..."
 		return 2
 	fi
 	ns=$(lab__ns "$1")
+	mnt=$(lab__mnt "$1")
 	if [[ ! -e /run/netns/$ns ]]; then
 		lab__err "no namespace $ns (is the lab up?)"
 		return 1
 	fi
 	shift
-	nsenter --net="/run/netns/$ns" -- "$@"
+	if mountpoint -q "$mnt" 2>/dev/null; then
+		nsenter --net="/run/netns/$ns" --mount="$mnt" -- "$@"
+	else
+		nsenter --net="/run/netns/$ns" -- "$@"
+	fi
 }
 
 # One exchange from NODE: connect, send a line if UDP (TCP servers speak first), print
@@ -331,6 +414,21 @@ lab__serve()
 	echo "$pid $(lab__starttime "$pid")" >"$dir/$node-$name.pid"
 }
 
+# lab__wait_listen NODE PORT: wait until a TCP socket listens on PORT in NODE (for
+# servers that speak only once the client is done).
+lab__wait_listen()
+{
+	local deadline=$((EPOCHSECONDS + LAB_WAIT))
+
+	until [[ -n $(lab_exec "$1" ss -Hltn "sport = :$2" 2>/dev/null) ]]; do
+		if ((EPOCHSECONDS >= deadline)); then
+			lab__err "nothing listens on port $2/tcp in $(lab__ns "$1") after ${LAB_WAIT}s"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
 lab__start_servers()
 {
 	local be addr
@@ -339,61 +437,120 @@ lab__start_servers()
 		lab__serve "$be" tcp-80 socat TCP6-LISTEN:80,ipv6only=0,reuseaddr,fork \
 			SYSTEM:"echo $be; exec cat"
 		lab__serve "$be" udp-53 python3 "$LAB_DIR/servers/udp_name.py" "$be" 53 \
-			"${LAB_IP4[$be]}" "$LAB_VIP4" "${LAB_IP6[$be]}" "$LAB_VIP6"
+			"${LAB_IP4[$be]}" "${LAB_VIPS4[@]}" "${LAB_IP6[$be]}" "${LAB_VIPS6[@]}"
+		if [[ $LAB__TOPOLOGY == ipip ]]; then
+			lab__serve "$be" tcp-9000 python3 "$LAB_DIR/servers/tcp_count.py" "$be" 9000
+		fi
 	done
 	lab__serve lb tcp-6379 socat TCP6-LISTEN:6379,ipv6only=0,reuseaddr,fork SYSTEM:"echo lb"
 	lab__serve lb tcp-22 socat TCP6-LISTEN:22,ipv6only=0,reuseaddr,fork SYSTEM:"echo lb-ssh"
 
 	for be in "${LAB_BACKENDS[@]}"; do
 		lab_wait_tcp "$be" "${LAB_IP4[$be]}" 80 || return
-		for addr in "${LAB_IP4[$be]}" "$LAB_VIP4" "${LAB_IP6[$be]}" "$LAB_VIP6"; do
+		for addr in "${LAB_IP4[$be]}" "${LAB_VIPS4[@]}" "${LAB_IP6[$be]}" "${LAB_VIPS6[@]}"; do
 			lab_wait_udp "$be" "$addr" 53 || return
 		done
+		if [[ $LAB__TOPOLOGY == ipip ]]; then
+			lab__wait_listen "$be" 9000 || return
+		fi
 	done
 	lab_wait_tcp lb "${LAB_IP4[lb]}" 6379 && lab_wait_tcp lb "${LAB_IP4[lb]}" 22
 }
 
+# lab__port_setup NODE IFACE BRIDGE SWPORT ADDR4 ADDR6: a veth from NODE's IFACE to
+# port SWPORT of the switch's BRIDGE.
+lab__port_setup()
+{
+	local ns sw
+
+	ns=$(lab__ns "$1")
+	sw=$(lab__ns sw)
+	ip -n "$ns" link add "$2" type veth peer name "$4" netns "$sw" &&
+	ip -n "$sw" link set dev "$4" master "$3" up &&
+	ip -n "$ns" -batch - <<-EOF
+		link set dev $2 up
+		address add $5/24 dev $2
+		address add $6/64 dev $2 nodad
+	EOF
+}
+
 lab__host_setup()
 {
-	local node=$1 ns sw
+	local node=$1 bridge=br0
 
-	ns=$(lab__ns "$node")
-	sw=$(lab__ns sw)
+	# be4 and be5 (ipip) sit on the second segment.
+	[[ $node == be[45] ]] && bridge=br1
 	# Quiet hosts: no router solicitations, no duplicate address detection. Such
 	# frames would reach lb's XDP program at random times and blur its counters.
 	lab_exec "$node" sysctl -q -w net.ipv6.conf.all.accept_dad=0 \
 		net.ipv6.conf.default.accept_dad=0 \
 		net.ipv6.conf.default.router_solicitations=0 &&
-	ip -n "$ns" link add eth0 type veth peer name "$node" netns "$sw" &&
-	ip -n "$sw" link set dev "$node" master br0 up &&
-	ip -n "$ns" -batch - <<-EOF
-		link set dev lo up
-		link set dev eth0 up
-		address add ${LAB_IP4[$node]}/24 dev eth0
-		address add ${LAB_IP6[$node]}/64 dev eth0 nodad
-	EOF
+	ip -n "$(lab__ns "$node")" link set dev lo up &&
+	lab__port_setup "$node" eth0 "$bridge" "$node" "${LAB_IP4[$node]}" "${LAB_IP6[$node]}"
 }
 
 lab__backend_setup()
 {
-	local be=$1
+	local be=$1 vip
 
 	lab_exec "$be" sysctl -q -w net.ipv4.conf.all.arp_ignore=1 \
-		net.ipv4.conf.all.arp_announce=2 &&
-	ip -n "$(lab__ns "$be")" -batch - <<-EOF &&
-		address add $LAB_VIP4/32 dev lo
-		address add $LAB_VIP6/128 dev lo
-	EOF
+		net.ipv4.conf.all.arp_announce=2 || return
+	for vip in "${LAB_VIPS4[@]}"; do
+		ip -n "$(lab__ns "$be")" address add "$vip/32" dev lo || return
+	done
+	for vip in "${LAB_VIPS6[@]}"; do
+		ip -n "$(lab__ns "$be")" address add "$vip/128" dev lo || return
+	done
+	if [[ $be == be[45] ]]; then
+		ip -n "$(lab__ns "$be")" -batch - <<-EOF || return
+			route add default via ${LAB_IP4[lb:eth1]}
+			route add default via ${LAB_IP6[lb:eth1]}
+		EOF
+	fi
 	lab_exec "$be" ethtool -K eth0 tx off >/dev/null
 }
 
 lab__client_setup()
 {
-	ip -n "$(lab__ns client)" -batch - <<-EOF &&
-		route add $LAB_VIP4/32 via ${LAB_IP4[lb]}
-		route add $LAB_VIP6/128 via ${LAB_IP6[lb]}
-	EOF
+	local vip
+
+	for vip in "${LAB_VIPS4[@]}"; do
+		ip -n "$(lab__ns client)" route add "$vip/32" via "${LAB_IP4[lb]}" || return
+	done
+	for vip in "${LAB_VIPS6[@]}"; do
+		ip -n "$(lab__ns client)" route add "$vip/128" via "${LAB_IP6[lb]}" || return
+	done
 	lab_exec client ethtool -K eth0 tx off >/dev/null
+}
+
+# ipip: lb's second port and the sysctls the FIB lookup and the far backends' answers
+# need, lb2's forwarding, private bpffs for lb2 and the backends, decap on the backends.
+lab__ipip_setup()
+{
+	local sw node mnt
+
+	sw=$(lab__ns sw)
+	lab__port_setup lb eth1 br1 lb-e1 "${LAB_IP4[lb:eth1]}" "${LAB_IP6[lb:eth1]}" &&
+	lab_exec lb sysctl -q -w net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.eth1.rp_filter=0 \
+		net.ipv4.conf.eth0.forwarding=1 net.ipv6.conf.eth0.forwarding=1 \
+		net.ipv4.conf.eth1.forwarding=1 net.ipv6.conf.eth1.force_forwarding=1 &&
+	lab_exec lb2 sysctl -q -w net.ipv4.conf.eth0.forwarding=1 \
+		net.ipv6.conf.eth0.forwarding=1 &&
+	ip -n "$sw" link set dev lb-e1 xdpdrv obj "$LAB_PASS_OBJ" sec xdp &&
+	ip -n "$sw" link set dev lb2 xdpdrv obj "$LAB_PASS_OBJ" sec xdp || return
+	# A private mount of the directory holding the namespace files: a mount namespace
+	# can be bound to a file only where mounts do not propagate.
+	mnt=$(lab__run_dir)/mnt
+	mkdir -p "$mnt" && mount --bind "$mnt" "$mnt" && mount --make-private "$mnt" || return
+	for node in lb2 "${LAB_BACKENDS[@]}"; do
+		touch "$mnt/$node" &&
+		unshare --mount="$mnt/$node" --propagation slave \
+			mount -t bpf bpf /sys/fs/bpf || return
+	done
+	for node in "${LAB_BACKENDS[@]}"; do
+		lab_exec "$node" "$SLUICE" decap attach eth0 >/dev/null || return
+	done
 }
 
 lab__build()
@@ -405,6 +562,7 @@ lab__build()
 		mount -t bpf bpf /sys/fs/bpf || return
 	fi
 	mkdir -p "$(lab__run_dir)" || return
+	echo "$LAB__TOPOLOGY" >"$(lab__run_dir)/topology" || return
 	for node in "${LAB_NODES[@]}" sw; do
 		ip netns add "$(lab__ns "$node")" || return
 	done
@@ -417,6 +575,12 @@ lab__build()
 		link add br0 type bridge mcast_snooping 0
 		link set dev br0 up
 	EOF
+	if [[ $LAB__TOPOLOGY == ipip ]]; then
+		ip -n "$sw" -batch - <<-EOF || return
+			link add br1 type bridge mcast_snooping 0
+			link set dev br1 up
+		EOF
+	fi
 	for node in "${LAB_NODES[@]}"; do
 		lab__host_setup "$node" || return
 	done
@@ -427,6 +591,9 @@ lab__build()
 	# Explicit, so that nothing answers on the VIPs unless sluice forwards.
 	lab_exec lb sysctl -q -w net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 || return
 	ip -n "$sw" link set dev lb xdpdrv obj "$LAB_PASS_OBJ" sec xdp || return
+	if [[ $LAB__TOPOLOGY == ipip ]]; then
+		lab__ipip_setup || return
+	fi
 	lab__start_servers
 }
 
@@ -453,12 +620,19 @@ lab__check_prerequisites()
 			"build it (ninja -C build) or set LAB_PASS_OBJ"
 		return 1
 	fi
+	if [[ $LAB__TOPOLOGY == ipip && ! -x $SLUICE ]]; then
+		lab__err "no sluice binary at $SLUICE (the ipip backends decapsulate with it):" \
+			"build it (ninja -C build) or set SLUICE"
+		return 1
+	fi
 }
 
-# lab_up: build the lab from scratch (tearing down what an earlier run left), start the
-# servers, and wait until they all answer. On failure nothing is left behind.
+# lab_up [basic|ipip]: build the lab from scratch (tearing down what an earlier run left),
+# start the servers, and wait until they all answer. On failure nothing is left behind.
+# Without an argument the topology is $LAB_TOPOLOGY, else basic.
 lab_up()
 {
+	lab__set_topology "${1:-${LAB_TOPOLOGY:-basic}}" || return
 	lab__check_prerequisites || return
 	lab_down
 	if ! lab__build; then
@@ -481,7 +655,7 @@ lab__pids()
 			echo "$pid"
 		fi
 	done
-	for node in "${LAB_NODES[@]}" sw; do
+	for node in "${LAB_ALL_NODES[@]}" sw; do
 		[[ -e /run/netns/$(lab__ns "$node") ]] || continue
 		ip netns pids "$(lab__ns "$node")" 2>/dev/null || true
 	done
@@ -517,13 +691,32 @@ lab_down()
 	done
 	lab__stop_processes
 	ip -n "$(lab__ns sw)" link set dev lb xdp off 2>/dev/null || true
-	for node in "${LAB_NODES[@]}" sw; do
+	# The mount namespaces first: they hold copies of the network namespaces' mounts.
+	for node in "${LAB_ALL_NODES[@]}"; do
+		umount "$(lab__mnt "$node")" 2>/dev/null || true
+	done
+	umount "$(lab__run_dir)/mnt" 2>/dev/null || true
+	for node in "${LAB_ALL_NODES[@]}" sw; do
 		if [[ -e /run/netns/$(lab__ns "$node") ]]; then
 			ip netns delete "$(lab__ns "$node")" 2>/dev/null || true
 		fi
 	done
 	rm -rf "$(lab__run_dir)"
 	return 0
+}
+
+# lab__status_xdp NODE IFACE: the XDP program on NODE's IFACE; fails if there is none.
+lab__status_xdp()
+{
+	local prog
+
+	prog=$(ip -n "$(lab__ns "$1")" link show dev "$2" 2>/dev/null |
+	       grep -o 'prog/xdp id [0-9]*' || true)
+	if [[ -z $prog ]]; then
+		printf '%-34s missing\n' "xdp on $(lab__ns "$1")/$2"
+		return 1
+	fi
+	printf '%-34s %s\n' "xdp on $(lab__ns "$1")/$2" "$prog"
 }
 
 # lab_status: what of the lab exists; fails unless all of it does.
@@ -540,13 +733,13 @@ lab_status()
 			rc=1
 		fi
 	done
-	prog=$(ip -n "$(lab__ns sw)" link show dev lb 2>/dev/null |
-	       grep -o 'prog/xdp id [0-9]*' || true)
-	if [[ -n $prog ]]; then
-		printf '%-34s %s\n' "xdp on $(lab__ns sw)/lb" "$prog"
-	else
-		printf '%-34s missing\n' "xdp on $(lab__ns sw)/lb"
-		rc=1
+	lab__status_xdp sw lb || rc=1
+	if [[ $LAB__TOPOLOGY == ipip ]]; then
+		lab__status_xdp sw lb-e1 || rc=1
+		lab__status_xdp sw lb2 || rc=1
+		for node in "${LAB_BACKENDS[@]}"; do
+			lab__status_xdp "$node" eth0 || rc=1
+		done
 	fi
 	for f in "$(lab__run_dir)"/*.pid; do
 		if [[ ! -e $f ]]; then
@@ -589,7 +782,7 @@ lab__main()
 {
 	case ${1-} in
 	up)
-		lab_up && lab_status
+		lab_up "${2-}" && lab_status
 		;;
 	down)
 		lab_down
@@ -602,7 +795,7 @@ lab__main()
 		lab_exec "$@"
 		;;
 	*)
-		echo "usage: $0 up | down | status | exec NODE CMD..." >&2
+		echo "usage: $0 up [basic|ipip] | down | status | exec NODE CMD..." >&2
 		return 2
 		;;
 	esac
