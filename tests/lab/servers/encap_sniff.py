@@ -11,6 +11,7 @@ lengths, DSCP/ECN equal to the inner header's) and counted. READY is created onc
 sockets listen; OUT receives a JSON summary when SIGTERM or SIGINT arrives:
 
   frames, kinds {"4in4": n, "6in6": n, "4in6": n}, by_outer_dst {addr: n},
+  by_iface {IFACE: {outer dst: n}},
   flows (distinct inner 5-tuples), sources (distinct outer sources),
   sources_by_outer_dst {addr: n}, flows_with_several_sources, flow_label_zero,
   bad {"ttl", "df", "checksum", "length", "tos": n}, icmp [[outer dst, inner
@@ -33,6 +34,7 @@ class Summary:
         self.frames = 0
         self.kinds = {}
         self.by_dst = {}
+        self.by_iface = {}
         self.sources = set()
         self.sources_by_dst = {}
         self.flow_sources = {}
@@ -45,6 +47,7 @@ class Summary:
             "frames": self.frames,
             "kinds": self.kinds,
             "by_outer_dst": self.by_dst,
+            "by_iface": self.by_iface,
             "flows": len(self.flow_sources),
             "sources": len(self.sources),
             "sources_by_outer_dst": {d: len(s) for d, s in self.sources_by_dst.items()},
@@ -99,7 +102,7 @@ def inner_info(family, pkt):
     return length, tos, key, icmp
 
 
-def take(summary, frame):
+def take(summary, iface, frame):
     if len(frame) < 14:
         return
     ethertype = struct.unpack_from("!H", frame, 12)[0]
@@ -136,6 +139,8 @@ def take(summary, frame):
     summary.frames += 1
     summary.kinds[kind] = summary.kinds.get(kind, 0) + 1
     summary.by_dst[dst] = summary.by_dst.get(dst, 0) + 1
+    per_iface = summary.by_iface.setdefault(iface, {})
+    per_iface[dst] = per_iface.get(dst, 0) + 1
     if ttl != 64:
         summary.bad["ttl"] += 1
     if info is None:
@@ -161,24 +166,24 @@ def main():
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    socks = []
+    socks = {}
     for iface in ifaces:
         sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
         sock.bind((iface, 0))
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-        socks.append(sock)
+        socks[sock] = iface
     summary = Summary()
     open(ready, "w").close()
     while not stop:
         try:
-            readable, _, _ = select.select(socks, [], [], 0.2)
+            readable, _, _ = select.select(list(socks), [], [], 0.2)
         except InterruptedError:
             continue
         for sock in readable:
             frame, addr = sock.recvfrom(65535)
             # Only what the sluice node sent, not what the switch sends it.
             if addr[2] != PACKET_OUTGOING:
-                take(summary, frame)
+                take(summary, socks[sock], frame)
     with open(out, "w") as f:
         json.dump(summary.as_dict(), f)
 
