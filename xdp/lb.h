@@ -41,7 +41,7 @@
 
 #define LB_TCP_SYN		0x02		/* in the TCP flags byte (parsed_pkt.detail) */
 #define LB_SEEN_REFRESH_NS	1000000000LL	/* a UDP flow's seen_ns is this coarse */
-#define LB_GUARD_WINDOW_NS	1000000000ULL	/* the new-flow guard counts per second */
+#define LB_GUARD_WINDOW_NS	1000000000LL	/* the new-flow guard counts per second */
 
 static __always_inline const struct sluice_service *
 lb_find_service(const struct parsed_pkt *pkt)
@@ -163,7 +163,8 @@ static __always_inline int lb_guard_allows(const struct parsed_pkt *pkt, __u32 l
 	g = bpf_map_lookup_elem(&flow_guard, &zero);
 	if (!g)
 		return 1;
-	if (now - g->window_ns >= LB_GUARD_WINDOW_NS) {
+	/* Signed: a window stored ahead of the clock stands until the clock gets there. */
+	if ((__s64)(now - g->window_ns) >= LB_GUARD_WINDOW_NS) {
 		g->window_ns = now;
 		g->inserts = 0;
 	}
