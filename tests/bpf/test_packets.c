@@ -15,6 +15,7 @@ int main(void)
 		{ classifier_tests, n_classifier_tests },
 		{ lb_tests, n_lb_tests },
 		{ flows_tests, n_flows_tests },
+		{ decap_tests, n_decap_tests },
 	};
 
 	return run_one_group("packets", parts, sizeof(parts) / sizeof(parts[0])) ? 1 : 0;
