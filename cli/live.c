@@ -96,6 +96,38 @@ static int read_filter(const struct sluice_maps *maps, struct live_state *live)
 	return 0;
 }
 
+static int read_flow_entries(const struct sluice_maps *maps, struct live_state *live)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(maps->flows, &info, &len))
+		return -errno;
+	live->flow_entries = info.max_entries;
+	return 0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void read_tx_ports(const struct sluice_maps *maps, struct live_state *live)
+{
+	__u32 key, next;
+	void *prev = NULL;
+
+	while (live->n_tx_ports < SLUICE_TX_PORTS &&
+	       !bpf_map_get_next_key(maps->tx_ports, prev, &next)) {
+		live->tx_ports[live->n_tx_ports++] = next;
+		key = next;
+		prev = &key;
+	}
+	qsort(live->tx_ports, live->n_tx_ports, sizeof(live->tx_ports[0]), by_value);
+}
+
 int live_read(const struct sluice_maps *maps, struct live_state **out)
 {
 	struct live_state *live;
@@ -114,11 +146,14 @@ int live_read(const struct sluice_maps *maps, struct live_state **out)
 		err = read_services(maps, live);
 	if (!err)
 		err = read_filter(maps, live);
+	if (!err)
+		err = read_flow_entries(maps, live);
 	if (err) {
 		fprintf(stderr, "sluice: cannot read the live state: %s\n", strerror(-err));
 		free(live);
 		return err;
 	}
+	read_tx_ports(maps, live);
 	*out = live;
 	return 0;
 }
@@ -150,6 +185,25 @@ int live_counter(int map_fd, __u32 index, struct sluice_counter *sum)
 		sum->packets += cells[cpu].packets;
 		sum->bytes += cells[cpu].bytes;
 	}
+	free(cells);
+	return 0;
+}
+
+int live_new_flows(int map_fd, __u32 index, __u64 *sum)
+{
+	int ncpus = maps_ncpus(), cpu;
+	struct sluice_flow_counter *cells;
+
+	*sum = 0;
+	cells = calloc(ncpus, sizeof(*cells));
+	if (!cells)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(map_fd, &index, cells)) {
+		free(cells);
+		return -errno;
+	}
+	for (cpu = 0; cpu < ncpus; cpu++)
+		*sum += cells[cpu].new_flows;
 	free(cells);
 	return 0;
 }

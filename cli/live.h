@@ -30,6 +30,11 @@ struct live_state {
 	/* The compiled classifier packets use: its slot and header. */
 	__u32 filter_slot;
 	struct sluice_filter_header filter_header;
+	/* Entries of the flow table, fixed when sluice attached. */
+	__u32 flow_entries;
+	/* Interfaces in tx_ports, ascending. */
+	size_t n_tx_ports;
+	__u32 tx_ports[SLUICE_TX_PORTS];
 };
 
 /* Allocates *out; returns 0 or -errno (after printing why). */
@@ -43,5 +48,8 @@ const struct live_service *live_service_by_id(const struct live_state *live, __u
 
 /* Sum a per-CPU counter map entry over all CPUs. */
 int live_counter(int map_fd, __u32 index, struct sluice_counter *sum);
+
+/* Sum a per-CPU new-flow counter (service_flows, backend_flows) over all CPUs. */
+int live_new_flows(int map_fd, __u32 index, __u64 *sum);
 
 #endif /* SLUICE_CLI_LIVE_H */
