@@ -7,6 +7,7 @@
 #ifndef SLUICE_CLI_LIVE_H
 #define SLUICE_CLI_LIVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "xdp/abi.h"
@@ -51,5 +52,21 @@ int live_counter(int map_fd, __u32 index, struct sluice_counter *sum);
 
 /* Sum a per-CPU new-flow counter (service_flows, backend_flows) over all CPUs. */
 int live_new_flows(int map_fd, __u32 index, __u64 *sum);
+
+/*
+ * Does this flow-table entry still steer packets: its backend id and generation are
+ * live, its backend's drain (if any) has not timed out, and a UDP flow was seen
+ * within the idle timeout? now_ns is CLOCK_MONOTONIC (drain deadlines), coarse_ns
+ * CLOCK_MONOTONIC_COARSE (what the data plane stamps seen_ns with).
+ */
+bool live_flow_active(const struct live_state *live, const struct sluice_flow_key *key,
+		      const struct sluice_flow *flow, __u64 now_ns, __u64 coarse_ns);
+
+/*
+ * Walk the flow table: *entries receives how many entries it holds, active[id] how
+ * many active flows lead to backend id (SLUICE_MAX_BACKENDS cells, zeroed here).
+ */
+int live_count_flows(const struct sluice_maps *maps, const struct live_state *live,
+		     __u64 *entries, __u64 *active);
 
 #endif /* SLUICE_CLI_LIVE_H */

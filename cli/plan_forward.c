@@ -55,18 +55,13 @@ static const char *forward_name(__u8 forward)
 static const char *encap_words(const struct sluice_service *v, bool v6, char *buf,
 			       size_t len)
 {
-	__be32 addr[4] = {0};
-	char text[INET6_ADDRSTRLEN];
+	__be32 addr4[4] = { v->encap_src4 };
 
 	if (!(v->flags & (v6 ? SLUICE_SERVICE_F_ENCAP6 : SLUICE_SERVICE_F_ENCAP4)))
 		return "none";
 	if (v6)
-		memcpy(addr, v->encap_src6, sizeof(addr));
-	else
-		addr[0] = v->encap_src4;
-	snprintf(buf, len, "%s/%u", fmt_addr(v6 ? SLUICE_AF_INET6 : SLUICE_AF_INET, addr, text),
-		 v6 ? v->encap_len6 : v->encap_len4);
-	return buf;
+		return fmt_prefix(SLUICE_AF_INET6, v->encap_src6, v->encap_len6, buf, len);
+	return fmt_prefix(SLUICE_AF_INET, addr4, v->encap_len4, buf, len);
 }
 
 const char *plan_drain_words(__u32 timeout_s, char *buf, size_t len)

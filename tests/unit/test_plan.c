@@ -1242,23 +1242,21 @@ static void test_nodes_with_same_config_build_same_tables(void **state)
 
 /* ---- a full data plane ---- */
 
-/* plan_build must fail with `err` and print `message`. */
-static void assert_plan_refused(const struct sim *s, const char *yaml, int err,
-				const char *message)
+/* plan_build with these paths must fail with `err` and print `message`. */
+static void assert_cfg_refused(const struct sim *s, const struct conf *cfg,
+			       const struct backend_path *with, int err, const char *message)
 {
 	char printed[1024];
 	struct plan p = {0};
-	struct conf cfg;
 	FILE *out = tmpfile();
 	int saved = dup(STDERR_FILENO), ret;
 	size_t n;
 
 	assert_non_null(out);
 	assert_true(saved >= 0);
-	load(yaml, &cfg);
 	fflush(stderr);
 	assert_true(dup2(fileno(out), STDERR_FILENO) >= 0);
-	ret = plan_build(&p, &maps, &s->live, &cfg, paths, NULL, now_ns);
+	ret = plan_build(&p, &maps, &s->live, cfg, with, NULL, now_ns);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
@@ -1267,10 +1265,20 @@ static void assert_plan_refused(const struct sim *s, const char *yaml, int err,
 	printed[n] = '\0';
 	fclose(out);
 	plan_free(&p);
-	conf_free(&cfg);
 	assert_int_equal(ret, err);
 	if (!strstr(printed, message))
 		fail_msg("expected \"%s\" in \"%s\"", message, printed);
+}
+
+/* plan_build must fail with `err` and print `message`. */
+static void assert_plan_refused(const struct sim *s, const char *yaml, int err,
+				const char *message)
+{
+	struct conf cfg;
+
+	load(yaml, &cfg);
+	assert_cfg_refused(s, &cfg, paths, err, message);
+	conf_free(&cfg);
 }
 
 /* Service `id` on 192.0.2.10:port/tcp, as an earlier apply would have left it. */
@@ -1712,7 +1720,6 @@ static void test_too_many_tx_ports_refused(void **state)
 	struct backend_path many[SLUICE_TX_PORTS + 1];
 	struct sim *s = *state;
 	struct conf cfg;
-	struct plan p = {0};
 
 	for (int i = 0; i <= SLUICE_TX_PORTS; i++) {
 		snprintf(yaml + strlen(yaml), sizeof(yaml) - strlen(yaml), "%s{addr: 10.0.4.%d}",
@@ -1722,8 +1729,8 @@ static void test_too_many_tx_ports_refused(void **state)
 	strcat(yaml, "]}\n");
 	load(yaml, &cfg);
 	make_ipip(&cfg, 0, "10.99.0.0", 24, NULL, 0);
-	assert_int_equal(plan_build(&p, &maps, &s->live, &cfg, many, NULL, 0), -ENOSPC);
-	plan_free(&p);
+	assert_cfg_refused(s, &cfg, many, -ENOSPC, "ipip backends leave by more than 64 "
+			   "interfaces (the size of tx_ports)");
 	conf_free(&cfg);
 }
 
@@ -1802,6 +1809,51 @@ static void test_flow_table_size_fixed_at_attach(void **state)
 	assert_flows_check(s, &cfg, -EINVAL, "flows.size 65536 differs");
 }
 
+/* What `sluice stats` counts as an active flow. */
+static void test_active_flows(void **state)
+{
+	struct sim *s = *state;
+	struct sluice_flow_key tcp = { .proto = IPPROTO_TCP }, udp = { .proto = IPPROTO_UDP };
+	struct sluice_flow f = { .backend_id = 0, .backend_gen = 1 };
+	struct sluice_backend *be;
+	struct conf cfg;
+
+	load_drain(&cfg, false, 60);
+	apply_cfg(s, &cfg);
+	conf_free(&cfg);
+	f.backend_id = backend_id(s, "web", "10.0.1.2");
+	be = &s->live.backends[f.backend_id];
+	s->live.settings.udp_idle_ns = 30 * SEC;
+
+	assert_true(live_flow_active(&s->live, &tcp, &f, 100 * SEC, 100 * SEC));
+	/* Another generation of the id: the backend it was pinned to is gone. */
+	f.backend_gen = 2;
+	assert_false(live_flow_active(&s->live, &tcp, &f, 100 * SEC, 100 * SEC));
+	f.backend_gen = 1;
+	/* UDP: seen within the idle timeout, or a tick in the future of this clock. */
+	f.seen_ns = 80 * SEC;
+	assert_true(live_flow_active(&s->live, &udp, &f, 100 * SEC, 110 * SEC));
+	assert_false(live_flow_active(&s->live, &udp, &f, 100 * SEC, 111 * SEC));
+	assert_true(live_flow_active(&s->live, &udp, &f, 100 * SEC, 79 * SEC));
+	/* TCP flows never idle out. */
+	assert_true(live_flow_active(&s->live, &tcp, &f, 100 * SEC, 1000 * SEC));
+
+	/* Draining: active until the deadline, then its flows move. */
+	load_drain(&cfg, true, 60);
+	now_ns = 100 * SEC;
+	apply_cfg(s, &cfg);
+	conf_free(&cfg);
+	assert_true(live_flow_active(&s->live, &tcp, &f, 160 * SEC, 160 * SEC));
+	assert_false(live_flow_active(&s->live, &tcp, &f, 161 * SEC, 161 * SEC));
+
+	/* Removed: none of its flows are. */
+	apply(s, "services:\n" WEB(W1 ", " W3));
+	assert_false(be->flags & SLUICE_BACKEND_F_LIVE);
+	assert_false(live_flow_active(&s->live, &tcp, &f, 100 * SEC, 100 * SEC));
+	f.backend_id = 0;
+	assert_false(live_flow_active(&s->live, &tcp, &f, 100 * SEC, 100 * SEC));
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1830,6 +1882,7 @@ int main(void)
 		T(test_too_many_tx_ports_refused),
 		T(test_ipip_config_twice_writes_nothing),
 		T(test_flow_table_size_fixed_at_attach),
+		T(test_active_flows),
 		/* filter rules */
 		T(test_default_rule_closes_the_set),
 		T(test_rule_prefixes_are_kept),
