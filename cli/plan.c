@@ -104,7 +104,7 @@ static void describe_backend_change(struct planner *p, const struct conf_service
 		plan_note(p->plan, "service %s: backend %s weight %u -> %u", svc->name, addr,
 			  old->weight, new->weight);
 	if (old->state != new->state && new->state == SLUICE_BACKEND_DRAINING)
-		plan_note(p->plan, "service %s: backend %s active -> draining (flows move %s)",
+		plan_note(p->plan, "service %s: backend %s active -> draining (%s)",
 			  svc->name, addr,
 			  plan_drain_words(svc->drain_timeout_s, drain, sizeof(drain)));
 	else if (old->state != new->state)

@@ -67,8 +67,16 @@ static const char *encap_words(const struct sluice_service *v, bool v6, char *bu
 const char *plan_drain_words(__u32 timeout_s, char *buf, size_t len)
 {
 	if (!timeout_s)
-		return "never";
-	snprintf(buf, len, "after %u s", timeout_s);
+		return "flows stay until they end";
+	snprintf(buf, len, "flows move after %u s", timeout_s);
+	return buf;
+}
+
+static const char *timeout_words(__u32 timeout_s, char *buf, size_t len)
+{
+	if (!timeout_s)
+		return "none";
+	snprintf(buf, len, "%u s", timeout_s);
 	return buf;
 }
 
@@ -89,10 +97,10 @@ void plan_note_forward(struct plan *plan, const char *name, const struct sluice_
 				  v6 ? 6 : 4, was, is);
 	}
 	if (old->drain_timeout_s != new->drain_timeout_s)
-		plan_note(plan, "service %s: draining backends' flows move %s (was %s); "
-			  "drains already running keep their deadline", name,
-			  plan_drain_words(new->drain_timeout_s, b, sizeof(b)),
-			  plan_drain_words(old->drain_timeout_s, a, sizeof(a)));
+		plan_note(plan, "service %s: drain timeout %s -> %s (drains already running "
+			  "keep their deadline)", name,
+			  timeout_words(old->drain_timeout_s, a, sizeof(a)),
+			  timeout_words(new->drain_timeout_s, b, sizeof(b)));
 }
 
 static bool holds(const __u32 *set, size_t n, __u32 v)

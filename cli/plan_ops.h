@@ -33,7 +33,7 @@ void plan_forward_of(const struct conf_service *svc, struct sluice_service *val)
 /* Notes for what changed between two values of service `name`. */
 void plan_note_forward(struct plan *plan, const char *name, const struct sluice_service *old,
 		       const struct sluice_service *new);
-/* "after 300 s" or "never": when a draining backend's flows move, for notes. */
+/* "flows move after 300 s" or "flows stay until they end": a drain, for notes. */
 const char *plan_drain_words(__u32 timeout_s, char *buf, size_t len);
 
 /*

@@ -1486,7 +1486,7 @@ static void test_forward_changes_update_the_service_only(void **state)
 	cfg.services[0].drain_timeout_s = 120;
 	plan_cfg(&p, s, &cfg);
 	assert_one_service_write(&p);
-	assert_true(noted(&p, "service web", "flows move after 120 s (was never)"));
+	assert_true(noted(&p, "service web", "drain timeout none -> 120 s"));
 	run(s, &p);
 	plan_free(&p);
 	assert_int_equal(service(s, "web")->val.drain_timeout_s, 120);
@@ -1558,7 +1558,8 @@ static void test_drain_deadline_set_kept_and_cleared(void **state)
 	cfg.services[0].drain_timeout_s = 30;
 	plan_cfg(&p, s, &cfg);
 	assert_one_service_write(&p);
-	assert_true(noted(&p, "drains already running keep their deadline", NULL));
+	assert_true(noted(&p, "drain timeout 300 s -> 30 s (drains already running keep "
+			  "their deadline)", NULL));
 	run(s, &p);
 	plan_free(&p);
 	assert_true(be->drain_deadline_ns == 2300 * SEC);
@@ -1580,7 +1581,8 @@ static void test_drain_deadline_set_kept_and_cleared(void **state)
 	load_drain(&cfg, true, 0);
 	now_ns = 3000 * SEC;
 	plan_cfg(&p, s, &cfg);
-	assert_true(noted(&p, "backend 10.0.1.2", "active -> draining (flows move never)"));
+	assert_true(noted(&p, "backend 10.0.1.2",
+			  "active -> draining (flows stay until they end)"));
 	run(s, &p);
 	plan_free(&p);
 	assert_int_equal(be->flags, SLUICE_BACKEND_F_LIVE | SLUICE_BACKEND_F_DRAINING);
