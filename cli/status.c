@@ -233,19 +233,21 @@ static void print_flows(json_object *root)
 		       i + 1 < json_object_array_length(ports) ? "" : "\n");
 }
 
-/* "ipip from 10.99.0.0/24 2001:db8:99::/120, drain timeout 300 s" or "l2dsr". */
-static void print_forward(json_object *s)
+/* "ipip from 10.99.0.0/24 2001:db8:99::/120 table 65537, drain timeout 300 s" */
+static void print_service(json_object *s)
 {
 	json_object *src4 = NULL, *src6;
 	int64_t drain = json_object_get_int64(json_object_object_get(s, "drain_timeout"));
 
-	printf("%s", str_of(s, "forward"));
+	printf("  %s %s %s", str_of(s, "name"), str_of(s, "vip"), str_of(s, "forward"));
 	if (json_object_object_get_ex(s, "encap_source4", &src4))
 		printf(" from %s", json_object_get_string(src4));
 	if (json_object_object_get_ex(s, "encap_source6", &src6))
 		printf("%s%s", src4 ? " " : " from ", json_object_get_string(src6));
+	printf(" table %s", str_of(s, "table_size"));
 	if (drain)
 		printf(", drain timeout %lld s", (long long)drain);
+	printf("\n");
 }
 
 /* "draining (flows move in 42 s)", "draining (flows stay)" or "active". */
@@ -285,9 +287,7 @@ static void print_human(json_object *root)
 		json_object *s = json_object_array_get_idx(svcs, i);
 		json_object *bes = json_object_object_get(s, "backends");
 
-		printf("  %s %s ", str_of(s, "name"), str_of(s, "vip"));
-		print_forward(s);
-		printf(" table %s\n", str_of(s, "table_size"));
+		print_service(s);
 		for (j = 0; j < json_object_array_length(bes); j++) {
 			json_object *b = json_object_array_get_idx(bes, j);
 
