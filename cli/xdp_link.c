@@ -83,7 +83,7 @@ static int set_pin_paths(struct sluice_bpf *skel, const char *ifname)
 }
 
 int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
-		    struct attached *out)
+		    __u32 flow_entries, struct attached *out)
 {
 	struct xdp_program *prog;
 	struct sluice_bpf *skel;
@@ -94,6 +94,9 @@ int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
 	if (!skel)
 		return -errno;
 	err = set_pin_paths(skel, ifname);
+	/* Only before load: the kernel fixes a map's size when it creates it. */
+	if (!err && bpf_map__set_max_entries(skel->maps.flows, flow_entries))
+		err = -errno;
 	if (err)
 		goto out;
 	/*
