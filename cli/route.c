@@ -102,12 +102,13 @@ int route_forwarding(int family, const char *ifname)
 
 void route_forwarding_sysctl(int family, const char *ifname, char *buf, size_t len)
 {
-	size_t n = (size_t)snprintf(buf, len, "net.%s.conf.",
-				    family == AF_INET6 ? "ipv6" : "ipv4");
-	const char *c;
+	char name[IF_NAMESIZE];
+	size_t i;
 
 	/* sysctl(8) separates levels with dots, so a dot in a name is written '/'. */
-	for (c = ifname; *c && n + 1 < len; c++)
-		buf[n++] = *c == '.' ? '/' : *c;
-	snprintf(buf + n, len - n, ".forwarding");
+	for (i = 0; ifname[i] && i < sizeof(name) - 1; i++)
+		name[i] = ifname[i] == '.' ? '/' : ifname[i];
+	name[i] = '\0';
+	snprintf(buf, len, "net.%s.conf.%s.forwarding", family == AF_INET6 ? "ipv6" : "ipv4",
+		 name);
 }
