@@ -362,6 +362,11 @@ static int run_forever(struct watch *w)
 		}
 		if (stopping || now_ms() - last < WATCH_REFRESH_MS)
 			continue;
+		/* Its maps stay readable through our fds; nothing uses them any more. */
+		if (!pin_dir_exists(w->ifname)) {
+			printf("%s: sluice was detached; watch stops\n", w->ifname);
+			return EXIT_OK;
+		}
 		if (refresh(w))
 			return EXIT_RUNTIME;
 		sync_all(w);
