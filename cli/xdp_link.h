@@ -26,6 +26,10 @@ int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
 /* Detach sluice's program (and only it) from ifindex. */
 int xdp_link_detach(int ifindex);
 
+/* The same for any program, by the name it has in the kernel (decap's, for one). */
+int xdp_link_find_named(int ifindex, const char *name, struct attached *out);
+int xdp_link_detach_named(int ifindex, const char *name);
+
 const char *xdp_link_mode_name(enum xdp_attach_mode mode);
 
 #endif /* SLUICE_CLI_XDP_LINK_H */
