@@ -42,8 +42,8 @@ check "  and nothing is attached or pinned" no_trace
 check "validate of the lab config: exit 0" expect_exit 0 sluice validate -f "$LAB_CONFIG"
 
 sed 's/10.200.0.13/10.200.0.99/' "$LAB_CONFIG" >"$TEST_TMP/unreachable.yaml"
-check "attach whose config has an unreachable backend: exit 1" \
-	expect_exit 1 sluice attach eth0 -f "$TEST_TMP/unreachable.yaml"
+check "attach whose config has an unreachable backend: exit 2" \
+	expect_exit 2 sluice attach eth0 -f "$TEST_TMP/unreachable.yaml"
 check "  says the attach was undone" output_has "detached from eth0 again"
 check "  and nothing stays attached or pinned" no_trace
 
