@@ -50,6 +50,12 @@ static __always_inline __be32 encap_flowinfo(const struct parsed_pkt *pkt, __u32
 	return bpf_htonl((__u32)pkt->tos << 20 | (hash & ENCAP_FLOW_LABEL));
 }
 
+/* What follows the outer IPv6 header: IPv4 (RFC 2003 numbering) or IPv6. */
+static __always_inline __u8 encap_nexthdr6(const struct parsed_pkt *pkt)
+{
+	return pkt->tuple.family == SLUICE_AF_INET ? IPPROTO_IPIP : IPPROTO_IPV6;
+}
+
 /*
  * Grows the frame for Ethernet and outer_len bytes of outer header. Returns the new
  * Ethernet header, with at least ENCAP6_LEN bytes after it, or NULL when the
@@ -72,8 +78,13 @@ static __always_inline struct eth_hdr *encap_grow(struct xdp_md *ctx,
 	return eth;
 }
 
+/*
+ * The writers compute the outer source again rather than take it from the FIB
+ * lookup's branch: the verifier may not see that the family decided both alike.
+ */
 static __always_inline void encap_write4(struct iphdr *iph, const struct parsed_pkt *pkt,
-					 __be32 src, __be32 dst)
+					 const struct sluice_service *svc, __u32 hash,
+					 __be32 dst)
 {
 	iph->version = 4;
 	iph->ihl = ENCAP4_LEN / 4;
@@ -85,19 +96,20 @@ static __always_inline void encap_write4(struct iphdr *iph, const struct parsed_
 	iph->ttl = ENCAP_TTL;
 	iph->protocol = IPPROTO_IPIP;
 	iph->check = 0;
-	iph->saddr = src;
+	iph->saddr = encap_src4(svc, hash);
 	iph->daddr = dst;
 	iph->check = csum_ipv4_hdr(iph);
 }
 
 static __always_inline void encap_write6(struct ipv6hdr *ip6, const struct parsed_pkt *pkt,
-					 const __be32 *src, const __be32 *dst, __be32 flowinfo)
+					 const struct sluice_service *svc, __u32 hash,
+					 const __be32 *dst)
 {
-	*(__be32 *)ip6 = bpf_htonl(6U << 28) | flowinfo;
+	*(__be32 *)ip6 = bpf_htonl(6U << 28) | encap_flowinfo(pkt, hash);
 	ip6->payload_len = bpf_htons(pkt->ip_len);
-	ip6->nexthdr = pkt->tuple.family == SLUICE_AF_INET ? IPPROTO_IPIP : IPPROTO_IPV6;
+	ip6->nexthdr = encap_nexthdr6(pkt);
 	ip6->hop_limit = ENCAP_TTL;
-	__builtin_memcpy(&ip6->saddr, src, 16);
+	encap_src6(svc, hash, (__be32 *)&ip6->saddr);
 	__builtin_memcpy(&ip6->daddr, dst, 16);
 }
 

@@ -34,17 +34,19 @@ static __always_inline long fib_lookup4(struct xdp_md *ctx, struct bpf_fib_looku
 	return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
 }
 
-/* src and dst: 16 bytes each; flowinfo: traffic class and flow label, for ECMP. */
+/*
+ * fib->ipv6_src already holds the source; dst: 16 bytes; flowinfo: traffic class
+ * and flow label, which ECMP may hash.
+ */
 static __always_inline long fib_lookup6(struct xdp_md *ctx, struct bpf_fib_lookup *fib,
-					const __be32 *src, const __be32 *dst, __be32 flowinfo,
-					__u8 nexthdr, __u16 tot_len)
+					const __be32 *dst, __be32 flowinfo, __u8 nexthdr,
+					__u16 tot_len)
 {
 	fib->family = FIB_AF_INET6;
 	fib->l4_protocol = nexthdr;
 	fib->flowinfo = flowinfo;
 	fib->tot_len = tot_len;
 	fib->ifindex = ctx->ingress_ifindex;
-	__builtin_memcpy(fib->ipv6_src, src, 16);
 	__builtin_memcpy(fib->ipv6_dst, dst, 16);
 	return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
 }

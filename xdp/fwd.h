@@ -97,8 +97,6 @@ static __always_inline int fwd_ipip(struct xdp_md *ctx, const struct parsed_pkt 
 	struct bpf_fib_lookup fib = {};
 	int verdict = XDP_TX;
 	struct eth_hdr *eth;
-	__be32 src6[4];
-	__be32 src4;
 	long rc;
 
 	/* Refused by the control plane; still never written on a guess. */
@@ -109,14 +107,12 @@ static __always_inline int fwd_ipip(struct xdp_md *ctx, const struct parsed_pkt 
 		return XDP_DROP;
 	}
 	if (outer4) {
-		src4 = encap_src4(svc, hash);
-		rc = fib_lookup4(ctx, &fib, src4, be->addr[0], pkt->tos,
+		rc = fib_lookup4(ctx, &fib, encap_src4(svc, hash), be->addr[0], pkt->tos,
 				 pkt->ip_len + ENCAP4_LEN);
 	} else {
-		encap_src6(svc, hash, src6);
-		rc = fib_lookup6(ctx, &fib, src6, be->addr, encap_flowinfo(pkt, hash),
-				 pkt->tuple.family == SLUICE_AF_INET ? IPPROTO_IPIP : IPPROTO_IPV6,
-				 pkt->ip_len + ENCAP6_LEN);
+		encap_src6(svc, hash, fib.ipv6_src);
+		rc = fib_lookup6(ctx, &fib, be->addr, encap_flowinfo(pkt, hash),
+				 encap_nexthdr6(pkt), pkt->ip_len + ENCAP6_LEN);
 	}
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return fwd_too_big(ctx, pkt, is_error, fib.mtu_result - outer_len, stat);
@@ -142,10 +138,10 @@ static __always_inline int fwd_ipip(struct xdp_md *ctx, const struct parsed_pkt 
 	__builtin_memcpy(eth->src, fib.smac, ETH_ALEN);
 	if (outer4) {
 		eth->proto = bpf_htons(ETH_P_IP);
-		encap_write4((void *)(eth + 1), pkt, src4, be->addr[0]);
+		encap_write4((void *)(eth + 1), pkt, svc, hash, be->addr[0]);
 	} else {
 		eth->proto = bpf_htons(ETH_P_IPV6);
-		encap_write6((void *)(eth + 1), pkt, src6, be->addr, encap_flowinfo(pkt, hash));
+		encap_write6((void *)(eth + 1), pkt, svc, hash, be->addr);
 	}
 	if (verdict == XDP_REDIRECT)
 		stats_add(&stats, SLUICE_STAT_LB_REDIRECT, pkt->len);
