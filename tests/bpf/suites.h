@@ -9,8 +9,10 @@
 #include <cmocka.h>
 
 extern const struct CMUnitTest maps_tests[], parse_tests[], filter_tests[], classifier_tests[],
-	lb_tests[];
+	lb_tests[], flows_tests[], decap_tests[];
 extern const size_t n_maps_tests, n_parse_tests, n_filter_tests, n_classifier_tests,
-	n_lb_tests;
+	n_lb_tests, n_flows_tests, n_decap_tests;
+extern const struct CMUnitTest encap_tests[], icmp_tests[];
+extern const size_t n_encap_tests, n_icmp_tests;
 
 #endif /* SLUICE_TESTS_SUITES_H */
