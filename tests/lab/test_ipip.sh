@@ -280,27 +280,32 @@ check "encap_source on an l2dsr service: refused, exit 2" \
 	refused 2 "$bad" "$bad:7:19: encap_source only goes with forward: ipip"
 bad=$TEST_TMP/no-route.yaml
 bad_config "$bad" "$LAB_VIP4" ipip 10.255.0.0/16 10.250.0.1
-check "an ipip backend without a route: refused, exit 1" \
-	refused 1 "$bad" "$bad:10:" "service web4: backend 10.250.0.1 is unreachable: no route"
+check "an ipip backend without a route: refused, exit 2" \
+	refused 2 "$bad" "$bad:10:" "service web4: backend 10.250.0.1 is unreachable: no route"
 bad=$TEST_TMP/no-neigh.yaml
 bad_config "$bad" "$LAB_VIP4" ipip 10.255.0.0/16 10.201.0.99
-check "an ipip backend whose next hop never answers (behind eth1): refused, exit 1" \
-	refused 1 "$bad" "$bad:10:" "service web4: backend 10.201.0.99 is unreachable" \
+check "an ipip backend whose next hop never answers (behind eth1): refused, exit 2" \
+	refused 2 "$bad" "$bad:10:" "service web4: backend 10.201.0.99 is unreachable" \
 	"did not answer ARP on eth1"
 
+# forwarding_refused ipv4|ipv6 SERVICE: with that family's forwarding off on eth0, an
+# apply is refused at the first ipip service of that outer family, naming the sysctl.
 forwarding_refused()
 {
-	local family=$1 rc=0
+	local family=$1 service=$2 file=$TEST_TMP/weights.yaml where name=IPv4 rc=0
 
+	[[ $family == ipv6 ]] && name=IPv6
+	where="$file:$(line_of "name: $service$" "$file"):5"
 	lab_exec lb sysctl -q -w "net.$family.conf.eth0.forwarding=0" || return 1
-	refused 1 "$TEST_TMP/weights.yaml" "sysctl -w net.$family.conf.eth0.forwarding=1" || rc=1
+	refused 2 "$file" "$where: service $service: ipip needs $name forwarding on eth0" \
+		"sysctl -w net.$family.conf.eth0.forwarding=1" || rc=1
 	lab_exec lb sysctl -q -w "net.$family.conf.eth0.forwarding=1" || rc=1
 	return "$rc"
 }
 check "ipip without IPv4 forwarding on eth0: refused, names the sysctl, nothing applied" \
-	forwarding_refused ipv4
+	forwarding_refused ipv4 web4
 check "ipip without IPv6 forwarding on eth0: refused, names the sysctl, nothing applied" \
-	forwarding_refused ipv6
+	forwarding_refused ipv6 web6
 after_refusals()
 {
 	spread "$N" lab_request "$LAB_VIP4" 80 >"$TEST_TMP/after" &&
