@@ -79,11 +79,13 @@
 #   client can route the VIPs via lb, via lb2, or both (ECMP). Its sw-side peer runs
 #   XDP_PASS too.
 # - lb2 and the backends each get a mount namespace with their own bpffs, which lab_exec
-#   enters: sluice pins under /sys/fs/bpf/sluice/<ifname>, and their interfaces are all
-#   called eth0, so in one shared bpffs lb2's pins would land on lb's and every backend's
-#   decap pins on each other's. lb keeps the host's bpffs, as in the basic topology.
-#   lab_down ends those mount namespaces before it deletes the network namespaces, which
-#   their copies of /run/netns would otherwise keep alive.
+#   enters: sluice pins under /sys/fs/bpf/sluice/<ifname>, and lb2's interface is eth0
+#   like lb's, so in one shared bpffs lb2's pins would land on lb's. The backends' decap
+#   pins would not collide (they carry the namespace's name), but in a bpffs of its own
+#   nothing a backend pins can outlive the lab: it goes with the mount namespace. lb
+#   keeps the host's bpffs, as in the basic topology. lab_down ends those mount
+#   namespaces before it deletes the network namespaces, which their copies of
+#   /run/netns would otherwise keep alive.
 #
 # Servers (started by lab_up, pid files under /run/sluice-lab-$LAB_PREFIX/):
 #   be1..3  tcp/80  greets with its name ("be1\n"), then echoes every line it receives
