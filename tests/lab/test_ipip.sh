@@ -20,24 +20,28 @@ VIP6_FAR=${LAB_VIPS6[2]}
 
 # --- Traffic, every kind at once, while the sniffer watches lb's ports. ---
 sniff_start
-send()
+# TCP: N connections (each its own ephemeral port, kept from reuse by TIME_WAIT).
+send_tcp()
 {
-	local name=$1
-
-	shift
-	spread "$N" "$@" >"$TEST_TMP/$name"
-	sed "s/^/# $name /" "$TEST_TMP/$name"
+	spread "$N" lab_request "${@:2}" >"$TEST_TMP/$1"
+	sed "s/^/# $1 /" "$TEST_TMP/$1"
 }
-send tcp44 lab_request "$LAB_VIP4" 80
-send udp44 lab_udp_request "$LAB_VIP4" 53
-send tcp66 lab_request -6 "$LAB_VIP6" 80
-send udp66 lab_udp_request -6 "$LAB_VIP6" 53
-send tcp46 lab_request "$VIP46" 80
-send udp46 lab_udp_request "$VIP46" 53
-send tcp44far lab_request "$VIP4_FAR" 80
-send udp44far lab_udp_request "$VIP4_FAR" 53
-send tcp66far lab_request -6 "$VIP6_FAR" 80
-send udp66far lab_udp_request -6 "$VIP6_FAR" 53
+# UDP: N flows from source ports FIRST.. (ephemeral ones could repeat a flow).
+send_udp()
+{
+	probe flows udp "$2" 53 "$3" "$N" >"$TEST_TMP/$1"
+	sed "s/^/# $1 /" "$TEST_TMP/$1"
+}
+send_tcp tcp44 "$LAB_VIP4" 80
+send_udp udp44 "$LAB_VIP4" 20000
+send_tcp tcp66 -6 "$LAB_VIP6" 80
+send_udp udp66 "$LAB_VIP6" 20100
+send_tcp tcp46 "$VIP46" 80
+send_udp udp46 "$VIP46" 20200
+send_tcp tcp44far "$VIP4_FAR" 80
+send_udp udp44far "$VIP4_FAR" 20300
+send_tcp tcp66far -6 "$VIP6_FAR" 80
+send_udp udp66far "$VIP6_FAR" 20400
 # DSCP EF and ECT(0) on the inner header: the outer one must carry the same.
 for addr in "$LAB_VIP4" "$LAB_VIP6" "$VIP46" "$VIP4_FAR" "$VIP6_FAR"; do
 	probe dgram "$addr" 53 200 df 186 >"$TEST_TMP/tos-$addr"
@@ -177,7 +181,7 @@ for svc in web4 web6 web46 far4 far6; do
 	check "stats: $svc counted $N new flows, each backend packets and new flows" \
 		service_counted "$svc" "$N" "${SERVICE_BACKENDS[$svc]}"
 done
-# UDP: the $N requests plus the one DSCP datagram.
+# UDP: the $N flows plus the DSCP datagram's (an ephemeral port, above the fixed ones).
 for svc in dns4 dns6 dns46 fardns4 fardns6; do
 	check "stats: $svc counted $((N + 1)) new flows, each backend packets and new flows" \
 		service_counted "$svc" "$((N + 1))" "${SERVICE_BACKENDS[$svc]}"
