@@ -16,6 +16,7 @@ enum {
 	TOP_SETTINGS,
 	TOP_FILTER,
 	TOP_SERVICES,
+	TOP_FLOWS,
 	TOP_NKEYS,
 };
 
@@ -23,6 +24,7 @@ static const char *const top_keys[TOP_NKEYS] = {
 	[TOP_SETTINGS] = "settings",
 	[TOP_FILTER] = "filter",
 	[TOP_SERVICES] = "services",
+	[TOP_FLOWS] = "flows",
 };
 
 enum {
@@ -66,7 +68,8 @@ static int parse_root(struct conf_doc *doc, struct conf *cfg)
 		return -1;
 	if (v[TOP_SETTINGS] && parse_settings(doc, v[TOP_SETTINGS], cfg))
 		return -1;
-	if (conf_parse_filter(doc, v[TOP_FILTER], &cfg->filter))
+	if (conf_parse_flows(doc, v[TOP_FLOWS], &cfg->flows) ||
+	    conf_parse_filter(doc, v[TOP_FILTER], &cfg->filter))
 		return -1;
 	return conf_parse_services(doc, v[TOP_SERVICES], cfg);
 }

@@ -109,7 +109,8 @@ enum conf_backend_state {
 };
 
 struct conf_backend {
-	struct conf_addr addr;		/* same family as the service's VIP */
+	/* l2dsr: the VIP's family; ipip: a family the service has an encap source for */
+	struct conf_addr addr;
 	uint32_t weight;		/* CONF_WEIGHT_MIN..CONF_WEIGHT_MAX, default 100 */
 	enum conf_backend_state state;
 	struct conf_pos pos;

@@ -8,6 +8,9 @@
 /* `filter:` (node may be null: no rules, default allow). Fills out. */
 int conf_parse_filter(struct conf_doc *doc, const yaml_node_t *node, struct conf_filter *out);
 
+/* `flows:` (node may be null: every default). Fills out. */
+int conf_parse_flows(struct conf_doc *doc, const yaml_node_t *node, struct conf_flows *out);
+
 /* `services:` (node may be null: none). Fills cfg->services and cfg->n_services. */
 int conf_parse_services(struct conf_doc *doc, const yaml_node_t *node, struct conf *cfg);
 

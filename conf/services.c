@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "conf/addr.h"
+#include "conf/duration.h"
+#include "conf/forward.h"
 #include "conf/sections.h"
 #include "conf/values.h"
 #include "lb/maglev.h"
@@ -12,8 +14,15 @@
 /* Backend ids 1..SLUICE_MAX_BACKENDS-1 are shared by every service; 0 means none. */
 #define BACKENDS_MAX	(SLUICE_MAX_BACKENDS - 1)
 
-/* So a service that leaves table_size out always has room for its backends. */
-_Static_assert(SLUICE_TABLE_SIZE_DEFAULT >= BACKENDS_MAX, "default table fits any service");
+/*
+ * Maglev gives each backend its share of slots to within one slot: with fewer than
+ * this many slots per backend, that one slot is more than a tenth of a share.
+ */
+#define SLOTS_PER_BACKEND	10
+
+/* So a service with any number of backends has a valid table_size (the largest is a prime). */
+_Static_assert((uint64_t)SLOTS_PER_BACKEND * BACKENDS_MAX <= SLUICE_TABLE_SIZE_MAX,
+	       "a table fits any service");
 
 enum {
 	SVC_NAME,
@@ -21,7 +30,9 @@ enum {
 	SVC_PORT,
 	SVC_PROTO,
 	SVC_FORWARD,
+	SVC_ENCAP_SOURCE,
 	SVC_TABLE_SIZE,
+	SVC_DRAIN_TIMEOUT,
 	SVC_BACKENDS,
 	SVC_NKEYS,
 };
@@ -34,7 +45,9 @@ static const char *const service_keys[SVC_NKEYS] = {
 	[SVC_PORT] = "port",
 	[SVC_PROTO] = "proto",
 	[SVC_FORWARD] = "forward",
+	[SVC_ENCAP_SOURCE] = "encap_source",
 	[SVC_TABLE_SIZE] = "table_size",
+	[SVC_DRAIN_TIMEOUT] = "drain_timeout",
 	[SVC_BACKENDS] = "backends",
 };
 
@@ -55,9 +68,6 @@ static const char *const backend_keys[BE_NKEYS] = {
 
 static const char *const proto_words[] = { "tcp", "udp" };
 static const uint8_t proto_numbers[] = { IPPROTO_TCP, IPPROTO_UDP };
-
-/* Indexed like enum conf_forward, less one. */
-static const char *const forward_words[] = { "l2dsr" };
 
 /* Indexed like enum conf_backend_state. */
 static const char *const state_words[] = { "active", "draining" };
@@ -84,11 +94,8 @@ static int parse_backend(struct conf_doc *doc, const yaml_node_t *node,
 				 svc->name);
 	if (conf_node_unicast(doc, v[BE_ADDR], "addr", &b->addr))
 		return -1;
-	if (b->addr.family != svc->vip.family)
-		return conf_fail(doc, v[BE_ADDR],
-				 "backend %s is %s but the VIP of service '%s' is %s",
-				 conf_addr_str(&b->addr, shown), conf_family_name(b->addr.family),
-				 svc->name, conf_family_name(svc->vip.family));
+	if (conf_check_backend_path(doc, v[BE_ADDR], svc, &b->addr))
+		return -1;
 	if (conf_addr_equal(&b->addr, &svc->vip))
 		return conf_fail(doc, v[BE_ADDR], "backend %s is the VIP of service '%s' itself",
 				 conf_addr_str(&b->addr, shown), svc->name);
@@ -139,10 +146,18 @@ static int parse_backends(struct conf_doc *doc, const yaml_node_t *svc_node,
 	return 0;
 }
 
+/* The smallest prime at or above n, for n up to SLUICE_TABLE_SIZE_MAX (a prime). */
+static uint32_t prime_at_least(uint32_t n)
+{
+	while (!maglev_is_prime(n))
+		n++;
+	return n;
+}
+
 static int parse_table_size(struct conf_doc *doc, const yaml_node_t *node,
 			    struct conf_service *svc)
 {
-	uint32_t below, above;
+	uint32_t below;
 
 	if (conf_uint(doc, node, "table_size", SLUICE_TABLE_SIZE_MIN, SLUICE_TABLE_SIZE_MAX,
 		      &svc->table_size))
@@ -151,11 +166,9 @@ static int parse_table_size(struct conf_doc *doc, const yaml_node_t *node,
 		/* Both ends of the range are primes, so both searches stop inside it. */
 		for (below = svc->table_size; !maglev_is_prime(below); below--)
 			;
-		for (above = svc->table_size; !maglev_is_prime(above); above++)
-			;
 		return conf_fail(doc, node,
 				 "table_size %u is not a prime; the nearest primes are %u and %u",
-				 svc->table_size, below, above);
+				 svc->table_size, below, prime_at_least(svc->table_size));
 	}
 	return 0;
 }
@@ -190,6 +203,30 @@ static int check_vip_unique(struct conf_doc *doc, const yaml_node_t *vip_node,
 	return 0;
 }
 
+/*
+ * Room for SLOTS_PER_BACKEND slots per backend, draining ones included: they come
+ * back without a table resize. table_node is NULL when table_size is the default;
+ * the backends are then what is reported.
+ */
+static int check_table_holds(struct conf_doc *doc, const yaml_node_t *table_node,
+			     const yaml_node_t *backends_node, const struct conf_service *svc)
+{
+	uint32_t need = (uint32_t)(SLOTS_PER_BACKEND * svc->n_backends);
+	uint32_t smallest;
+
+	if (svc->table_size >= need)
+		return 0;
+	smallest = prime_at_least(need);
+	if (table_node)
+		return conf_fail(doc, table_node,
+				 "table_size %u is below %d x the %zu backends of service '%s': Maglev spreads flows evenly only with at least %d slots per backend; the smallest valid table_size is %u",
+				 svc->table_size, SLOTS_PER_BACKEND, svc->n_backends, svc->name,
+				 SLOTS_PER_BACKEND, smallest);
+	return conf_fail(doc, backends_node,
+			 "service '%s' has %zu backends, too many for the default table_size %u: Maglev spreads flows evenly only with at least %d slots per backend; set table_size to at least %u",
+			 svc->name, svc->n_backends, svc->table_size, SLOTS_PER_BACKEND, smallest);
+}
+
 static int parse_service_name(struct conf_doc *doc, const yaml_node_t *node,
 			      const struct conf_service *earlier, size_t n_earlier,
 			      struct conf_service *svc)
@@ -221,7 +258,7 @@ static int parse_service(struct conf_doc *doc, const yaml_node_t *node,
 {
 	yaml_node_t *v[SVC_NKEYS];
 	uint32_t port = 0;
-	unsigned int proto, forward = 0;
+	unsigned int proto;
 
 	if (conf_expect_mapping(doc, node, "a service") ||
 	    conf_mapping_fields(doc, node, "in a service", service_keys, SVC_NKEYS, v))
@@ -240,21 +277,17 @@ static int parse_service(struct conf_doc *doc, const yaml_node_t *node,
 	svc->proto = proto_numbers[proto];
 	if (check_vip_unique(doc, v[SVC_VIP], earlier, n_earlier, svc))
 		return -1;
-	if (v[SVC_FORWARD] && conf_keyword(doc, v[SVC_FORWARD], "forward", forward_words,
-					   CONF_ARRAY_LEN(forward_words), &forward))
+	if (conf_parse_forward(doc, v[SVC_FORWARD], v[SVC_ENCAP_SOURCE], svc))
 		return -1;
-	svc->forward = (enum conf_forward)(forward + 1);
 	svc->table_size = SLUICE_TABLE_SIZE_DEFAULT;
 	if (v[SVC_TABLE_SIZE] && parse_table_size(doc, v[SVC_TABLE_SIZE], svc))
 		return -1;
+	if (v[SVC_DRAIN_TIMEOUT] &&
+	    conf_duration(doc, v[SVC_DRAIN_TIMEOUT], "drain_timeout", &svc->drain_timeout_s))
+		return -1;
 	if (parse_backends(doc, node, v[SVC_BACKENDS], total, svc))
 		return -1;
-	/* Without table_size the default fits any service (asserted above). */
-	if (v[SVC_TABLE_SIZE] && svc->n_backends > svc->table_size)
-		return conf_fail(doc, v[SVC_TABLE_SIZE],
-				 "table_size %u is smaller than the %zu backends of service '%s'; Maglev needs a slot per backend",
-				 svc->table_size, svc->n_backends, svc->name);
-	return 0;
+	return check_table_holds(doc, v[SVC_TABLE_SIZE], v[SVC_BACKENDS], svc);
 }
 
 int conf_parse_services(struct conf_doc *doc, const yaml_node_t *node, struct conf *cfg)

@@ -95,6 +95,13 @@ static void assert_addr(const struct conf_addr *got, const char *text)
 	assert_memory_equal(got->bytes, want.bytes, sizeof(want.bytes));
 }
 
+static void assert_flow_defaults(const struct conf_flows *f)
+{
+	assert_int_equal(f->size, SLUICE_FLOW_ENTRIES);
+	assert_int_equal(f->udp_idle_timeout_s, 60);
+	assert_int_equal(f->new_flow_guard, 100000);
+}
+
 /* ---- Every mistake, where it is reported and what is said ---- */
 
 struct error_case {
@@ -107,6 +114,11 @@ struct error_case {
 #define RULES "filter:\n  rules:\n"
 #define SERVICE "services:\n  - name: web\n    vip: 192.0.2.10\n    proto: tcp\n"
 #define BACKENDS SERVICE "    backends:\n"
+#define IPIP SERVICE "    forward: ipip\n"
+#define ENCAP IPIP "    encap_source: "
+#define IPIP6 "services:\n  - name: web6\n    vip: 2001:db8::10\n    proto: tcp\n    forward: ipip\n"
+#define DRAIN SERVICE "    drain_timeout: "
+#define RANGE_7D "0..604800 seconds (168h, 7 days)"
 
 static const struct error_case error_cases[] = {
 	/* The document itself. */
@@ -130,7 +142,9 @@ static const struct error_case error_cases[] = {
 	{ "unknown top-level key with hint", "filter: {}\nservice:\n  - name: web\n", "2:1",
 	  "unknown key 'service' at the top level; did you mean 'services'?" },
 	{ "unknown top-level key", "colour: blue\n", "1:1",
-	  "unknown key 'colour' at the top level; expected settings, filter or services" },
+	  "unknown key 'colour' at the top level; expected settings, filter, services or flows" },
+	{ "unknown top-level key flow", "flow:\n  size: 1024\n", "1:1",
+	  "unknown key 'flow' at the top level; did you mean 'flows'?" },
 	{ "duplicate key", "filter:\n  default: allow\n  default: deny\n", "3:3",
 	  "duplicate key 'default' in 'filter' (first at 2:3)" },
 	{ "duplicate top-level key", "filter: {}\nservices: []\nfilter: {}\n", "3:1",
@@ -447,8 +461,11 @@ static const struct error_case error_cases[] = {
 	  "4:12", "unknown proto 'icmp'; expected tcp or udp" },
 	{ "service proto misspelt", "services:\n  - name: web\n    vip: 192.0.2.10\n    proto: UDP\n",
 	  "4:12", "unknown proto 'UDP'; did you mean 'udp'?" },
-	{ "forward unknown", SERVICE "    forward: ipip\n", "5:14",
-	  "unknown forward 'ipip'; expected l2dsr" },
+	{ "forward unknown", SERVICE "    forward: gre\n", "5:14",
+	  "unknown forward 'gre'; expected l2dsr or ipip" },
+	{ "forward misspelt", SERVICE "    forward: ipipp\n", "5:14",
+	  "unknown forward 'ipipp'; did you mean 'ipip'?" },
+	{ "forward empty", SERVICE "    forward:\n", "5:13", "'forward' has no value" },
 	{ "table_size not a prime", SERVICE "    table_size: 1000\n", "5:17",
 	  "table_size 1000 is not a prime; the nearest primes are 997 and 1009" },
 	{ "table_size too small", SERVICE "    table_size: 7\n", "5:17",
@@ -481,7 +498,11 @@ static const struct error_case error_cases[] = {
 	{ "backend addr with a prefix", BACKENDS "      - {addr: 10.0.0.0/24}\n", "6:16",
 	  "addr '10.0.0.0/24' must be a single address, not a prefix" },
 	{ "backend of the other family", BACKENDS "      - {addr: fd00::1}\n", "6:16",
-	  "backend fd00::1 is IPv6 but the VIP of service 'web' is IPv4" },
+	  "backend fd00::1 is IPv6 but the VIP of service 'web' is IPv4; l2dsr delivers packets unchanged, so its backends are of the VIP's family" },
+	{ "IPv4 backend of an IPv6 VIP on l2dsr",
+	  "services:\n  - name: web6\n    vip: 2001:db8::10\n    proto: tcp\n    forward: l2dsr\n"
+	  "    backends: [{addr: 10.0.0.1}]\n", "6:23",
+	  "backend 10.0.0.1 is IPv4 but the VIP of service 'web6' is IPv6; l2dsr delivers packets unchanged" },
 	{ "backend is the VIP", BACKENDS "      - {addr: 192.0.2.10}\n", "6:16",
 	  "backend 192.0.2.10 is the VIP of service 'web' itself" },
 	{ "backend listed twice",
@@ -509,6 +530,151 @@ static const struct error_case error_cases[] = {
 	  "unknown state 'down'; expected active or draining" },
 	{ "backend duplicate key", BACKENDS "      - {addr: 10.0.0.1, addr: 10.0.0.2}\n", "6:26",
 	  "duplicate key 'addr' in a backend (first at 6:10)" },
+
+	/* drain_timeout, and durations everywhere */
+	{ "drain_timeout misspelt key", SERVICE "    drain_time: 5m\n", "5:5",
+	  "unknown key 'drain_time' in a service; did you mean 'drain_timeout'?" },
+	{ "duration negative", DRAIN "-30s\n", "5:20",
+	  "drain_timeout -30s is negative; expected " RANGE_7D },
+	{ "duration negative seconds", DRAIN "-1\n", "5:20",
+	  "drain_timeout -1 is negative; expected " RANGE_7D },
+	{ "duration unit unknown", DRAIN "2d\n", "5:20",
+	  "drain_timeout '2d': unknown unit 'd'; expected s, m or h" },
+	{ "duration in milliseconds", DRAIN "500ms\n", "5:20",
+	  "drain_timeout '500ms': unknown unit 'ms'; expected s, m or h" },
+	{ "duration unit upper case", DRAIN "30S\n", "5:20",
+	  "drain_timeout '30S': unknown unit 'S'; did you mean 's'?" },
+	{ "duration unit sec", DRAIN "30sec\n", "5:20",
+	  "drain_timeout '30sec': unknown unit 'sec'; did you mean 's'?" },
+	{ "duration unit min", DRAIN "5min\n", "5:20",
+	  "drain_timeout '5min': unknown unit 'min'; did you mean 'm'?" },
+	{ "duration unit hours", DRAIN "2Hours\n", "5:20",
+	  "drain_timeout '2Hours': unknown unit 'Hours'; did you mean 'h'?" },
+	{ "duration fraction", DRAIN "1.5h\n", "5:20",
+	  "drain_timeout '1.5h' is not a whole number; write it in a smaller unit (s, m or h), e.g. 90m for 1.5h" },
+	{ "duration with a space", DRAIN "30 s\n", "5:20",
+	  "drain_timeout '30 s' holds a space; write the number and its unit together, e.g. 30s" },
+	{ "duration is a word", DRAIN "soon\n", "5:20",
+	  "drain_timeout 'soon' is not a duration; write seconds, or a whole number with unit s, m or h: e.g. 90, 30s, 5m or 1h" },
+	{ "duration unit alone", DRAIN "m\n", "5:20", "drain_timeout 'm' is not a duration" },
+	{ "duration lone minus", DRAIN "'-'\n", "5:20", "drain_timeout '-' is not a duration" },
+	{ "duration in exponent form", DRAIN "1e3\n", "5:20", "drain_timeout '1e3' is not a duration" },
+	{ "duration in hex", DRAIN "0x10\n", "5:20", "drain_timeout '0x10' is not a duration" },
+	{ "duration as a clock", DRAIN "'1:30'\n", "5:20", "drain_timeout '1:30' is not a duration" },
+	{ "duration over a week in hours", DRAIN "169h\n", "5:20",
+	  "drain_timeout 169h is out of range " RANGE_7D },
+	{ "duration over a week in minutes", DRAIN "10081m\n", "5:20",
+	  "drain_timeout 10081m is out of range " RANGE_7D },
+	{ "duration over a week in seconds", DRAIN "604801\n", "5:20",
+	  "drain_timeout 604801 is out of range " RANGE_7D },
+	{ "duration overflowing", DRAIN "99999999999999999999999h\n", "5:20",
+	  "drain_timeout 99999999999999999999999h is out of range " RANGE_7D },
+	{ "duration past 32 bits", DRAIN "1193047h\n", "5:20",
+	  "drain_timeout 1193047h is out of range " RANGE_7D },
+	{ "duration empty", DRAIN "\n", "5:19", "'drain_timeout' has no value" },
+	{ "duration is a list", DRAIN "[5m]\n", "5:20",
+	  "'drain_timeout' must be a single value, found a list" },
+
+	/* ipip and encap_source */
+	{ "ipip without encap_source", IPIP "    backends: [{addr: 10.0.0.1}]\n", "5:14",
+	  "service 'web' forwards by ipip but has no 'encap_source': the prefix outer source addresses are taken from, e.g. encap_source: 10.255.0.0/24" },
+	{ "encap_source on l2dsr", SERVICE "    forward: l2dsr\n    encap_source: 10.255.0.0/24\n",
+	  "6:19",
+	  "encap_source only goes with forward: ipip; service 'web' forwards by l2dsr, which adds no outer header" },
+	{ "encap_source without forward", SERVICE "    encap_source: 10.255.0.0/24\n", "5:19",
+	  "encap_source only goes with forward: ipip; service 'web' forwards by l2dsr" },
+	{ "encap_source misspelt key", IPIP "    encap_src: 10.255.0.0/24\n", "6:5",
+	  "unknown key 'encap_src' in a service; did you mean 'encap_source'?" },
+	{ "encap_source host bits", ENCAP "10.255.0.1/24\n", "6:19",
+	  "encap_source 10.255.0.1/24 has host bits set; did you mean 10.255.0.0/24?" },
+	{ "encap_source host bits v6", ENCAP "fd00:255::1/64\n", "6:19",
+	  "encap_source fd00:255::1/64 has host bits set; did you mean fd00:255::/64?" },
+	{ "encap_source not an address", ENCAP "local\n", "6:19",
+	  "encap_source 'local' is not an IPv4 or IPv6 address" },
+	{ "encap_source prefix address bad", ENCAP "10.255.0/24\n", "6:19",
+	  "encap_source '10.255.0/24': '10.255.0' is not an IPv4 or IPv6 address" },
+	{ "encap_source prefix too long", ENCAP "10.255.0.0/33\n", "6:19",
+	  "encap_source '10.255.0.0/33': prefix length 33 is too long for IPv4 (at most 32)" },
+	{ "encap_source empty", ENCAP "\n", "6:18", "'encap_source' has no value" },
+	{ "encap_source empty list", ENCAP "[]\n", "6:19",
+	  "encap_source is empty; give an IPv4 prefix, an IPv6 prefix, or one of each" },
+	{ "encap_source three prefixes",
+	  ENCAP "[10.255.0.0/24, 'fd00:255::/64', 10.254.0.0/24]\n", "6:52",
+	  "encap_source holds at most two prefixes, one IPv4 and one IPv6" },
+	{ "encap_source two IPv4 prefixes", ENCAP "[10.255.0.0/24, 10.254.0.0/24]\n", "6:35",
+	  "encap_source has two IPv4 prefixes (first at 6:20); give at most one per family" },
+	{ "encap_source two IPv6 prefixes",
+	  ENCAP "\n      - fd00:255::/64\n      - fd00:254::/64\n", "8:9",
+	  "encap_source has two IPv6 prefixes (first at 7:9); give at most one per family" },
+	{ "encap_source is a mapping", ENCAP "{v4: 10.255.0.0/24}\n", "6:19",
+	  "'encap_source' must be a single value, found a mapping" },
+	{ "encap_source nested list", ENCAP "[[10.255.0.0/24]]\n", "6:20",
+	  "'encap_source' must be a single value, found a list" },
+	{ "encap_source multicast", ENCAP "224.1.0.0/16\n", "6:19",
+	  "encap_source 224.1.0.0/16 overlaps 224.0.0.0/4 (multicast); outer source addresses must be unicast addresses packets may come from" },
+	{ "encap_source every address", ENCAP "0.0.0.0/0\n", "6:19",
+	  "encap_source 0.0.0.0/0 overlaps 0.0.0.0/8 (this network)" },
+	{ "encap_source loopback", ENCAP "127.0.0.0/24\n", "6:19",
+	  "encap_source 127.0.0.0/24 overlaps 127.0.0.0/8 (loopback)" },
+	{ "encap_source broadcast", ENCAP "255.255.255.255\n", "6:19",
+	  "encap_source 255.255.255.255/32 overlaps 240.0.0.0/4 (reserved and broadcast)" },
+	{ "encap_source v6 unspecified", ENCAP "'::'\n", "6:19",
+	  "encap_source ::/128 overlaps ::/128 (the unspecified address)" },
+	{ "encap_source v6 every address", ENCAP "'::/0'\n", "6:19",
+	  "encap_source ::/0 overlaps ::/128 (the unspecified address)" },
+	{ "encap_source v6 loopback", ENCAP "'::1'\n", "6:19",
+	  "encap_source ::1/128 overlaps ::1/128 (loopback)" },
+	{ "encap_source v6 multicast", ENCAP "ff05::/16\n", "6:19",
+	  "encap_source ff05::/16 overlaps ff00::/8 (multicast)" },
+	{ "IPv6 backend without an IPv6 encap_source",
+	  ENCAP "10.255.0.0/24\n    backends:\n      - {addr: 10.0.0.1}\n      - {addr: 'fd00::1'}\n",
+	  "9:16",
+	  "backend fd00::1 is IPv6 but service 'web' has no IPv6 encap_source; add an IPv6 prefix to encap_source for the outer source addresses of its packets" },
+	{ "IPv4 backend without an IPv4 encap_source",
+	  ENCAP "'fd00:255::/64'\n    backends:\n      - {addr: 'fd00::1'}\n      - {addr: 10.0.0.1}\n",
+	  "9:16",
+	  "backend 10.0.0.1 is IPv4 but service 'web' has no IPv4 encap_source; add an IPv4 prefix to encap_source" },
+	{ "IPv6 backend of an IPv6 VIP without an IPv6 encap_source",
+	  IPIP6 "    encap_source: 10.255.0.0/24\n    backends: [{addr: 'fd00::1'}]\n", "7:23",
+	  "backend fd00::1 is IPv6 but service 'web6' has no IPv6 encap_source" },
+	{ "IPv4 backend of an IPv6 VIP on ipip",
+	  IPIP6 "    encap_source: [10.255.0.0/24, 'fd00:255::/64']\n"
+	  "    backends: [{addr: 'fd00::1'}, {addr: 10.0.0.1}]\n", "7:42",
+	  "backend 10.0.0.1 is IPv4 but the VIP of service 'web6' is IPv6; ipip cannot carry IPv6 in IPv4, use IPv6 backends" },
+
+	/* flows */
+	{ "flows is a list", "flows:\n  - size: 1024\n", "2:3",
+	  "'flows' must be a mapping (key: value), found a list" },
+	{ "flows is a scalar", "flows: big\n", "1:8",
+	  "'flows' must be a mapping (key: value), found 'big'" },
+	{ "flows unknown key with hint", "flows:\n  udp_idle: 30s\n", "2:3",
+	  "unknown key 'udp_idle' in 'flows'; did you mean 'udp_idle_timeout'?" },
+	{ "flows unknown key", "flows:\n  entries: 1024\n", "2:3",
+	  "unknown key 'entries' in 'flows'; expected size, udp_idle_timeout or new_flow_guard" },
+	{ "flows duplicate key", "flows:\n  size: 2048\n  size: 4096\n", "3:3",
+	  "duplicate key 'size' in 'flows' (first at 2:3)" },
+	{ "flows size too small", "flows:\n  size: 1023\n", "2:9",
+	  "size 1023 is out of range 1024..67108864" },
+	{ "flows size too large", "flows:\n  size: 67108865\n", "2:9",
+	  "size 67108865 is out of range 1024..67108864" },
+	{ "flows size zero", "flows: {size: 0}\n", "1:15", "size 0 is out of range 1024..67108864" },
+	{ "flows size not a number", "flows:\n  size: 64k\n", "2:9",
+	  "size '64k' is not a whole number; expected 1024..67108864" },
+	{ "flows size empty", "flows:\n  size:\n", "2:8", "'size' has no value" },
+	{ "udp_idle_timeout negative", "flows:\n  udp_idle_timeout: -5s\n", "2:21",
+	  "udp_idle_timeout -5s is negative; expected " RANGE_7D },
+	{ "udp_idle_timeout unit unknown", "flows:\n  udp_idle_timeout: 1w\n", "2:21",
+	  "udp_idle_timeout '1w': unknown unit 'w'; expected s, m or h" },
+	{ "udp_idle_timeout over a week", "flows:\n  udp_idle_timeout: 200h\n", "2:21",
+	  "udp_idle_timeout 200h is out of range " RANGE_7D },
+	{ "new_flow_guard negative", "flows:\n  new_flow_guard: -1\n", "2:19",
+	  "new_flow_guard '-1' is not a whole number; expected 0..1000000000" },
+	{ "new_flow_guard too large", "flows:\n  new_flow_guard: 1000000001\n", "2:19",
+	  "new_flow_guard 1000000001 is out of range 0..1000000000" },
+	{ "new_flow_guard as a rate", "flows:\n  new_flow_guard: 100000/s\n", "2:19",
+	  "new_flow_guard '100000/s' is not a whole number; expected 0..1000000000" },
+	{ "new_flow_guard misspelt key", "flows:\n  new_flows_guard: 100\n", "2:3",
+	  "unknown key 'new_flows_guard' in 'flows'; did you mean 'new_flow_guard'?" },
 };
 
 static void test_error_case(void **state)
@@ -524,7 +690,8 @@ static void test_nothing_is_an_empty_config(void **state)
 {
 	static const char *const empties[] = {
 		"", "# only a comment\n", "---\n", "{}\n", "~\n",
-		"settings:\nfilter:\nservices:\n", "filter: {rules: []}\nservices: []\n",
+		"settings:\nfilter:\nservices:\nflows:\n", "filter: {rules: []}\nservices: []\n",
+		"flows: {}\n",
 	};
 
 	(void)state;
@@ -536,6 +703,7 @@ static void test_nothing_is_an_empty_config(void **state)
 		assert_int_equal(cfg.filter.default_action, CONF_ACTION_ALLOW);
 		assert_int_equal(cfg.filter.exempt, CONF_EXEMPT_DEFAULT);
 		assert_int_equal(cfg.malformed, CONF_MALFORMED_PASS);
+		assert_flow_defaults(&cfg.flows);
 		conf_free(&cfg);
 	}
 }
@@ -581,10 +749,14 @@ static void test_defaults_filled_in(void **state)
 	assert_int_equal(s->port, 0);
 	assert_int_equal(s->proto, IPPROTO_UDP);
 	assert_int_equal(s->forward, CONF_FORWARD_L2DSR);
+	assert_false(s->has_encap_src4);
+	assert_false(s->has_encap_src6);
+	assert_int_equal(s->drain_timeout_s, 0);
 	assert_int_equal(s->table_size, SLUICE_TABLE_SIZE_DEFAULT);
 	assert_int_equal(s->n_backends, 1);
 	assert_int_equal(s->backends[0].weight, CONF_WEIGHT_DEFAULT);
 	assert_int_equal(s->backends[0].state, CONF_BACKEND_ACTIVE);
+	assert_flow_defaults(&cfg.flows);
 	conf_free(&cfg);
 	assert_empty(&cfg);
 }
@@ -873,6 +1045,7 @@ static void test_service_fields(void **state)
 		"    proto: tcp\n"
 		"    forward: l2dsr\n"
 		"    table_size: 1048573\n"
+		"    drain_timeout: 10m\n"
 		"    backends:\n"
 		"      - {addr: fd00:200::11, weight: 1}\n"
 		"      - {addr: fd00:200::12, weight: 1000000, state: draining}\n"
@@ -890,17 +1063,187 @@ static void test_service_fields(void **state)
 	assert_int_equal(s->proto, IPPROTO_TCP);
 	assert_int_equal(s->forward, CONF_FORWARD_L2DSR);
 	assert_int_equal(s->table_size, SLUICE_TABLE_SIZE_MAX);
+	assert_int_equal(s->drain_timeout_s, 600);
+	assert_false(s->has_encap_src4);
+	assert_false(s->has_encap_src6);
 	assert_int_equal(s->pos.line, 2);
 	assert_int_equal(s->pos.col, 5);
 	assert_int_equal(s->n_backends, 3);
 	assert_addr(&s->backends[0].addr, "fd00:200::11");
 	assert_int_equal(s->backends[0].weight, CONF_WEIGHT_MIN);
-	assert_int_equal(s->backends[0].pos.line, 9);
+	assert_int_equal(s->backends[0].pos.line, 10);
 	assert_int_equal(s->backends[0].pos.col, 9);
 	assert_addr(&s->backends[1].addr, "fd00:200::12");
 	assert_int_equal(s->backends[1].weight, CONF_WEIGHT_MAX);
 	assert_int_equal(s->backends[1].state, CONF_BACKEND_DRAINING);
 	assert_int_equal(s->backends[2].state, CONF_BACKEND_ACTIVE);
+	conf_free(&cfg);
+}
+
+/* Every way of writing a duration, as drain_timeout and as udp_idle_timeout. */
+static void test_durations(void **state)
+{
+	static const struct {
+		const char *text;
+		uint32_t seconds;
+	} forms[] = {
+		{ "0", 0 }, { "0s", 0 }, { "0m", 0 }, { "0h", 0 }, { "1", 1 }, { "90", 90 },
+		{ "30s", 30 }, { "5m", 300 }, { "1h", 3600 }, { "'45'", 45 }, { "007s", 7 },
+		{ "604800", 604800 }, { "604800s", 604800 }, { "10080m", 604800 },
+		{ "168h", 604800 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		struct text t = { 0 };
+		struct conf cfg;
+
+		text_add(&t, "flows:\n  udp_idle_timeout: %s\n", forms[i].text);
+		text_add(&t, SERVICE "    drain_timeout: %s\n    backends: [{addr: 10.0.0.1}]\n",
+			 forms[i].text);
+		assert_loads(t.buf, t.len, &cfg);
+		assert_int_equal(cfg.flows.udp_idle_timeout_s, forms[i].seconds);
+		assert_int_equal(cfg.services[0].drain_timeout_s, forms[i].seconds);
+		conf_free(&cfg);
+		free(t.buf);
+	}
+}
+
+static void test_flows(void **state)
+{
+	static const char full[] =
+		"flows:\n"
+		"  size: 1048576\n"
+		"  udp_idle_timeout: 5m\n"
+		"  new_flow_guard: 250000\n";
+	static const char least[] = "flows: {size: 1024, udp_idle_timeout: 0, new_flow_guard: 0}\n";
+	static const char most[] =
+		"flows: {size: 67108864, udp_idle_timeout: 168h, new_flow_guard: 1000000000}\n";
+	static const char only_size[] = "flows:\n  size: 131072\n";
+	static const char only_guard[] = "flows:\n  new_flow_guard: 5000\n";
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(full, strlen(full), &cfg);
+	assert_int_equal(cfg.flows.size, 1048576);
+	assert_int_equal(cfg.flows.udp_idle_timeout_s, 300);
+	assert_int_equal(cfg.flows.new_flow_guard, 250000);
+	conf_free(&cfg);
+
+	/* 0 turns the UDP idle timeout and the guard off. */
+	assert_loads(least, strlen(least), &cfg);
+	assert_int_equal(cfg.flows.size, SLUICE_FLOW_ENTRIES_MIN);
+	assert_int_equal(cfg.flows.udp_idle_timeout_s, 0);
+	assert_int_equal(cfg.flows.new_flow_guard, 0);
+	conf_free(&cfg);
+
+	assert_loads(most, strlen(most), &cfg);
+	assert_int_equal(cfg.flows.size, SLUICE_FLOW_ENTRIES_MAX);
+	assert_int_equal(cfg.flows.udp_idle_timeout_s, 7 * 24 * 3600);
+	assert_int_equal(cfg.flows.new_flow_guard, 1000000000);
+	conf_free(&cfg);
+
+	/* Keys left out keep their defaults. */
+	assert_loads(only_size, strlen(only_size), &cfg);
+	assert_int_equal(cfg.flows.size, 131072);
+	assert_int_equal(cfg.flows.udp_idle_timeout_s, CONF_FLOWS_UDP_IDLE_DEFAULT);
+	assert_int_equal(cfg.flows.new_flow_guard, CONF_FLOWS_GUARD_DEFAULT);
+	conf_free(&cfg);
+	assert_loads(only_guard, strlen(only_guard), &cfg);
+	assert_int_equal(cfg.flows.size, SLUICE_FLOW_ENTRIES);
+	assert_int_equal(cfg.flows.udp_idle_timeout_s, CONF_FLOWS_UDP_IDLE_DEFAULT);
+	assert_int_equal(cfg.flows.new_flow_guard, 5000);
+	conf_free(&cfg);
+}
+
+static void assert_cidr(const struct conf_cidr *got, const char *addr, unsigned int len)
+{
+	assert_addr(&got->addr, addr);
+	assert_int_equal(got->prefix_len, len);
+}
+
+/* Every family pairing ipip carries: 4-in-4, 4-in-6 and 6-in-6. */
+static void test_ipip_services(void **state)
+{
+	static const char yaml[] =
+		"services:\n"
+		"  - name: v4\n"
+		"    vip: 192.0.2.10\n"
+		"    proto: tcp\n"
+		"    forward: ipip\n"
+		"    encap_source: 10.255.0.0/24\n"
+		"    backends: [{addr: 10.0.0.1}, {addr: 10.0.0.2}]\n"
+		"  - name: both\n"
+		"    vip: 192.0.2.11\n"
+		"    proto: udp\n"
+		"    port: 53\n"
+		"    forward: ipip\n"
+		"    encap_source: ['fd00:255::/64', 10.255.1.0/26]\n"
+		"    drain_timeout: 1h\n"
+		"    backends:\n"
+		"      - {addr: 10.0.0.1}\n"
+		"      - {addr: 'fd00::1', state: draining}\n"
+		"  - name: v4-in-v6\n"
+		"    vip: 192.0.2.12\n"
+		"    proto: tcp\n"
+		"    forward: ipip\n"
+		"    encap_source: [fd00:255::/96]\n"
+		"    backends: [{addr: 'fd00::2'}]\n"
+		"  - name: v6\n"
+		"    vip: 2001:db8::10\n"
+		"    proto: tcp\n"
+		"    forward: ipip\n"
+		"    encap_source:\n"
+		"      - fd00:255:1::/112\n"
+		"      - 10.255.2.0/24\n"
+		"    backends: [{addr: 'fd00::3'}]\n"
+		"  - name: one-source\n"
+		"    vip: 192.0.2.13\n"
+		"    proto: tcp\n"
+		"    forward: ipip\n"
+		"    encap_source: 10.255.3.7\n"
+		"    backends: [{addr: 10.0.0.1}]\n";
+	struct conf cfg;
+	const struct conf_service *s;
+
+	(void)state;
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_int_equal(cfg.n_services, 5);
+	s = &cfg.services[0];
+	assert_int_equal(s->forward, CONF_FORWARD_IPIP);
+	assert_true(s->has_encap_src4);
+	assert_false(s->has_encap_src6);
+	assert_cidr(&s->encap_src4, "10.255.0.0", 24);
+	assert_int_equal(s->drain_timeout_s, 0);
+	assert_int_equal(s->n_backends, 2);
+
+	s = &cfg.services[1];
+	assert_int_equal(s->forward, CONF_FORWARD_IPIP);
+	assert_true(s->has_encap_src4);
+	assert_true(s->has_encap_src6);
+	assert_cidr(&s->encap_src4, "10.255.1.0", 26);
+	assert_cidr(&s->encap_src6, "fd00:255::", 64);
+	assert_int_equal(s->drain_timeout_s, 3600);
+	assert_addr(&s->backends[0].addr, "10.0.0.1");
+	assert_addr(&s->backends[1].addr, "fd00::1");
+	assert_int_equal(s->backends[1].state, CONF_BACKEND_DRAINING);
+
+	s = &cfg.services[2];
+	assert_false(s->has_encap_src4);
+	assert_true(s->has_encap_src6);
+	assert_cidr(&s->encap_src6, "fd00:255::", 96);
+	assert_addr(&s->vip, "192.0.2.12");
+	assert_addr(&s->backends[0].addr, "fd00::2");
+
+	s = &cfg.services[3];
+	assert_true(s->has_encap_src4);
+	assert_true(s->has_encap_src6);
+	assert_cidr(&s->encap_src6, "fd00:255:1::", 112);
+	assert_cidr(&s->encap_src4, "10.255.2.0", 24);
+
+	/* A plain address: every flow gets that one source. */
+	s = &cfg.services[4];
+	assert_cidr(&s->encap_src4, "10.255.3.7", 32);
 	conf_free(&cfg);
 }
 
@@ -1147,22 +1490,58 @@ static void test_backend_limit(void **state)
 	free(t.buf);
 }
 
+/* At least 10 slots per backend, draining ones included, so Maglev's shares stay even. */
 static void test_table_size_must_hold_backends(void **state)
 {
 	struct text t = { 0 };
 	struct conf cfg;
 
 	(void)state;
-	add_two_pools(&t, 251, 1, "table_size: 251,");
+	add_two_pools(&t, 25, 1, "table_size: 251,");
 	assert_loads(t.buf, t.len, &cfg);
 	assert_int_equal(cfg.services[0].table_size, 251);
 	conf_free(&cfg);
 	free(t.buf);
 
 	t = (struct text){ 0 };
-	add_two_pools(&t, 252, 1, "table_size: 251,");
+	add_two_pools(&t, 26, 1, "table_size: 251,");
 	assert_refused(t.buf, t.len, "2:56",
-		       "table_size 251 is smaller than the 252 backends of service 'a'");
+		       "table_size 251 is below 10 x the 26 backends of service 'a': Maglev spreads flows evenly only with at least 10 slots per backend; the smallest valid table_size is 263");
+	free(t.buf);
+
+	t = (struct text){ 0 };
+	add_two_pools(&t, 26, 1, "table_size: 263,");
+	assert_loads(t.buf, t.len, &cfg);
+	conf_free(&cfg);
+	free(t.buf);
+
+	t = (struct text){ 0 };
+	text_add(&t, BACKENDS);
+	for (int i = 0; i < 26; i++)
+		text_add(&t, "      - {addr: 10.0.0.%d%s}\n", i + 1, i % 2 ? ", state: draining" : "");
+	text_add(&t, "    table_size: 257\n");
+	assert_refused(t.buf, t.len, "32:17",
+		       "table_size 257 is below 10 x the 26 backends of service 'web'");
+	free(t.buf);
+
+	/* The default table holds up to 6553 backends; past that, table_size is needed. */
+	t = (struct text){ 0 };
+	add_two_pools(&t, 6553, 1, "");
+	assert_loads(t.buf, t.len, &cfg);
+	assert_int_equal(cfg.services[0].table_size, SLUICE_TABLE_SIZE_DEFAULT);
+	conf_free(&cfg);
+	free(t.buf);
+
+	t = (struct text){ 0 };
+	add_two_pools(&t, 6554, 1, "");
+	assert_refused(t.buf, t.len, "2:55",
+		       "service 'a' has 6554 backends, too many for the default table_size 65537: Maglev spreads flows evenly only with at least 10 slots per backend; set table_size to at least 65543");
+	free(t.buf);
+
+	t = (struct text){ 0 };
+	add_two_pools(&t, 6554, 1, "table_size: 65543,");
+	assert_loads(t.buf, t.len, &cfg);
+	conf_free(&cfg);
 	free(t.buf);
 }
 
@@ -1317,7 +1696,7 @@ static void test_lab_example(void **state)
 static void test_edge_example(void **state)
 {
 	struct conf cfg;
-	const struct conf_service *web6 = NULL;
+	const struct conf_service *web6 = NULL, *api = NULL;
 	size_t draining = 0, v6_rules = 0, v4_rules = 0, ranges = 0, counts = 0, per_source = 0;
 	size_t flags = 0, icmp_types = 0;
 
@@ -1326,6 +1705,8 @@ static void test_edge_example(void **state)
 	for (size_t i = 0; i < cfg.n_services; i++) {
 		if (strcmp(cfg.services[i].name, "web-v6") == 0)
 			web6 = &cfg.services[i];
+		if (strcmp(cfg.services[i].name, "api") == 0)
+			api = &cfg.services[i];
 		for (size_t j = 0; j < cfg.services[i].n_backends; j++)
 			draining += cfg.services[i].backends[j].state == CONF_BACKEND_DRAINING;
 	}
@@ -1335,7 +1716,21 @@ static void test_edge_example(void **state)
 	assert_addr(&web6->backends[0].addr, "fd00:200::11");
 	assert_addr(&web6->backends[1].addr, "fd00:200::12");
 	assert_addr(&web6->backends[2].addr, "fd00:200::13");
+	assert_int_equal(web6->drain_timeout_s, 600);
 	assert_true(draining > 0);
+	/* ipip with both outer families: IPv4 in IPv4 and IPv4 in IPv6. */
+	assert_non_null(api);
+	assert_int_equal(api->forward, CONF_FORWARD_IPIP);
+	assert_true(api->has_encap_src4);
+	assert_true(api->has_encap_src6);
+	assert_cidr(&api->encap_src4, "10.255.0.0", 24);
+	assert_cidr(&api->encap_src6, "fd00:255::", 64);
+	assert_int_equal(api->drain_timeout_s, 300);
+	assert_int_equal(api->backends[0].addr.family, AF_INET);
+	assert_int_equal(api->backends[2].addr.family, AF_INET6);
+	assert_int_equal(cfg.flows.size, 1048576);
+	assert_int_equal(cfg.flows.udp_idle_timeout_s, 30);
+	assert_int_equal(cfg.flows.new_flow_guard, 200000);
 	for (size_t i = 0; i < cfg.filter.n_rules; i++) {
 		const struct conf_rule *r = &cfg.filter.rules[i];
 		int family = r->has_src ? r->src.addr.family : r->has_dst ? r->dst.addr.family : 0;
@@ -1400,6 +1795,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_actions_and_limits),
 		cmocka_unit_test(test_longest_name),
 		cmocka_unit_test(test_service_fields),
+		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_flows),
+		cmocka_unit_test(test_ipip_services),
 		cmocka_unit_test(test_vip_sharing),
 		cmocka_unit_test(test_shared_backend_list),
 		cmocka_unit_test(test_error_message_truncated_safely),
