@@ -13,7 +13,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/testlib.sh"
 
 FLOWS_PY=$LAB_DIR/servers/flows.py
-declare -A ADDR_OF=([be1]=10.200.0.11 [be2]=10.200.0.12 [be3]=10.200.0.13)
 
 # lb_config FILE [KEY=VALUE...] BACKEND[:WEIGHT[:STATE]]...: services web (tcp/80) and
 # dns (udp/53) on the lab's VIP, both with these backends (weight 100 when not given).
@@ -50,7 +49,7 @@ lb_config()
 			printf '    backends:\n'
 			for spec in "$@"; do
 				IFS=: read -r be weight state <<<"$spec"
-				printf '      - {addr: %s, weight: %s%s}\n' "${ADDR_OF[$be]}" \
+				printf '      - {addr: %s, weight: %s%s}\n' "${LAB_IP4[$be]}" \
 					"${weight:-100}" "${state:+, state: $state}"
 			done
 		done

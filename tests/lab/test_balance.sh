@@ -123,7 +123,7 @@ check "$TCP_COUNT TCP connections held open, each greeted by its backend" tcp_co
 for f in udp-three tcp-three; do
 	echo "# $f: $(awk '{ print $2 }' "$TEST_TMP/$f" | sort | uniq -c | xargs)"
 done
-be3_share=$(table_share dns "${ADDR_OF[be3]}")
+be3_share=$(table_share dns "${LAB_IP4[be3]}")
 
 check "apply removing be3 succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/two.yaml"
 
@@ -217,7 +217,7 @@ for be in be1 be2 be3; do
 	check "$be gets $i/6 of the new flows within 4.5 sigma ($tol)" \
 		ratio_within "$be share" "$(share "$TEST_TMP/udp-weights" "$be")" "$want" "$tol"
 	check "  and $i/6 of the slots within 0.005" \
-		ratio_within "$be slots" "$(table_share dns "${ADDR_OF[$be]}")" "$want" 0.005
+		ratio_within "$be slots" "$(table_share dns "${LAB_IP4[$be]}")" "$want" 0.005
 done
 
 # Proportional at any scale: 1:2:3 and 1000:2000:3000 give the same table.

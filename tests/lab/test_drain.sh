@@ -4,9 +4,9 @@
 # Draining: a long-lived TCP connection survives weight changes, a removal and
 # re-addition of another backend, and `state: draining` of its own backend, while new
 # flows avoid the draining backend; made active again, it takes new flows again.
-# With drain_timeout, a UDP flow pinned to the draining backend stays there until the
-# deadline and moves after it (flow_expired), and status shows the drain and the time
-# left.
+# With drain_timeout, UDP flows and a TCP connection pinned to the draining backend stay
+# there until the deadline and move after it (flow_expired), later applies keep the
+# deadline, and status shows the drain and the time left.
 # shellcheck source=tests/lab/lbtest.sh
 source "$(dirname "$0")/lbtest.sh"
 
@@ -97,7 +97,7 @@ import json, sys
 s = json.load(sys.stdin)
 svc = next(x for x in s["services"] if x["name"] == "dns")
 b = next(b for b in svc["backends"] if b["addr"] == sys.argv[1])
-print(b["drain_left_s"])' "${ADDR_OF[$1]}"
+print(b["drain_left_s"])' "${LAB_IP4[$1]}"
 }
 
 lb_config "$TEST_TMP/timeout.yaml" drain=4s be1 be2 be3
@@ -108,6 +108,21 @@ udp_flows 22000 300 >"$TEST_TMP/pinned" && all_answered "$TEST_TMP/pinned" ||
 	bail_out "UDP flows for the drain timeout got no answer"
 on_be1=$(awk '$2 == "be1"' "$TEST_TMP/pinned" | wc -l)
 echo "# $on_be1 of 300 UDP flows pinned to be1"
+# conn_on BACKEND ID SPORT: connection ID from the first source port from SPORT whose
+# flow lands on BACKEND.
+conn_on()
+{
+	local be=$1 id=$2 sport=$3 got
+
+	for ((; sport < $3 + 20; sport++)); do
+		lab_conn_open "$id" "$LAB_VIP4" 80 "$sport" || return 1
+		got=$(lab_conn_read "$id") || return 1
+		[[ $got == "$be" ]] && return 0
+		lab_conn_close "$id"
+	done
+	return 1
+}
+conn_on be1 onbe1 41000 || bail_out "no connection to be1 from 20 source ports"
 expired_before=$(global_stat flow_expired)
 
 check "apply draining be1 with a 4 s timeout succeeds" \
@@ -127,6 +142,8 @@ if awk -v l="$left2" 'BEGIN { exit !(l > 0) }'; then
 	check "before the deadline every flow keeps its backend, be1's too" \
 		cmp "$TEST_TMP/pinned" "$TEST_TMP/during"
 	check "  and no flow expired" test "$(global_stat flow_expired)" -eq "$expired_before"
+	check "  and a TCP connection to be1 still echoes" \
+		eval 'lab_conn_send onbe1 early && [[ $(lab_conn_read onbe1) == early ]]'
 else
 	echo "# the deadline passed before the flows were sent: before-deadline check skipped"
 fi
@@ -154,6 +171,13 @@ check "after the deadline be1's flows moved, the others did not" moved_off_be1
 expired=$(($(global_stat flow_expired) - expired_before))
 echo "# flow_expired grew by $expired ($on_be1 flows were on be1)"
 check "  counted as flow_expired, once per flow of be1" test "$expired" -eq "$on_be1"
+# Its next packet goes to a backend that never heard of it, which resets it.
+conn_moved()
+{
+	! { lab_conn_send onbe1 late && [[ $(lab_conn_read onbe1) == late ]]; } 2>/dev/null
+}
+check "a TCP connection to be1 is moved off it after the deadline too" conn_moved
+lab_conn_close onbe1
 
 check "apply making be1 active again succeeds" \
 	expect_exit 0 sluice apply -f "$TEST_TMP/timeout.yaml"

@@ -33,7 +33,7 @@ flow_stat()
 	if (($# == 2)); then
 		stat_json "next(x for x in s['services'] if x['name'] == '$1')['$2']"
 	else
-		stat_json "next(b for b in next(x for x in s['services'] if x['name'] == '$1')['backends'] if b['addr'] == '${ADDR_OF[$2]}')['$3']"
+		stat_json "next(b for b in next(x for x in s['services'] if x['name'] == '$1')['backends'] if b['addr'] == '${LAB_IP4[$2]}')['$3']"
 	fi
 }
 
