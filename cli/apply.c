@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf/config.h"
@@ -41,6 +42,15 @@ int config_load(const char *cfg_path, struct conf *cfg)
 	return EXIT_OK;
 }
 
+/* The clock the data plane's bpf_ktime_get_ns() reads, for drain deadlines. */
+static __u64 monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
 /* Everything after validation: the kernel's view of the network, then the maps. */
 int apply_config(const char *ifname, const char *cfg_path, const struct conf *cfg,
 		 const struct apply_opts *opts)
@@ -69,12 +79,16 @@ int apply_config(const char *ifname, const char *cfg_path, const struct conf *cf
 	}
 	if (maps_open(ifname, &maps))
 		goto unlock;
-	if (neigh_resolve_backends(ifname, cfg_path, cfg, paths))
-		goto close_maps;
 	if (live_read(&maps, &live))
 		goto close_maps;
+	if (plan_check_flows(live, cfg, cfg_path)) {
+		ret = EXIT_USAGE;
+		goto free_plan;
+	}
+	if (neigh_resolve_backends(ifname, cfg_path, cfg, paths))
+		goto free_plan;
 	if (plan_build(&plan, &maps, live, cfg, paths,
-		       in_session ? &session : NULL))
+		       in_session ? &session : NULL, monotonic_ns()))
 		goto free_plan;
 	if (!opts->dry_run && sync_execute(&plan))
 		goto free_plan;
@@ -100,6 +114,8 @@ static void apply_usage(FILE *out)
 		"validated and every backend resolved before the first change; the change\n"
 		"is all or nothing, and applying the same file twice changes nothing.\n"
 		"Established connections keep their backend unless it is removed.\n"
+		"The flow table keeps the size it was attached with: a CONFIG whose\n"
+		"flows.size differs is refused.\n"
 		"A config whose filter would drop the SSH session apply runs in is\n"
 		"refused unless --force is given.\n\n"
 		"  -f, --file CONFIG  YAML configuration (see conf/README.md)\n"

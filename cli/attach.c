@@ -9,6 +9,7 @@
 #include "conf/config.h"
 #include "cli/cmd.h"
 #include "cli/pin.h"
+#include "cli/plan.h"
 #include "cli/xdp_link.h"
 
 static void attach_usage(FILE *out)
@@ -18,11 +19,12 @@ static void attach_usage(FILE *out)
 		"Load sluice's XDP program, attach it to IFACE and pin its maps under\n"
 		"/sys/fs/bpf/sluice/IFACE/. With -f, CONFIG is validated before anything\n"
 		"is loaded and applied right after attaching; if that fails, nothing\n"
-		"stays attached.\n\n"
+		"stays attached. The flow table gets CONFIG's flows.size entries (without\n"
+		"-f, %u); it keeps that size until sluice detaches.\n\n"
 		"  -m, --mode MODE    native (driver hook, default) or generic (skb)\n"
 		"  -f, --file CONFIG  YAML configuration to apply\n"
 		"      --force        apply it even if it cuts your own session\n"
-		"  -h, --help         this text\n");
+		"  -h, --help         this text\n", SLUICE_FLOW_ENTRIES);
 }
 
 static int parse_mode(const char *s, enum xdp_attach_mode *mode)
@@ -37,7 +39,8 @@ static int parse_mode(const char *s, enum xdp_attach_mode *mode)
 }
 
 /* Load and attach the program, pins ready; prints why not and returns an exit code. */
-static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode mode)
+static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode mode,
+			  __u32 flow_entries)
 {
 	struct attached at;
 	char dir[PATH_MAX];
@@ -57,7 +60,7 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 		fprintf(stderr, "sluice: cannot create %s: %s\n", dir, strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	err = xdp_link_attach(ifname, ifindex, mode, &at);
+	err = xdp_link_attach(ifname, ifindex, mode, flow_entries, &at);
 	if (err || !at.present) {
 		fprintf(stderr, "sluice: could not attach to %s%s%s\n", ifname,
 			err ? ": " : "", err ? strerror(-err) : "");
@@ -82,12 +85,12 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 		return EXIT_USAGE;
 	}
 	if (!cfg_path)
-		return attach_program(ifname, ifindex, mode);
+		return attach_program(ifname, ifindex, mode, SLUICE_FLOW_ENTRIES);
 	/* The config must be valid before anything is loaded. */
 	ret = config_load(cfg_path, &cfg);
 	if (ret)
 		return ret;
-	ret = attach_program(ifname, ifindex, mode);
+	ret = attach_program(ifname, ifindex, mode, plan_flow_entries(&cfg));
 	if (!ret) {
 		ret = apply_config(ifname, cfg_path, &cfg, apply);
 		if (ret) {

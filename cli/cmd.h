@@ -19,6 +19,8 @@ int cmd_apply(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_decap(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /*
  * The interface a command acts on: `given` if set (it must be attached), else the

@@ -11,6 +11,14 @@ const char *fmt_addr(__u8 family, const __be32 addr[4], char buf[INET6_ADDRSTRLE
 	return buf;
 }
 
+const char *fmt_prefix(__u8 family, const __be32 addr[4], __u8 len, char *buf, size_t size)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	snprintf(buf, size, "%s/%u", fmt_addr(family, addr, text), len);
+	return buf;
+}
+
 const char *fmt_mac(const __u8 mac[6], char buf[FMT_MAC_LEN])
 {
 	snprintf(buf, FMT_MAC_LEN, "%02x:%02x:%02x:%02x:%02x:%02x",

@@ -12,6 +12,8 @@
 
 /* family is SLUICE_AF_INET or SLUICE_AF_INET6. */
 const char *fmt_addr(__u8 family, const __be32 addr[4], char buf[INET6_ADDRSTRLEN]);
+/* "10.99.0.0/24", "2001:db8::/64": a prefix of len bits, buf of at least 64 bytes. */
+const char *fmt_prefix(__u8 family, const __be32 addr[4], __u8 len, char *buf, size_t size);
 const char *fmt_mac(const __u8 mac[6], char buf[FMT_MAC_LEN]);
 const char *fmt_proto(__u8 proto);
 /* "192.0.2.10:80/tcp", "[2001:db8::10]:*\/udp" */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
@@ -96,6 +98,38 @@ static int read_filter(const struct sluice_maps *maps, struct live_state *live)
 	return 0;
 }
 
+static int read_flow_entries(const struct sluice_maps *maps, struct live_state *live)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(maps->flows, &info, &len))
+		return -errno;
+	live->flow_entries = info.max_entries;
+	return 0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void read_tx_ports(const struct sluice_maps *maps, struct live_state *live)
+{
+	__u32 key, next;
+	void *prev = NULL;
+
+	while (live->n_tx_ports < SLUICE_TX_PORTS &&
+	       !bpf_map_get_next_key(maps->tx_ports, prev, &next)) {
+		live->tx_ports[live->n_tx_ports++] = next;
+		key = next;
+		prev = &key;
+	}
+	qsort(live->tx_ports, live->n_tx_ports, sizeof(live->tx_ports[0]), by_value);
+}
+
 int live_read(const struct sluice_maps *maps, struct live_state **out)
 {
 	struct live_state *live;
@@ -114,11 +148,14 @@ int live_read(const struct sluice_maps *maps, struct live_state **out)
 		err = read_services(maps, live);
 	if (!err)
 		err = read_filter(maps, live);
+	if (!err)
+		err = read_flow_entries(maps, live);
 	if (err) {
 		fprintf(stderr, "sluice: cannot read the live state: %s\n", strerror(-err));
 		free(live);
 		return err;
 	}
+	read_tx_ports(maps, live);
 	*out = live;
 	return 0;
 }
@@ -152,4 +189,89 @@ int live_counter(int map_fd, __u32 index, struct sluice_counter *sum)
 	}
 	free(cells);
 	return 0;
+}
+
+int live_new_flows(int map_fd, __u32 index, __u64 *sum)
+{
+	int ncpus = maps_ncpus(), cpu;
+	struct sluice_flow_counter *cells;
+
+	*sum = 0;
+	cells = calloc(ncpus, sizeof(*cells));
+	if (!cells)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(map_fd, &index, cells)) {
+		free(cells);
+		return -errno;
+	}
+	for (cpu = 0; cpu < ncpus; cpu++)
+		*sum += cells[cpu].new_flows;
+	free(cells);
+	return 0;
+}
+
+bool live_flow_active(const struct live_state *live, const struct sluice_flow_key *key,
+		      const struct sluice_flow *flow, __u64 now_ns, __u64 coarse_ns)
+{
+	const struct sluice_backend *be;
+	__u64 idle = live->settings.udp_idle_ns;
+
+	if (!flow->backend_id || flow->backend_id >= SLUICE_MAX_BACKENDS)
+		return false;
+	be = &live->backends[flow->backend_id];
+	if (!(be->flags & SLUICE_BACKEND_F_LIVE) || be->gen != flow->backend_gen)
+		return false;
+	if ((be->flags & SLUICE_BACKEND_F_DRAINING) && be->drain_deadline_ns &&
+	    now_ns > be->drain_deadline_ns)
+		return false;
+	/* seen_ns may be a tick ahead of this CPU's coarse clock: that is recent. */
+	return key->proto != IPPROTO_UDP || !idle || coarse_ns <= flow->seen_ns ||
+	       coarse_ns - flow->seen_ns <= idle;
+}
+
+static __u64 clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+#define FLOW_CHUNK	4096
+
+int live_count_flows(const struct sluice_maps *maps, const struct live_state *live,
+		     __u64 *entries, __u64 *active)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct sluice_flow_key *keys = calloc(FLOW_CHUNK, sizeof(*keys));
+	struct sluice_flow *flows = calloc(FLOW_CHUNK, sizeof(*flows));
+	__u64 now = clock_ns(CLOCK_MONOTONIC), coarse = clock_ns(CLOCK_MONOTONIC_COARSE);
+	__u32 pos_in, pos_out, count, i;
+	void *in = NULL;
+	int err = 0;
+	bool last;
+
+	*entries = 0;
+	memset(active, 0, SLUICE_MAX_BACKENDS * sizeof(*active));
+	if (!keys || !flows)
+		err = -ENOMEM;
+	/* One syscall per few thousand flows: a full table is walked in well under a second. */
+	for (last = false; !err && !last; in = &pos_in) {
+		count = FLOW_CHUNK;
+		if (bpf_map_lookup_batch(maps->flows, in, &pos_out, keys, flows, &count, &opts)) {
+			if (errno != ENOENT) {
+				err = -errno;
+				break;
+			}
+			last = true;
+		}
+		for (i = 0; i < count; i++)
+			if (live_flow_active(live, &keys[i], &flows[i], now, coarse))
+				active[flows[i].backend_id]++;
+		*entries += count;
+		pos_in = pos_out;
+	}
+	free(keys);
+	free(flows);
+	return err;
 }

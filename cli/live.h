@@ -7,6 +7,7 @@
 #ifndef SLUICE_CLI_LIVE_H
 #define SLUICE_CLI_LIVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "xdp/abi.h"
@@ -30,6 +31,11 @@ struct live_state {
 	/* The compiled classifier packets use: its slot and header. */
 	__u32 filter_slot;
 	struct sluice_filter_header filter_header;
+	/* Entries of the flow table, fixed when sluice attached. */
+	__u32 flow_entries;
+	/* Interfaces in tx_ports, ascending. */
+	size_t n_tx_ports;
+	__u32 tx_ports[SLUICE_TX_PORTS];
 };
 
 /* Allocates *out; returns 0 or -errno (after printing why). */
@@ -43,5 +49,24 @@ const struct live_service *live_service_by_id(const struct live_state *live, __u
 
 /* Sum a per-CPU counter map entry over all CPUs. */
 int live_counter(int map_fd, __u32 index, struct sluice_counter *sum);
+
+/* Sum a per-CPU new-flow counter (service_flows, backend_flows) over all CPUs. */
+int live_new_flows(int map_fd, __u32 index, __u64 *sum);
+
+/*
+ * Does this flow-table entry still steer packets: its backend id and generation are
+ * live, its backend's drain (if any) has not timed out, and a UDP flow was seen
+ * within the idle timeout? now_ns is CLOCK_MONOTONIC (drain deadlines), coarse_ns
+ * CLOCK_MONOTONIC_COARSE (what the data plane stamps seen_ns with).
+ */
+bool live_flow_active(const struct live_state *live, const struct sluice_flow_key *key,
+		      const struct sluice_flow *flow, __u64 now_ns, __u64 coarse_ns);
+
+/*
+ * Walk the flow table: *entries receives how many entries it holds, active[id] how
+ * many active flows lead to backend id (SLUICE_MAX_BACKENDS cells, zeroed here).
+ */
+int live_count_flows(const struct sluice_maps *maps, const struct live_state *live,
+		     __u64 *entries, __u64 *active);
 
 #endif /* SLUICE_CLI_LIVE_H */

@@ -25,6 +25,10 @@ struct sluice_maps {
 	int backend_stats;
 	int service_meta;
 	int rule_meta;
+	int service_flows;
+	int backend_flows;
+	int flow_guard;
+	int tx_ports;
 };
 
 /* Names of every map that attach pins, in struct order. */

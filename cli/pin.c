@@ -112,8 +112,9 @@ int pin_list_ifaces(char names[][IF_NAMESIZE], int max)
 	if (!d)
 		return 0;
 	while ((de = readdir(d)) && n < max) {
+		/* decap-* directories hold the decap program's state, not sluice's. */
 		if (de->d_name[0] == '.' || de->d_type != DT_DIR ||
-		    strlen(de->d_name) >= IF_NAMESIZE)
+		    strlen(de->d_name) >= IF_NAMESIZE || !strncmp(de->d_name, "decap-", 6))
 			continue;
 		strcpy(names[n++], de->d_name);
 	}

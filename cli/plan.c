@@ -21,6 +21,7 @@ struct planner {
 	const struct live_state *live;
 	const struct conf *cfg;
 	const struct backend_path *paths;
+	__u64 now_ns;		/* CLOCK_MONOTONIC at planning: drains start here */
 	bool service_taken[SLUICE_MAX_SERVICES];
 	bool backend_taken[SLUICE_MAX_BACKENDS];
 	bool live_service_kept[SLUICE_MAX_SERVICES];	/* by index in live->services */
@@ -92,22 +93,44 @@ static __u32 find_live_backend(struct planner *p, __u32 service_id,
 	return 0;
 }
 
-static void describe_backend_change(struct planner *p, const char *svc,
+static void describe_backend_change(struct planner *p, const struct conf_service *svc,
 				    const struct sluice_backend *old,
 				    const struct sluice_backend *new)
 {
-	char addr[INET6_ADDRSTRLEN], a[FMT_MAC_LEN], b[FMT_MAC_LEN];
+	char addr[INET6_ADDRSTRLEN], a[FMT_MAC_LEN], b[FMT_MAC_LEN], drain[32];
 
 	fmt_addr(new->family, new->addr, addr);
 	if (old->weight != new->weight)
-		plan_note(p->plan, "service %s: backend %s weight %u -> %u", svc, addr,
+		plan_note(p->plan, "service %s: backend %s weight %u -> %u", svc->name, addr,
 			  old->weight, new->weight);
-	if (old->state != new->state)
-		plan_note(p->plan, "service %s: backend %s %s -> %s", svc, addr,
-			  fmt_backend_state(old->state), fmt_backend_state(new->state));
+	if (old->state != new->state && new->state == SLUICE_BACKEND_DRAINING)
+		plan_note(p->plan, "service %s: backend %s active -> draining (%s)",
+			  svc->name, addr,
+			  plan_drain_words(svc->drain_timeout_s, drain, sizeof(drain)));
+	else if (old->state != new->state)
+		plan_note(p->plan, "service %s: backend %s draining -> active", svc->name, addr);
 	if (memcmp(old->mac, new->mac, sizeof(new->mac)))
-		plan_note(p->plan, "service %s: backend %s MAC %s -> %s", svc, addr,
+		plan_note(p->plan, "service %s: backend %s MAC %s -> %s", svc->name, addr,
 			  fmt_mac(old->mac, a), fmt_mac(new->mac, b));
+}
+
+/*
+ * A drain's deadline is set by the apply that starts it and kept by later ones, so
+ * re-applying a file never postpones it; the drain timeout is in whole seconds.
+ */
+static __u64 drain_deadline(struct planner *p, const struct conf_service *svc,
+			    const struct sluice_backend *old)
+{
+	if (old && old->state == SLUICE_BACKEND_DRAINING)
+		return old->drain_deadline_ns;
+	return svc->drain_timeout_s ? p->now_ns + svc->drain_timeout_s * 1000000000ULL : 0;
+}
+
+/* The new id's counters start from zero, whoever held it before. */
+static int zero_backend_counters(struct planner *p, __u32 id)
+{
+	return plan_zero_counter(p->plan, p->maps->backend_stats, id) ?:
+	       plan_zero_new_flows(p->plan, p->maps->backend_flows, id);
 }
 
 /* Choose ids for one service's backends and queue their writes. */
@@ -125,13 +148,24 @@ static int plan_backends(struct planner *p, const struct conf_service *svc, __u3
 		const struct sluice_backend *old = id ? &p->live->backends[id] : NULL;
 
 		memcpy(val.addr, want->addr.bytes, sizeof(val.addr));
-		memcpy(val.mac, p->paths[mac_base + i].mac, sizeof(val.mac));
+		/*
+		 * ipip reads no MAC: keeping the old one means a service switching from
+		 * l2dsr never sends a packet to a blank MAC before its value flips.
+		 */
+		if (svc->forward != CONF_FORWARD_IPIP)
+			memcpy(val.mac, p->paths[mac_base + i].mac, sizeof(val.mac));
+		else if (old)
+			memcpy(val.mac, old->mac, sizeof(val.mac));
 		val.family = abi_family(want->addr.family);
 		val.flags = SLUICE_BACKEND_F_LIVE;
 		val.service_id = sid;
 		val.weight = want->weight;
-		val.state = want->state == CONF_BACKEND_DRAINING ? SLUICE_BACKEND_DRAINING :
-								   SLUICE_BACKEND_ACTIVE;
+		val.state = SLUICE_BACKEND_ACTIVE;
+		if (want->state == CONF_BACKEND_DRAINING) {
+			val.state = SLUICE_BACKEND_DRAINING;
+			val.flags |= SLUICE_BACKEND_F_DRAINING;
+			val.drain_deadline_ns = drain_deadline(p, svc, old);
+		}
 		if (!id) {
 			if (alloc_id(p->backend_taken, 1, SLUICE_MAX_BACKENDS, &id)) {
 				fprintf(stderr, "sluice: no free backend slot for %s; "
@@ -140,7 +174,7 @@ static int plan_backends(struct planner *p, const struct conf_service *svc, __u3
 			}
 			/* A new generation invalidates flows left by the id's last owner. */
 			val.gen = p->live->backends[id].gen + 1;
-			err = plan_zero_counter(p->plan, p->maps->backend_stats, id);
+			err = zero_backend_counters(p, id);
 			if (!err)
 				err = plan_note(p->plan, "service %s: backend %s added (weight %u%s)",
 						svc->name,
@@ -150,7 +184,7 @@ static int plan_backends(struct planner *p, const struct conf_service *svc, __u3
 		} else {
 			val.gen = old->gen;
 			if (memcmp(old, &val, sizeof(val)))
-				describe_backend_change(p, svc->name, old, &val);
+				describe_backend_change(p, svc, old, &val);
 			err = 0;
 		}
 		p->backend_kept[id] = true;
@@ -254,9 +288,11 @@ static int plan_service(struct planner *p, const struct conf_service *svc, size_
 		return -ENOSPC;
 	}
 	if (!old) {
-		err = plan_note(p->plan, "service %s (%s): added, %zu backends, table %u",
-				svc->name, vip, svc->n_backends, svc->table_size);
+		err = plan_note(p->plan, "service %s (%s): added, %zu backends, table %u%s",
+				svc->name, vip, svc->n_backends, svc->table_size,
+				svc->forward == CONF_FORWARD_IPIP ? ", forward ipip" : "");
 		err = err ?: plan_zero_counter(p->plan, p->maps->service_stats, sid);
+		err = err ?: plan_zero_new_flows(p->plan, p->maps->service_flows, sid);
 		if (err)
 			return err;
 	}
@@ -266,7 +302,7 @@ static int plan_service(struct planner *p, const struct conf_service *svc, size_
 
 	val.id = sid;
 	val.table_size = svc->table_size;
-	val.forward = SLUICE_FWD_L2DSR;
+	plan_forward_of(svc, &val);
 	if (composition_unchanged(p, old, svc)) {
 		val.table_slot = old->val.table_slot;
 	} else {
@@ -279,6 +315,8 @@ static int plan_service(struct planner *p, const struct conf_service *svc, size_
 		if (err)
 			return err;
 	}
+	if (old)
+		plan_note_forward(p->plan, svc->name, &old->val, &val);
 	if (!old || memcmp(&old->val, &val, sizeof(val))) {
 		err = plan_add_op(p->plan, OP_UPDATE, p->maps->services, &key, sizeof(key),
 				  &val, sizeof(val));
@@ -371,6 +409,30 @@ static void mark_live_ids(struct planner *p)
 			p->backend_taken[id] = true;
 }
 
+/* The node-wide guard split evenly over the CPUs, each of which counts its own. */
+static __u32 guard_per_cpu(__u32 guard)
+{
+	__u32 ncpus = (__u32)maps_ncpus();
+
+	return guard / ncpus + (guard % ncpus != 0);
+}
+
+static void note_flow_settings(struct planner *p, const struct sluice_settings *old,
+			       const struct sluice_settings *want)
+{
+	const struct conf_flows *f = &p->cfg->flows;
+
+	if (old->udp_idle_ns != want->udp_idle_ns && want->udp_idle_ns)
+		plan_note(p->plan, "flows: idle UDP flows move after %u s", f->udp_idle_timeout_s);
+	else if (old->udp_idle_ns != want->udp_idle_ns)
+		plan_note(p->plan, "flows: idle UDP flows never move");
+	if (old->new_flows_per_cpu != want->new_flows_per_cpu && want->new_flows_per_cpu)
+		plan_note(p->plan, "flows: new-flow guard %u flows/s (%u per CPU)",
+			  f->new_flow_guard, want->new_flows_per_cpu);
+	else if (old->new_flows_per_cpu != want->new_flows_per_cpu)
+		plan_note(p->plan, "flows: new-flow guard off");
+}
+
 static void plan_settings(struct planner *p, struct sluice_settings *want)
 {
 	size_t i;
@@ -381,14 +443,18 @@ static void plan_settings(struct planner *p, struct sluice_settings *want)
 	for (i = 0; i < p->cfg->n_services; i++)
 		if (p->cfg->services[i].port == 0)
 			want->have_any_port_vips = 1;
+	want->udp_idle_ns = p->cfg->flows.udp_idle_timeout_s * 1000000000ULL;
+	want->new_flows_per_cpu = guard_per_cpu(p->cfg->flows.new_flow_guard);
 	if (want->malformed_policy != p->live->settings.malformed_policy)
 		plan_note(p->plan, "settings: malformed packets are %s",
 			  want->malformed_policy == SLUICE_MALFORMED_DROP ? "dropped" : "passed");
+	note_flow_settings(p, &p->live->settings, want);
 }
 
 int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	       const struct live_state *live, const struct conf *cfg,
-	       const struct backend_path *paths, const struct plan_session *session)
+	       const struct backend_path *paths, const struct plan_session *session,
+	       __u64 now_ns)
 {
 	struct sluice_settings want;
 	struct planner *p;
@@ -405,6 +471,7 @@ int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	p->live = live;
 	p->cfg = cfg;
 	p->paths = paths;
+	p->now_ns = now_ns;
 	mark_live_ids(p);
 
 	plan_settings(p, &want);
@@ -413,6 +480,8 @@ int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	if (settings_changed && want.have_any_port_vips)
 		err = plan_add_op(plan, OP_UPDATE, maps->settings, &zero, sizeof(zero),
 				  &want, sizeof(want));
+	/* Ports ipip redirects through exist before any service sends packets there. */
+	err = err ?: plan_tx_ports_add(plan, maps, live, cfg, paths);
 	for (i = 0; i < cfg->n_services && !err; i++) {
 		err = plan_service(p, &cfg->services[i], mac_base);
 		mac_base += cfg->services[i].n_backends;
@@ -420,6 +489,8 @@ int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	err = err ?: plan_rules(plan, maps, live, &cfg->filter, session);
 	err = err ?: plan_removals(p);
 	err = err ?: append_late(p);
+	/* Flows of removed backends may use a port until the backend is cleared. */
+	err = err ?: plan_tx_ports_remove(plan, maps, live, cfg, paths);
 	if (!err && settings_changed && !want.have_any_port_vips)
 		err = plan_add_op(plan, OP_UPDATE, maps->settings, &zero, sizeof(zero),
 				  &want, sizeof(want));
@@ -428,4 +499,22 @@ int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	if (err == -ENOMEM)
 		fprintf(stderr, "sluice: out of memory while planning\n");
 	return err;
+}
+
+__u32 plan_flow_entries(const struct conf *cfg)
+{
+	return cfg->flows.size ? cfg->flows.size : SLUICE_FLOW_ENTRIES;
+}
+
+int plan_check_flows(const struct live_state *live, const struct conf *cfg,
+		     const char *cfg_path)
+{
+	__u32 want = plan_flow_entries(cfg);
+
+	if (want == live->flow_entries)
+		return 0;
+	fprintf(stderr, "%s: flows.size %u differs from the running flow table (%u entries); "
+		"the flow table is sized when sluice attaches: detach and attach again to "
+		"change it\n", cfg_path, want, live->flow_entries);
+	return -EINVAL;
 }

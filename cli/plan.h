@@ -66,11 +66,25 @@ struct plan_session {
 /*
  * Compute the writes that turn `live` into `cfg`. paths[i] is the resolved path of
  * the i-th backend of cfg in file order (services, then their backends); session
- * may be NULL. Returns 0 or -errno after printing why.
+ * may be NULL. now_ns is CLOCK_MONOTONIC (bpf_ktime_get_ns()'s clock): a drain that
+ * starts with this apply ends at now_ns + the service's drain timeout. Returns 0 or
+ * -errno after printing why.
  */
 int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	       const struct live_state *live, const struct conf *cfg,
-	       const struct backend_path *paths, const struct plan_session *session);
+	       const struct backend_path *paths, const struct plan_session *session,
+	       __u64 now_ns);
+
+/* Entries of the flow table cfg asks for (flows.size, or the default). */
+__u32 plan_flow_entries(const struct conf *cfg);
+
+/*
+ * The flow table is sized when sluice attaches: refuse a cfg whose flows.size is not
+ * the running table's. Returns 0, or -EINVAL after printing why; cfg_path names the
+ * file in the message.
+ */
+int plan_check_flows(const struct live_state *live, const struct conf *cfg,
+		     const char *cfg_path);
 
 /* A configured rule as the data plane and rule_meta hold it (counter left 0). */
 void plan_rule_of(const struct conf_rule *r, struct sluice_rule *out);

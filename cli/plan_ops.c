@@ -92,9 +92,10 @@ int plan_add_inner_keyed(struct plan *plan, int outer_fd, uint32_t slot, uint32_
 	return op->inner_keys ? 0 : -ENOMEM;
 }
 
-int plan_zero_counter(struct plan *plan, int map_fd, uint32_t index)
+/* Per-CPU cells are 8-byte aligned; both counter types are multiples of 8. */
+static int zero_cells(struct plan *plan, int map_fd, uint32_t index, size_t cell_size)
 {
-	size_t len = (size_t)maps_ncpus() * sizeof(struct sluice_counter);
+	size_t len = (size_t)maps_ncpus() * cell_size;
 	void *zeros = calloc(1, len);
 	int err;
 
@@ -103,6 +104,16 @@ int plan_zero_counter(struct plan *plan, int map_fd, uint32_t index)
 	err = plan_add_op(plan, OP_UPDATE, map_fd, &index, sizeof(index), zeros, len);
 	free(zeros);
 	return err;
+}
+
+int plan_zero_counter(struct plan *plan, int map_fd, uint32_t index)
+{
+	return zero_cells(plan, map_fd, index, sizeof(struct sluice_counter));
+}
+
+int plan_zero_new_flows(struct plan *plan, int map_fd, uint32_t index)
+{
+	return zero_cells(plan, map_fd, index, sizeof(struct sluice_flow_counter));
 }
 
 int plan_note(struct plan *plan, const char *fmt, ...)

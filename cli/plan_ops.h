@@ -18,6 +18,8 @@ int plan_add_range(struct plan *plan, int map_fd, uint32_t first, const void *va
 		   uint32_t value_size, uint32_t entries);
 /* Reset a per-CPU counter so a newly assigned id starts from zero. */
 int plan_zero_counter(struct plan *plan, int map_fd, uint32_t index);
+/* The same for a per-CPU new-flow counter (service_flows, backend_flows). */
+int plan_zero_new_flows(struct plan *plan, int map_fd, uint32_t index);
 int plan_note(struct plan *plan, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -25,5 +27,25 @@ int plan_note(struct plan *plan, const char *fmt, ...)
 int plan_rules(struct plan *plan, const struct sluice_maps *maps,
 	       const struct live_state *live, const struct conf_filter *filter,
 	       const struct plan_session *session);
+
+/* How a service forwards (plan_forward.c): mode, outer sources, drain timeout. */
+void plan_forward_of(const struct conf_service *svc, struct sluice_service *val);
+/* Notes for what changed between two values of service `name`. */
+void plan_note_forward(struct plan *plan, const char *name, const struct sluice_service *old,
+		       const struct sluice_service *new);
+/* "flows move after 300 s" or "flows stay until they end": a drain, for notes. */
+const char *plan_drain_words(__u32 timeout_s, char *buf, size_t len);
+
+/*
+ * tx_ports holds the egress interface of every ipip backend. The ports cfg adds
+ * are queued before any service may send there; those it drops after the last
+ * backend leaving by them is gone.
+ */
+int plan_tx_ports_add(struct plan *plan, const struct sluice_maps *maps,
+		      const struct live_state *live, const struct conf *cfg,
+		      const struct backend_path *paths);
+int plan_tx_ports_remove(struct plan *plan, const struct sluice_maps *maps,
+			 const struct live_state *live, const struct conf *cfg,
+			 const struct backend_path *paths);
 
 #endif /* SLUICE_CLI_PLAN_OPS_H */

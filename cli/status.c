@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <json-c/json.h>
@@ -20,8 +21,9 @@ static void status_usage(FILE *out)
 	fprintf(out,
 		"usage: sluice status [IFACE] [--json]\n\n"
 		"What runs on IFACE (default: the only interface sluice is attached to):\n"
-		"the program, every service with its backends and their share of the\n"
-		"Maglev table, and the filter rules in the order they are matched.\n\n"
+		"the program, the flow table, every service with its backends and their\n"
+		"share of the Maglev table, and the filter rules in the order they are\n"
+		"matched.\n\n"
 		"  -j, --json  machine-readable output (documented in README.md)\n"
 		"  -h, --help  this text\n");
 }
@@ -44,8 +46,19 @@ static int table_shares(int outer_fd, __u32 slot, __u32 size, __u32 *slots_of)
 	return 0;
 }
 
+/* Whole seconds until a drain's flows move (rounded up), null if they never do. */
+static json_object *drain_left_json(const struct sluice_backend *be, __u64 now_ns)
+{
+	if (!be->drain_deadline_ns)
+		return NULL;
+	if (be->drain_deadline_ns <= now_ns)
+		return json_object_new_int64(0);
+	return json_object_new_int64((int64_t)((be->drain_deadline_ns - now_ns + 999999999ULL) /
+					       1000000000ULL));
+}
+
 static json_object *backend_json(const struct sluice_backend *be, __u32 id, __u32 slots,
-				 __u32 table_size)
+				 const struct sluice_service *svc, __u64 now_ns)
 {
 	char addr[INET6_ADDRSTRLEN], mac[FMT_MAC_LEN];
 	json_object *o = json_object_new_object();
@@ -53,14 +66,43 @@ static json_object *backend_json(const struct sluice_backend *be, __u32 id, __u3
 	json_object_object_add(o, "id", json_object_new_int64(id));
 	json_object_object_add(o, "addr", json_object_new_string(
 		fmt_addr(be->family, be->addr, addr)));
-	json_object_object_add(o, "mac", json_object_new_string(fmt_mac(be->mac, mac)));
+	/* ipip takes its next hop from the FIB per packet: no MAC of the backend's. */
+	json_object_object_add(o, "mac", svc->forward == SLUICE_FWD_IPIP ? NULL :
+			       json_object_new_string(fmt_mac(be->mac, mac)));
 	json_object_object_add(o, "weight", json_object_new_int64(be->weight));
 	json_object_object_add(o, "state", json_object_new_string(
 		fmt_backend_state(be->state)));
+	if (be->state == SLUICE_BACKEND_DRAINING)
+		json_object_object_add(o, "drain_seconds_left", drain_left_json(be, now_ns));
 	json_object_object_add(o, "slots", json_object_new_int64(slots));
 	json_object_object_add(o, "share", json_object_new_double(
-		table_size ? (double)slots / table_size : 0));
+		svc->table_size ? (double)slots / svc->table_size : 0));
 	return o;
+}
+
+/* How the service's packets leave: mode, ipip outer sources, drain timeout. */
+static void forward_json(json_object *o, const struct sluice_service *v)
+{
+	__be32 addr4[4] = { v->encap_src4 };
+	char prefix[64];
+
+	json_object_object_add(o, "forward", json_object_new_string(
+		v->forward == SLUICE_FWD_IPIP ? "ipip" : "l2dsr"));
+	if (v->flags & SLUICE_SERVICE_F_ENCAP4)
+		json_object_object_add(o, "encap_source4", json_object_new_string(fmt_prefix(
+			SLUICE_AF_INET, addr4, v->encap_len4, prefix, sizeof(prefix))));
+	if (v->flags & SLUICE_SERVICE_F_ENCAP6)
+		json_object_object_add(o, "encap_source6", json_object_new_string(fmt_prefix(
+			SLUICE_AF_INET6, v->encap_src6, v->encap_len6, prefix, sizeof(prefix))));
+	json_object_object_add(o, "drain_timeout", json_object_new_int64(v->drain_timeout_s));
+}
+
+static __u64 monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
 static json_object *services_json(const struct sluice_maps *maps,
@@ -68,6 +110,7 @@ static json_object *services_json(const struct sluice_maps *maps,
 {
 	json_object *arr = json_object_new_array();
 	__u32 *slots_of = calloc(SLUICE_MAX_BACKENDS, sizeof(*slots_of));
+	__u64 now_ns = monotonic_ns();
 	size_t i;
 	__u32 id;
 
@@ -83,7 +126,7 @@ static json_object *services_json(const struct sluice_maps *maps,
 		json_object_object_add(o, "vip", json_object_new_string(
 			fmt_vip(&s->key, vip, sizeof(vip))));
 		json_object_object_add(o, "id", json_object_new_int64(s->val.id));
-		json_object_object_add(o, "forward", json_object_new_string("l2dsr"));
+		forward_json(o, &s->val);
 		json_object_object_add(o, "table_size", json_object_new_int64(s->val.table_size));
 		json_object_object_add(o, "table_slot", json_object_new_int64(s->val.table_slot));
 		for (id = 1; id < SLUICE_MAX_BACKENDS; id++) {
@@ -91,12 +134,45 @@ static json_object *services_json(const struct sluice_maps *maps,
 
 			if ((be->flags & SLUICE_BACKEND_F_LIVE) && be->service_id == s->val.id)
 				json_object_array_add(bes, backend_json(be, id, slots_of[id],
-									s->val.table_size));
+									&s->val, now_ns));
 		}
 		json_object_object_add(o, "backends", bes);
 		json_object_array_add(arr, o);
 	}
 	free(slots_of);
+	return arr;
+}
+
+/* The flow table: its size, the UDP idle timeout and the new-flow guard in force. */
+static json_object *flows_json(const struct live_state *live)
+{
+	const struct sluice_settings *set = &live->settings;
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "size", json_object_new_int64(live->flow_entries));
+	json_object_object_add(o, "udp_idle_timeout", json_object_new_int64(
+		(int64_t)(set->udp_idle_ns / 1000000000ULL)));
+	/* The node-wide guard as enforced: each CPU's share times the CPUs. */
+	json_object_object_add(o, "new_flow_guard", json_object_new_int64(
+		(int64_t)set->new_flows_per_cpu * maps_ncpus()));
+	json_object_object_add(o, "new_flows_per_cpu",
+			       json_object_new_int64(set->new_flows_per_cpu));
+	return o;
+}
+
+/* Interfaces ipip may redirect to, by name (or ifindex when it has gone). */
+static json_object *tx_ports_json(const struct live_state *live)
+{
+	json_object *arr = json_object_new_array();
+	char name[IF_NAMESIZE];
+	size_t i;
+
+	for (i = 0; i < live->n_tx_ports; i++) {
+		if (if_indextoname(live->tx_ports[i], name))
+			json_object_array_add(arr, json_object_new_string(name));
+		else
+			json_object_array_add(arr, json_object_new_int64(live->tx_ports[i]));
+	}
 	return arr;
 }
 
@@ -121,9 +197,72 @@ static json_object *status_json(const char *ifname, const struct sluice_maps *ma
 	json_object_object_add(root, "program", prog);
 	json_object_object_add(root, "malformed", json_object_new_string(
 		live->settings.malformed_policy == SLUICE_MALFORMED_DROP ? "drop" : "pass"));
+	json_object_object_add(root, "flows", flows_json(live));
+	json_object_object_add(root, "tx_ports", tx_ports_json(live));
 	json_object_object_add(root, "services", services_json(maps, live));
 	status_filter_json(root, maps, live);
 	return root;
+}
+
+static const char *str_of(json_object *o, const char *key)
+{
+	return json_object_get_string(json_object_object_get(o, key));
+}
+
+static void print_flows(json_object *root)
+{
+	json_object *f = json_object_object_get(root, "flows"), *ports;
+	int64_t idle = json_object_get_int64(json_object_object_get(f, "udp_idle_timeout"));
+	int64_t guard = json_object_get_int64(json_object_object_get(f, "new_flow_guard"));
+	size_t i;
+
+	printf("flows: table of %s entries, idle UDP flows move ", str_of(f, "size"));
+	if (idle)
+		printf("after %lld s", (long long)idle);
+	else
+		printf("never");
+	if (guard)
+		printf(", new-flow guard %lld/s (%s per CPU)\n", (long long)guard,
+		       str_of(f, "new_flows_per_cpu"));
+	else
+		printf(", no new-flow guard\n");
+	ports = json_object_object_get(root, "tx_ports");
+	for (i = 0; i < json_object_array_length(ports); i++)
+		printf("%s%s%s", i ? ", " : "tx_ports: ",
+		       json_object_get_string(json_object_array_get_idx(ports, i)),
+		       i + 1 < json_object_array_length(ports) ? "" : "\n");
+}
+
+/* "ipip from 10.99.0.0/24 2001:db8:99::/120 table 65537, drain timeout 300 s" */
+static void print_service(json_object *s)
+{
+	json_object *src4 = NULL, *src6;
+	int64_t drain = json_object_get_int64(json_object_object_get(s, "drain_timeout"));
+
+	printf("  %s %s %s", str_of(s, "name"), str_of(s, "vip"), str_of(s, "forward"));
+	if (json_object_object_get_ex(s, "encap_source4", &src4))
+		printf(" from %s", json_object_get_string(src4));
+	if (json_object_object_get_ex(s, "encap_source6", &src6))
+		printf("%s%s", src4 ? " " : " from ", json_object_get_string(src6));
+	printf(" table %s", str_of(s, "table_size"));
+	if (drain)
+		printf(", drain timeout %lld s", (long long)drain);
+	printf("\n");
+}
+
+/* "draining (flows move in 42 s)", "draining (flows stay)" or "active". */
+static void print_state(json_object *b)
+{
+	json_object *left;
+
+	if (!json_object_object_get_ex(b, "drain_seconds_left", &left)) {
+		printf("%s", str_of(b, "state"));
+		return;
+	}
+	if (left)
+		printf("draining (flows move in %lld s)", (long long)json_object_get_int64(left));
+	else
+		printf("draining (flows stay)");
 }
 
 /* The human form is a rendering of the JSON form, so the two never disagree. */
@@ -141,27 +280,24 @@ static void print_human(json_object *root)
 		       " (libxdp dispatcher)" : "");
 	else
 		printf("state pinned but program NOT attached (run `sluice detach`)\n");
+	print_flows(root);
 	svcs = json_object_object_get(root, "services");
 	printf("services: %zu\n", json_object_array_length(svcs));
 	for (i = 0; i < json_object_array_length(svcs); i++) {
 		json_object *s = json_object_array_get_idx(svcs, i);
 		json_object *bes = json_object_object_get(s, "backends");
 
-		printf("  %s %s %s table %s\n",
-		       json_object_get_string(json_object_object_get(s, "name")),
-		       json_object_get_string(json_object_object_get(s, "vip")),
-		       json_object_get_string(json_object_object_get(s, "forward")),
-		       json_object_get_string(json_object_object_get(s, "table_size")));
+		print_service(s);
 		for (j = 0; j < json_object_array_length(bes); j++) {
 			json_object *b = json_object_array_get_idx(bes, j);
 
 			v = json_object_object_get(b, "share");
-			printf("    %-39s %s weight %-7s %-8s %5.1f%% of slots\n",
-			       json_object_get_string(json_object_object_get(b, "addr")),
-			       json_object_get_string(json_object_object_get(b, "mac")),
-			       json_object_get_string(json_object_object_get(b, "weight")),
-			       json_object_get_string(json_object_object_get(b, "state")),
-			       100.0 * json_object_get_double(v));
+			printf("    %-39s %-17s weight %-7s %5.1f%% of slots ", str_of(b, "addr"),
+			       json_object_get_type(json_object_object_get(b, "mac")) ==
+			       json_type_null ? "-" : str_of(b, "mac"),
+			       str_of(b, "weight"), 100.0 * json_object_get_double(v));
+			print_state(b);
+			printf("\n");
 		}
 	}
 	status_filter_print(root);

@@ -27,22 +27,22 @@ const char *xdp_link_mode_name(enum xdp_attach_mode mode)
 }
 
 /* libxdp reports either a dispatcher with components or a lone (legacy) program. */
-static struct xdp_program *find_ours(struct xdp_multiprog *mp)
+static struct xdp_program *find_named(struct xdp_multiprog *mp, const char *name)
 {
 	struct xdp_program *prog;
 
 	if (xdp_multiprog__is_legacy(mp)) {
 		prog = xdp_multiprog__main_prog(mp);
-		return prog && !strcmp(xdp_program__name(prog), SLUICE_PROG_NAME) ? prog : NULL;
+		return prog && !strcmp(xdp_program__name(prog), name) ? prog : NULL;
 	}
 	for (prog = xdp_multiprog__next_prog(NULL, mp); prog;
 	     prog = xdp_multiprog__next_prog(prog, mp))
-		if (!strcmp(xdp_program__name(prog), SLUICE_PROG_NAME))
+		if (!strcmp(xdp_program__name(prog), name))
 			return prog;
 	return NULL;
 }
 
-int xdp_link_find(int ifindex, struct attached *out)
+int xdp_link_find_named(int ifindex, const char *name, struct attached *out)
 {
 	struct xdp_multiprog *mp;
 	struct xdp_program *prog;
@@ -53,7 +53,7 @@ int xdp_link_find(int ifindex, struct attached *out)
 	err = libxdp_get_error(mp);
 	if (err)
 		return err == -ENOENT ? 0 : (int)err;
-	prog = find_ours(mp);
+	prog = find_named(mp, name);
 	if (prog) {
 		out->present = true;
 		out->prog_id = xdp_program__id(prog);
@@ -62,6 +62,11 @@ int xdp_link_find(int ifindex, struct attached *out)
 	}
 	xdp_multiprog__close(mp);
 	return 0;
+}
+
+int xdp_link_find(int ifindex, struct attached *out)
+{
+	return xdp_link_find_named(ifindex, SLUICE_PROG_NAME, out);
 }
 
 static int set_pin_paths(struct sluice_bpf *skel, const char *ifname)
@@ -83,7 +88,7 @@ static int set_pin_paths(struct sluice_bpf *skel, const char *ifname)
 }
 
 int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
-		    struct attached *out)
+		    __u32 flow_entries, struct attached *out)
 {
 	struct xdp_program *prog;
 	struct sluice_bpf *skel;
@@ -94,6 +99,9 @@ int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
 	if (!skel)
 		return -errno;
 	err = set_pin_paths(skel, ifname);
+	/* Only before load: the kernel fixes a map's size when it creates it. */
+	if (!err && bpf_map__set_max_entries(skel->maps.flows, flow_entries))
+		err = -errno;
 	if (err)
 		goto out;
 	/*
@@ -121,7 +129,7 @@ out:
 	return err;
 }
 
-int xdp_link_detach(int ifindex)
+int xdp_link_detach_named(int ifindex, const char *name)
 {
 	struct xdp_multiprog *mp;
 	struct xdp_program *prog;
@@ -131,7 +139,7 @@ int xdp_link_detach(int ifindex)
 	err = libxdp_get_error(mp);
 	if (err)
 		return (int)err;
-	prog = find_ours(mp);
+	prog = find_named(mp, name);
 	if (!prog)
 		err = -ENOENT;
 	else if (xdp_multiprog__is_legacy(mp))
@@ -140,4 +148,9 @@ int xdp_link_detach(int ifindex)
 		err = xdp_program__detach(prog, ifindex, xdp_multiprog__attach_mode(mp), 0);
 	xdp_multiprog__close(mp);
 	return (int)err;
+}
+
+int xdp_link_detach(int ifindex)
+{
+	return xdp_link_detach_named(ifindex, SLUICE_PROG_NAME);
 }

@@ -16,12 +16,19 @@ struct attached {
 /* Is sluice's program on ifindex? Returns 0 (see out->present) or -errno. */
 int xdp_link_find(int ifindex, struct attached *out);
 
-/* Load the embedded object with maps pinned for ifname and attach it. */
+/*
+ * Load the embedded object with maps pinned for ifname, its flow table sized to
+ * flow_entries, and attach it.
+ */
 int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
-		    struct attached *out);
+		    __u32 flow_entries, struct attached *out);
 
 /* Detach sluice's program (and only it) from ifindex. */
 int xdp_link_detach(int ifindex);
+
+/* The same for any program, by the name it has in the kernel (decap's, for one). */
+int xdp_link_find_named(int ifindex, const char *name, struct attached *out);
+int xdp_link_detach_named(int ifindex, const char *name);
 
 const char *xdp_link_mode_name(enum xdp_attach_mode mode);
 

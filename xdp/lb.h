@@ -3,9 +3,22 @@
  * Stage 3, load balancing: is the packet for a VIP, and which backend gets it.
  *
  * An established flow keeps its backend through table changes: the flow table is
- * asked first, and only a new (or stale) flow goes through the service's Maglev
- * table. A flow is stale when its backend slot was freed or handed to another
- * backend since (the generation differs).
+ * asked first, and only a new (or stale, or expired) flow goes through the
+ * service's Maglev table. A flow is stale when its backend slot was freed or handed
+ * to another backend since (the generation differs). It has expired when its
+ * backend is draining past its deadline, or when it is UDP and idle longer than
+ * settings.udp_idle_ns; TCP flows never expire by time, they leave the table only
+ * as the LRU's least recently used.
+ *
+ * The hit path pays for a clock only where time matters: draining backends and UDP.
+ * Settings are read on the hit path for UDP only, and otherwise only by misses.
+ *
+ * New-flow guard: a flood of new flows (spoofed SYNs, UDP from random sources) must
+ * not push established flows out of the LRU. Each CPU records at most
+ * settings.new_flows_per_cpu flows per second; over that, a TCP SYN or a UDP
+ * packet still goes to its Maglev backend but is not recorded, and a TCP packet
+ * without SYN (a completed handshake: a spoofed source never gets that far) is
+ * recorded anyway.
  *
  * Fragments: a later fragment has no ports, so it cannot name a port-specific
  * service. Every fragment of a datagram, first or not, is therefore treated alike:
@@ -25,6 +38,10 @@
 #include "xdp/maps.h"
 #include "xdp/parse.h"
 #include "xdp/stats.h"
+
+#define LB_TCP_SYN		0x02		/* in the TCP flags byte (parsed_pkt.detail) */
+#define LB_SEEN_REFRESH_NS	1000000000LL	/* a UDP flow's seen_ns is this coarse */
+#define LB_GUARD_WINDOW_NS	1000000000LL	/* the new-flow guard counts per second */
 
 static __always_inline const struct sluice_service *
 lb_find_service(const struct parsed_pkt *pkt)
@@ -52,21 +69,53 @@ lb_find_service(const struct parsed_pkt *pkt)
 	return bpf_map_lookup_elem(&services, &key);
 }
 
+/* A draining backend's flows move once its deadline (if it has one) is past. */
+static __always_inline int lb_drain_over(const struct sluice_backend *be)
+{
+	return be->drain_deadline_ns && bpf_ktime_get_ns() > be->drain_deadline_ns;
+}
+
+/*
+ * A UDP flow's idle check, and its seen time refreshed at most once a second so
+ * that a busy flow does not write its entry on every packet. Differences are
+ * signed: another CPU may have just stored a time a tick newer than our now.
+ */
+static __always_inline int lb_udp_idle(struct sluice_flow *flow)
+{
+	const struct sluice_settings *set;
+	__u64 now = bpf_ktime_get_coarse_ns();
+	__s64 idle = now - flow->seen_ns;
+	__u32 zero = 0;
+
+	set = bpf_map_lookup_elem(&settings, &zero);
+	if (set && set->udp_idle_ns && idle > (__s64)set->udp_idle_ns)
+		return 1;
+	if (idle >= LB_SEEN_REFRESH_NS)
+		flow->seen_ns = now;
+	return 0;
+}
+
 static __always_inline const struct sluice_backend *
 lb_flow_backend(const struct parsed_pkt *pkt, __u32 *id)
 {
 	const struct sluice_backend *be;
-	const struct sluice_flow *flow;
+	struct sluice_flow *flow;
 
 	flow = bpf_map_lookup_elem(&flows, &pkt->tuple);
 	if (!flow)
 		return NULL;
 	*id = flow->backend_id;
 	be = bpf_map_lookup_elem(&backends, id);
-	if (be && (be->flags & SLUICE_BACKEND_F_LIVE) && be->gen == flow->backend_gen)
-		return be;
-	stats_add(&stats, SLUICE_STAT_FLOW_STALE, pkt->len);
-	return NULL;
+	if (!be || !(be->flags & SLUICE_BACKEND_F_LIVE) || be->gen != flow->backend_gen) {
+		stats_add(&stats, SLUICE_STAT_FLOW_STALE, pkt->len);
+		return NULL;
+	}
+	if (((be->flags & SLUICE_BACKEND_F_DRAINING) && lb_drain_over(be)) ||
+	    (pkt->tuple.proto == IPPROTO_UDP && lb_udp_idle(flow))) {
+		stats_add(&stats, SLUICE_STAT_FLOW_EXPIRED, pkt->len);
+		return NULL;
+	}
+	return be;
 }
 
 static __always_inline const struct sluice_backend *
@@ -92,12 +141,69 @@ lb_maglev_backend(const struct parsed_pkt *pkt, const struct sluice_service *svc
 	return be;
 }
 
+/* Every Maglev choice of a new TCP or UDP flow, recorded or not. */
+static __always_inline void lb_count_new_flow(__u32 svc_id, __u32 backend_id)
+{
+	struct sluice_flow_counter *c;
+
+	c = bpf_map_lookup_elem(&service_flows, &svc_id);
+	if (c)
+		c->new_flows++;
+	c = bpf_map_lookup_elem(&backend_flows, &backend_id);
+	if (c)
+		c->new_flows++;
+}
+
+/* Whether this CPU may record one more flow in the current second. */
+static __always_inline int lb_guard_allows(const struct parsed_pkt *pkt, __u32 limit, __u64 now)
+{
+	struct sluice_flow_guard *g;
+	__u32 zero = 0;
+
+	g = bpf_map_lookup_elem(&flow_guard, &zero);
+	if (!g)
+		return 1;
+	/* Signed: a window stored ahead of the clock stands until the clock gets there. */
+	if ((__s64)(now - g->window_ns) >= LB_GUARD_WINDOW_NS) {
+		g->window_ns = now;
+		g->inserts = 0;
+	}
+	if (g->inserts < limit) {
+		g->inserts++;
+		return 1;
+	}
+	return pkt->tuple.proto == IPPROTO_TCP && !(pkt->detail & LB_TCP_SYN);
+}
+
+static __always_inline void lb_record_flow(const struct parsed_pkt *pkt,
+					   const struct sluice_backend *be, __u32 id)
+{
+	const struct sluice_settings *set;
+	struct sluice_flow flow = {
+		.backend_id = id,
+		.backend_gen = be->gen,
+	};
+	__u32 zero = 0, limit;
+	__u64 now = 0;
+
+	set = bpf_map_lookup_elem(&settings, &zero);
+	limit = set ? set->new_flows_per_cpu : 0;
+	if (limit || pkt->tuple.proto == IPPROTO_UDP)
+		now = bpf_ktime_get_coarse_ns();
+	if (limit && !lb_guard_allows(pkt, limit, now)) {
+		stats_add(&stats, SLUICE_STAT_FLOW_GUARD_SKIP, pkt->len);
+		return;
+	}
+	if (pkt->tuple.proto == IPPROTO_UDP)
+		flow.seen_ns = now;
+	bpf_map_update_elem(&flows, &pkt->tuple, &flow, BPF_ANY);
+}
+
 /* The backend for this VIP packet and its id in *id, or NULL when there is none. */
 static __always_inline const struct sluice_backend *
 lb_pick_backend(const struct parsed_pkt *pkt, const struct sluice_service *svc, __u32 *id)
 {
 	const struct sluice_backend *be;
-	struct sluice_flow flow;
 
 	if (!pkt->is_fragment) {
 		be = lb_flow_backend(pkt, id);
@@ -109,9 +215,8 @@ lb_pick_backend(const struct parsed_pkt *pkt, const struct sluice_service *svc, 
 	}
 	be = lb_maglev_backend(pkt, svc, id);
 	if (be && !pkt->is_fragment) {
-		flow.backend_id = *id;
-		flow.backend_gen = be->gen;
-		bpf_map_update_elem(&flows, &pkt->tuple, &flow, BPF_ANY);
+		lb_count_new_flow(svc->id, *id);
+		lb_record_flow(pkt, be, *id);
 	}
 	return be;
 }

@@ -9,8 +9,8 @@
 #include <cmocka.h>
 
 extern const struct CMUnitTest maps_tests[], parse_tests[], filter_tests[], classifier_tests[],
-	lb_tests[];
+	lb_tests[], flows_tests[], decap_tests[];
 extern const size_t n_maps_tests, n_parse_tests, n_filter_tests, n_classifier_tests,
-	n_lb_tests;
+	n_lb_tests, n_flows_tests, n_decap_tests;
 
 #endif /* SLUICE_TESTS_SUITES_H */

@@ -14,6 +14,8 @@ int main(void)
 		{ filter_tests, n_filter_tests },
 		{ classifier_tests, n_classifier_tests },
 		{ lb_tests, n_lb_tests },
+		{ flows_tests, n_flows_tests },
+		{ decap_tests, n_decap_tests },
 	};
 
 	return run_one_group("packets", parts, sizeof(parts) / sizeof(parts[0])) ? 1 : 0;

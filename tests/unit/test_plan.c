@@ -31,8 +31,12 @@ static const struct sluice_maps maps = {
 	.filter_fixed = 108, .filter_tables = 109, .filter_prefixes = 110, .filter_pairs = 111,
 	.filter_mixed = 112, .rule_stats = 113, .rule_limited = 114, .rule_limits = 115,
 	.limit_sources = 116, .service_stats = 117, .backend_stats = 118, .service_meta = 119,
-	.rule_meta = 120,
+	.rule_meta = 120, .service_flows = 121, .backend_flows = 122, .flow_guard = 123,
+	.tx_ports = 124,
 };
+
+/* CLOCK_MONOTONIC as the planner is told it; tests move it to see deadlines. */
+static __u64 now_ns;
 
 /* Resolved paths, one per backend in file order; tests may change one. */
 #define N_PATHS	16
@@ -46,6 +50,7 @@ static void reset_paths(void)
 		memcpy(paths[i].mac, mac, sizeof(mac));
 		paths[i].ifindex = 1;
 	}
+	now_ns = 0;
 }
 
 /* Counter value left by an earlier owner of an id, to see whether it is reset. */
@@ -60,6 +65,8 @@ struct sim {
 	struct sluice_counter service_stats[SLUICE_MAX_SERVICES];
 	struct sluice_counter backend_stats[SLUICE_MAX_BACKENDS];
 	struct sluice_counter rule_stats[SLUICE_RULE_COUNTERS];
+	__u64 service_flows[SLUICE_MAX_SERVICES];
+	__u64 backend_flows[SLUICE_MAX_BACKENDS];
 	struct sluice_counter rule_limited[SLUICE_MAX_RULES];
 	struct sluice_limit rule_limits[SLUICE_MAX_RULES];
 	/* The classifier's slots: which inner maps each holds, and its header. */
@@ -77,6 +84,10 @@ static struct sim *sim_new(void)
 		s->service_stats[i].packets = OLD_TRAFFIC;
 	for (size_t i = 0; i < SLUICE_MAX_BACKENDS; i++)
 		s->backend_stats[i].packets = OLD_TRAFFIC;
+	for (size_t i = 0; i < SLUICE_MAX_SERVICES; i++)
+		s->service_flows[i] = OLD_TRAFFIC;
+	for (size_t i = 0; i < SLUICE_MAX_BACKENDS; i++)
+		s->backend_flows[i] = OLD_TRAFFIC;
 	for (size_t i = 0; i < SLUICE_RULE_COUNTERS; i++)
 		s->rule_stats[i].packets = OLD_TRAFFIC;
 	for (size_t i = 0; i < SLUICE_MAX_RULES; i++)
@@ -121,6 +132,45 @@ static void write_counter(struct sluice_counter *cells, uint32_t n, const struct
 		cells[idx].packets += v[cpu].packets;
 		cells[idx].bytes += v[cpu].bytes;
 	}
+}
+
+/* A per-CPU new-flow counter write: the map then holds the sum of the cells. */
+static void write_new_flows(__u64 *cells, uint32_t n, const struct op *op)
+{
+	size_t ncpus = (size_t)maps_ncpus();
+	const struct sluice_flow_counter *v = op->value;
+	uint32_t idx = key_index(op);
+
+	expect_update(op, ncpus * sizeof(*v));
+	assert_in_range(idx, 0, n - 1);
+	cells[idx] = 0;
+	for (size_t cpu = 0; cpu < ncpus; cpu++)
+		cells[idx] += v[cpu].new_flows;
+}
+
+/* tx_ports is ifindex -> the same ifindex; the model keeps them sorted like live_read(). */
+static void write_tx_port(struct sim *s, const struct op *op)
+{
+	struct live_state *l = &s->live;
+	uint32_t ifindex = key_index(op);
+	size_t i;
+
+	for (i = 0; i < l->n_tx_ports && l->tx_ports[i] < ifindex; i++)
+		;
+	if (op->kind == OP_DELETE) {
+		if (i < l->n_tx_ports && l->tx_ports[i] == ifindex)
+			memmove(&l->tx_ports[i], &l->tx_ports[i + 1],
+				(--l->n_tx_ports - i) * sizeof(l->tx_ports[0]));
+		return;
+	}
+	expect_update(op, sizeof(uint32_t));
+	assert_memory_equal(op->value, &ifindex, sizeof(ifindex));
+	if (i < l->n_tx_ports && l->tx_ports[i] == ifindex)
+		return;
+	assert_in_range(l->n_tx_ports, 0, SLUICE_TX_PORTS - 1);
+	memmove(&l->tx_ports[i + 1], &l->tx_ports[i],
+		(l->n_tx_ports++ - i) * sizeof(l->tx_ports[0]));
+	l->tx_ports[i] = ifindex;
 }
 
 static struct live_service *find_service(struct sim *s, const struct sluice_vip_key *key)
@@ -256,6 +306,12 @@ static void write_op(struct sim *s, const struct op *op)
 		write_counter(s->rule_stats, SLUICE_RULE_COUNTERS, op);
 	} else if (op->map_fd == maps.rule_limited) {
 		write_counter(s->rule_limited, SLUICE_MAX_RULES, op);
+	} else if (op->map_fd == maps.service_flows) {
+		write_new_flows(s->service_flows, SLUICE_MAX_SERVICES, op);
+	} else if (op->map_fd == maps.backend_flows) {
+		write_new_flows(s->backend_flows, SLUICE_MAX_BACKENDS, op);
+	} else if (op->map_fd == maps.tx_ports) {
+		write_tx_port(s, op);
 	} else if (op->map_fd == maps.rule_limits) {
 		expect_update(op, sizeof(struct sluice_limit));
 		idx = key_index(op);
@@ -324,25 +380,38 @@ static void load(const char *yaml, struct conf *cfg)
 		fail_msg("test config refused: %s", err);
 }
 
+static void plan_cfg(struct plan *p, const struct sim *s, const struct conf *cfg)
+{
+	memset(p, 0, sizeof(*p));
+	assert_int_equal(plan_build(p, &maps, &s->live, cfg, paths, NULL, now_ns), 0);
+}
+
 static void plan_of(struct plan *p, const struct sim *s, const char *yaml)
 {
 	struct conf cfg;
 
 	load(yaml, &cfg);
-	memset(p, 0, sizeof(*p));
-	assert_int_equal(plan_build(p, &maps, &s->live, &cfg, paths, NULL),
-			 0);
+	plan_cfg(p, s, &cfg);
 	conf_free(&cfg);
+}
+
+static void apply_cfg(struct sim *s, const struct conf *cfg)
+{
+	struct plan p;
+
+	plan_cfg(&p, s, cfg);
+	run(s, &p);
+	plan_free(&p);
+	plan_free(&p);
 }
 
 static void apply(struct sim *s, const char *yaml)
 {
-	struct plan p;
+	struct conf cfg;
 
-	plan_of(&p, s, yaml);
-	run(s, &p);
-	plan_free(&p);
-	plan_free(&p);
+	load(yaml, &cfg);
+	apply_cfg(s, &cfg);
+	conf_free(&cfg);
 }
 
 /* ---- reading the outcome ---- */
@@ -497,6 +566,7 @@ static void check_fresh_service(struct sim *s, struct plan *p, const char *name,
 	assert_int_equal(svc->val.forward, SLUICE_FWD_L2DSR);
 	assert_int_equal(svc->val.table_size, 251);
 	assert_int_equal(s->service_stats[svc->val.id].packets, 0);
+	assert_int_equal(s->service_flows[svc->val.id], 0);
 	assert_true(noted(p, name, "added"));
 	for (size_t i = 0; i < 3; i++) {
 		uint32_t id = backend_id(s, name, addrs[i]);
@@ -509,6 +579,8 @@ static void check_fresh_service(struct sim *s, struct plan *p, const char *name,
 		assert_int_equal(be->state, SLUICE_BACKEND_ACTIVE);
 		assert_memory_equal(be->mac, paths[mac_base + i].mac, 6);
 		assert_int_equal(s->backend_stats[id].packets, 0);
+		assert_int_equal(s->backend_flows[id], 0);
+		assert_int_equal(be->drain_deadline_ns, 0);
 		assert_true(slots_held(s, name, id) > 0);
 		assert_true(noted(p, name, addrs[i]));
 		ids[i] = id;
@@ -654,6 +726,7 @@ static void test_readded_backend_stales_old_flows(void **state)
 	assert_true(flow_alive(s, &flows[0]));
 	assert_true(flow_alive(s, &flows[1]));
 	assert_int_equal(s->backend_stats[id].packets, 0);
+	assert_int_equal(s->backend_flows[id], 0);
 }
 
 static void test_weight_change_and_draining(void **state)
@@ -690,7 +763,8 @@ static void test_weight_change_and_draining(void **state)
 	assert_int_equal(service(s, "web")->val.table_slot, slot ^ 1);
 	/* Draining: no new flows, but established ones stay valid. */
 	assert_int_equal(slots_held(s, "web", ids[1]), 0);
-	assert_int_equal(s->live.backends[ids[1]].flags, SLUICE_BACKEND_F_LIVE);
+	assert_int_equal(s->live.backends[ids[1]].flags,
+			 SLUICE_BACKEND_F_LIVE | SLUICE_BACKEND_F_DRAINING);
 	assert_int_equal(s->live.backends[ids[1]].state, SLUICE_BACKEND_DRAINING);
 	/* Weight 200 against 100: twice the share of new flows, within 1%. */
 	heavy = slots_held(s, "web", ids[0]);
@@ -1168,23 +1242,21 @@ static void test_nodes_with_same_config_build_same_tables(void **state)
 
 /* ---- a full data plane ---- */
 
-/* plan_build must fail with `err` and print `message`. */
-static void assert_plan_refused(const struct sim *s, const char *yaml, int err,
-				const char *message)
+/* plan_build with these paths must fail with `err` and print `message`. */
+static void assert_cfg_refused(const struct sim *s, const struct conf *cfg,
+			       const struct backend_path *with, int err, const char *message)
 {
 	char printed[1024];
 	struct plan p = {0};
-	struct conf cfg;
 	FILE *out = tmpfile();
 	int saved = dup(STDERR_FILENO), ret;
 	size_t n;
 
 	assert_non_null(out);
 	assert_true(saved >= 0);
-	load(yaml, &cfg);
 	fflush(stderr);
 	assert_true(dup2(fileno(out), STDERR_FILENO) >= 0);
-	ret = plan_build(&p, &maps, &s->live, &cfg, paths, NULL);
+	ret = plan_build(&p, &maps, &s->live, cfg, with, NULL, now_ns);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
@@ -1193,10 +1265,20 @@ static void assert_plan_refused(const struct sim *s, const char *yaml, int err,
 	printed[n] = '\0';
 	fclose(out);
 	plan_free(&p);
-	conf_free(&cfg);
 	assert_int_equal(ret, err);
 	if (!strstr(printed, message))
 		fail_msg("expected \"%s\" in \"%s\"", message, printed);
+}
+
+/* plan_build must fail with `err` and print `message`. */
+static void assert_plan_refused(const struct sim *s, const char *yaml, int err,
+				const char *message)
+{
+	struct conf cfg;
+
+	load(yaml, &cfg);
+	assert_cfg_refused(s, &cfg, paths, err, message);
+	conf_free(&cfg);
 }
 
 /* Service `id` on 192.0.2.10:port/tcp, as an earlier apply would have left it. */
@@ -1280,6 +1362,500 @@ static void test_full_rule_counters_refused(void **state)
 			    -ENOSPC, "no free rule counter; apply the removals first");
 }
 
+/* ---- ipip, drains, the flow table ---- */
+
+#define SEC	1000000000ULL
+
+static void cidr(struct conf_cidr *c, const char *text, uint8_t len)
+{
+	bool v6 = strchr(text, ':');
+
+	memset(c, 0, sizeof(*c));
+	c->addr.family = v6 ? AF_INET6 : AF_INET;
+	assert_int_equal(inet_pton(c->addr.family, text, c->addr.bytes), 1);
+	c->prefix_len = len;
+}
+
+/* Service i of cfg forwards by ipip from these outer source prefixes (NULL: none). */
+static void make_ipip(struct conf *cfg, size_t i, const char *src4, uint8_t len4,
+		      const char *src6, uint8_t len6)
+{
+	struct conf_service *svc = &cfg->services[i];
+
+	svc->forward = CONF_FORWARD_IPIP;
+	svc->has_encap_src4 = src4;
+	svc->has_encap_src6 = src6;
+	if (src4)
+		cidr(&svc->encap_src4, src4, len4);
+	if (src6)
+		cidr(&svc->encap_src6, src6, len6);
+}
+
+static void assert_be32(__be32 field, uint32_t host_order)
+{
+	assert_int_equal(ntohl(field), host_order);
+}
+
+static void test_ipip_service_value(void **state)
+{
+	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x99 };
+	struct sim *s = *state;
+	const struct sluice_service *v;
+	struct conf cfg;
+	struct plan p;
+
+	load("services:\n" WEB(W1 ", " W2) DNS(D123), &cfg);
+	make_ipip(&cfg, 0, "10.99.0.0", 24, "2001:db8:99::", 120);
+	cfg.services[0].drain_timeout_s = 300;
+	/* Edge lengths: a single outer address, and a prefix wider than 32 host bits. */
+	make_ipip(&cfg, 1, "10.98.0.7", 32, "2001:db8:98::", 64);
+	plan_cfg(&p, s, &cfg);
+	assert_true(noted(&p, "web", "forward ipip"));
+	run(s, &p);
+	plan_free(&p);
+
+	v = &service(s, "web")->val;
+	assert_int_equal(v->forward, SLUICE_FWD_IPIP);
+	assert_int_equal(v->flags, SLUICE_SERVICE_F_ENCAP4 | SLUICE_SERVICE_F_ENCAP6);
+	assert_be32(v->encap_src4, 0x0a630000);
+	assert_be32(v->encap_host4, 0x000000ff);
+	assert_int_equal(v->encap_len4, 24);
+	assert_memory_equal(v->encap_src6, src6, sizeof(src6));
+	assert_be32(v->encap_host6, 0x000000ff);
+	assert_int_equal(v->encap_len6, 120);
+	assert_int_equal(v->drain_timeout_s, 300);
+
+	v = &service(s, "dns")->val;
+	assert_be32(v->encap_src4, 0x0a620007);
+	assert_be32(v->encap_host4, 0);
+	assert_int_equal(v->encap_len4, 32);
+	assert_be32(v->encap_host6, 0xffffffff);
+	assert_int_equal(v->encap_len6, 64);
+	assert_int_equal(v->drain_timeout_s, 0);
+
+	/* ipip reads no MAC: backends of a fresh ipip service carry none. */
+	for (size_t i = 0; i < 2; i++) {
+		static const uint8_t blank[6];
+
+		assert_memory_equal(s->live.backends[backend_id(s, "web", web_addrs[i])].mac,
+				    blank, sizeof(blank));
+	}
+	conf_free(&cfg);
+}
+
+/* A forwarding change is one write of the service's value: no table, no backend. */
+static void assert_one_service_write(const struct plan *p)
+{
+	assert_int_equal(ops_on(p, maps.services), 1);
+	assert_int_equal(ops_on(p, maps.maglev_tables), 0);
+	assert_int_equal(ops_on(p, maps.backends), 0);
+}
+
+static void test_forward_changes_update_the_service_only(void **state)
+{
+	struct sim *s = *state;
+	uint32_t slot, id;
+	struct conf cfg;
+	struct plan p;
+
+	apply(s, "services:\n" WEB(W1 ", " W2));
+	slot = service(s, "web")->val.table_slot;
+	id = backend_id(s, "web", "10.0.1.1");
+	load("services:\n" WEB(W1 ", " W2), &cfg);
+
+	make_ipip(&cfg, 0, "10.99.0.0", 24, NULL, 0);
+	plan_cfg(&p, s, &cfg);
+	assert_one_service_write(&p);
+	assert_true(noted(&p, "service web", "forward l2dsr -> ipip"));
+	assert_true(noted(&p, "IPv4 encap source none -> 10.99.0.0/24", NULL));
+	assert_false(noted(&p, "IPv6 encap source", NULL));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(service(s, "web")->val.forward, SLUICE_FWD_IPIP);
+	/* l2dsr packets still in flight before the flip kept their backend's MAC. */
+	assert_memory_equal(s->live.backends[id].mac, paths[0].mac, 6);
+
+	make_ipip(&cfg, 0, "10.99.1.0", 24, "2001:db8:99::", 112);
+	plan_cfg(&p, s, &cfg);
+	assert_one_service_write(&p);
+	assert_true(noted(&p, "IPv4 encap source 10.99.0.0/24 -> 10.99.1.0/24", NULL));
+	assert_true(noted(&p, "IPv6 encap source none -> 2001:db8:99::/112", NULL));
+	run(s, &p);
+	plan_free(&p);
+
+	cfg.services[0].drain_timeout_s = 120;
+	plan_cfg(&p, s, &cfg);
+	assert_one_service_write(&p);
+	assert_true(noted(&p, "service web", "drain timeout none -> 120 s"));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(service(s, "web")->val.drain_timeout_s, 120);
+
+	/* Back to l2dsr, with a new MAC: the MAC is in place before the service flips. */
+	paths[0].mac[5] = 0xee;
+	cfg.services[0].forward = CONF_FORWARD_L2DSR;
+	cfg.services[0].has_encap_src4 = cfg.services[0].has_encap_src6 = false;
+	plan_cfg(&p, s, &cfg);
+	assert_true(noted(&p, "service web", "forward ipip -> l2dsr"));
+	assert_true(noted(&p, "IPv6 encap source 2001:db8:99::/112 -> none", NULL));
+	assert_true(op_at_index(&p, maps.backends, OP_UPDATE, id) >= 0);
+	assert_true(op_at_index(&p, maps.backends, OP_UPDATE, id) < last_op_on(&p, maps.services));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(service(s, "web")->val.forward, SLUICE_FWD_L2DSR);
+	assert_int_equal(service(s, "web")->val.flags, 0);
+	assert_int_equal(service(s, "web")->val.table_slot, slot);
+	assert_memory_equal(s->live.backends[id].mac, paths[0].mac, 6);
+	conf_free(&cfg);
+}
+
+/* web with W1, W2 and W3, the second one draining when `draining`. */
+static void load_drain(struct conf *cfg, bool draining, uint32_t timeout_s)
+{
+	load("services:\n" WEB(W1 ", " W2 ", " W3), cfg);
+	cfg->services[0].drain_timeout_s = timeout_s;
+	cfg->services[0].backends[1].state = draining ? CONF_BACKEND_DRAINING :
+							CONF_BACKEND_ACTIVE;
+}
+
+static void test_drain_deadline_set_kept_and_cleared(void **state)
+{
+	struct sim *s = *state;
+	const struct sluice_backend *be;
+	struct conf cfg;
+	struct plan p;
+	uint32_t id;
+
+	load_drain(&cfg, false, 300);
+	now_ns = 1000 * SEC;
+	apply_cfg(s, &cfg);
+	id = backend_id(s, "web", "10.0.1.2");
+	be = &s->live.backends[id];
+	assert_int_equal(be->flags, SLUICE_BACKEND_F_LIVE);
+	assert_int_equal(be->drain_deadline_ns, 0);
+	conf_free(&cfg);
+
+	/* The drain starts: its flows may stay 300 s from now. */
+	load_drain(&cfg, true, 300);
+	now_ns = 2000 * SEC;
+	plan_cfg(&p, s, &cfg);
+	assert_true(noted(&p, "backend 10.0.1.2", "active -> draining (flows move after 300 s)"));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(be->flags, SLUICE_BACKEND_F_LIVE | SLUICE_BACKEND_F_DRAINING);
+	assert_int_equal(be->state, SLUICE_BACKEND_DRAINING);
+	assert_true(be->drain_deadline_ns == 2300 * SEC);
+	assert_int_equal(slots_held(s, "web", id), 0);
+
+	/* Applying the same file later changes nothing: the deadline is not pushed back. */
+	now_ns = 2100 * SEC;
+	plan_cfg(&p, s, &cfg);
+	assert_int_equal(p.n_ops, 0);
+	assert_int_equal(p.n_notes, 0);
+	plan_free(&p);
+
+	/* Nor by a new timeout: it applies to drains that start from now on. */
+	cfg.services[0].drain_timeout_s = 30;
+	plan_cfg(&p, s, &cfg);
+	assert_one_service_write(&p);
+	assert_true(noted(&p, "drain timeout 300 s -> 30 s (drains already running keep "
+			  "their deadline)", NULL));
+	run(s, &p);
+	plan_free(&p);
+	assert_true(be->drain_deadline_ns == 2300 * SEC);
+	conf_free(&cfg);
+
+	/* Back to active: no flag, no deadline, back in the table. */
+	load_drain(&cfg, false, 30);
+	plan_cfg(&p, s, &cfg);
+	assert_true(noted(&p, "backend 10.0.1.2", "draining -> active"));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(be->flags, SLUICE_BACKEND_F_LIVE);
+	assert_int_equal(be->state, SLUICE_BACKEND_ACTIVE);
+	assert_int_equal(be->drain_deadline_ns, 0);
+	assert_true(slots_held(s, "web", id) > 0);
+	conf_free(&cfg);
+
+	/* Without a timeout a drain never ends by itself. */
+	load_drain(&cfg, true, 0);
+	now_ns = 3000 * SEC;
+	plan_cfg(&p, s, &cfg);
+	assert_true(noted(&p, "backend 10.0.1.2",
+			  "active -> draining (flows stay until they end)"));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(be->flags, SLUICE_BACKEND_F_LIVE | SLUICE_BACKEND_F_DRAINING);
+	assert_int_equal(be->drain_deadline_ns, 0);
+	conf_free(&cfg);
+}
+
+static void test_backend_added_draining_gets_a_deadline(void **state)
+{
+	struct sim *s = *state;
+	const struct sluice_backend *be;
+	struct conf cfg;
+
+	apply(s, "services:\n" WEB(W1));
+	load_drain(&cfg, true, 60);
+	now_ns = 500 * SEC;
+	apply_cfg(s, &cfg);
+	be = &s->live.backends[backend_id(s, "web", "10.0.1.2")];
+	assert_int_equal(be->flags, SLUICE_BACKEND_F_LIVE | SLUICE_BACKEND_F_DRAINING);
+	assert_true(be->drain_deadline_ns == 560 * SEC);
+	conf_free(&cfg);
+}
+
+static void test_flow_settings(void **state)
+{
+	uint32_t ncpus = (uint32_t)maps_ncpus();
+	struct sim *s = *state;
+	struct conf cfg;
+	struct plan p;
+
+	load("services:\n" WEB(W1), &cfg);
+	cfg.flows.udp_idle_timeout_s = 30;
+	/* Not a multiple of the CPU count: each CPU gets the rounded-up share. */
+	cfg.flows.new_flow_guard = 10 * ncpus + 1;
+	plan_cfg(&p, s, &cfg);
+	assert_true(noted(&p, "flows: idle UDP flows move after 30 s", NULL));
+	assert_true(noted(&p, "flows: new-flow guard", "(11 per CPU)"));
+	run(s, &p);
+	plan_free(&p);
+	assert_true(s->live.settings.udp_idle_ns == 30 * SEC);
+	assert_int_equal(s->live.settings.new_flows_per_cpu, 11);
+
+	plan_cfg(&p, s, &cfg);
+	assert_int_equal(p.n_ops, 0);
+	plan_free(&p);
+
+	cfg.flows.udp_idle_timeout_s = 0;
+	cfg.flows.new_flow_guard = 0;
+	plan_cfg(&p, s, &cfg);
+	assert_int_equal(ops_on(&p, maps.settings), 1);
+	assert_int_equal(p.n_ops, 1);
+	assert_true(noted(&p, "flows: idle UDP flows never move", NULL));
+	assert_true(noted(&p, "flows: new-flow guard off", NULL));
+	run(s, &p);
+	plan_free(&p);
+	assert_true(s->live.settings.udp_idle_ns == 0);
+	assert_int_equal(s->live.settings.new_flows_per_cpu, 0);
+	conf_free(&cfg);
+}
+
+static void assert_tx_ports(const struct sim *s, size_t n, const uint32_t *want)
+{
+	assert_int_equal(s->live.n_tx_ports, n);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(s->live.tx_ports[i], want[i]);
+}
+
+static void test_tx_ports_follow_ipip_backends(void **state)
+{
+	static const uint32_t both[] = { 3, 5 }, only5[] = { 5 };
+	struct sim *s = *state;
+	struct sluice_vip_key web_key;
+	uint32_t gone;
+	struct conf cfg;
+	struct plan p;
+	long add;
+
+	/* l2dsr backends leave by the attached interface: no redirect needed. */
+	apply(s, two_services);
+	assert_int_equal(s->live.n_tx_ports, 0);
+
+	vip_key(&web_key, "192.0.2.10", 80, IPPROTO_TCP);
+	load("services:\n" WEB(W1 ", " W2 ", " W3) DNS(D123), &cfg);
+	make_ipip(&cfg, 0, "10.99.0.0", 24, NULL, 0);
+	paths[0].ifindex = 5;
+	paths[1].ifindex = 3;
+	paths[2].ifindex = 5;
+	plan_cfg(&p, s, &cfg);
+	assert_int_equal(ops_on(&p, maps.tx_ports), 2);
+	add = op_at_index(&p, maps.tx_ports, OP_UPDATE, 3);
+	assert_true(add >= 0);
+	assert_true(add < op_at(&p, maps.services, OP_UPDATE, &web_key, sizeof(web_key)));
+	assert_true(op_at_index(&p, maps.tx_ports, OP_UPDATE, 5) < add);
+	assert_true(noted(&p, "tx_ports", "added"));
+	run(s, &p);
+	plan_free(&p);
+	assert_tx_ports(s, 2, both);
+
+	/* The only backend leaving by 3 goes: 3 leaves tx_ports once it is out. */
+	gone = backend_id(s, "web", "10.0.1.2");
+	conf_free(&cfg);
+	load("services:\n" WEB(W1 ", " W3) DNS(D123), &cfg);
+	make_ipip(&cfg, 0, "10.99.0.0", 24, NULL, 0);
+	paths[1].ifindex = 5;
+	plan_cfg(&p, s, &cfg);
+	assert_int_equal(ops_on(&p, maps.tx_ports), 1);
+	assert_true(op_at_index(&p, maps.tx_ports, OP_DELETE, 3) >
+		    last_op_on(&p, maps.services));
+	assert_true(op_at_index(&p, maps.tx_ports, OP_DELETE, 3) >
+		    op_at_index(&p, maps.backends, OP_UPDATE, gone));
+	assert_true(noted(&p, "tx_ports", "removed"));
+	run(s, &p);
+	plan_free(&p);
+	assert_tx_ports(s, 1, only5);
+
+	/* Same file again: nothing. */
+	plan_cfg(&p, s, &cfg);
+	assert_int_equal(p.n_ops, 0);
+	plan_free(&p);
+
+	/* Back to l2dsr: the port stays until the service has flipped. */
+	cfg.services[0].forward = CONF_FORWARD_L2DSR;
+	cfg.services[0].has_encap_src4 = false;
+	plan_cfg(&p, s, &cfg);
+	assert_true(op_at_index(&p, maps.tx_ports, OP_DELETE, 5) >
+		    op_at(&p, maps.services, OP_UPDATE, &web_key, sizeof(web_key)));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(s->live.n_tx_ports, 0);
+	conf_free(&cfg);
+}
+
+static void test_too_many_tx_ports_refused(void **state)
+{
+	char yaml[8192] = "services:\n  - {name: web, vip: 192.0.2.10, port: 80, proto: tcp,\n"
+			  "     backends: [";
+	struct backend_path many[SLUICE_TX_PORTS + 1];
+	struct sim *s = *state;
+	struct conf cfg;
+
+	for (int i = 0; i <= SLUICE_TX_PORTS; i++) {
+		snprintf(yaml + strlen(yaml), sizeof(yaml) - strlen(yaml), "%s{addr: 10.0.4.%d}",
+			 i ? ", " : "", i + 1);
+		many[i].ifindex = 100 + i;
+	}
+	strcat(yaml, "]}\n");
+	load(yaml, &cfg);
+	make_ipip(&cfg, 0, "10.99.0.0", 24, NULL, 0);
+	assert_cfg_refused(s, &cfg, many, -ENOSPC, "ipip backends leave by more than 64 "
+			   "interfaces (the size of tx_ports)");
+	conf_free(&cfg);
+}
+
+/* Every new field at once: the second apply of the same config writes nothing. */
+static void test_ipip_config_twice_writes_nothing(void **state)
+{
+	struct sim *s = *state;
+	struct conf cfg;
+	struct plan p;
+
+	load("services:\n" WEB(W1 ", " W2 ", " W3) DNS(D123)
+	     "  - {name: web6, vip: '2001:db8::10', port: 80, proto: tcp, table_size: 257,\n"
+	     "     backends: [{addr: '2001:db8::1:1'}, {addr: '2001:db8::1:2'}]}\n", &cfg);
+	make_ipip(&cfg, 0, "10.99.0.0", 24, NULL, 0);
+	make_ipip(&cfg, 2, NULL, 0, "2001:db8:99::", 120);
+	cfg.services[0].drain_timeout_s = 300;
+	cfg.services[0].backends[2].state = CONF_BACKEND_DRAINING;
+	cfg.flows.udp_idle_timeout_s = 60;
+	cfg.flows.new_flow_guard = 100000;
+	for (size_t i = 0; i < 8; i++)
+		paths[i].ifindex = 2 + (int)(i % 3);
+	now_ns = 7 * SEC;
+	apply_cfg(s, &cfg);
+	assert_int_equal(s->live.n_tx_ports, 3);
+
+	now_ns = 9 * SEC;
+	plan_cfg(&p, s, &cfg);
+	assert_int_equal(p.n_ops, 0);
+	assert_int_equal(p.n_notes, 0);
+	plan_free(&p);
+	conf_free(&cfg);
+}
+
+/* plan_check_flows must say `message` on stderr and return `err`. */
+static void assert_flows_check(const struct sim *s, const struct conf *cfg, int err,
+			       const char *message)
+{
+	char printed[1024];
+	FILE *out = tmpfile();
+	int saved = dup(STDERR_FILENO), ret;
+	size_t n;
+
+	assert_non_null(out);
+	fflush(stderr);
+	assert_true(dup2(fileno(out), STDERR_FILENO) >= 0);
+	ret = plan_check_flows(&s->live, cfg, "lb.yaml");
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(out);
+	n = fread(printed, 1, sizeof(printed) - 1, out);
+	printed[n] = '\0';
+	fclose(out);
+	assert_int_equal(ret, err);
+	if (!strstr(printed, message))
+		fail_msg("expected \"%s\" in \"%s\"", message, printed);
+}
+
+static void test_flow_table_size_fixed_at_attach(void **state)
+{
+	struct sim *s = *state;
+	struct conf cfg = {0};
+
+	s->live.flow_entries = SLUICE_FLOW_ENTRIES;
+	cfg.flows.size = 131072;
+	assert_flows_check(s, &cfg, -EINVAL, "lb.yaml: flows.size 131072 differs from the "
+			   "running flow table (65536 entries); the flow table is sized when "
+			   "sluice attaches: detach and attach again to change it");
+	cfg.flows.size = SLUICE_FLOW_ENTRIES;
+	assert_flows_check(s, &cfg, 0, "");
+	/* Not given: the size attach uses by default. */
+	cfg.flows.size = 0;
+	assert_int_equal(plan_flow_entries(&cfg), SLUICE_FLOW_ENTRIES);
+	assert_flows_check(s, &cfg, 0, "");
+	s->live.flow_entries = 131072;
+	assert_flows_check(s, &cfg, -EINVAL, "flows.size 65536 differs");
+}
+
+/* What `sluice stats` counts as an active flow. */
+static void test_active_flows(void **state)
+{
+	struct sim *s = *state;
+	struct sluice_flow_key tcp = { .proto = IPPROTO_TCP }, udp = { .proto = IPPROTO_UDP };
+	struct sluice_flow f = { .backend_id = 0, .backend_gen = 1 };
+	struct sluice_backend *be;
+	struct conf cfg;
+
+	load_drain(&cfg, false, 60);
+	apply_cfg(s, &cfg);
+	conf_free(&cfg);
+	f.backend_id = backend_id(s, "web", "10.0.1.2");
+	be = &s->live.backends[f.backend_id];
+	s->live.settings.udp_idle_ns = 30 * SEC;
+
+	assert_true(live_flow_active(&s->live, &tcp, &f, 100 * SEC, 100 * SEC));
+	/* Another generation of the id: the backend it was pinned to is gone. */
+	f.backend_gen = 2;
+	assert_false(live_flow_active(&s->live, &tcp, &f, 100 * SEC, 100 * SEC));
+	f.backend_gen = 1;
+	/* UDP: seen within the idle timeout, or a tick in the future of this clock. */
+	f.seen_ns = 80 * SEC;
+	assert_true(live_flow_active(&s->live, &udp, &f, 100 * SEC, 110 * SEC));
+	assert_false(live_flow_active(&s->live, &udp, &f, 100 * SEC, 111 * SEC));
+	assert_true(live_flow_active(&s->live, &udp, &f, 100 * SEC, 79 * SEC));
+	/* TCP flows never idle out. */
+	assert_true(live_flow_active(&s->live, &tcp, &f, 100 * SEC, 1000 * SEC));
+
+	/* Draining: active until the deadline, then its flows move. */
+	load_drain(&cfg, true, 60);
+	now_ns = 100 * SEC;
+	apply_cfg(s, &cfg);
+	conf_free(&cfg);
+	assert_true(live_flow_active(&s->live, &tcp, &f, 160 * SEC, 160 * SEC));
+	assert_false(live_flow_active(&s->live, &tcp, &f, 161 * SEC, 161 * SEC));
+
+	/* Removed: none of its flows are. */
+	apply(s, "services:\n" WEB(W1 ", " W3));
+	assert_false(be->flags & SLUICE_BACKEND_F_LIVE);
+	assert_false(live_flow_active(&s->live, &tcp, &f, 100 * SEC, 100 * SEC));
+	f.backend_id = 0;
+	assert_false(live_flow_active(&s->live, &tcp, &f, 100 * SEC, 100 * SEC));
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1298,6 +1874,17 @@ int main(void)
 		T(test_port0_lookup_on_before_and_off_after),
 		T(test_shared_backend_address_gets_one_id_per_service),
 		T(test_nodes_with_same_config_build_same_tables),
+		/* ipip, drains, the flow table */
+		T(test_ipip_service_value),
+		T(test_forward_changes_update_the_service_only),
+		T(test_drain_deadline_set_kept_and_cleared),
+		T(test_backend_added_draining_gets_a_deadline),
+		T(test_flow_settings),
+		T(test_tx_ports_follow_ipip_backends),
+		T(test_too_many_tx_ports_refused),
+		T(test_ipip_config_twice_writes_nothing),
+		T(test_flow_table_size_fixed_at_attach),
+		T(test_active_flows),
 		/* filter rules */
 		T(test_default_rule_closes_the_set),
 		T(test_rule_prefixes_are_kept),

@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xdp/abi.h"
+#include "xdp/decap.skel.h"
+#include "cli/cmd.h"
+#include "cli/decap.h"
+#include "cli/liblog.h"
+#include "cli/pin.h"
+#include "cli/prefix.h"
+#include "cli/xdp_link.h"
+
+#define DECAP_PREFIX	"decap-"
+#define NETNS_RUN_DIR	"/run/netns"
+#define NETNS_SUFFIX_LEN	(DECAP_PIN_NAME_LEN - 6 - IF_NAMESIZE)
+
+/*
+ * "" in an unnamed network namespace (the host's), else "@" and the name `ip netns`
+ * gave it: the bind mount under NETNS_RUN_DIR that is this namespace.
+ */
+static int netns_suffix(char buf[NETNS_SUFFIX_LEN])
+{
+	struct stat self, named;
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	buf[0] = '\0';
+	if (stat("/proc/self/ns/net", &self))
+		return -errno;
+	d = opendir(NETNS_RUN_DIR);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= NETNS_SUFFIX_LEN - 1)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, de->d_name);
+		if (!stat(path, &named) && named.st_ino == self.st_ino &&
+		    named.st_dev == self.st_dev) {
+			snprintf(buf, NETNS_SUFFIX_LEN, "@%s", de->d_name);
+			break;
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+int decap_pin_name(const char *ifname, char buf[DECAP_PIN_NAME_LEN])
+{
+	char ns[NETNS_SUFFIX_LEN];
+	int err = netns_suffix(ns);
+
+	if (err)
+		return err;
+	snprintf(buf, DECAP_PIN_NAME_LEN, DECAP_PREFIX "%s%s", ifname, ns);
+	return 0;
+}
+
+int decap_list(char names[][IF_NAMESIZE], int max)
+{
+	size_t plen = strlen(DECAP_PREFIX), len;
+	char ns[NETNS_SUFFIX_LEN];
+	struct dirent *de;
+	const char *at;
+	int n = 0;
+	DIR *d;
+
+	if (netns_suffix(ns))
+		return 0;
+	d = opendir(SLUICE_PIN_ROOT);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max) {
+		if (strncmp(de->d_name, DECAP_PREFIX, plen) || de->d_type != DT_DIR)
+			continue;
+		at = strchr(de->d_name + plen, '@');
+		len = at ? (size_t)(at - de->d_name) - plen : strlen(de->d_name + plen);
+		if (strcmp(at ? at : "", ns) || !len || len >= IF_NAMESIZE)
+			continue;
+		snprintf(names[n++], IF_NAMESIZE, "%.*s", (int)len, de->d_name + plen);
+	}
+	closedir(d);
+	return n;
+}
+
+static void decap_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: sluice decap attach IFACE [--mode native|generic] [--from PREFIX]...\n"
+		"       sluice decap detach IFACE\n"
+		"       sluice decap status [IFACE] [--json]\n\n"
+		"Run on a backend of an ipip service: an XDP program on IFACE strips the\n"
+		"outer IPv4 or IPv6 header sluice adds (IPv4 protocol 4, IPv6 next header\n"
+		"4 or 41) and hands the inner packet to the kernel, so the backend needs no\n"
+		"tunnel device. Its state is pinned under /sys/fs/bpf/sluice/decap-IFACE/.\n\n"
+		"  -m, --mode MODE     native (driver hook, default) or generic (skb)\n"
+		"  -s, --from PREFIX   strip only packets whose outer source is in PREFIX\n"
+		"                      (repeatable, up to %d); others are dropped.\n"
+		"                      Without --from every source is accepted\n"
+		"  -j, --json          status: machine-readable output\n"
+		"  -h, --help          this text\n", SLUICE_DECAP_SOURCES);
+}
+
+/* The key decap_sources is looked up with: family's byte, then the address. */
+static struct sluice_decap_key source_key(const struct conf_cidr *p)
+{
+	struct sluice_decap_key key = {0};
+
+	key.prefixlen = 8 + p->prefix_len;
+	key.family = p->addr.family == AF_INET6 ? SLUICE_AF_INET6 : SLUICE_AF_INET;
+	memcpy(key.addr, p->addr.bytes, sizeof(key.addr));
+	return key;
+}
+
+/*
+ * Create one of the object's maps, as libbpf would, and pin it where libbpf will
+ * find and reuse it at load: decap then restricts sources from its first packet.
+ */
+static int create_pinned(const struct bpf_map *map, const char *dir, int *fd_out)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = bpf_map__map_flags(map));
+	char path[PATH_MAX];
+	int fd;
+
+	fd = bpf_map_create(bpf_map__type(map), bpf_map__name(map), bpf_map__key_size(map),
+			    bpf_map__value_size(map), bpf_map__max_entries(map), &opts);
+	if (fd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/%s/%s", SLUICE_PIN_ROOT, dir, bpf_map__name(map));
+	if (bpf_obj_pin(fd, path)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+static int prefill(struct decap_bpf *skel, const char *dir, const struct conf_cidr *from,
+		   size_t n_from)
+{
+	struct sluice_decap_settings settings = { .restricted = n_from > 0 };
+	int settings_fd = -1, sources_fd = -1, err;
+	__u8 value[64] = { 1 };	/* an entry's presence is what counts */
+	__u32 zero = 0;
+	size_t i;
+
+	if (bpf_map__value_size(skel->maps.decap_sources) > sizeof(value))
+		return -E2BIG;
+	err = create_pinned(skel->maps.decap_settings, dir, &settings_fd);
+	if (!err)
+		err = create_pinned(skel->maps.decap_sources, dir, &sources_fd);
+	for (i = 0; !err && i < n_from; i++) {
+		struct sluice_decap_key key = source_key(&from[i]);
+
+		if (bpf_map_update_elem(sources_fd, &key, value, BPF_ANY))
+			err = -errno;
+	}
+	if (!err && bpf_map_update_elem(settings_fd, &zero, &settings, BPF_ANY))
+		err = -errno;
+	if (settings_fd >= 0)
+		close(settings_fd);
+	if (sources_fd >= 0)
+		close(sources_fd);
+	return err;
+}
+
+static int set_pin_paths(struct decap_bpf *skel, const char *dir)
+{
+	struct bpf_map *maps[] = { skel->maps.decap_stats, skel->maps.decap_settings,
+				   skel->maps.decap_sources };
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", SLUICE_PIN_ROOT, dir,
+			 bpf_map__name(maps[i]));
+		if (bpf_map__set_pin_path(maps[i], path))
+			return -errno;
+	}
+	return 0;
+}
+
+/* Load through libxdp (its dispatcher where the kernel allows it, else alone). */
+static int load_and_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
+			   const char *dir, const struct conf_cidr *from, size_t n_from)
+{
+	struct xdp_program *prog;
+	struct decap_bpf *skel;
+	char msg[256];
+	int err;
+
+	skel = decap_bpf__open();
+	if (!skel)
+		return -errno;
+	err = prefill(skel, dir, from, n_from);
+	if (!err)
+		err = set_pin_paths(skel, dir);
+	if (err) {
+		fprintf(stderr, "sluice: cannot create the decap maps of %s: %s\n", ifname,
+			strerror(-err));
+		goto out;
+	}
+	prog = xdp_program__from_bpf_obj(skel->obj, "xdp");
+	err = (int)libxdp_get_error(prog);
+	if (err) {
+		liblog_flush();
+		fprintf(stderr, "sluice: cannot load decap: %s\n", strerror(-err));
+		goto out;
+	}
+	err = xdp_program__attach(prog, ifindex, mode, 0);
+	if (err) {
+		liblog_flush();
+		libxdp_strerror(err, msg, sizeof(msg));
+		fprintf(stderr, "sluice: attaching decap to %s: %s\n", ifname, msg);
+		if (err == -EEXIST || err == -EBUSY)
+			fprintf(stderr, "sluice: another XDP program is on %s\n", ifname);
+	} else {
+		liblog_clear();
+	}
+	xdp_program__close(prog);
+out:
+	decap_bpf__destroy(skel);
+	return err;
+}
+
+static int decap_attach(const char *ifname, enum xdp_attach_mode mode,
+			const struct conf_cidr *from, size_t n_from)
+{
+	int ifindex = (int)if_nametoindex(ifname), err;
+	char dir[DECAP_PIN_NAME_LEN], path[PATH_MAX], shown[PREFIX_STR_LEN];
+	struct attached at;
+	size_t i;
+
+	if (!ifindex) {
+		fprintf(stderr, "sluice: no interface %s\n", ifname);
+		return EXIT_USAGE;
+	}
+	if (decap_pin_name(ifname, dir))
+		return EXIT_RUNTIME;
+	err = xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);
+	if (!err && at.present) {
+		fprintf(stderr, "sluice: decap is already attached to %s (program %u, %s "
+			"mode); detach it first to change it\n", ifname, at.prog_id,
+			xdp_link_mode_name(at.mode));
+		return EXIT_RUNTIME;
+	}
+	/* State left by a program that is gone (its interface was recreated): stale. */
+	pin_remove_all(dir);
+	if (pin_ensure_bpffs())
+		return EXIT_RUNTIME;
+	pin_dir(dir, path);
+	if (mkdir(path, 0700)) {
+		fprintf(stderr, "sluice: cannot create %s: %s\n", path, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	err = load_and_attach(ifname, ifindex, mode, dir, from, n_from);
+	if (!err)
+		err = xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);
+	if (err || !at.present) {
+		pin_remove_all(dir);
+		return EXIT_RUNTIME;
+	}
+	printf("%s: decap attached (program %u, %s mode%s), outer sources: ", ifname,
+	       at.prog_id, xdp_link_mode_name(at.mode),
+	       at.dispatcher ? ", libxdp dispatcher" : "");
+	for (i = 0; i < n_from; i++)
+		printf("%s%s", i ? " " : "", prefix_str(&from[i], shown));
+	printf("%s\n", n_from ? "" : "any");
+	return EXIT_OK;
+}
+
+static int decap_detach(const char *ifname)
+{
+	int ifindex = (int)if_nametoindex(ifname), err = 0, lock_fd;
+	char dir[DECAP_PIN_NAME_LEN];
+	struct attached at = {0};
+	bool pinned;
+
+	if (decap_pin_name(ifname, dir))
+		return EXIT_RUNTIME;
+	pinned = pin_dir_exists(dir);
+	if (ifindex)
+		err = xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);
+	if (!ifindex && !pinned) {
+		fprintf(stderr, "sluice: no interface %s\n", ifname);
+		return EXIT_USAGE;
+	}
+	if (!at.present && !pinned) {
+		fprintf(stderr, "sluice: decap is not attached to %s\n", ifname);
+		return EXIT_RUNTIME;
+	}
+	/* A concurrent attach or detach of the same interface waits for this one. */
+	lock_fd = pinned ? pin_lock(dir) : -1;
+	if (at.present) {
+		err = xdp_link_detach_named(ifindex, DECAP_PROG_NAME);
+		if (err) {
+			fprintf(stderr, "sluice: detaching decap from %s: %s\n", ifname,
+				strerror(-err));
+			if (lock_fd >= 0)
+				close(lock_fd);
+			return EXIT_RUNTIME;
+		}
+	}
+	err = pin_remove_all(dir);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	if (err) {
+		fprintf(stderr, "sluice: removing the decap pins of %s: %s\n", ifname,
+			strerror(-err));
+		return EXIT_RUNTIME;
+	}
+	printf("%s: decap detached%s\n", ifname, at.present ? "" :
+	       " (program was already gone; state removed)");
+	return EXIT_OK;
+}
+
+static int parse_mode(const char *s, enum xdp_attach_mode *mode)
+{
+	if (!strcmp(s, "native"))
+		*mode = XDP_MODE_NATIVE;
+	else if (!strcmp(s, "generic"))
+		*mode = XDP_MODE_SKB;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int add_source(const char *text, struct conf_cidr *from, size_t *n_from)
+{
+	char err[160];
+
+	if (*n_from == SLUICE_DECAP_SOURCES) {
+		fprintf(stderr, "sluice decap: too many --from prefixes (at most %d)\n",
+			SLUICE_DECAP_SOURCES);
+		return -E2BIG;
+	}
+	if (prefix_parse(text, &from[*n_from], err, sizeof(err))) {
+		fprintf(stderr, "sluice decap: --from %s\n", err);
+		return -EINVAL;
+	}
+	(*n_from)++;
+	return 0;
+}
+
+/* attach and detach: IFACE and, for attach, --mode and --from. */
+static int cmd_decap_change(int argc, char **argv, bool attach)
+{
+	static const struct option opts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "from", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static struct conf_cidr from[SLUICE_DECAP_SOURCES];
+	enum xdp_attach_mode mode = XDP_MODE_NATIVE;
+	size_t n_from = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "m:s:h", opts, NULL)) != -1) {
+		if (!attach && c != 'h')
+			c = '?';
+		switch (c) {
+		case 'm':
+			if (!parse_mode(optarg, &mode))
+				break;
+			fprintf(stderr, "sluice decap: unknown mode '%s' (native or generic)\n",
+				optarg);
+			return EXIT_USAGE;
+		case 's':
+			if (!add_source(optarg, from, &n_from))
+				break;
+			return EXIT_USAGE;
+		case 'h':
+			decap_usage(stdout);
+			return EXIT_OK;
+		default:
+			decap_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "sluice decap %s: %s\n\n", argv[0], argc == optind ?
+			"IFACE is required" : "too many arguments");
+		decap_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strlen(argv[optind]) >= IF_NAMESIZE) {
+		fprintf(stderr, "sluice: '%s' is not an interface name\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	return attach ? decap_attach(argv[optind], mode, from, n_from) :
+		decap_detach(argv[optind]);
+}
+
+int cmd_decap(int argc, char **argv)
+{
+	if (argc < 2) {
+		decap_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		decap_usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "attach"))
+		return cmd_decap_change(argc - 1, argv + 1, true);
+	if (!strcmp(argv[1], "detach"))
+		return cmd_decap_change(argc - 1, argv + 1, false);
+	if (!strcmp(argv[1], "status"))
+		return cmd_decap_status(argc - 1, argv + 1);
+	fprintf(stderr, "sluice decap: unknown command '%s' (attach, detach or status)\n\n",
+		argv[1]);
+	decap_usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <string.h>
+#include <linux/neighbour.h>
+
+#include "cli/neigh.h"
+#include "cli/watch_event.h"
+
+enum watch_action watch_decide(const struct watch_target *t, enum watch_what what,
+			       int state, const uint8_t *lladdr)
+{
+	if (what != WATCH_PRESENT)
+		return WATCH_PROBE;
+	/*
+	 * Nothing sends packets through the kernel to it (XDP does), so nothing else
+	 * would make the kernel retry: a FAILED or never-resolved entry stays so.
+	 */
+	if (state & (NUD_FAILED | NUD_INCOMPLETE) || state == NUD_NONE)
+		return WATCH_PROBE;
+	if (t->l2dsr && neigh_state_usable(state) && lladdr && memcmp(lladdr, t->mac, 6))
+		return WATCH_SET_MAC;
+	return WATCH_NOTHING;
+}
