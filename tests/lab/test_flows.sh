@@ -201,11 +201,13 @@ be1_mac_is()
 	done
 }
 
-lab_exec lb "$SLUICE" watch eth0 >"$TEST_TMP/watch" 2>&1 &
+# exec, so that $! is sluice itself (nsenter execs it), which SIGTERM must stop.
+(exec nsenter --net="/run/netns/$LAB_PREFIX-lb" -- "$SLUICE" watch eth0 \
+	>"$TEST_TMP/watch" 2>&1) &
 WATCH_PID=$!
-# It is ready once it says so.
+# It follows the neighbour table once it says what it watches.
 for _ in $(seq 50); do
-	[[ -s $TEST_TMP/watch ]] && break
+	grep -q "watching" "$TEST_TMP/watch" && break
 	sleep 0.1
 done
 new_mac 02:00:00:00:01:11

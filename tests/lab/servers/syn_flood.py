@@ -6,11 +6,14 @@ usage: syn_flood.py ADDR PORT COUNT [REPEAT]
 
 Sources are taken in order from 198.18.0.0/15 (the benchmarking range, routed nowhere:
 the backends' answers go nowhere either) with source ports 1024 and up, so that every
-SYN is a flow never seen before. Each SYN is sent REPEAT times in a row (default
-1), as a sender that retransmits would: a flow seen twice is a flow a table that
-keeps recently used entries keeps. IPv4 only, through a raw socket (the kernel fills in
-the IP checksum; the TCP checksum is computed here). Prints "sent N".
+SYN is a flow never seen before. Each SYN is sent REPEAT times in a row (default 1), as
+a sender that retransmits would: a flow seen twice is one that a table keeping recently
+used entries keeps. The SYNs leave from every CPU at once, a share each: a flood from
+many sources reaches a NIC on all its queues, and a veth hands a frame to XDP on the
+CPU that sent it. IPv4 only, through a raw socket (the kernel fills in the IP
+checksum; the TCP checksum is computed here). Prints "sent N".
 """
+import os
 import socket
 import struct
 import sys
@@ -35,6 +38,14 @@ def syn(src, dst, sport, dport):
     return ip + tcp
 
 
+def flood(addr, dst, dport, flows, repeat):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    for i in flows:
+        packet = syn(struct.pack("!I", SRC_BASE + i), dst, 1024 + i % 64512, dport)
+        for _ in range(repeat):
+            sock.sendto(packet, (addr, 0))
+
+
 def main():
     if len(sys.argv) not in (4, 5) or not all(a.isdigit() for a in sys.argv[2:]):
         print("usage: syn_flood.py ADDR PORT COUNT [REPEAT]", file=sys.stderr)
@@ -45,11 +56,19 @@ def main():
     if count > SRC_HOSTS:
         print("syn_flood.py: at most %d SYNs" % SRC_HOSTS, file=sys.stderr)
         sys.exit(2)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-    for i in range(count):
-        packet = syn(struct.pack("!I", SRC_BASE + i), dst, 1024 + i % 64512, dport)
-        for _ in range(repeat):
-            sock.sendto(packet, (sys.argv[1], 0))
+    cpus = sorted(os.sched_getaffinity(0))
+    children = []
+    for k, cpu in enumerate(cpus):
+        pid = os.fork()
+        if pid == 0:
+            os.sched_setaffinity(0, {cpu})
+            flood(sys.argv[1], dst, dport, range(k, count, len(cpus)), repeat)
+            os._exit(0)
+        children.append(pid)
+    failed = sum(os.waitpid(pid, 0)[1] != 0 for pid in children)
+    if failed:
+        print("syn_flood.py: %d senders failed" % failed, file=sys.stderr)
+        sys.exit(1)
     print("sent", count * repeat)
 
 
