@@ -8,6 +8,7 @@
 #   source "$(dirname "$0")/lbtest.sh"
 #   lb_config FILE [KEY=VALUE...] BACKEND[:WEIGHT[:draining]]...
 #   udp_flows FIRST COUNT >FILE     # "SPORT BACKEND" per flow, from the client
+#   answered_by FILE BACKEND        # how many of them BACKEND answered
 #   global_stat NAME                # packets of a global counter (flow_expired, ...)
 # shellcheck source=tests/lab/testlib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/testlib.sh"
@@ -20,7 +21,7 @@ FLOWS_PY=$LAB_DIR/servers/flows.py
 # flows.size, flows.udp_idle_timeout, flows.new_flow_guard (the flows section).
 lb_config()
 {
-	local file=$1 table=65537 drain= flows=() spec be weight state svc port proto
+	local file=$1 table=65537 drain='' flows=() spec be weight state svc port proto
 
 	shift
 	while [[ ${1-} == *=* ]]; do
@@ -70,6 +71,12 @@ all_answered()
 
 	n=$(awk '$2 == "-"' "$1" | wc -l)
 	((n == 0)) || { echo "  $n flows of $1 got no answer" >&2; return 1; }
+}
+
+# answered_by FILE BACKEND: how many flows of FILE BACKEND answered ("-": none did).
+answered_by()
+{
+	awk -v be="$2" '$2 == be' "$1" | wc -l
 }
 
 # stat_json PYTHON-EXPR: evaluate EXPR on `sluice stats --json` (bound to s).

@@ -25,13 +25,14 @@ FRESH_COUNT=6000
 
 # --- the held TCP connections (flows.py tcp as a coprocess) -----------------------
 
-HOLD_PID=
+HOLDER=
 tcp_hold_start()
 {
 	local line
 
 	coproc HOLD { lab_exec client python3 "$FLOWS_PY" tcp "$LAB_VIP4" 80 "$@"; }
-	HOLD_PID=$HOLD_PID
+	# bash forgets HOLD and HOLD_PID once the coprocess ends: keep copies.
+	HOLDER=$HOLD_PID
 	exec {HOLD_IN}<&"${HOLD[0]}" {HOLD_OUT}>&"${HOLD[1]}"
 	while IFS= read -r -t 20 -u "$HOLD_IN" line && [[ $line != ready ]]; do
 		echo "$line"
@@ -44,21 +45,22 @@ tcp_hold_check()
 {
 	local line
 
-	echo check >&"$HOLD_OUT" || return 1
-	while IFS= read -r -t 20 -u "$HOLD_IN" line && [[ $line != done ]]; do
+	# In a subshell: if the holder is gone, SIGPIPE ends the subshell, not the test.
+	(echo check >&"$HOLD_OUT") 2>/dev/null || return 1
+	while IFS= read -r -t 20 -u "$HOLD_IN" line && [[ $line != "done" ]]; do
 		echo "$line"
 	done
-	[[ $line == done ]]
+	[[ $line == "done" ]]
 }
 
 tcp_hold_stop()
 {
-	[[ -n $HOLD_PID ]] || return 0
+	[[ -n $HOLDER ]] || return 0
 	# "end", not only end of input: other children may hold the pipe open too.
-	echo end >&"$HOLD_OUT"
+	(echo end >&"$HOLD_OUT") 2>/dev/null
 	exec {HOLD_OUT}>&- {HOLD_IN}<&-
-	wait "$HOLD_PID" 2>/dev/null
-	HOLD_PID=
+	wait "$HOLDER" 2>/dev/null
+	HOLDER=
 }
 
 # --- comparing two runs of the same flows -----------------------------------------
@@ -81,7 +83,7 @@ moves()
 # share FILE BACKEND: the share of FILE's flows that BACKEND answered.
 share()
 {
-	awk -v be="$2" '{ n++; if ($2 == be) k++ } END { printf "%.6f\n", k / n }' "$1"
+	awk -v k="$(answered_by "$1" "$2")" -v n="$(wc -l <"$1")" 'BEGIN { printf "%.6f\n", k / n }'
 }
 
 # table_share SERVICE BACKEND_ADDR: that backend's share of the Maglev slots (status).

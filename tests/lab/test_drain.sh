@@ -53,7 +53,7 @@ takes_new_flows()
 
 	udp_flows "$2" 300 >"$TEST_TMP/udp" || return 1
 	all_answered "$TEST_TMP/udp" || return 1
-	n=$(awk -v be="$1" '$2 == be' "$TEST_TMP/udp" | wc -l)
+	n=$(answered_by "$TEST_TMP/udp" "$1")
 	echo "  $1 answered $n of 300 new flows" >&2
 	((n >= 60))
 }
@@ -104,10 +104,16 @@ lb_config "$TEST_TMP/timeout.yaml" drain=4s be1 be2 be3
 lb_config "$TEST_TMP/timeout-drain.yaml" drain=4s be1:100:draining be2 be3
 lb_config "$TEST_TMP/timeout-drain2.yaml" drain=4s be1:100:draining be2:200 be3
 check "apply with drain_timeout: 4s succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/timeout.yaml"
-udp_flows 22000 300 >"$TEST_TMP/pinned" && all_answered "$TEST_TMP/pinned" ||
-	bail_out "UDP flows for the drain timeout got no answer"
-on_be1=$(awk '$2 == "be1"' "$TEST_TMP/pinned" | wc -l)
+udp_flows 22000 300 >"$TEST_TMP/pinned"
+all_answered "$TEST_TMP/pinned" || bail_out "UDP flows for the drain timeout got no answer"
+on_be1=$(answered_by "$TEST_TMP/pinned" be1)
 echo "# $on_be1 of 300 UDP flows pinned to be1"
+# echoes ID TEXT: connection ID echoes TEXT.
+echoes()
+{
+	lab_conn_send "$1" "$2" && [[ $(lab_conn_read "$1") == "$2" ]]
+}
+
 # conn_on BACKEND ID SPORT: connection ID from the first source port from SPORT whose
 # flow lands on BACKEND.
 conn_on()
@@ -142,8 +148,7 @@ if awk -v l="$left2" 'BEGIN { exit !(l > 0) }'; then
 	check "before the deadline every flow keeps its backend, be1's too" \
 		cmp "$TEST_TMP/pinned" "$TEST_TMP/during"
 	check "  and no flow expired" test "$(global_stat flow_expired)" -eq "$expired_before"
-	check "  and a TCP connection to be1 still echoes" \
-		eval 'lab_conn_send onbe1 early && [[ $(lab_conn_read onbe1) == early ]]'
+	check "  and a TCP connection to be1 still echoes" echoes onbe1 early
 else
 	echo "# the deadline passed before the flows were sent: before-deadline check skipped"
 fi
@@ -177,7 +182,7 @@ check "  counted as flow_expired, once per flow of be1" test "$expired" -eq "$on
 # Its next packet goes to a backend that never heard of it, which resets it.
 conn_moved()
 {
-	! { lab_conn_send onbe1 late && [[ $(lab_conn_read onbe1) == late ]]; } 2>/dev/null
+	! echoes onbe1 late 2>/dev/null
 }
 check "a TCP connection to be1 is moved off it after the deadline too" conn_moved
 lab_conn_close onbe1

@@ -47,11 +47,6 @@ stat_is()
 	[[ $got == "$want" ]] || { echo "  $* = $got, expected $want" >&2; return 1; }
 }
 
-answered_by()
-{
-	awk -v be="$2" '$2 == be' "$1" | wc -l
-}
-
 lb_config "$TEST_TMP/base.yaml" flows.size=1024 "flows.udp_idle_timeout=${IDLE}s" be1 be2 be3
 lb_config "$TEST_TMP/heavy3.yaml" flows.size=1024 "flows.udp_idle_timeout=${IDLE}s" \
 	be1 be2 be3:300
@@ -76,6 +71,8 @@ for be in be1 be2 be3; do
 	n=$(awk -v be="$be" '$2 == be { print $1 }' "$TEST_TMP/tcp")
 	check "stats: web backend $be counted its ${n:-0} new flows" \
 		stat_is "${n:-0}" web "$be" new_flows
+	check "stats: web backend $be counts its ${n:-0} active flows" \
+		stat_is "${n:-0}" web "$be" active_flows
 done
 check "sluice stats shows the flow counters" expect_exit 0 sluice stats
 check "  (new flows)" output_has "new"
