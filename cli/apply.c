@@ -61,7 +61,7 @@ int apply_config(const char *ifname, const char *cfg_path, const struct conf *cf
 	struct sluice_maps maps;
 	struct plan plan = {0};
 	struct backend_path *paths;
-	int lock_fd, ret = EXIT_RUNTIME;
+	int lock_fd, err, ret = EXIT_RUNTIME;
 
 	if (in_session && !opts->force && session_denied(cfg, cfg_path, &session)) {
 		fprintf(stderr, "sluice: nothing applied; apply with --force if that is what you "
@@ -85,8 +85,13 @@ int apply_config(const char *ifname, const char *cfg_path, const struct conf *cf
 		ret = EXIT_USAGE;
 		goto free_plan;
 	}
-	if (neigh_resolve_backends(ifname, cfg_path, cfg, paths))
+	err = neigh_resolve_backends(ifname, cfg_path, cfg, paths);
+	if (err) {
+		/* A backend the network cannot reach is the config's problem, not ours. */
+		if (err == -EHOSTUNREACH)
+			ret = EXIT_USAGE;
 		goto free_plan;
+	}
 	if (plan_build(&plan, &maps, live, cfg, paths,
 		       in_session ? &session : NULL, monotonic_ns()))
 		goto free_plan;

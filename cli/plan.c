@@ -513,8 +513,14 @@ int plan_check_flows(const struct live_state *live, const struct conf *cfg,
 
 	if (want == live->flow_entries)
 		return 0;
-	fprintf(stderr, "%s: flows.size %u differs from the running flow table (%u entries); "
+	/* Left out, the size is the default: then the file has no place to point at. */
+	if (cfg->flows.size_pos.line)
+		fprintf(stderr, "%s:%u:%u", cfg_path, cfg->flows.size_pos.line,
+			cfg->flows.size_pos.col);
+	else
+		fprintf(stderr, "%s", cfg_path);
+	fprintf(stderr, ": flows.size %u differs from the running flow table (%u entries); "
 		"the flow table is sized when sluice attaches: detach and attach again to "
-		"change it\n", cfg_path, want, live->flow_entries);
+		"change it\n", want, live->flow_entries);
 	return -EINVAL;
 }

@@ -149,6 +149,7 @@ struct conf_flows {
 	uint32_t size;			/* entries; fixed when sluice attaches */
 	uint32_t udp_idle_timeout_s;	/* 0 = UDP flows never expire */
 	uint32_t new_flow_guard;	/* inserts per second, whole node; 0 = off */
+	struct conf_pos size_pos;	/* where size was given; 0:0 when it was not */
 };
 
 #define CONF_FLOWS_UDP_IDLE_DEFAULT	60

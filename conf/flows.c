@@ -35,6 +35,8 @@ int conf_parse_flows(struct conf_doc *doc, const yaml_node_t *node, struct conf_
 	if (v[FLOWS_SIZE] && conf_uint(doc, v[FLOWS_SIZE], "size", SLUICE_FLOW_ENTRIES_MIN,
 				       SLUICE_FLOW_ENTRIES_MAX, &out->size))
 		return -1;
+	if (v[FLOWS_SIZE])
+		out->size_pos = conf_node_pos(v[FLOWS_SIZE]);
 	if (v[FLOWS_UDP_IDLE] &&
 	    conf_duration(doc, v[FLOWS_UDP_IDLE], "udp_idle_timeout", &out->udp_idle_timeout_s))
 		return -1;

@@ -52,6 +52,7 @@ struct ipv6_frag_hdr {
 	__be32 id;
 };
 
+#define IPV4_DF			0x4000
 #define IPV4_MF			0x2000
 #define IPV4_OFFSET		0x1fff
 #define IPV6_FRAG_OFFSET	0xfff8
@@ -65,7 +66,11 @@ enum parse_result {
 
 /*
  * What the later stages know of a packet. The tuple is already the flow table key:
- * ports are zero unless has_ports, and everything unused is zero.
+ * ports are zero unless has_ports, and everything unused is zero. The fields after
+ * detail are what forwarding needs to encapsulate the packet or answer it, read
+ * here where the headers are already proven to be in the frame. (Where the L4
+ * header starts is not kept: a value that differs between packets' paths would
+ * multiply the states the verifier walks through every later stage.)
  */
 struct parsed_pkt {
 	struct sluice_flow_key tuple;
@@ -73,6 +78,10 @@ struct parsed_pkt {
 	__u8 is_fragment;	/* IPv4 MF or offset, or an IPv6 fragment header */
 	__u8 has_ports;		/* TCP or UDP header present (never in later fragments) */
 	__u16 detail;		/* TCP flags, ICMP type, or SLUICE_FILTER_NO_DETAIL */
+	__u16 ip_len;		/* IP packet with its headers; fits, as it fits the frame */
+	__u8 l3_off;		/* IP header, after the VLAN tags */
+	__u8 tos;		/* IPv4 TOS or IPv6 traffic class: DSCP and ECN */
+	__u8 dont_frag;		/* IPv4 with DF, or IPv6: no router may fragment it */
 } __attribute__((aligned(8)));
 
 static __always_inline int parse_l4(void *data, void *data_end, __u32 off, __u32 ip_end,
@@ -140,6 +149,9 @@ static __always_inline int parse_ipv4(void *data, void *data_end, __u32 off,
 	pkt->tuple.proto = iph->protocol;
 	pkt->tuple.src[0] = iph->saddr;
 	pkt->tuple.dst[0] = iph->daddr;
+	pkt->ip_len = tot_len;
+	pkt->tos = iph->tos;
+	pkt->dont_frag = !!(iph->frag_off & bpf_htons(IPV4_DF));
 	*l4 = off + hdr_len;
 	*ip_end = off + tot_len;
 	if (iph->frag_off & bpf_htons(IPV4_MF | IPV4_OFFSET)) {
@@ -171,6 +183,10 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off,
 	*ip_end = off + bpf_ntohs(ip6->payload_len);
 	if (*ip_end > pkt->len)
 		return PARSE_MALFORMED;
+	pkt->ip_len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
+	/* Version, traffic class, flow label: the class straddles the first two bytes. */
+	pkt->tos = bpf_ntohs(*(__be16 *)ip6) >> 4;
+	pkt->dont_frag = 1;
 	pkt->tuple.family = SLUICE_AF_INET6;
 	__builtin_memcpy(pkt->tuple.src, &ip6->saddr, sizeof(pkt->tuple.src));
 	__builtin_memcpy(pkt->tuple.dst, &ip6->daddr, sizeof(pkt->tuple.dst));
@@ -240,6 +256,7 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct parsed_pkt *p
 		proto = tag->proto;
 		off += sizeof(*tag);
 	}
+	pkt->l3_off = off;
 	if (proto == bpf_htons(ETH_P_IP))
 		res = parse_ipv4(data, data_end, off, pkt, &l4, &ip_end);
 	else if (proto == bpf_htons(ETH_P_IPV6))

@@ -9,6 +9,7 @@
 #include "xdp/abi.h"
 #include "xdp/filter.h"
 #include "xdp/fwd.h"
+#include "xdp/icmp_err.h"
 #include "xdp/lb.h"
 #include "xdp/maps.h"
 #include "xdp/parse.h"
@@ -26,14 +27,37 @@ static __always_inline int malformed_verdict(void)
 	return XDP_PASS;
 }
 
+/*
+ * pkt to backend_id of svc; flow is the connection it belongs to (fwd.h), another
+ * when pkt is an ICMP error about it. Counted by what became of it.
+ */
+static __always_inline int forward(struct xdp_md *ctx, const struct parsed_pkt *pkt,
+				   const struct parsed_pkt *flow, int is_error,
+				   const struct sluice_service *svc,
+				   const struct sluice_backend *be, __u32 backend_id)
+{
+	__u32 stat;
+	int verdict;
+
+	verdict = fwd_packet(ctx, pkt, flow, is_error, svc, be, &stat);
+	stats_add(&stats, stat, pkt->len);
+	if (stat == SLUICE_STAT_LB_FORWARD) {
+		stats_add(&backend_stats, backend_id, pkt->len);
+		if (is_error)
+			stats_add(&stats, SLUICE_STAT_ICMP_TO_BACKEND, pkt->len);
+	}
+	return verdict;
+}
+
 SEC("xdp")
 int sluice_xdp(struct xdp_md *ctx)
 {
+	struct parsed_pkt pkt = {}, error_flow;
+	const struct parsed_pkt *flow = &pkt;
 	const struct sluice_service *svc;
 	const struct sluice_backend *be;
-	struct parsed_pkt pkt = {};
+	int res, is_error = 0;
 	__u32 backend_id;
-	int res;
 
 	res = parse_packet(ctx, &pkt);
 	stats_add(&stats, SLUICE_STAT_RX, pkt.len);
@@ -55,20 +79,34 @@ int sluice_xdp(struct xdp_md *ctx)
 	stats_add(&stats, SLUICE_STAT_FILTER_PASS, pkt.len);
 
 	svc = lb_find_service(&pkt);
-	/* A forwarding mode this program does not know (a newer control plane): hands off. */
-	if (!svc || svc->forward != SLUICE_FWD_L2DSR) {
-		stats_add(&stats, SLUICE_STAT_PASS, pkt.len);
-		return XDP_PASS;
+	if (svc) {
+		/* A forwarding mode this program does not know (a newer control plane): hands off. */
+		if (!fwd_mode_known(svc))
+			goto pass;
+		stats_add(&service_stats, svc->id, pkt.len);
+		be = lb_pick_backend(&pkt, svc, &backend_id);
+		if (!be) {
+			stats_add(&stats, SLUICE_STAT_LB_NO_BACKEND, pkt.len);
+			return XDP_DROP;
+		}
+	} else {
+		/* An ICMP error about a VIP flow goes where that flow goes, if anywhere. */
+		if (!icmp_err_flow(ctx, &pkt, &error_flow))
+			goto pass;
+		svc = lb_find_service(&error_flow);
+		if (!svc || !fwd_mode_known(svc))
+			goto pass;
+		be = icmp_err_backend(&error_flow, svc, &backend_id);
+		if (!be)
+			goto pass;
+		stats_add(&service_stats, svc->id, pkt.len);
+		flow = &error_flow;
+		is_error = 1;
 	}
-	stats_add(&service_stats, svc->id, pkt.len);
-	be = lb_pick_backend(&pkt, svc, &backend_id);
-	if (!be) {
-		stats_add(&stats, SLUICE_STAT_LB_NO_BACKEND, pkt.len);
-		return XDP_DROP;
-	}
-	stats_add(&backend_stats, backend_id, pkt.len);
-	stats_add(&stats, SLUICE_STAT_LB_FORWARD, pkt.len);
-	return fwd_l2dsr(ctx, be);
+	return forward(ctx, &pkt, flow, is_error, svc, be, backend_id);
+pass:
+	stats_add(&stats, SLUICE_STAT_PASS, pkt.len);
+	return XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

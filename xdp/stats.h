@@ -6,9 +6,19 @@
  * Global counters (`stats`) add up as follows, for every frame:
  *   RX          = NON_IP + MALFORMED + FILTER_DROP + FILTER_PASS
  *   FILTER_PASS = PASS + LB_NO_BACKEND + LB_FORWARD
+ *                 + LB_NO_ROUTE + LB_NO_NEIGH + LB_ENCAP_ERROR
+ *                 + LB_TOO_BIG + LB_TOO_BIG_NODF
+ * LB_REDIRECT and ICMP_TO_BACKEND are parts of LB_FORWARD: sent out another port,
+ * and ICMP errors about a VIP flow sent to its backend. LB_TOO_BIG packets were
+ * answered (XDP_TX) with an ICMP error to the client; LB_TOO_BIG_NODF ones were
+ * too big and could not be answered: IPv4 without DF, an IPv4 fragment, an ICMP
+ * error (never answered with another), or shorter than the reply's quote.
  * FRAGMENT counts the IP fragments among RX. Of the VIP packets that are not
  * fragments, each is FLOW_HIT or FLOW_MISS; FLOW_STALE counts the misses whose
- * flow entry pointed at a backend that is gone.
+ * flow entry pointed at a backend that is gone (and stale entries an ICMP error's
+ * lookup met: errors count neither HIT nor MISS). service_stats count the packets
+ * of a service that reached the load balancer, ICMP errors forwarded included;
+ * backend_stats only those forwarded to that backend.
  */
 #ifndef SLUICE_XDP_STATS_H
 #define SLUICE_XDP_STATS_H

@@ -12,5 +12,7 @@ extern const struct CMUnitTest maps_tests[], parse_tests[], filter_tests[], clas
 	lb_tests[], flows_tests[], decap_tests[];
 extern const size_t n_maps_tests, n_parse_tests, n_filter_tests, n_classifier_tests,
 	n_lb_tests, n_flows_tests, n_decap_tests;
+extern const struct CMUnitTest encap_tests[], icmp_tests[];
+extern const size_t n_encap_tests, n_icmp_tests;
 
 #endif /* SLUICE_TESTS_SUITES_H */

@@ -337,7 +337,7 @@ static void test_unknown_forward_mode_passes(void **state)
 		.id = 1,
 		.table_slot = 0,
 		.table_size = SLUICE_TABLE_SIZE_MIN,
-		.forward = SLUICE_FWD_L2DSR + 1,
+		.forward = SLUICE_FWD_IPIP + 1,
 	};
 
 	fx_web_service(f);

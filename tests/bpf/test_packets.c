@@ -16,6 +16,8 @@ int main(void)
 		{ lb_tests, n_lb_tests },
 		{ flows_tests, n_flows_tests },
 		{ decap_tests, n_decap_tests },
+		{ encap_tests, n_encap_tests },
+		{ icmp_tests, n_icmp_tests },
 	};
 
 	return run_one_group("packets", parts, sizeof(parts) / sizeof(parts[0])) ? 1 : 0;

@@ -42,8 +42,8 @@ check "  and nothing is attached or pinned" no_trace
 check "validate of the lab config: exit 0" expect_exit 0 sluice validate -f "$LAB_CONFIG"
 
 sed 's/10.200.0.13/10.200.0.99/' "$LAB_CONFIG" >"$TEST_TMP/unreachable.yaml"
-check "attach whose config has an unreachable backend: exit 1" \
-	expect_exit 1 sluice attach eth0 -f "$TEST_TMP/unreachable.yaml"
+check "attach whose config has an unreachable backend: exit 2" \
+	expect_exit 2 sluice attach eth0 -f "$TEST_TMP/unreachable.yaml"
 check "  says the attach was undone" output_has "detached from eth0 again"
 check "  and nothing stays attached or pinned" no_trace
 
@@ -68,14 +68,14 @@ state_unchanged()
 check "apply of an invalid config: exit 2" expect_exit 2 sluice apply -f "$TEST_TMP/bad.yaml"
 check "  leaves the live state exactly as it was" state_unchanged
 
-check "apply with a backend that does not answer ARP: exit 1" \
-	expect_exit 1 sluice apply -f "$TEST_TMP/unreachable.yaml"
+check "apply with a backend that does not answer ARP: exit 2" \
+	expect_exit 2 sluice apply -f "$TEST_TMP/unreachable.yaml"
 check "  names the backend" output_has "backend 10.200.0.99 did not answer ARP"
 check "  leaves the live state exactly as it was" state_unchanged
 
 sed 's/10.200.0.13/10.9.9.9/' "$LAB_CONFIG" >"$TEST_TMP/offlink.yaml"
-check "apply with a backend off the segment: exit 1" \
-	expect_exit 1 sluice apply -f "$TEST_TMP/offlink.yaml"
+check "apply with a backend off the segment: exit 2" \
+	expect_exit 2 sluice apply -f "$TEST_TMP/offlink.yaml"
 check "  explains l2dsr needs the same segment" output_has "is not on a subnet of eth0"
 check "  leaves the live state exactly as it was" state_unchanged
 answers()

@@ -1798,17 +1798,19 @@ static void test_flow_table_size_fixed_at_attach(void **state)
 
 	s->live.flow_entries = SLUICE_FLOW_ENTRIES;
 	cfg.flows.size = 131072;
-	assert_flows_check(s, &cfg, -EINVAL, "lb.yaml: flows.size 131072 differs from the "
+	cfg.flows.size_pos = (struct conf_pos){ .line = 3, .col = 9 };
+	assert_flows_check(s, &cfg, -EINVAL, "lb.yaml:3:9: flows.size 131072 differs from the "
 			   "running flow table (65536 entries); the flow table is sized when "
 			   "sluice attaches: detach and attach again to change it");
 	cfg.flows.size = SLUICE_FLOW_ENTRIES;
 	assert_flows_check(s, &cfg, 0, "");
-	/* Not given: the size attach uses by default. */
+	/* Not given: the size attach uses by default, and no place in the file. */
 	cfg.flows.size = 0;
+	cfg.flows.size_pos = (struct conf_pos){ 0 };
 	assert_int_equal(plan_flow_entries(&cfg), SLUICE_FLOW_ENTRIES);
 	assert_flows_check(s, &cfg, 0, "");
 	s->live.flow_entries = 131072;
-	assert_flows_check(s, &cfg, -EINVAL, "flows.size 65536 differs");
+	assert_flows_check(s, &cfg, -EINVAL, "lb.yaml: flows.size 65536 differs");
 }
 
 /* What `sluice stats` counts as an active flow. */
