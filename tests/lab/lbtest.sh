@@ -82,7 +82,7 @@ answered_by()
 # stat_json PYTHON-EXPR: evaluate EXPR on `sluice stats --json` (bound to s).
 stat_json()
 {
-	sluice stats --json | python3 -c '
+	sluice stats eth0 --json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 print(eval(sys.argv[1]))' "$1"

@@ -89,7 +89,7 @@ share()
 # table_share SERVICE BACKEND_ADDR: that backend's share of the Maglev slots (status).
 table_share()
 {
-	sluice status --json | python3 -c '
+	sluice status eth0 --json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 svc = next(x for x in s["services"] if x["name"] == sys.argv[1])
@@ -127,7 +127,7 @@ for f in udp-three tcp-three; do
 done
 be3_share=$(table_share dns "${LAB_IP4[be3]}")
 
-check "apply removing be3 succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/two.yaml"
+check "apply removing be3 succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/two.yaml"
 
 tcp_hold_check >"$TEST_TMP/tcp-check" || bail_out "the held connections stopped answering"
 # held_after: every connection to be1/be2 still echoes; every one to be3 is gone (its
@@ -206,7 +206,7 @@ check "Maglev alone with M=251 moves under 5% of the surviving backends' flows" 
 # --- (c) weights 1:2:3 --------------------------------------------------------------
 
 lb_config "$TEST_TMP/weights.yaml" be1:100 be2:200 be3:300
-check "apply with weights 100:200:300 succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/weights.yaml"
+check "apply with weights 100:200:300 succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/weights.yaml"
 udp_flows "$FRESH_FIRST" "$FRESH_COUNT" >"$TEST_TMP/udp-weights"
 check "$FRESH_COUNT new UDP flows all answered" all_answered "$TEST_TMP/udp-weights"
 echo "# weights 1:2:3: $(awk '{ print $2 }' "$TEST_TMP/udp-weights" | sort | uniq -c | xargs)"
@@ -225,17 +225,17 @@ done
 # Proportional at any scale: 1:2:3 and 1000:2000:3000 give the same table.
 slots()
 {
-	sluice status --json | python3 -c '
+	sluice status eth0 --json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 print([(b["addr"], b["slots"]) for x in s["services"] for b in x["backends"]])'
 }
 slots >"$TEST_TMP/slots-100"
 lb_config "$TEST_TMP/weights-1.yaml" be1:1 be2:2 be3:3
-sluice apply -f "$TEST_TMP/weights-1.yaml" >/dev/null
+sluice apply eth0 -f "$TEST_TMP/weights-1.yaml" >/dev/null
 slots >"$TEST_TMP/slots-1"
 lb_config "$TEST_TMP/weights-1000.yaml" be1:1000 be2:2000 be3:3000
-sluice apply -f "$TEST_TMP/weights-1000.yaml" >/dev/null
+sluice apply eth0 -f "$TEST_TMP/weights-1000.yaml" >/dev/null
 slots >"$TEST_TMP/slots-1000"
 check "weights 1:2:3 and 100:200:300 give the same slots" \
 	cmp "$TEST_TMP/slots-100" "$TEST_TMP/slots-1"

@@ -61,28 +61,28 @@ takes_new_flows()
 check "the connection echoes before any change" still_echoes
 
 lb_config "$TEST_TMP/weights.yaml" "$pinned:300" "$o1:50" "$o2:100"
-check "apply of new weights succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/weights.yaml"
+check "apply of new weights succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/weights.yaml"
 check "the connection on $pinned survives the weight change" still_echoes
 
 lb_config "$TEST_TMP/minus.yaml" "$pinned" "$o2"
-check "apply removing $o1 succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/minus.yaml"
+check "apply removing $o1 succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/minus.yaml"
 check "the connection survives the removal of $o1" still_echoes
-check "apply adding $o1 back succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/all.yaml"
+check "apply adding $o1 back succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/all.yaml"
 check "the connection survives the addition of $o1" still_echoes
 
 lb_config "$TEST_TMP/drain.yaml" "$pinned:100:draining" "$o1" "$o2"
-check "apply draining $pinned succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/drain.yaml"
+check "apply draining $pinned succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/drain.yaml"
 check "the connection on the draining $pinned survives" still_echoes
 check "new UDP flows and TCP connections avoid the draining $pinned" \
 	avoided_by_new_flows "$pinned" 21000
 
 lb_config "$TEST_TMP/drain2.yaml" "$pinned:100:draining" "$o1:200" "$o2"
 check "apply reweighting $o1 while $pinned drains succeeds" \
-	expect_exit 0 sluice apply -f "$TEST_TMP/drain2.yaml"
+	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/drain2.yaml"
 check "the connection on the draining $pinned survives that too" still_echoes
 check "  and new flows still avoid $pinned" avoided_by_new_flows "$pinned" 21300
 
-check "apply making $pinned active again succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/all.yaml"
+check "apply making $pinned active again succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/all.yaml"
 check "the connection survives the end of the drain" still_echoes
 check "$pinned takes new flows again" takes_new_flows "$pinned" 21600
 lab_conn_close long
@@ -92,7 +92,7 @@ lab_conn_close long
 # drain_left BACKEND: seconds of drain left for BACKEND of service dns (status --json).
 drain_left()
 {
-	sluice status --json | python3 -c '
+	sluice status eth0 --json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 svc = next(x for x in s["services"] if x["name"] == "dns")
@@ -103,7 +103,7 @@ print(b["drain_seconds_left"])' "${LAB_IP4[$1]}"
 lb_config "$TEST_TMP/timeout.yaml" drain=4s be1 be2 be3
 lb_config "$TEST_TMP/timeout-drain.yaml" drain=4s be1:100:draining be2 be3
 lb_config "$TEST_TMP/timeout-drain2.yaml" drain=4s be1:100:draining be2:200 be3
-check "apply with drain_timeout: 4s succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/timeout.yaml"
+check "apply with drain_timeout: 4s succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/timeout.yaml"
 udp_flows 22000 300 >"$TEST_TMP/pinned"
 all_answered "$TEST_TMP/pinned" || bail_out "UDP flows for the drain timeout got no answer"
 on_be1=$(answered_by "$TEST_TMP/pinned" be1)
@@ -132,8 +132,8 @@ conn_on be1 onbe1 41000 || bail_out "no connection to be1 from 20 source ports"
 expired_before=$(global_stat flow_expired)
 
 check "apply draining be1 with a 4 s timeout succeeds" \
-	expect_exit 0 sluice apply -f "$TEST_TMP/timeout-drain.yaml"
-check "status shows be1 draining" expect_exit 0 sluice status
+	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/timeout-drain.yaml"
+check "status shows be1 draining" expect_exit 0 sluice status eth0
 check "  (the drain, with the time left)" output_has "draining (flows move in"
 left1=$(drain_left be1)
 echo "# drain left right after the apply: ${left1}s"
@@ -157,7 +157,7 @@ fi
 # is rounded up); a restarted one would show the full 4 s again.
 sleep 1.2
 check "a later apply while be1 drains succeeds" \
-	expect_exit 0 sluice apply -f "$TEST_TMP/timeout-drain2.yaml"
+	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/timeout-drain2.yaml"
 left3=$(drain_left be1)
 check "  and keeps be1's deadline (time left $left2 s, 1.2 s later $left3 s)" \
 	awk -v a="$left2" -v b="$left3" 'BEGIN { exit !(b <= a - 1) }'
@@ -188,9 +188,9 @@ check "a TCP connection to be1 is moved off it after the deadline too" conn_move
 lab_conn_close onbe1
 
 check "apply making be1 active again succeeds" \
-	expect_exit 0 sluice apply -f "$TEST_TMP/timeout.yaml"
+	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/timeout.yaml"
 check "be1 takes new flows again" takes_new_flows be1 22300
-check "  and status no longer shows it draining" expect_exit 0 sluice status
+check "  and status no longer shows it draining" expect_exit 0 sluice status eth0
 check "  (no backend draining)" test "$(grep -c draining "$TEST_TMP/out")" -eq 0
 
 lab_test_done

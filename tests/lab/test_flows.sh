@@ -74,7 +74,7 @@ for be in be1 be2 be3; do
 	check "stats: web backend $be counts its ${n:-0} active flows" \
 		stat_is "${n:-0}" web "$be" active_flows
 done
-check "sluice stats shows the flow counters" expect_exit 0 sluice stats
+check "sluice stats shows the flow counters" expect_exit 0 sluice stats eth0
 check "  (new flows)" output_has "new"
 check "  (active flows)" output_has "active"
 
@@ -83,7 +83,7 @@ check "  (active flows)" output_has "active"
 udp_flows 20000 300 >"$TEST_TMP/udp-a"
 sent=$EPOCHREALTIME
 check "apply making be3 three times heavier succeeds" \
-	expect_exit 0 sluice apply -f "$TEST_TMP/heavy3.yaml"
+	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/heavy3.yaml"
 expired_before=$(global_stat flow_expired)
 udp_flows 20000 300 >"$TEST_TMP/udp-b"
 # A flow's seen time is refreshed about once a second: the flows are surely not idle
@@ -134,7 +134,7 @@ flood_then_drain()
 	local id=$1 guard=$2 sport=$3 be
 
 	lb_config "$TEST_TMP/guard.yaml" flows.size=1024 "flows.new_flow_guard=$guard" be1 be2 be3
-	sluice apply -f "$TEST_TMP/guard.yaml" >/dev/null || return 1
+	sluice apply eth0 -f "$TEST_TMP/guard.yaml" >/dev/null || return 1
 	lab_conn_open "$id" "$LAB_VIP4" 80 "$sport" || return 1
 	be=$(lab_conn_read "$id") || return 1
 	lab_conn_send "$id" before && lab_conn_read "$id" >/dev/null || return 1
@@ -143,7 +143,7 @@ flood_then_drain()
 	# shellcheck disable=SC2046 # one word per backend
 	lb_config "$TEST_TMP/guard-drain.yaml" flows.size=1024 "flows.new_flow_guard=$guard" \
 		"$be:100:draining" $(other_than "$be")
-	sluice apply -f "$TEST_TMP/guard-drain.yaml" >/dev/null || return 1
+	sluice apply eth0 -f "$TEST_TMP/guard-drain.yaml" >/dev/null || return 1
 	echo "# connection $id on $be, $be drained after the flood" >&2
 }
 
@@ -174,7 +174,7 @@ lab_conn_close unguarded
 
 # --- sluice watch ----------------------------------------------------------------------
 
-sluice apply -f "$TEST_TMP/base.yaml" >/dev/null || bail_out "apply of the base config failed"
+sluice apply eth0 -f "$TEST_TMP/base.yaml" >/dev/null || bail_out "apply of the base config failed"
 udp_flows 23000 60 >"$TEST_TMP/mac-before"
 all_answered "$TEST_TMP/mac-before" || bail_out "no answers before the MAC change"
 
@@ -192,7 +192,7 @@ be1_mac_is()
 {
 	local deadline=$((EPOCHSECONDS + LAB_WAIT))
 
-	until [[ $(sluice status --json | grep -c "\"mac\":\"$1\"") == 2 ]]; do
+	until [[ $(sluice status eth0 --json | grep -c "\"mac\":\"$1\"") == 2 ]]; do
 		((EPOCHSECONDS < deadline)) || { echo "  status never showed be1 at $1" >&2; return 1; }
 		sleep 0.2
 	done
@@ -224,17 +224,17 @@ lost=$(answered_by "$TEST_TMP/mac-nowatch" -)
 echo "# without watch: $lost of $(answered_by "$TEST_TMP/mac-before" be1) be1 flows unanswered"
 check "without watch, be1's flows are blackholed after its MAC changes" \
 	test "$lost" -eq "$(answered_by "$TEST_TMP/mac-before" be1)"
-check "an apply then picks up the new MAC" expect_exit 0 sluice apply -f "$TEST_TMP/base.yaml"
+check "an apply then picks up the new MAC" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/base.yaml"
 check "  (and says so)" output_has "02:00:00:00:02:11"
 udp_flows 23000 60 >"$TEST_TMP/mac-apply"
 check "  and be1's flows reach it again" cmp "$TEST_TMP/mac-before" "$TEST_TMP/mac-apply"
 
 # --- mistakes in these settings ---------------------------------------------------------
 
-sluice status --json >"$TEST_TMP/before.json"
+sluice status eth0 --json >"$TEST_TMP/before.json"
 state_unchanged()
 {
-	sluice status --json >"$TEST_TMP/now.json" &&
+	sluice status eth0 --json >"$TEST_TMP/now.json" &&
 		cmp -s "$TEST_TMP/before.json" "$TEST_TMP/now.json"
 }
 
@@ -249,7 +249,7 @@ refused()
 	for text in "$@"; do
 		check "  with '$text'" output_has "$text"
 	done
-	check "apply refuses $what" expect_exit 2 sluice apply -f "$file"
+	check "apply refuses $what" expect_exit 2 sluice apply eth0 -f "$file"
 	check "  and changes nothing" state_unchanged
 }
 
@@ -273,7 +273,7 @@ refused "flows.size: 100 (below the minimum)" "$TEST_TMP/bad-size.yaml" \
 
 lb_config "$TEST_TMP/resize.yaml" flows.size=2048 be1 be2 be3
 check "apply changing flows.size of the attached table is refused" \
-	expect_exit 2 sluice apply -f "$TEST_TMP/resize.yaml"
+	expect_exit 2 sluice apply eth0 -f "$TEST_TMP/resize.yaml"
 check "  naming the setting and attach" output_has "flows.size"
 check "  (says it is fixed at attach)" output_has "attach"
 check "  and changes nothing" state_unchanged
