@@ -22,6 +22,11 @@ METHOD = (
     "checked. The empty program's figure is the floor of that measure.")
 
 
+def forwards(expect):
+    """True for the paths that send every frame back out (XDP_TX)."""
+    return expect in ("l2dsr", "swap") or expect.startswith("ipip")
+
+
 def _by_name(report):
     return {s["name"]: s for s in report["scenarios"]}
 
@@ -63,7 +68,7 @@ def table(report):
             continue
         live = s.get("live", {})
         back = "-"
-        if live.get("processed") and s["expect"] in ("l2dsr", "swap"):
+        if live.get("processed") and forwards(s["expect"]):
             back = f"{min(live['returned_packets'] / live['processed'], 9.99):.2f}"
         micro = s.get("micro", {}).get("ns_median")
         vs = ", ".join(f"{b} {_fmt(lr, '.2f')}x/{_fmt(mr, '.2f')}x"
@@ -90,8 +95,32 @@ def table(report):
             took = (f"{a['seconds'] * 1000:8.0f} ms" if "seconds" in a
                     else f"failed: {a['reason']}")
             lines.append(f"  {a['change']:<56} {took}")
+        lines += _swap_lines(cp)
     lines += ["", METHOD, f"total {report.get('seconds', 0)} s"]
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _swap_lines(cp):
+    """The swap of one service's Maglev table, from the weight-change applies."""
+    sw = cp.get("table_swap")
+    if not sw:
+        return []
+    head = (f"Maglev table swap, one service, M={sw['table_size']}, "
+            f"{sw['backends']} backends (median of {sw['rounds']} applies)")
+    if "weight_change_ms" not in sw:
+        return [head, f"  failed: {sw.get('reason', '')}"]
+    build = next((g["build_ms"] for g in cp["maglev"]
+                  if g["backends"] == sw["backends"]), None)
+    lines = [head,
+             f"  {'apply of one backend weight change (wall time)':<56} "
+             f"{sw['weight_change_ms']:8.2f} ms",
+             f"  {'apply of the same file again (nothing to change)':<56} "
+             f"{sw['unchanged_ms']:8.2f} ms",
+             f"  {'difference: build, inner map fill, flip':<56} "
+             f"{sw['weight_change_ms'] - sw['unchanged_ms']:8.2f} ms"]
+    if build is not None:
+        lines.append(f"  {'of which the table build (bench-maglev)':<56} {build:8.2f} ms")
+    return lines
 
 
 COLOURS = {"sluice": "#2b6cb0", "xdp-filter": "#dd8b2b"}

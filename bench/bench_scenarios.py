@@ -5,9 +5,7 @@ A scenario names the program under test (sluice with a config, a baseline object
 or xdp-filter with entries), the traffic (bench-gen's and bench-micro's frame
 options), the path every packet must take (`expect`, checked by bench-micro on
 every call; for sluice also a counter that must grow with every live frame), and
-the baselines its figures are set against. Adding a scenario is adding an entry:
-when sluice gains ipip forwarding, its scenarios are entries with `forward: ipip`
-in their config and a new `expect` that bench-micro checks.
+the baselines its figures are set against. Adding a scenario is adding an entry.
 """
 from dataclasses import dataclass, field
 
@@ -38,11 +36,13 @@ class Scenario:
     group: str              # filter, pass, lb, rules: rows of the chart
     program: str            # sluice, xdp-drop, xdp-pass, xdp-tx, xdp-filter
     traffic: Traffic
-    expect: str             # drop, pass, l2dsr, swap (see bench-micro --help)
+    expect: str             # drop, pass, l2dsr, swap, ipip4, ipip6 (bench-micro --help)
     quick: bool = False     # also in --quick
     config: object = None   # sluice: a function returning the YAML text
     # sluice: the counter every live frame must add to, ("global", NAME) or ("rule", NAME)
     counter: tuple = None
+    # sluice: counters that must not grow at all while the live traffic runs
+    unchanged: list = field(default_factory=list)
     # xdp-filter: (policy, [command arguments...]) and what it holds of the rules
     xdp_filter: tuple = None
     baselines: list = field(default_factory=list)
@@ -54,25 +54,42 @@ def _backends(n, family):
                    for k in range(1, n + 1))
 
 
-def lb_config(n):
-    """A small filter and one TCP service per family with n backends each."""
+# ipip's outer sources: a flow's hash picks the host part.
+ENCAP_SOURCE = {4: "10.255.0.0/24", 6: "fd00:255::/64"}
+# The port of the ipip config's IPv4 VIP whose backends are IPv6 (IPv4 in IPv6).
+PORT_4IN6 = 8080
+
+
+def _service(name, vip, port, proto, forward, backends, family, weight=None):
+    head = (f"  - name: {name}\n    vip: {vip}\n    port: {port}\n    proto: {proto}\n"
+            f"    forward: {forward}\n    table_size: 65537\n")
+    if forward == "ipip":
+        head += f"    encap_source: [{ENCAP_SOURCE[4]}, '{ENCAP_SOURCE[6]}']\n"
+    body = _backends(backends, family)
+    if weight:
+        # The first backend's weight: a change of it rebuilds this table alone.
+        first = f"{{addr: {topo.backend_addr(1, family)}}}"
+        body = body.replace(first, first[:-1] + f", weight: {weight}}}", 1)
+    return head + "    backends:\n" + body
+
+
+def lb_config(n, forward="l2dsr", weight=None):
+    """A small filter and one TCP service per family with n backends each (forward:
+    l2dsr or ipip); ipip adds an IPv4 VIP with IPv6 backends (4in6). weight: the
+    first backend of web4 gets it."""
     def text():
-        return (
-            "filter:\n  default: allow\n  rules:\n"
-            "    - {name: no-memcached, proto: udp, dport: 11211, action: deny}\n"
-            "    - {name: ssh-admins, proto: tcp, dport: 22, src: 10.201.0.0/24, "
-            "action: allow}\n"
-            "    - {name: ssh-others, proto: tcp, dport: 22, action: deny}\n"
-            "services:\n"
-            f"  - name: web4\n    vip: {topo.VIP4}\n    port: 80\n    proto: tcp\n"
-            "    forward: l2dsr\n    table_size: 65537\n    backends:\n"
-            + _backends(n, 4) +
-            f"  - name: web6\n    vip: {topo.VIP6}\n    port: 80\n    proto: tcp\n"
-            "    forward: l2dsr\n    table_size: 65537\n    backends:\n"
-            + _backends(n, 6) +
-            f"  - name: dns4\n    vip: {topo.VIP4}\n    port: 53\n    proto: udp\n"
-            "    forward: l2dsr\n    table_size: 65537\n    backends:\n"
-            + _backends(n, 4))
+        out = ("filter:\n  default: allow\n  rules:\n"
+               "    - {name: no-memcached, proto: udp, dport: 11211, action: deny}\n"
+               "    - {name: ssh-admins, proto: tcp, dport: 22, src: 10.201.0.0/24, "
+               "action: allow}\n"
+               "    - {name: ssh-others, proto: tcp, dport: 22, action: deny}\n"
+               "services:\n"
+               + _service("web4", topo.VIP4, 80, "tcp", forward, n, 4, weight)
+               + _service("web6", topo.VIP6, 80, "tcp", forward, n, 6)
+               + _service("dns4", topo.VIP4, 53, "udp", forward, n, 4))
+        if forward == "ipip":
+            out += _service("web4in6", topo.VIP4, PORT_4IN6, "tcp", forward, n, 6)
+        return out
     return text
 
 
@@ -160,6 +177,24 @@ def scenarios():
                     note="flow-table hits" if flows == 1 else
                     "flow-table misses (1M flows, 64K-entry LRU)")
                 i += 1
+    # ipip: the same service and traffic as l2dsr's, encapsulated; set against l2dsr
+    # it shows what the outer header and the per-packet FIB lookup cost.
+    j = 50
+    for kind, family, outer, port in (("4in4", 4, 4, 80), ("6in6", 6, 6, 80),
+                                      ("4in6", 4, 6, PORT_4IN6)):
+        for flows in (1, 1000000):
+            fl = "1flow" if flows == 1 else "1Mflows"
+            add(name=f"ipip{kind}-{fl}-10be", group="lb", program="sluice",
+                quick=kind == "4in4" and flows == 1,
+                traffic=Traffic("tcp", _src(j, family), _vip(family), port,
+                                flows=flows),
+                expect=f"ipip{outer}", config=lb_config(10, "ipip"),
+                counter=("global", "lb_forward"),
+                unchanged=[("global", "lb_no_route"), ("global", "lb_no_neigh")],
+                baselines=["xdp-tx", f"lb-{fl}-10be-v{family}"],
+                note=("flow-table hits" if flows == 1 else "flow-table misses") +
+                f", IPv{family} in IPv{outer}, next hop from the FIB")
+            j += 1
     add(name="lb-udp-1Mflows-10be-v4", group="lb", program="sluice",
         traffic=Traffic("udp", _src(i, 4), _vip(4), 53, flows=1000000), expect="l2dsr",
         config=lb_config(10), counter=("global", "lb_forward"), baselines=["xdp-tx"],

@@ -9,6 +9,11 @@ Backends of the load-balancing scenarios are addresses on sbdut0's subnet with
 permanent neighbour entries: sluice's l2dsr only rewrites the destination MAC,
 so a backend needs nothing but a MAC, and the forwarded frames come back to
 sbgen0, where bench-gen counts them. Backend k has MAC 02:be:00:00:k>>8:k&255.
+ipip asks the kernel's FIB for the next hop as if sbdut0 forwarded the packet:
+sbdut0 forwards IPv4 and IPv6 (the FIB helper reads the receiving interface's own
+net.ipv4.conf.IF.forwarding and net.ipv6.conf.IF.forwarding, and sluice's apply
+checks the same two), the backends' connected route and permanent neighbours
+answer it, and the encapsulated frames leave by sbdut0 (XDP_TX) to sbgen0 too.
 
 Commands run in a namespace with nsenter --net, which keeps the mount namespace
 and so bpffs, where sluice pins its maps (ip netns exec would remount /sys).
@@ -24,6 +29,8 @@ GEN_IP4, DUT_IP4 = "10.201.0.1", "10.201.0.2"
 GEN_IP6, DUT_IP6 = "fd00:201::1", "fd00:201::2"
 BACKEND_MAC_PREFIX = "02:be"
 MAX_BACKENDS = 2000
+# Every backend address is in these: 10.201.16.0/20 and fd00:201::be:0/112.
+BACKEND_NET = {4: "10.201.16.0/20", 6: "fd00:201::be:0/112"}
 VIP4, VIP6 = "198.51.100.10", "2001:db8:201::10"
 
 
@@ -91,6 +98,8 @@ def up():
         f"link set dev {DUT_IF} up\n"
         f"address add {DUT_IP4}/16 dev {DUT_IF}\n"
         f"address add {DUT_IP6}/64 dev {DUT_IF} nodad\n" + neigh))
+    run(["sysctl", "-q", "-w", f"net.ipv4.conf.{DUT_IF}.forwarding=1",
+         f"net.ipv6.conf.{DUT_IF}.forwarding=1"], ns=DUT_NS)
     return mac_of(GEN_NS, GEN_IF), mac_of(DUT_NS, DUT_IF)
 
 

@@ -8,8 +8,9 @@
  * The kernel recycles the frame pages without rewriting them, so a copy may hold
  * the template or what an earlier run (or the receiving program) left in it. The
  * program therefore rewrites every byte that varies or that a receiver may change
- * (both MACs, source address, source port) and updates the checksums from the
- * values found in the page, which are always consistent with each other.
+ * (the whole Ethernet header, which an ipip receiver overwrites with the end of
+ * its outer header; source address, source port) and updates the checksums from
+ * the values found in the page, which are always consistent with each other.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -91,6 +92,7 @@ int bench_gen(struct xdp_md *ctx)
 		return XDP_ABORTED;
 	__builtin_memcpy(eth->h_dest, (const void *)dst_mac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, (const void *)src_mac, ETH_ALEN);
+	eth->h_proto = bpf_htons(ipv6 ? ETH_P_IPV6 : ETH_P_IP);
 
 	if (ipv6) {
 		struct ipv6hdr *ip6 = (void *)(eth + 1);

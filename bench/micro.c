@@ -10,7 +10,9 @@
  * own output. The figure is the kernel's own measure of each run; the run of an
  * empty program shows the floor that measure adds. Every call's verdict and output
  * bytes are checked against the expected path, so a benchmark never times the
- * wrong one: the first mismatch ends the run with an error.
+ * wrong one: the first mismatch ends the run with an error. Each call's context
+ * names the interface as the receiving one, as live frames do: ipip asks the FIB
+ * for the next hop as if that interface forwarded the packet.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
@@ -27,12 +30,15 @@
 #include <linux/if_link.h>
 
 #include "bench/frame.h"
+#include "bench/ipip_check.h"
 
 enum expect {
 	EXPECT_DROP,	/* XDP_DROP, packet untouched */
 	EXPECT_PASS,	/* XDP_PASS, packet untouched */
 	EXPECT_L2DSR,	/* XDP_TX, destination MAC now a backend's, source MAC our own */
 	EXPECT_SWAP,	/* XDP_TX, the two MACs swapped */
+	EXPECT_IPIP4,	/* XDP_TX, encapsulated in IPv4 to a backend (ipip_check.h) */
+	EXPECT_IPIP6,	/* XDP_TX, encapsulated in IPv6 to a backend */
 };
 
 struct micro_opts {
@@ -40,6 +46,7 @@ struct micro_opts {
 	struct frame_spec spec;
 	enum expect expect;
 	uint8_t backend_prefix[2];	/* the first two bytes of every backend's MAC */
+	struct ipip_expect ipip;	/* ipip4, ipip6: the rest of what is checked */
 	unsigned long calls;
 	unsigned long warmup;
 };
@@ -47,13 +54,15 @@ struct micro_opts {
 static const char *const expect_names[] = {
 	[EXPECT_DROP] = "drop", [EXPECT_PASS] = "pass",
 	[EXPECT_L2DSR] = "l2dsr", [EXPECT_SWAP] = "swap",
+	[EXPECT_IPIP4] = "ipip4", [EXPECT_IPIP6] = "ipip6",
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: bench-micro --iface IFACE --expect drop|pass|l2dsr|swap [--calls N]\n"
-		"                   [--warmup N] [--backend-mac-prefix XX:XX] FRAME OPTIONS\n\n"
+		"usage: bench-micro --iface IFACE --expect drop|pass|l2dsr|swap|ipip4|ipip6\n"
+		"                   [--calls N] [--warmup N] [--backend-mac-prefix XX:XX]\n"
+		"                   [--backend-net PREFIX --encap-source PREFIX] FRAME OPTIONS\n\n"
 		"Time the XDP program attached to IFACE with BPF_PROG_TEST_RUN, one packet per\n"
 		"call, flows taken in turn; check every verdict and output; print JSON.\n\n"
 		"  --expect drop|pass        verdict, packet unchanged\n"
@@ -61,6 +70,12 @@ static void usage(FILE *out)
 		"                            --backend-mac-prefix, source MAC is the old\n"
 		"                            destination, the rest unchanged\n"
 		"  --expect swap             XDP_TX with the MACs swapped, the rest unchanged\n"
+		"  --expect ipip4|ipip6      XDP_TX of the frame's IP packet, unchanged, inside\n"
+		"                            an outer IPv4|IPv6 header (protocol 4 or 41,\n"
+		"                            lengths, TTL 64, DF, TOS, IPv4 checksum) from an\n"
+		"                            address of --encap-source to one of --backend-net,\n"
+		"                            to a MAC starting with --backend-mac-prefix, from\n"
+		"                            the interface's MAC\n"
 		"  --calls N                 timed calls (default 20000)\n"
 		"  --warmup N                untimed calls first (default 1000)\n"
 		FRAME_OPTIONS_HELP);
@@ -75,7 +90,8 @@ static int parse_expect(const char *arg, enum expect *e)
 			*e = (enum expect)i;
 			return 0;
 		}
-	fprintf(stderr, "--expect: '%s' is none of drop, pass, l2dsr, swap\n", arg);
+	fprintf(stderr, "--expect: '%s' is none of drop, pass, l2dsr, swap, ipip4, ipip6\n",
+		arg);
 	return -1;
 }
 
@@ -87,11 +103,14 @@ static int parse_args(int argc, char **argv, struct micro_opts *o)
 		{ "calls", required_argument, NULL, 'n' },
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "backend-mac-prefix", required_argument, NULL, 'b' },
+		{ "backend-net", required_argument, NULL, 'B' },
+		{ "encap-source", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		FRAME_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	bool have_expect = false, have_prefix = false;
+	const char *backend_net = NULL, *encap_source = NULL;
+	bool have_expect = false, have_prefix = false, ipip;
 	int opt, ret;
 
 	frame_spec_init(&o->spec);
@@ -126,6 +145,12 @@ static int parse_args(int argc, char **argv, struct micro_opts *o)
 			}
 			have_prefix = true;
 			break;
+		case 'B':
+			backend_net = optarg;
+			break;
+		case 'E':
+			encap_source = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -134,10 +159,21 @@ static int parse_args(int argc, char **argv, struct micro_opts *o)
 			return 2;
 		}
 	}
+	ipip = o->expect == EXPECT_IPIP4 || o->expect == EXPECT_IPIP6;
 	if (!o->iface || !have_expect || !o->calls || optind != argc ||
-	    (o->expect == EXPECT_L2DSR && !have_prefix)) {
+	    ((o->expect == EXPECT_L2DSR || ipip) && !have_prefix) ||
+	    (ipip && (!backend_net || !encap_source))) {
 		usage(stderr);
 		return 2;
+	}
+	if (ipip) {
+		o->ipip.outer = o->expect == EXPECT_IPIP6 ? AF_INET6 : AF_INET;
+		memcpy(o->ipip.backend_mac, o->backend_prefix, sizeof(o->backend_prefix));
+		if (ipip_prefix_parse("backend-net", backend_net, o->ipip.outer,
+				      &o->ipip.backends) ||
+		    ipip_prefix_parse("encap-source", encap_source, o->ipip.outer,
+				      &o->ipip.encap))
+			return 2;
 	}
 	return frame_spec_check(&o->spec) ? 2 : 0;
 }
@@ -149,10 +185,13 @@ static const char *check_output(const struct micro_opts *o, int verdict, const u
 	static const int verdicts[] = {
 		[EXPECT_DROP] = XDP_DROP, [EXPECT_PASS] = XDP_PASS,
 		[EXPECT_L2DSR] = XDP_TX, [EXPECT_SWAP] = XDP_TX,
+		[EXPECT_IPIP4] = XDP_TX, [EXPECT_IPIP6] = XDP_TX,
 	};
 
 	if (verdict != verdicts[o->expect])
 		return "verdict";
+	if (o->expect == EXPECT_IPIP4 || o->expect == EXPECT_IPIP6)
+		return ipip_check(&o->ipip, in, len, out, out_len);
 	if (out_len != len)
 		return "length";
 	if (memcmp(out + 2 * ETH_ALEN, in + 2 * ETH_ALEN, len - 2 * ETH_ALEN))
@@ -233,7 +272,9 @@ static void print_result(const struct micro_opts *o, const char *prog, __u32 id,
 int main(int argc, char **argv)
 {
 	uint8_t in[FRAME_MAX], out[FRAME_MAX + 256];
-	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = in, .data_out = out, .repeat = 1);
+	struct xdp_md ctx = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = in, .data_out = out, .repeat = 1,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
 	struct micro_opts o = { 0 };
 	unsigned long i, total;
 	const char *bad;
@@ -249,6 +290,7 @@ int main(int argc, char **argv)
 	fd = attached_prog(o.iface, prog, sizeof(prog), &id);
 	if (fd < 0)
 		return 1;
+	ctx.ingress_ifindex = if_nametoindex(o.iface);
 	ns = calloc(o.calls, sizeof(*ns));
 	if (!ns)
 		return 1;
@@ -256,6 +298,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < total; i++) {
 		len = frame_build(&o.spec, (uint32_t)(i % o.spec.flows), in);
 		run.data_size_in = (__u32)len;
+		ctx.data_end = (__u32)len;
 		run.data_size_out = sizeof(out);
 		if (bpf_prog_test_run_opts(fd, &run)) {
 			fprintf(stderr, "bench-micro: BPF_PROG_TEST_RUN: %s\n", strerror(errno));
