@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "xdp/abi.h"
 #include "cli/cmd.h"
+#include "cli/switches.h"
 #include "cli/decap.h"
 #include "cli/live.h"
 #include "cli/pin.h"
@@ -161,44 +161,26 @@ static void status_usage(FILE *out)
 
 int cmd_decap_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	char names[DECAP_MAX_LISTED][IF_NAMESIZE], dir[DECAP_PIN_NAME_LEN];
-	json_object *root, *arr;
 	bool json = false;
-	int c, n, i;
+	const struct cmd_switch sw[] = { { "json", 'j', &json } };
+	json_object *root, *arr;
+	const char *given;
+	int n, i;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			status_usage(stdout);
-			return EXIT_OK;
-		default:
-			status_usage(stderr);
+	n = switches_parse(argc, argv, "decap status", sw, 1, status_usage, &given);
+	if (n != SWITCHES_RUN)
+		return n;
+	if (given) {
+		if (strlen(given) >= IF_NAMESIZE) {
+			fprintf(stderr, "sluice: '%s' is not an interface name\n", given);
 			return EXIT_USAGE;
 		}
-	}
-	if (argc - optind > 1) {
-		fprintf(stderr, "sluice decap status: too many arguments\n\n");
-		status_usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (optind < argc) {
-		if (strlen(argv[optind]) >= IF_NAMESIZE) {
-			fprintf(stderr, "sluice: '%s' is not an interface name\n", argv[optind]);
-			return EXIT_USAGE;
-		}
-		if (decap_pin_name(argv[optind], dir) || !pin_dir_exists(dir)) {
-			fprintf(stderr, "sluice: decap is not attached to %s\n", argv[optind]);
+		if (decap_pin_name(given, dir) || !pin_dir_exists(dir)) {
+			fprintf(stderr, "sluice: decap is not attached to %s\n", given);
 			return EXIT_RUNTIME;
 		}
-		snprintf(names[0], IF_NAMESIZE, "%s", argv[optind]);
+		snprintf(names[0], IF_NAMESIZE, "%s", given);
 		n = 1;
 	} else {
 		n = decap_list(names, DECAP_MAX_LISTED);

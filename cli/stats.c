@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "cli/cmd.h"
+#include "cli/switches.h"
 #include "cli/fmt.h"
 #include "cli/live.h"
 #include "cli/maps.h"
@@ -365,41 +365,23 @@ static int show(const char *ifname, const struct sluice_maps *maps,
 
 int cmd_stats(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "watch", no_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	bool json = false, watching = false;
+	const struct cmd_switch sw[] = { { "json", 'j', &json }, { "watch", 'w', &watching } };
 	struct live_state *live;
 	struct sluice_maps maps;
 	char ifname[IF_NAMESIZE];
-	int c, ret;
+	const char *given;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "jwh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'w':
-			watching = true;
-			break;
-		case 'h':
-			stats_usage(stdout);
-			return EXIT_OK;
-		default:
-			stats_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind > 1 || (json && watching)) {
-		fprintf(stderr, "sluice stats: %s\n\n", json && watching ?
-			"--json and --watch do not go together" : "too many arguments");
+	ret = switches_parse(argc, argv, "stats", sw, 2, stats_usage, &given);
+	if (ret != SWITCHES_RUN)
+		return ret;
+	if (json && watching) {
+		fprintf(stderr, "sluice stats: --json and --watch do not go together\n\n");
 		stats_usage(stderr);
 		return EXIT_USAGE;
 	}
-	ret = iface_open_live(optind < argc ? argv[optind] : NULL, ifname, &maps, &live);
+	ret = iface_open_live(given, ifname, &maps, &live);
 	if (ret)
 		return ret;
 	if (watching)

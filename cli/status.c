@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "cli/cmd.h"
+#include "cli/switches.h"
 #include "cli/fmt.h"
 #include "cli/live.h"
 #include "cli/maps.h"
@@ -305,37 +305,19 @@ static void print_human(json_object *root)
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	bool json = false;
+	const struct cmd_switch sw[] = { { "json", 'j', &json } };
+	const char *given;
 	struct live_state *live;
 	struct sluice_maps maps;
 	char ifname[IF_NAMESIZE];
-	bool json = false;
 	json_object *root;
-	int c, ret;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			status_usage(stdout);
-			return EXIT_OK;
-		default:
-			status_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind > 1) {
-		fprintf(stderr, "sluice status: too many arguments\n\n");
-		status_usage(stderr);
-		return EXIT_USAGE;
-	}
-	ret = iface_open_live(optind < argc ? argv[optind] : NULL, ifname, &maps, &live);
+	ret = switches_parse(argc, argv, "status", sw, 1, status_usage, &given);
+	if (ret != SWITCHES_RUN)
+		return ret;
+	ret = iface_open_live(given, ifname, &maps, &live);
 	if (ret)
 		return ret;
 	root = status_json(ifname, &maps, live);

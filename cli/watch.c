@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
 #include <stdarg.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <netlink/route/neighbour.h>
 
 #include "cli/cmd.h"
+#include "cli/switches.h"
 #include "cli/fmt.h"
 #include "cli/live.h"
 #include "cli/maps.h"
@@ -440,31 +440,13 @@ static void watch_usage(FILE *out)
 
 int cmd_watch(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "once", no_argument, NULL, '1' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	bool once = false;
-	int c;
+	const struct cmd_switch sw[] = { { "once", '1', &once } };
+	const char *given;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "1h", opts, NULL)) != -1) {
-		switch (c) {
-		case '1':
-			once = true;
-			break;
-		case 'h':
-			watch_usage(stdout);
-			return EXIT_OK;
-		default:
-			watch_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind > 1) {
-		fprintf(stderr, "sluice watch: too many arguments\n\n");
-		watch_usage(stderr);
-		return EXIT_USAGE;
-	}
-	return watch(optind < argc ? argv[optind] : NULL, once);
+	ret = switches_parse(argc, argv, "watch", sw, 1, watch_usage, &given);
+	if (ret != SWITCHES_RUN)
+		return ret;
+	return watch(given, once);
 }
