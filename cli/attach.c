@@ -27,17 +27,6 @@ static void attach_usage(FILE *out)
 		"  -h, --help         this text\n", SLUICE_FLOW_ENTRIES);
 }
 
-static int parse_mode(const char *s, enum xdp_attach_mode *mode)
-{
-	if (!strcmp(s, "native"))
-		*mode = XDP_MODE_NATIVE;
-	else if (!strcmp(s, "generic"))
-		*mode = XDP_MODE_SKB;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 /* Load and attach the program, pins ready; prints why not and returns an exit code. */
 static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode mode,
 			  __u32 flow_entries)
@@ -121,7 +110,7 @@ int cmd_attach(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "m:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (parse_mode(optarg, &mode)) {
+			if (xdp_link_parse_mode(optarg, &mode)) {
 				fprintf(stderr, "sluice attach: unknown mode '%s' "
 					"(native or generic)\n", optarg);
 				return EXIT_USAGE;

@@ -326,17 +326,6 @@ static int decap_detach(const char *ifname)
 	return EXIT_OK;
 }
 
-static int parse_mode(const char *s, enum xdp_attach_mode *mode)
-{
-	if (!strcmp(s, "native"))
-		*mode = XDP_MODE_NATIVE;
-	else if (!strcmp(s, "generic"))
-		*mode = XDP_MODE_SKB;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 static int add_source(const char *text, struct conf_cidr *from, size_t *n_from)
 {
 	char err[160];
@@ -373,7 +362,7 @@ static int cmd_decap_change(int argc, char **argv, bool attach)
 			c = '?';
 		switch (c) {
 		case 'm':
-			if (!parse_mode(optarg, &mode))
+			if (!xdp_link_parse_mode(optarg, &mode))
 				break;
 			fprintf(stderr, "sluice decap: unknown mode '%s' (native or generic)\n",
 				optarg);

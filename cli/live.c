@@ -170,34 +170,18 @@ const struct live_service *live_service_by_id(const struct live_state *live, __u
 	return NULL;
 }
 
-int live_counter(int map_fd, __u32 index, struct sluice_counter *sum)
+/*
+ * Sum the per-CPU cells of map[index] over all CPUs, word by word: every per-CPU
+ * value sluice keeps is a row of __u64 counters.
+ */
+static int sum_cpus(int map_fd, __u32 index, __u64 *sum, size_t words)
 {
 	int ncpus = maps_ncpus(), cpu;
-	struct sluice_counter *cells;
+	__u64 *cells;
+	size_t w;
 
-	memset(sum, 0, sizeof(*sum));
-	cells = calloc(ncpus, sizeof(*cells));
-	if (!cells)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(map_fd, &index, cells)) {
-		free(cells);
-		return -errno;
-	}
-	for (cpu = 0; cpu < ncpus; cpu++) {
-		sum->packets += cells[cpu].packets;
-		sum->bytes += cells[cpu].bytes;
-	}
-	free(cells);
-	return 0;
-}
-
-int live_new_flows(int map_fd, __u32 index, __u64 *sum)
-{
-	int ncpus = maps_ncpus(), cpu;
-	struct sluice_flow_counter *cells;
-
-	*sum = 0;
-	cells = calloc(ncpus, sizeof(*cells));
+	memset(sum, 0, words * sizeof(*sum));
+	cells = calloc((size_t)ncpus * words, sizeof(*cells));
 	if (!cells)
 		return -ENOMEM;
 	if (bpf_map_lookup_elem(map_fd, &index, cells)) {
@@ -205,9 +189,22 @@ int live_new_flows(int map_fd, __u32 index, __u64 *sum)
 		return -errno;
 	}
 	for (cpu = 0; cpu < ncpus; cpu++)
-		*sum += cells[cpu].new_flows;
+		for (w = 0; w < words; w++)
+			sum[w] += cells[(size_t)cpu * words + w];
 	free(cells);
 	return 0;
+}
+
+int live_counter(int map_fd, __u32 index, struct sluice_counter *sum)
+{
+	_Static_assert(sizeof(*sum) == 2 * sizeof(__u64), "a counter is two words");
+	return sum_cpus(map_fd, index, &sum->packets, 2);
+}
+
+int live_new_flows(int map_fd, __u32 index, __u64 *sum)
+{
+	_Static_assert(sizeof(struct sluice_flow_counter) == sizeof(__u64), "one word");
+	return sum_cpus(map_fd, index, sum, 1);
 }
 
 bool live_flow_active(const struct live_state *live, const struct sluice_flow_key *key,

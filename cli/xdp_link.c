@@ -12,6 +12,17 @@
 #include "cli/pin.h"
 #include "cli/xdp_link.h"
 
+int xdp_link_parse_mode(const char *name, enum xdp_attach_mode *mode)
+{
+	if (!strcmp(name, "native"))
+		*mode = XDP_MODE_NATIVE;
+	else if (!strcmp(name, "generic"))
+		*mode = XDP_MODE_SKB;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 const char *xdp_link_mode_name(enum xdp_attach_mode mode)
 {
 	switch (mode) {

@@ -32,4 +32,7 @@ int xdp_link_detach_named(int ifindex, const char *name);
 
 const char *xdp_link_mode_name(enum xdp_attach_mode mode);
 
+/* "native" or "generic", as --mode takes them; -EINVAL for anything else. */
+int xdp_link_parse_mode(const char *name, enum xdp_attach_mode *mode);
+
 #endif /* SLUICE_CLI_XDP_LINK_H */
