@@ -97,7 +97,12 @@ struct sluice_settings {
 	 * SYNs never evict established flows. 0 = no guard.
 	 */
 	__u32 new_flows_per_cpu;
-	__u32 pad;
+	/*
+	 * Generation of ipip's next-hop cache (`nexthops`): entries filled under another
+	 * are not used. Bumped by every apply that changes services, backends or
+	 * tx_ports, and by `sluice watch` when a backend's route or next hop changes.
+	 */
+	__u32 nexthop_gen;
 };
 
 /* Key of the `services` hash: the VIP. port 0 = every port of that address. */
@@ -166,6 +171,21 @@ struct sluice_backend {
 	__u32 weight;
 	__u8 state;		/* enum sluice_backend_state */
 	__u8 pad[3];
+};
+
+/*
+ * Value of the per-CPU `nexthops` array, index = backend id: the last successful
+ * FIB lookup of an ipip backend on this CPU, which packets reuse instead of asking
+ * the FIB again while gen is settings.nexthop_gen and expires_ns is ahead. Only the
+ * data plane reads or writes it.
+ */
+struct sluice_nexthop {
+	__u64 expires_ns;	/* bpf_ktime_get_coarse_ns() from which it is asked again */
+	__u8 dmac[6];		/* the next hop's MAC */
+	__u8 smac[6];		/* the egress port's MAC */
+	__u32 gen;		/* settings.nexthop_gen it was filled under */
+	__u32 ifindex;		/* egress port */
+	__u32 mtu;		/* the route's MTU (whole outer packet), as the FIB gave it */
 };
 
 /* Key of the `flows` LRU hash: the connection's 5-tuple as received. */

@@ -10,10 +10,12 @@
  * leaves by the port it came in on.
  *
  * ipip: the packet is encapsulated toward the backend (encap.h), which may sit
- * behind routers. The FIB is asked first, with the outer header's addresses and
- * length (fib.h), so that a packet too big for the egress is answered (PMTU, in
- * icmp_too_big.h) or dropped before anything is written. The frame leaves by the
- * receiving port (XDP_TX) or, when the FIB names another, through tx_ports.
+ * behind routers. The next hop comes first, from this CPU's cache of the FIB's
+ * answers (nexthop.h) or else from the FIB, asked with the outer header's
+ * addresses and length (fib.h), so that a packet too big for the egress is answered
+ * (PMTU, in icmp_too_big.h) or dropped before anything is written. The frame leaves
+ * by the receiving port (XDP_TX) or, when the next hop is behind another, through
+ * tx_ports.
  *
  * Each outcome is reported as the global counter it belongs to (*stat):
  * LB_FORWARD, or the reason it was not forwarded.
@@ -32,6 +34,7 @@
 #include "xdp/hash.h"
 #include "xdp/icmp_too_big.h"
 #include "xdp/maps.h"
+#include "xdp/nexthop.h"
 #include "xdp/parse.h"
 #include "xdp/stats.h"
 
@@ -82,21 +85,53 @@ static __always_inline int fwd_too_big(struct xdp_md *ctx, const struct parsed_p
 }
 
 /*
+ * Asks the FIB for be's next hop as the outer header about to be written would
+ * have it (fib.h), keeping a success in nh. Returns the lookup's result; *mtu is
+ * the MTU it reported, the room left when FRAG_NEEDED.
+ */
+static __always_inline long fwd_ask_fib(struct xdp_md *ctx, const struct parsed_pkt *pkt,
+					const struct sluice_service *svc,
+					const struct sluice_backend *be, __u32 hash,
+					__u32 tot_len, struct sluice_nexthop *nh, __u32 gen,
+					__u64 now, __u32 *mtu)
+{
+	struct bpf_fib_lookup fib = {};
+	long rc;
+
+	if (be->family == SLUICE_AF_INET) {
+		rc = fib_lookup4(ctx, &fib, encap_src4(svc, hash), be->addr[0], pkt->tos,
+				 tot_len);
+	} else {
+		encap_src6(svc, hash, fib.ipv6_src);
+		rc = fib_lookup6(ctx, &fib, be->addr, encap_flowinfo(pkt, hash),
+				 encap_nexthdr6(pkt), tot_len);
+	}
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS)
+		nexthop_fill(nh, &fib, gen, now);
+	*mtu = fib.mtu_result;
+	return rc;
+}
+
+/*
  * pkt is the packet to send, whole; flow is the connection it belongs to: pkt
  * itself, or (is_error) the flow an ICMP error reports on, whose hash then picks
- * the outer source.
+ * the outer source. backend_id is be's id, the index of its next-hop cache entry.
  */
 static __always_inline int fwd_ipip(struct xdp_md *ctx, const struct parsed_pkt *pkt,
 				    const struct parsed_pkt *flow, int is_error,
 				    const struct sluice_service *svc,
-				    const struct sluice_backend *be, __u32 *stat)
+				    const struct sluice_backend *be, __u32 backend_id,
+				    __u32 *stat)
 {
 	const int outer4 = be->family == SLUICE_AF_INET;
 	__u32 hash = flow_hash(&flow->tuple, !flow->is_fragment);
 	const __u32 outer_len = outer4 ? ENCAP4_LEN : ENCAP6_LEN;
-	struct bpf_fib_lookup fib = {};
+	const __u32 tot_len = pkt->ip_len + outer_len;
+	struct sluice_nexthop *nh;
 	int verdict = XDP_TX;
 	struct eth_hdr *eth;
+	__u32 gen, mtu;
+	__u64 now;
 	long rc;
 
 	/* Refused by the control plane; still never written on a guess. */
@@ -106,23 +141,26 @@ static __always_inline int fwd_ipip(struct xdp_md *ctx, const struct parsed_pkt 
 		*stat = SLUICE_STAT_LB_ENCAP_ERROR;
 		return XDP_DROP;
 	}
-	if (outer4) {
-		rc = fib_lookup4(ctx, &fib, encap_src4(svc, hash), be->addr[0], pkt->tos,
-				 pkt->ip_len + ENCAP4_LEN);
-	} else {
-		encap_src6(svc, hash, fib.ipv6_src);
-		rc = fib_lookup6(ctx, &fib, be->addr, encap_flowinfo(pkt, hash),
-				 encap_nexthdr6(pkt), pkt->ip_len + ENCAP6_LEN);
-	}
-	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
-		return fwd_too_big(ctx, pkt, is_error, fib.mtu_result - outer_len, stat);
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS) {
-		*stat = fib_failure_stat(rc);
+	nh = nexthop_entry(backend_id);
+	if (!nh) {
+		/* Cannot be: be was found under the same id, and both maps are that big. */
+		*stat = SLUICE_STAT_LB_ENCAP_ERROR;
 		return XDP_DROP;
 	}
-	if (fib.ifindex != ctx->ingress_ifindex) {
+	gen = nexthop_gen();
+	now = bpf_ktime_get_coarse_ns();
+	if (!nexthop_usable(nh, gen, now, tot_len)) {
+		rc = fwd_ask_fib(ctx, pkt, svc, be, hash, tot_len, nh, gen, now, &mtu);
+		if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+			return fwd_too_big(ctx, pkt, is_error, mtu - outer_len, stat);
+		if (rc != BPF_FIB_LKUP_RET_SUCCESS) {
+			*stat = fib_failure_stat(rc);
+			return XDP_DROP;
+		}
+	}
+	if (nh->ifindex != ctx->ingress_ifindex) {
 		/* An egress the control plane did not list is no usable route. */
-		verdict = bpf_redirect_map(&tx_ports, fib.ifindex, XDP_DROP);
+		verdict = bpf_redirect_map(&tx_ports, nh->ifindex, XDP_DROP);
 		if (verdict != XDP_REDIRECT) {
 			*stat = SLUICE_STAT_LB_NO_ROUTE;
 			return XDP_DROP;
@@ -134,8 +172,8 @@ static __always_inline int fwd_ipip(struct xdp_md *ctx, const struct parsed_pkt 
 		*stat = SLUICE_STAT_LB_ENCAP_ERROR;
 		return XDP_DROP;
 	}
-	__builtin_memcpy(eth->dst, fib.dmac, ETH_ALEN);
-	__builtin_memcpy(eth->src, fib.smac, ETH_ALEN);
+	__builtin_memcpy(eth->dst, nh->dmac, ETH_ALEN);
+	__builtin_memcpy(eth->src, nh->smac, ETH_ALEN);
 	if (outer4) {
 		eth->proto = bpf_htons(ETH_P_IP);
 		encap_write4((void *)(eth + 1), pkt, svc, hash, be->addr[0]);
@@ -153,10 +191,11 @@ static __always_inline int fwd_ipip(struct xdp_md *ctx, const struct parsed_pkt 
 static __always_inline int fwd_packet(struct xdp_md *ctx, const struct parsed_pkt *pkt,
 				      const struct parsed_pkt *flow, int is_error,
 				      const struct sluice_service *svc,
-				      const struct sluice_backend *be, __u32 *stat)
+				      const struct sluice_backend *be, __u32 backend_id,
+				      __u32 *stat)
 {
 	if (svc->forward == SLUICE_FWD_IPIP)
-		return fwd_ipip(ctx, pkt, flow, is_error, svc, be, stat);
+		return fwd_ipip(ctx, pkt, flow, is_error, svc, be, backend_id, stat);
 	*stat = SLUICE_STAT_LB_FORWARD;
 	return fwd_l2dsr(ctx, be);
 }

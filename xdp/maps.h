@@ -240,6 +240,18 @@ struct {
 	__type(value, __u32);
 } tx_ports SEC(".maps");
 
+/*
+ * ipip's next-hop cache (nexthop.h), by backend id. Per CPU, so that filling it is a
+ * plain write that no other CPU sees; never pinned: the control plane invalidates
+ * it through settings.nexthop_gen and never reads it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SLUICE_MAX_BACKENDS);
+	__type(key, __u32);
+	__type(value, struct sluice_nexthop);
+} nexthops SEC(".maps");
+
 /* Control-plane bookkeeping, never read here; declared so that the object creates them. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -39,7 +39,7 @@ static __always_inline int forward(struct xdp_md *ctx, const struct parsed_pkt *
 	__u32 stat;
 	int verdict;
 
-	verdict = fwd_packet(ctx, pkt, flow, is_error, svc, be, &stat);
+	verdict = fwd_packet(ctx, pkt, flow, is_error, svc, be, backend_id, &stat);
 	stats_add(&stats, stat, pkt->len);
 	if (stat == SLUICE_STAT_LB_FORWARD) {
 		stats_add(&backend_stats, backend_id, pkt->len);

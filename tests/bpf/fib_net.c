@@ -19,8 +19,8 @@
 
 #include "tests/bpf/fib_net.h"
 
-/* The namespace, made by the first test that needs it and removed at exit. */
-static const char *const net_setup[] = {
+/* The namespace of the ipip tests, made by the first test that needs it. */
+static const char *const d1_setup[] = {
 	"ip netns add " FIB_NS,
 	"ip -n " FIB_NS " link set lo up",
 	"ip -n " FIB_NS " link add " FIB_PORT_A " address 02:d1:00:00:00:a0 type veth"
@@ -52,44 +52,72 @@ static const char *const net_setup[] = {
 	"ip -n " FIB_NS " route add blackhole 2001:db8:11:9::/64",
 };
 
-static bool net_made;
+static struct fib_net d1_net = {
+	.name = FIB_NS,
+	.port_in = FIB_PORT_A,
+	.setup = d1_setup,
+	.n_setup = sizeof(d1_setup) / sizeof(d1_setup[0]),
+};
+
+/* Namespaces made by this process, removed at exit; the one the tests are in. */
+#define FIB_NETS_MAX	4
+static struct fib_net *made[FIB_NETS_MAX];
+static size_t n_made;
+static struct fib_net *entered;
 static int home_ns = -1;
 
-static void net_remove(void)
+static void net_remove(const char *name)
 {
+	char cmd[128];
+
 	/* Fails when there is nothing to remove, which is fine. */
-	if (system("ip netns del " FIB_NS " 2>/dev/null") == -1)
+	snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null", name);
+	if (system(cmd) == -1)
 		perror("fib_net: system");
+}
+
+static void net_remove_made(void)
+{
+	size_t i;
+
+	for (i = 0; i < n_made; i++)
+		net_remove(made[i]->name);
 }
 
 static void net_remove_on_signal(int sig)
 {
-	net_remove();
+	net_remove_made();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-static int net_make(void)
+static int net_make(struct fib_net *net)
 {
 	size_t i;
 
+	if (n_made == FIB_NETS_MAX)
+		return -1;
 	/* What a killed earlier run may have left. */
-	net_remove();
-	atexit(net_remove);
-	signal(SIGTERM, net_remove_on_signal);
-	signal(SIGINT, net_remove_on_signal);
-	for (i = 0; i < sizeof(net_setup) / sizeof(net_setup[0]); i++) {
-		if (system(net_setup[i])) {
-			fprintf(stderr, "fib_net: failed: %s\n", net_setup[i]);
+	net_remove(net->name);
+	if (!n_made) {
+		atexit(net_remove_made);
+		signal(SIGTERM, net_remove_on_signal);
+		signal(SIGINT, net_remove_on_signal);
+	}
+	made[n_made++] = net;
+	for (i = 0; i < net->n_setup; i++) {
+		if (system(net->setup[i])) {
+			fprintf(stderr, "fib_net: failed: %s\n", net->setup[i]);
 			return -1;
 		}
 	}
-	net_made = true;
+	net->made = true;
 	return 0;
 }
 
-static int net_enter(void)
+static int net_enter(struct fib_net *net)
 {
+	char path[128];
 	int fd;
 
 	if (home_ns < 0) {
@@ -97,7 +125,8 @@ static int net_enter(void)
 		if (home_ns < 0)
 			return -1;
 	}
-	fd = open("/run/netns/" FIB_NS, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/run/netns/%s", net->name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (setns(fd, CLONE_NEWNET)) {
@@ -105,16 +134,22 @@ static int net_enter(void)
 		return -1;
 	}
 	close(fd);
+	entered = net;
 	return 0;
+}
+
+int fib_net_setup(struct fib_net *net, void **state)
+{
+	if (!net->made && net_make(net))
+		return -1;
+	if (net_enter(net))
+		return -1;
+	return fixture_setup(state);
 }
 
 int fib_setup(void **state)
 {
-	if (!net_made && net_make())
-		return -1;
-	if (net_enter())
-		return -1;
-	return fixture_setup(state);
+	return fib_net_setup(&d1_net, state);
 }
 
 int fib_teardown(void **state)
@@ -123,6 +158,7 @@ int fib_teardown(void **state)
 
 	if (setns(home_ns, CLONE_NEWNET))
 		ret = -1;
+	entered = NULL;
 	return ret;
 }
 
@@ -138,7 +174,7 @@ int fib_run(struct fixture *f, const struct pkt *in, struct pkt *out)
 {
 	struct xdp_md ctx = {
 		.data_end = in->len,	/* the test run insists: no room before the data */
-		.ingress_ifindex = fib_ifindex(FIB_PORT_A),
+		.ingress_ifindex = fib_ifindex(entered->port_in),
 	};
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		    .data_in = in->data,
@@ -187,6 +223,17 @@ void fib_ipip_service(struct fixture *f, const char *vip, uint16_t port, uint32_
 	fx_table(f, 0, SLUICE_TABLE_SIZE_MIN, &backend_id, 1);
 }
 
+void fib_nexthop_bump(struct fixture *f)
+{
+	struct sluice_settings set;
+	uint32_t zero = 0;
+	int fd = fx_map_fd(f, "settings");
+
+	assert_int_equal(bpf_map_lookup_elem(fd, &zero, &set), 0);
+	set.nexthop_gen++;
+	assert_int_equal(bpf_map_update_elem(fd, &zero, &set, BPF_ANY), 0);
+}
+
 void fib_backend(struct fixture *f, uint32_t id, const char *addr)
 {
 	struct sluice_backend be;
@@ -197,6 +244,8 @@ void fib_backend(struct fixture *f, uint32_t id, const char *addr)
 	be.flags = SLUICE_BACKEND_F_LIVE;
 	be.gen = 1;
 	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "backends"), &id, &be, BPF_ANY), 0);
+	/* As an apply does: the id may have named another address a packet ago. */
+	fib_nexthop_bump(f);
 }
 
 void fib_tx_port(struct fixture *f, const char *ifname)

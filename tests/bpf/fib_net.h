@@ -16,6 +16,7 @@
 #ifndef SLUICE_TESTS_FIB_NET_H
 #define SLUICE_TESTS_FIB_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,13 +49,26 @@
 #define ENCAP4_PREFIX	"10.11.200.0"		/* /24 */
 #define ENCAP6_PREFIX	"2001:db8:11:200::"	/* /96 */
 
+/* A namespace of a test file's own, made once by the commands in setup. */
+struct fib_net {
+	const char *name;
+	const char *port_in;		/* where fib_run's packets come in */
+	const char *const *setup;	/* the first one adds the namespace */
+	size_t n_setup;
+	bool made;
+};
+
 /* cmocka setup and teardown: the namespace (made once), entered, and a fixture. */
-int fib_setup(void **state);
-int fib_teardown(void **state);
+int fib_setup(void **state);	/* FIB_NS, above */
+int fib_net_setup(struct fib_net *net, void **state);
+int fib_teardown(void **state);	/* either */
 
 int fib_ifindex(const char *ifname);
 
-/* Runs in as received on port A; returns the verdict, out the packet as it left. */
+/*
+ * Runs in as received on the namespace's port_in (FIB_NS: port A); returns the
+ * verdict, out the packet as it left.
+ */
 int fib_run(struct fixture *f, const struct pkt *in, struct pkt *out);
 
 /*
@@ -63,8 +77,13 @@ int fib_run(struct fixture *f, const struct pkt *in, struct pkt *out);
  */
 void fib_ipip_service(struct fixture *f, const char *vip, uint16_t port, uint32_t backend_id,
 		      uint8_t flags);
-/* A live backend at addr, family from addr, generation 1. */
+/*
+ * A live backend at addr, family from addr, generation 1; bumps the next-hop
+ * generation, as the apply that writes a backend does.
+ */
 void fib_backend(struct fixture *f, uint32_t id, const char *addr);
+/* settings.nexthop_gen + 1: every CPU's cached next hops are stale. */
+void fib_nexthop_bump(struct fixture *f);
 /* Lets ipip leave by ifname (tx_ports). */
 void fib_tx_port(struct fixture *f, const char *ifname);
 

@@ -14,5 +14,7 @@ extern const size_t n_maps_tests, n_parse_tests, n_filter_tests, n_classifier_te
 	n_lb_tests, n_flows_tests, n_decap_tests;
 extern const struct CMUnitTest encap_tests[], icmp_tests[];
 extern const size_t n_encap_tests, n_icmp_tests;
+extern const struct CMUnitTest nexthop_tests[];
+extern const size_t n_nexthop_tests;
 
 #endif /* SLUICE_TESTS_SUITES_H */

@@ -18,6 +18,7 @@ int main(void)
 		{ decap_tests, n_decap_tests },
 		{ encap_tests, n_encap_tests },
 		{ icmp_tests, n_icmp_tests },
+		{ nexthop_tests, n_nexthop_tests },
 	};
 
 	return run_one_group("packets", parts, sizeof(parts) / sizeof(parts[0])) ? 1 : 0;
