@@ -30,6 +30,8 @@ struct planner {
 	__u32 ids[SLUICE_MAX_BACKENDS];
 	/* Removals are queued here and appended after every service has flipped. */
 	struct plan late;
+	/* Something ipip's cached next hops depend on changes: bump nexthop_gen. */
+	bool nexthops_stale;
 };
 
 static __u8 abi_family(int af)
@@ -174,6 +176,8 @@ static int plan_backends(struct planner *p, const struct conf_service *svc, __u3
 			}
 			/* A new generation invalidates flows left by the id's last owner. */
 			val.gen = p->live->backends[id].gen + 1;
+			if (svc->forward == CONF_FORWARD_IPIP)
+				p->nexthops_stale = true;
 			err = zero_backend_counters(p, id);
 			if (!err)
 				err = plan_note(p->plan, "service %s: backend %s added (weight %u%s)",
@@ -265,6 +269,21 @@ out:
 	return err;
 }
 
+/*
+ * Does the change from old to new touch what ipip's next-hop cache was filled from:
+ * the forwarding mode, to or from ipip, or the outer sources the FIB was asked with?
+ */
+static bool nexthop_inputs_differ(const struct sluice_service *old,
+				  const struct sluice_service *new)
+{
+	if (old->forward != SLUICE_FWD_IPIP && new->forward != SLUICE_FWD_IPIP)
+		return false;
+	return old->forward != new->forward || old->flags != new->flags ||
+	       old->encap_src4 != new->encap_src4 || old->encap_host4 != new->encap_host4 ||
+	       memcmp(old->encap_src6, new->encap_src6, sizeof(new->encap_src6)) ||
+	       old->encap_host6 != new->encap_host6;
+}
+
 static int plan_service(struct planner *p, const struct conf_service *svc, size_t mac_base)
 {
 	char vip[64];
@@ -315,8 +334,11 @@ static int plan_service(struct planner *p, const struct conf_service *svc, size_
 		if (err)
 			return err;
 	}
-	if (old)
+	if (old) {
 		plan_note_forward(p->plan, svc->name, &old->val, &val);
+		if (nexthop_inputs_differ(&old->val, &val))
+			p->nexthops_stale = true;
+	}
 	if (!old || memcmp(&old->val, &val, sizeof(val))) {
 		err = plan_add_op(p->plan, OP_UPDATE, p->maps->services, &key, sizeof(key),
 				  &val, sizeof(val));
@@ -373,6 +395,8 @@ static int plan_removals(struct planner *p)
 		owner = live_service_by_id(p->live, gone.service_id);
 		plan_note(p->plan, "service %s: backend %s removed",
 			  owner ? owner->meta.name : "?", fmt_addr(gone.family, gone.addr, addr));
+		if (!owner || owner->val.forward == SLUICE_FWD_IPIP)
+			p->nexthops_stale = true;
 		/* Keep gen: the next owner of this id bumps it, staling old flows. */
 		gone.flags &= ~SLUICE_BACKEND_F_LIVE;
 		err = plan_add_op(&p->late, OP_UPDATE, p->maps->backends, &id, sizeof(id),
@@ -445,6 +469,8 @@ static void plan_settings(struct planner *p, struct sluice_settings *want)
 			want->have_any_port_vips = 1;
 	want->udp_idle_ns = p->cfg->flows.udp_idle_timeout_s * 1000000000ULL;
 	want->new_flows_per_cpu = guard_per_cpu(p->cfg->flows.new_flow_guard);
+	/* Bumped by plan_build only if the load balancer's ipip part changes. */
+	want->nexthop_gen = p->live->settings.nexthop_gen;
 	if (want->malformed_policy != p->live->settings.malformed_policy)
 		plan_note(p->plan, "settings: malformed packets are %s",
 			  want->malformed_policy == SLUICE_MALFORMED_DROP ? "dropped" : "passed");
@@ -491,7 +517,15 @@ int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	err = err ?: append_late(p);
 	/* Flows of removed backends may use a port until the backend is cleared. */
 	err = err ?: plan_tx_ports_remove(plan, maps, live, cfg, paths);
-	if (!err && settings_changed && !want.have_any_port_vips)
+	/*
+	 * Last, so that no next hop cached before this apply outlives it: one cached
+	 * for a removed backend, whose id a later apply may give another address (ids
+	 * take no packets between the two), or one asked with an old outer source.
+	 * Only when these change: applying the same file again still changes nothing.
+	 */
+	if (p->nexthops_stale)
+		want.nexthop_gen++;
+	if (!err && ((settings_changed && !want.have_any_port_vips) || p->nexthops_stale))
 		err = plan_add_op(plan, OP_UPDATE, maps->settings, &zero, sizeof(zero),
 				  &want, sizeof(want));
 	plan_free(&p->late);

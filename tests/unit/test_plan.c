@@ -1766,6 +1766,92 @@ static void test_ipip_config_twice_writes_nothing(void **state)
 	conf_free(&cfg);
 }
 
+/*
+ * p's only settings write is its last op and bumps the next-hop generation once;
+ * runs p. Every other setting stays as it was.
+ */
+static void assert_nexthops_bumped(struct sim *s, struct plan *p)
+{
+	struct sluice_settings want = s->live.settings;
+
+	want.nexthop_gen++;
+	assert_int_equal(ops_on(p, maps.settings), 1);
+	assert_int_equal(last_op_on(p, maps.settings), (long)p->n_ops - 1);
+	assert_memory_equal(p->ops[p->n_ops - 1].value, &want, sizeof(want));
+	run(s, p);
+	plan_free(p);
+}
+
+static void assert_nexthops_kept(struct sim *s, struct plan *p)
+{
+	assert_true(p->n_ops > 0);
+	assert_int_equal(ops_on(p, maps.settings), 0);
+	run(s, p);
+	plan_free(p);
+}
+
+/*
+ * ipip's cached next hops are invalidated (nexthop_gen + 1, last) by the applies
+ * that change what they were looked up for: ipip backends added or removed (an id
+ * may name another address later), a forwarding mode to or from ipip, the outer
+ * sources. Nothing else bumps it, so the same file twice still changes nothing.
+ */
+static void test_nexthop_gen_follows_ipip_changes(void **state)
+{
+	struct sim *s = *state;
+	struct conf cfg;
+	struct plan p;
+	__u32 gone;
+
+	apply(s, "services:\n" WEB(W1 ", " W2) DNS(D123));
+	assert_int_equal(s->live.settings.nexthop_gen, 0);
+	plan_of(&p, s, "services:\n" WEB(W1 ", " W2) DNS(D123 ", {addr: 10.0.2.4}"));
+	assert_nexthops_kept(s, &p);
+
+	load("services:\n" WEB(W1 ", " W2) DNS(D123 ", {addr: 10.0.2.4}"), &cfg);
+	make_ipip(&cfg, 0, "10.99.0.0", 24, NULL, 0);
+	plan_cfg(&p, s, &cfg);
+	assert_nexthops_bumped(s, &p);
+	assert_int_equal(s->live.settings.nexthop_gen, 1);
+	plan_cfg(&p, s, &cfg);
+	assert_int_equal(p.n_ops, 0);
+	plan_free(&p);
+
+	cfg.services[0].backends[0].weight = 7;
+	cfg.services[0].drain_timeout_s = 30;
+	plan_cfg(&p, s, &cfg);
+	assert_nexthops_kept(s, &p);
+	conf_free(&cfg);
+
+	load("services:\n" WEB(W1 ", " W2 ", " W3) DNS(D123 ", {addr: 10.0.2.4}"), &cfg);
+	make_ipip(&cfg, 0, "10.99.0.0", 24, NULL, 0);
+	cfg.services[0].backends[0].weight = 7;
+	cfg.services[0].drain_timeout_s = 30;
+	plan_cfg(&p, s, &cfg);
+	assert_nexthops_bumped(s, &p);
+	make_ipip(&cfg, 0, "10.99.1.0", 24, NULL, 0);
+	plan_cfg(&p, s, &cfg);
+	assert_nexthops_bumped(s, &p);
+	conf_free(&cfg);
+
+	/* The removed backend's entries stale only once it takes no packets. */
+	gone = backend_id(s, "web", "10.0.1.2");
+	load("services:\n" WEB(W1 ", " W3) DNS(D123 ", {addr: 10.0.2.4}"), &cfg);
+	make_ipip(&cfg, 0, "10.99.1.0", 24, NULL, 0);
+	cfg.services[0].backends[0].weight = 7;
+	cfg.services[0].drain_timeout_s = 30;
+	plan_cfg(&p, s, &cfg);
+	assert_true(op_at_index(&p, maps.backends, OP_UPDATE, gone) >= 0);
+	assert_nexthops_bumped(s, &p);
+
+	cfg.services[0].forward = CONF_FORWARD_L2DSR;
+	cfg.services[0].has_encap_src4 = false;
+	plan_cfg(&p, s, &cfg);
+	assert_nexthops_bumped(s, &p);
+	assert_int_equal(s->live.settings.nexthop_gen, 5);
+	conf_free(&cfg);
+}
+
 /* plan_check_flows must say `message` on stderr and return `err`. */
 static void assert_flows_check(const struct sim *s, const struct conf *cfg, int err,
 			       const char *message)
@@ -1885,6 +1971,7 @@ int main(void)
 		T(test_tx_ports_follow_ipip_backends),
 		T(test_too_many_tx_ports_refused),
 		T(test_ipip_config_twice_writes_nothing),
+		T(test_nexthop_gen_follows_ipip_changes),
 		T(test_flow_table_size_fixed_at_attach),
 		T(test_active_flows),
 		/* filter rules */
