@@ -41,6 +41,7 @@ struct watch {
 	size_t n_targets;
 	size_t unrouted;		/* ipip backends without a usable route */
 	unsigned int macs_set;
+	bool nexthops_stale;		/* an ipip route or next hop changed: bump the gen */
 };
 
 static volatile sig_atomic_t stopping;
@@ -107,6 +108,47 @@ static int set_mac(struct watch *w, struct watch_target *t, const uint8_t mac[6]
 	return err;
 }
 
+/*
+ * One settings write, under the apply lock so that an apply's own settings write
+ * cannot undo it: every CPU asks the FIB again on its next packet to each backend.
+ */
+static int bump_nexthop_gen(struct watch *w)
+{
+	struct sluice_settings set;
+	int lock_fd, err = 0;
+	__u32 zero = 0;
+
+	lock_fd = pin_lock(w->ifname);
+	if (lock_fd < 0)
+		return lock_fd;
+	if (bpf_map_lookup_elem(w->maps.settings, &zero, &set)) {
+		err = -errno;
+	} else {
+		set.nexthop_gen++;
+		if (bpf_map_update_elem(w->maps.settings, &zero, &set, BPF_EXIST))
+			err = -errno;
+	}
+	close(lock_fd);
+	return err;
+}
+
+/* However many changes the last events or refresh brought, one bump. */
+static void renew_nexthops(struct watch *w)
+{
+	int err;
+
+	if (!w->nexthops_stale)
+		return;
+	err = bump_nexthop_gen(w);
+	if (err) {
+		/* Cached next hops expire within a second anyway; retried next time. */
+		fprintf(stderr, "sluice: %s: cannot renew the cached next hops: %s\n",
+			w->ifname, strerror(-err));
+		return;
+	}
+	w->nexthops_stale = false;
+}
+
 static const char *state_name(enum watch_what what, int state)
 {
 	if (what == WATCH_DELETED)
@@ -127,6 +169,14 @@ static void handle(struct watch *w, struct watch_target *t, enum watch_what what
 	bool usable = what == WATCH_PRESENT && neigh_state_usable(state) && lladdr;
 	int err;
 
+	if (watch_nexthop_moved(t, what, state, lladdr)) {
+		if (usable)
+			log_target(w, t, "moved to %s (was %s)", fmt_mac(lladdr, now),
+				   fmt_mac(t->mac, was));
+		w->nexthops_stale = true;
+	}
+	if (!t->l2dsr && usable)
+		memcpy(t->mac, lladdr, 6);
 	switch (watch_decide(t, what, state, lladdr)) {
 	case WATCH_SET_MAC:
 		err = set_mac(w, t, lladdr);
@@ -255,6 +305,18 @@ static bool target_of(struct watch *w, const struct live_service *svc, __u32 id,
 	return true;
 }
 
+/* The target of an earlier refresh for this backend id and generation, if any. */
+static const struct watch_target *target_was(const struct watch *w,
+					     const struct watch_target *t)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_targets; i++)
+		if (w->targets[i].backend_id == t->backend_id && w->targets[i].gen == t->gen)
+			return &w->targets[i];
+	return NULL;
+}
+
 static bool same_target(const struct watch_target *a, const struct watch_target *b)
 {
 	return a->backend_id == b->backend_id && a->gen == b->gen &&
@@ -264,6 +326,7 @@ static bool same_target(const struct watch_target *a, const struct watch_target 
 /* Read the live backends again, keeping what was learnt of targets that stay. */
 static int refresh(struct watch *w)
 {
+	const struct watch_target *was;
 	struct watch_target *next, t;
 	struct live_state *live;
 	size_t n = 0, i, unrouted = 0;
@@ -290,15 +353,27 @@ static int refresh(struct watch *w)
 		if (!target_of(w, svc, id, be, &t)) {
 			if (w->once)
 				log_target(w, &t, "has no route XDP can send by");
+			was = target_was(w, &t);
+			if (was && watch_route_moved(was, NULL)) {
+				log_target(w, was, "lost its route");
+				w->nexthops_stale = true;
+			}
 			unrouted++;
 			continue;
+		}
+		was = target_was(w, &t);
+		if (was && watch_route_moved(was, &t)) {
+			log_target(w, &t, "is routed another way now");
+			w->nexthops_stale = true;
 		}
 		for (i = 0; i < w->n_targets; i++)
 			if (same_target(&w->targets[i], &t)) {
 				t.state = w->targets[i].state;
 				t.usable = w->targets[i].usable;
 				t.probed_ms = w->targets[i].probed_ms;
-				/* The map is the truth: an apply may have written it. */
+				/* l2dsr: the map is the truth, an apply may have written it. */
+				if (!t.l2dsr)
+					memcpy(t.mac, w->targets[i].mac, 6);
 				break;
 			}
 		next[n++] = t;
@@ -338,6 +413,7 @@ static int run_once(struct watch *w)
 		nl_cache_mngr_poll(w->mngr, 100);
 		sync_all(w);
 	}
+	renew_nexthops(w);
 	for (i = 0; i < w->n_targets; i++)
 		if (!w->targets[i].usable) {
 			log_target(w, &w->targets[i], "did not resolve within %d ms",
@@ -360,6 +436,7 @@ static int run_forever(struct watch *w)
 			fprintf(stderr, "sluice: watching neighbours: %s\n", nl_geterror(err));
 			return EXIT_RUNTIME;
 		}
+		renew_nexthops(w);
 		if (stopping || now_ms() - last < WATCH_REFRESH_MS)
 			continue;
 		/* Its maps stay readable through our fds; nothing uses them any more. */
@@ -370,6 +447,7 @@ static int run_forever(struct watch *w)
 		if (refresh(w))
 			return EXIT_RUNTIME;
 		sync_all(w);
+		renew_nexthops(w);
 		last = now_ms();
 	}
 	printf("%s: watch stopped\n", w->ifname);

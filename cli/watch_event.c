@@ -20,3 +20,20 @@ enum watch_action watch_decide(const struct watch_target *t, enum watch_what wha
 		return WATCH_SET_MAC;
 	return WATCH_NOTHING;
 }
+
+bool watch_nexthop_moved(const struct watch_target *t, enum watch_what what, int state,
+			 const uint8_t *lladdr)
+{
+	if (t->l2dsr || !t->usable)
+		return false;
+	return what != WATCH_PRESENT || !neigh_state_usable(state) || !lladdr ||
+	       memcmp(lladdr, t->mac, 6);
+}
+
+bool watch_route_moved(const struct watch_target *was, const struct watch_target *now)
+{
+	if (was->l2dsr)
+		return false;
+	return !now || was->ifindex != now->ifindex ||
+	       memcmp(&was->hop, &now->hop, sizeof(was->hop));
+}

@@ -18,7 +18,8 @@ struct watch_target {
 	bool via_gateway;		/* ipip: hop is the backend's gateway */
 	int ifindex;			/* where the neighbour is */
 	struct conf_addr hop;		/* the backend, or its gateway */
-	uint8_t mac[6];			/* l2dsr: the MAC in the map */
+	uint8_t mac[6];			/* l2dsr: the MAC in the map; ipip: the neighbour's
+					 * when last seen usable */
 	int state;			/* NUD state last seen; WATCH_UNSEEN before */
 	bool usable;			/* last seen with a usable link-layer address */
 	long probed_ms;			/* CLOCK_MONOTONIC of the last probe */
@@ -44,5 +45,19 @@ enum watch_action {
  */
 enum watch_action watch_decide(const struct watch_target *t, enum watch_what what,
 			       int state, const uint8_t *lladdr);
+
+/*
+ * ipip: may the next hop the data plane cached for t be wrong now that the table says
+ * `what` of t's neighbour? When it was usable at t->mac and no longer is, or has
+ * another address. Its NUD state moving among the usable ones changes nothing.
+ */
+bool watch_nexthop_moved(const struct watch_target *t, enum watch_what what, int state,
+			 const uint8_t *lladdr);
+
+/*
+ * ipip: the route to a backend, was (a target of an earlier refresh) and now (the
+ * same backend id and generation now, NULL when it lost its route): is it another?
+ */
+bool watch_route_moved(const struct watch_target *was, const struct watch_target *now);
 
 #endif /* SLUICE_CLI_WATCH_EVENT_H */

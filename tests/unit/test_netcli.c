@@ -141,6 +141,46 @@ static void test_watch_probes_a_neighbour_gone_bad(void **state)
 	assert_int_equal(watch_decide(&ipip, WATCH_DELETED, 0, NULL), WATCH_PROBE);
 }
 
+static void test_watch_renews_ipip_next_hops_that_moved(void **state)
+{
+	struct watch_target l2 = target(true), ipip = target(false);
+
+	(void)state;
+	assert_true(watch_nexthop_moved(&ipip, WATCH_PRESENT, NUD_REACHABLE, mac_b));
+	assert_true(watch_nexthop_moved(&ipip, WATCH_PRESENT, NUD_FAILED, NULL));
+	assert_true(watch_nexthop_moved(&ipip, WATCH_PRESENT, NUD_INCOMPLETE, mac_a));
+	assert_true(watch_nexthop_moved(&ipip, WATCH_DELETED, 0, NULL));
+	assert_true(watch_nexthop_moved(&ipip, WATCH_ABSENT, 0, NULL));
+	/* What the FIB would say is the same: nothing cached is wrong. */
+	assert_false(watch_nexthop_moved(&ipip, WATCH_PRESENT, NUD_STALE, mac_a));
+	assert_false(watch_nexthop_moved(&ipip, WATCH_PRESENT, NUD_PERMANENT, mac_a));
+	/* Never usable: the data plane caches no failure. */
+	ipip.usable = false;
+	assert_false(watch_nexthop_moved(&ipip, WATCH_PRESENT, NUD_REACHABLE, mac_b));
+	/* l2dsr reads the backends map, not the cache. */
+	assert_false(watch_nexthop_moved(&l2, WATCH_PRESENT, NUD_REACHABLE, mac_b));
+	assert_false(watch_nexthop_moved(&l2, WATCH_DELETED, 0, NULL));
+}
+
+static void test_watch_renews_ipip_next_hops_rerouted(void **state)
+{
+	struct watch_target l2 = target(true), was = target(false), now;
+
+	(void)state;
+	was.ifindex = 2;
+	was.hop.family = AF_INET;
+	was.hop.bytes[0] = 10;
+	now = was;
+	assert_false(watch_route_moved(&was, &now));
+	now.ifindex = 3;
+	assert_true(watch_route_moved(&was, &now));
+	now = was;
+	now.hop.bytes[3] = 1;
+	assert_true(watch_route_moved(&was, &now));
+	assert_true(watch_route_moved(&was, NULL));
+	assert_false(watch_route_moved(&l2, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +191,8 @@ int main(void)
 		cmocka_unit_test(test_watch_follows_a_new_mac_of_an_l2dsr_backend),
 		cmocka_unit_test(test_watch_leaves_ipip_macs_to_the_fib),
 		cmocka_unit_test(test_watch_probes_a_neighbour_gone_bad),
+		cmocka_unit_test(test_watch_renews_ipip_next_hops_that_moved),
+		cmocka_unit_test(test_watch_renews_ipip_next_hops_rerouted),
 	};
 
 	return cmocka_run_group_tests_name("netcli", tests, NULL, NULL) ? 1 : 0;
