@@ -3,7 +3,8 @@
 #
 # Draining: a long-lived TCP connection survives weight changes, a removal and
 # re-addition of another backend, and `state: draining` of its own backend, while new
-# flows avoid the draining backend; made active again, it takes new flows again.
+# flows avoid the draining backend; made active again, it takes new flows again. It
+# also survives a change of table_size, after which new flows reach every backend.
 # With drain_timeout, UDP flows and a TCP connection pinned to the draining backend stay
 # there until the deadline and move after it (flow_expired), later applies keep the
 # deadline, and status shows the drain and the time left.
@@ -58,6 +59,27 @@ takes_new_flows()
 	((n >= 60))
 }
 
+# status_table_size M: every service runs a table of M slots.
+status_table_size()
+{
+	sluice status eth0 --json | python3 -c '
+import json, sys
+sizes = {s["table_size"] for s in json.load(sys.stdin)["services"]}
+sys.exit(sizes != {int(sys.argv[1])})' "$1"
+}
+
+# spread_over_all FIRST: 300 new UDP flows, all answered, by each of be1..be3.
+spread_over_all()
+{
+	local be
+
+	udp_flows "$1" 300 >"$TEST_TMP/udp" || return 1
+	all_answered "$TEST_TMP/udp" || return 1
+	for be in be1 be2 be3; do
+		(($(answered_by "$TEST_TMP/udp" "$be") > 0)) || return 1
+	done
+}
+
 check "the connection echoes before any change" still_echoes
 
 lb_config "$TEST_TMP/weights.yaml" "$pinned:300" "$o1:50" "$o2:100"
@@ -69,6 +91,16 @@ check "apply removing $o1 succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TM
 check "the connection survives the removal of $o1" still_echoes
 check "apply adding $o1 back succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/all.yaml"
 check "the connection survives the addition of $o1" still_echoes
+
+# A new table size is a new Maglev table for each service: established flows stay.
+lb_config "$TEST_TMP/small.yaml" table=251 be1 be2 be3
+check "apply of table_size 251 succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/small.yaml"
+check "  status shows the new size" status_table_size 251
+check "the connection survives the table_size change" still_echoes
+check "new flows on the 251-slot table reach all three backends" spread_over_all 23000
+check "apply back to table_size 65537 succeeds" \
+	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/all.yaml"
+check "the connection survives the change back" still_echoes
 
 lb_config "$TEST_TMP/drain.yaml" "$pinned:100:draining" "$o1" "$o2"
 check "apply draining $pinned succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/drain.yaml"
