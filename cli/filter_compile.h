@@ -34,7 +34,7 @@ struct filter_mixed {
 
 struct filter_image {
 	struct sluice_filter_header header;
-	uint64_t *fixed;	/* SLUICE_FIXED_CELLS: the slot's half of filter_fixed */
+	uint64_t *fixed;	/* SLUICE_FIXED_CELLS: the slot's value of filter_fixed */
 	uint64_t *table;
 	__u32 table_len;
 	struct filter_prefix *prefixes;

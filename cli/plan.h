@@ -22,12 +22,6 @@ enum op_kind {
 	OP_DELETE,	/* delete map[key] (absent is fine) */
 	OP_INNER,	/* map[key] = new inner array of `entries` values from `value` */
 	OP_INNER_KEYED,	/* map[key] = new inner map of type inner_type, inner_keys -> value */
-	/*
-	 * Array entries key.. key + inner_entries - 1 = value, in one batch. Kept for
-	 * regions packets only read once a later op publishes them, so a rollback
-	 * leaves them as written.
-	 */
-	OP_RANGE,
 };
 
 struct op {

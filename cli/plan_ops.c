@@ -69,12 +69,6 @@ int plan_add_inner(struct plan *plan, int outer_fd, uint32_t slot, const void *v
 	return add_values(plan, OP_INNER, outer_fd, slot, values, value_size, entries);
 }
 
-int plan_add_range(struct plan *plan, int map_fd, uint32_t first, const void *values,
-		   uint32_t value_size, uint32_t entries)
-{
-	return add_values(plan, OP_RANGE, map_fd, first, values, value_size, entries);
-}
-
 int plan_add_inner_keyed(struct plan *plan, int outer_fd, uint32_t slot, uint32_t type,
 			 uint32_t flags, const void *keys, uint32_t key_size, const void *values,
 			 uint32_t value_size, uint32_t entries)

@@ -13,9 +13,6 @@ int plan_add_inner(struct plan *plan, int outer_fd, uint32_t slot, const void *v
 int plan_add_inner_keyed(struct plan *plan, int outer_fd, uint32_t slot, uint32_t type,
 			 uint32_t flags, const void *keys, uint32_t key_size, const void *values,
 			 uint32_t value_size, uint32_t entries);
-/* Array entries first.. first + entries - 1 (see OP_RANGE). */
-int plan_add_range(struct plan *plan, int map_fd, uint32_t first, const void *values,
-		   uint32_t value_size, uint32_t entries);
 /* Reset a per-CPU counter so a newly assigned id starts from zero. */
 int plan_zero_counter(struct plan *plan, int map_fd, uint32_t index);
 /* The same for a per-CPU new-flow counter (service_flows, backend_flows). */

@@ -292,8 +292,8 @@ static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 		mkeys[i] = img.mixed[i].key;
 		mvalues[i] = img.mixed[i].result;
 	}
-	err = err ?: plan_add_range(plan, maps->filter_fixed, slot * SLUICE_FIXED_CELLS,
-				    img.fixed, sizeof(*img.fixed), SLUICE_FIXED_CELLS);
+	err = err ?: plan_add_op(plan, OP_UPDATE, maps->filter_fixed, &slot, sizeof(slot),
+				 img.fixed, SLUICE_FIXED_CELLS * sizeof(*img.fixed));
 	err = err ?: plan_add_inner(plan, maps->filter_tables, slot, img.table,
 				    sizeof(*img.table), img.table_len);
 	err = err ?: plan_add_inner_keyed(plan, maps->filter_prefixes, slot, BPF_MAP_TYPE_LPM_TRIE,

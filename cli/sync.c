@@ -16,7 +16,6 @@ struct undo {
 	void *old_value;	/* NULL: the entry was absent */
 	int old_inner_fd;	/* OP_INNER: the inner map that was there, or -1 */
 	bool inner;
-	bool unpublished;	/* OP_RANGE: nothing to put back */
 };
 
 static int buffer_len(int map_fd, __u32 *len)
@@ -41,10 +40,6 @@ static int save_old(const struct op *op, struct undo *u)
 	u->map_fd = op->map_fd;
 	u->key = op->key;
 	u->old_inner_fd = -1;
-	if (op->kind == OP_RANGE) {
-		u->unpublished = true;
-		return 0;
-	}
 	if (op->kind == OP_INNER || op->kind == OP_INNER_KEYED) {
 		u->inner = true;
 		if (bpf_map_lookup_elem(op->map_fd, op->key, &inner_id))
@@ -148,9 +143,6 @@ static int do_op(const struct op *op)
 		if (bpf_map_delete_elem(op->map_fd, op->key) && errno != ENOENT)
 			return -errno;
 		return 0;
-	case OP_RANGE:
-		return update_range(op->map_fd, *(const __u32 *)op->key, op->value,
-				    op->inner_entries);
 	case OP_INNER:
 	case OP_INNER_KEYED:
 		fd = op->kind == OP_INNER ? create_inner(op) : create_inner_keyed(op);
@@ -166,8 +158,6 @@ static int do_op(const struct op *op)
 
 static void undo_one(struct undo *u)
 {
-	if (u->unpublished)
-		return;
 	if (u->inner) {
 		if (u->old_inner_fd >= 0)
 			bpf_map_update_elem(u->map_fd, u->key, &u->old_inner_fd, BPF_ANY);

@@ -294,9 +294,9 @@ struct sluice_rule {
  *   mixed[class, p class]     result of those that do: only combinations that
  *                             some rule joins are listed
  *
- * `fixed` is the slot's half of the plain `filter_fixed` array, which holds the
- * regions whose size never changes and whose lookups the verifier inlines; `table`
- * is the slot's inner array, sized for the rule set.
+ * `fixed` is the slot's value of `filter_fixed`, one array element holding the
+ * regions whose size never changes, which a packet reads with plain loads once it
+ * has looked the slot up; `table` is the slot's inner array, sized for the rule set.
  *
  * A result holds the position of the first deciding rule in the low 16 bits and the
  * count rules matched before it above; the packet's result is the smallest position
@@ -310,13 +310,18 @@ struct sluice_rule {
 #define SLUICE_FILTER_KINDS		5	/* tcp, udp, icmp, icmpv6, anything else */
 #define SLUICE_FILTER_MISC		(2 * SLUICE_FILTER_KINDS * SLUICE_FILTER_DETAILS)
 
-/* Layout of one slot's half of `filter_fixed`. */
+/* Layout of one slot's value of `filter_fixed`. */
 #define SLUICE_FIXED_MISC	0
 #define SLUICE_FIXED_SPORT	(SLUICE_FIXED_MISC + SLUICE_FILTER_MISC)
 #define SLUICE_FIXED_DPORT	(SLUICE_FIXED_SPORT + SLUICE_FILTER_PORTS)
 #define SLUICE_FIXED_DIR	(SLUICE_FIXED_DPORT + SLUICE_FILTER_PORTS)	/* src, then dst */
 #define SLUICE_DIR_LEVEL1	65536
 #define SLUICE_FIXED_CELLS	(SLUICE_FIXED_DIR + 2 * SLUICE_DIR_LEVEL1)
+
+/* A slot's value of `filter_fixed` (about 2 MiB: under the kernel's 4 MiB value limit). */
+struct sluice_filter_fixed {
+	__u64 cells[SLUICE_FIXED_CELLS];
+};
 
 /* Protocol-word classes (misc) a rule set may have; more are refused. */
 #define SLUICE_FILTER_MISC_MAX		32

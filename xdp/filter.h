@@ -36,8 +36,8 @@ enum filter_verdict {
 struct filter_maps {
 	const struct sluice_filter_header *h;
 	void *table;
+	const struct sluice_filter_fixed *fixed;
 	__u32 slot;
-	__u32 fixed;		/* where the slot's half of filter_fixed starts */
 };
 
 /* A group result that decides nothing: beyond every position. */
@@ -46,10 +46,7 @@ struct filter_maps {
 /* A cell of the slot's fixed regions (abi.h: SLUICE_FIXED_*). */
 static __always_inline __u64 filter_fixed_cell(const struct filter_maps *m, __u32 index)
 {
-	__u32 key = m->fixed + index;
-	const __u64 *cell = bpf_map_lookup_elem(&filter_fixed, &key);
-
-	return cell ? *cell : 0;
+	return index < SLUICE_FIXED_CELLS ? m->fixed->cells[index] : 0;
 }
 
 static __always_inline __u64 filter_cell(void *table, __u32 index, __u64 missing)
@@ -323,11 +320,11 @@ static __always_inline int filter_packet(const struct parsed_pkt *pkt)
 	if (!state)
 		return FILTER_ALLOW;
 	m.slot = state->active & 1;
-	m.fixed = m.slot * SLUICE_FIXED_CELLS;
 	m.h = bpf_map_lookup_elem(&filter_headers, &m.slot);
+	m.fixed = bpf_map_lookup_elem(&filter_fixed, &m.slot);
 	m.table = bpf_map_lookup_elem(&filter_tables, &m.slot);
 	/* Before the first apply there is no rule set: everything is allowed. */
-	if (!m.h || !m.h->ready || !m.table)
+	if (!m.h || !m.h->ready || !m.fixed || !m.table)
 		return FILTER_ALLOW;
 
 	res = filter_classify(&m, pkt);

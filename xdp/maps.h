@@ -91,12 +91,15 @@ struct {
 	__type(value, struct sluice_filter_header);
 } filter_headers SEC(".maps");
 
-/* The fixed-size regions of both slots, SLUICE_FIXED_CELLS each: lookups inlined. */
+/*
+ * The fixed-size regions, one value per slot: a packet looks its slot up once and
+ * then reads each cell with a bounds check and a load, no lookup per cell.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2 * SLUICE_FIXED_CELLS);
+	__uint(max_entries, 2);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct sluice_filter_fixed);
 } filter_fixed SEC(".maps");
 
 /* Every region of the classifier's tables, end to end (see abi.h). */

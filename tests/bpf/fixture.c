@@ -220,18 +220,11 @@ static void install(struct fixture *f, const char *outer, uint32_t slot, int fd)
 	close(fd);
 }
 
-/* The slot's half of filter_fixed, in one batch. */
+/* The slot's value of filter_fixed. */
 static void fx_fixed(struct fixture *f, const struct filter_image *img, uint32_t slot)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, batch);
-	uint32_t *keys = calloc(SLUICE_FIXED_CELLS, sizeof(*keys)), n = SLUICE_FIXED_CELLS;
-
-	assert_non_null(keys);
-	for (uint32_t i = 0; i < n; i++)
-		keys[i] = slot * SLUICE_FIXED_CELLS + i;
-	assert_int_equal(bpf_map_update_batch(fx_map_fd(f, "filter_fixed"), keys, img->fixed, &n,
-					      &batch), 0);
-	free(keys);
+	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "filter_fixed"), &slot, img->fixed,
+					     BPF_ANY), 0);
 }
 
 /* As an apply does: compile, fill the free slot, flip packets over to it. */

@@ -38,7 +38,7 @@ static const struct map_contract contract[] = {
 	  sizeof(struct sluice_flow), SLUICE_FLOW_ENTRIES },
 	{ "filter_state", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_filter_state), 1 },
 	{ "filter_headers", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_filter_header), 2 },
-	{ "filter_fixed", BPF_MAP_TYPE_ARRAY, 4, 8, 2 * SLUICE_FIXED_CELLS },
+	{ "filter_fixed", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_filter_fixed), 2 },
 	{ "filter_tables", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2 },
 	{ "filter_prefixes", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2 },
 	{ "filter_pairs", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2 },

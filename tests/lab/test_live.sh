@@ -68,35 +68,35 @@ only_backends()
 check "the connection echoes before any change" still_echoes
 
 write_config "$TEST_TMP/minus.yaml" "$pinned" "${others[1]}"
-check "apply removing ${others[0]} succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/minus.yaml"
+check "apply removing ${others[0]} succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/minus.yaml"
 check "  and reports the removal" output_has "backend ${ADDR_OF[${others[0]}]} removed"
 check "the connection on $pinned survives the removal of ${others[0]}" still_echoes
 check "new connections avoid the removed ${others[0]}" only_backends 30 "$pinned" "${others[1]}"
 
 write_config "$TEST_TMP/plus.yaml" "$pinned" "${others[0]}:300" "${others[1]}"
 check "apply adding ${others[0]} back with weight 300 succeeds" \
-	expect_exit 0 sluice apply -f "$TEST_TMP/plus.yaml"
+	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/plus.yaml"
 check "the connection on $pinned survives the addition" still_echoes
 
 write_config "$TEST_TMP/minus2.yaml" "$pinned"
 check "apply removing both other backends succeeds" \
-	expect_exit 0 sluice apply -f "$TEST_TMP/minus2.yaml"
+	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/minus2.yaml"
 check "the connection survives while its backend is the only one" still_echoes
 check "new connections all go to $pinned" only_backends 10 "$pinned"
 
-check "apply of the full set succeeds" expect_exit 0 sluice apply -f "$TEST_TMP/all.yaml"
+check "apply of the full set succeeds" expect_exit 0 sluice apply eth0 -f "$TEST_TMP/all.yaml"
 check "the connection survives going back to three backends" still_echoes
-sluice status --json >"$TEST_TMP/before.json"
+sluice status eth0 --json >"$TEST_TMP/before.json"
 check "applying the same file again changes nothing" \
-	expect_exit 0 sluice apply -f "$TEST_TMP/all.yaml"
+	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/all.yaml"
 check "  and says so" output_has "no changes"
-sluice status --json >"$TEST_TMP/after.json"
+sluice status eth0 --json >"$TEST_TMP/after.json"
 check "  and the live state is byte-identical" cmp -s "$TEST_TMP/before.json" "$TEST_TMP/after.json"
 
 check "--dry-run of a removal succeeds" \
-	expect_exit 0 sluice apply --dry-run -f "$TEST_TMP/minus.yaml"
+	expect_exit 0 sluice apply eth0 --dry-run -f "$TEST_TMP/minus.yaml"
 check "  and says what it would do" output_has "would: service web: backend"
-sluice status --json >"$TEST_TMP/dry.json"
+sluice status eth0 --json >"$TEST_TMP/dry.json"
 check "  and changes nothing" cmp -s "$TEST_TMP/before.json" "$TEST_TMP/dry.json"
 all_three_answer()
 {

@@ -46,7 +46,7 @@ check "tcp/22 from the lab subnet passes (rule ssh-lab)" port_answers 22 lb-ssh
 
 stat_of()
 {
-	sluice stats --json | python3 -c "
+	sluice stats eth0 --json | python3 -c "
 import json, sys
 s = json.load(sys.stdin)
 path = sys.argv[1].split('/')
@@ -79,7 +79,7 @@ check "stats: service dns counted packets" positive services/dns/packets
 
 status_lists_backends()
 {
-	sluice status >"$TEST_TMP/status" || return 1
+	sluice status eth0 >"$TEST_TMP/status" || return 1
 	cat "$TEST_TMP/status"
 	grep -c "10.200.0.1[123] " "$TEST_TMP/status" | grep -qx 6
 }

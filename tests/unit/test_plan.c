@@ -234,12 +234,8 @@ static void write_filter(struct sim *s, const struct op *op)
 		s->live.filter_header = s->filter_headers[s->live.filter_slot];
 		return;
 	}
-	if (op->map_fd == maps.filter_fixed) {
-		assert_int_equal(op->kind, OP_RANGE);
-		assert_int_equal(op->inner_entries, SLUICE_FIXED_CELLS);
-		assert_int_equal(slot % SLUICE_FIXED_CELLS, 0);
-		slot /= SLUICE_FIXED_CELLS;
-	}
+	if (op->map_fd == maps.filter_fixed)
+		expect_update(op, sizeof(struct sluice_filter_fixed));
 	assert_in_range(slot, 0, 1);
 	if (slot == s->live.filter_slot && s->live.filter_header.ready)
 		fail_msg("a write to the classifier slot packets are using");
