@@ -225,14 +225,21 @@ static void fill_dir(const struct filter_build *b, struct filter_image *out)
 }
 
 /*
- * t1 and t2 (from cell 0 to ares_off), then the actions and counts (act_off to the
- * end): into the fixed value when they fit, which spares packets a lookup each.
+ * Into the fixed value, which spares packets a lookup per cell: the whole table when
+ * it fits, else t1 and t2 (from cell 0 to ares_off) and then the actions and counts
+ * (act_off to the end) when they do.
  */
 static void copy_hot(struct filter_image *out, uint64_t table_len)
 {
 	struct sluice_filter_header *h = &out->header;
 	uint64_t tail = table_len - h->act_off;
 
+	if (table_len <= SLUICE_FIXED_HOT_CELLS) {
+		memcpy(out->fixed + SLUICE_FIXED_HOT, out->table, table_len * sizeof(*out->table));
+		h->hot_act_off = h->act_off;
+		h->flags |= SLUICE_FILTER_HOT_FIXED | SLUICE_FILTER_ALL_FIXED;
+		return;
+	}
 	if (h->ares_off + tail > SLUICE_FIXED_HOT_CELLS)
 		return;
 	memcpy(out->fixed + SLUICE_FIXED_HOT, out->table, h->ares_off * sizeof(*out->table));

@@ -299,7 +299,8 @@ struct sluice_rule {
 /*
  * The hot regions every packet reads (t1, t2, then the action words and count-rule
  * counters) are copied here when they fit (SLUICE_FILTER_HOT_FIXED), so that they
- * cost a load each instead of a lookup in the inner map.
+ * cost a load each instead of a lookup in the inner map; a table that fits whole is
+ * copied whole (SLUICE_FILTER_ALL_FIXED).
  */
 #define SLUICE_FIXED_HOT	(SLUICE_FIXED_DIR + 2 * SLUICE_DIR_LEVEL1)
 #define SLUICE_FIXED_HOT_CELLS	65536	/* a power of two: indexes are masked */
@@ -329,6 +330,7 @@ struct sluice_filter_fixed {
 #define SLUICE_FILTER_HAVE_DST		(1U << 0)	/* some rule has a dst prefix only */
 #define SLUICE_FILTER_SPARE_NDP		(1U << 1)	/* the deny default lets NDP through */
 #define SLUICE_FILTER_HOT_FIXED		(1U << 2)	/* hot regions copied to SLUICE_FIXED_HOT */
+#define SLUICE_FILTER_ALL_FIXED		(1U << 3)	/* the whole table is, at its own offsets */
 
 /* Rows of `mixed`: the group in the top bits, its class below. */
 #define SLUICE_MIXED_SRC		(0U << 30)

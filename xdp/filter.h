@@ -39,6 +39,7 @@ struct filter_maps {
 	const struct sluice_filter_fixed *fixed;
 	__u32 slot;
 	int hot_fixed;		/* SLUICE_FILTER_HOT_FIXED: a constant in each copy */
+	int all_fixed;		/* SLUICE_FILTER_ALL_FIXED: likewise */
 };
 
 /* A group result that decides nothing: beyond every position. */
@@ -57,6 +58,15 @@ static __always_inline __u64 filter_cell(void *table, __u32 index, __u64 missing
 	return cell ? *cell : missing;
 }
 
+/* A cell of the whole table, from its copy in the fixed value when there is one. */
+static __always_inline __u64 filter_table_cell(const struct filter_maps *m, __u32 index,
+					       __u64 missing)
+{
+	if (m->all_fixed)
+		return m->fixed->cells[SLUICE_FIXED_HOT + (index & (SLUICE_FIXED_HOT_CELLS - 1))];
+	return filter_cell(m->table, index, missing);
+}
+
 /*
  * A cell of the hot regions: table_index in the inner map, hot_index in its copy in
  * the fixed value when there is one. The compiler's offsets stay inside the hot
@@ -68,7 +78,7 @@ static __always_inline __u64 filter_hot(const struct filter_maps *m, __u32 table
 	if (m->hot_fixed)
 		return m->fixed->cells[SLUICE_FIXED_HOT +
 				       (hot_index & (SLUICE_FIXED_HOT_CELLS - 1))];
-	return filter_cell(m->table, table_index, missing);
+	return filter_table_cell(m, table_index, missing);
 }
 
 /* The earlier of two group results, with the count rules either matched. */
@@ -140,7 +150,7 @@ static __always_inline __u64 filter_addr(const struct filter_maps *m, __u64 res,
 					 const struct sluice_addr_value *v, __u32 group,
 					 __u32 misc_class, __u64 packed)
 {
-	res = filter_first(res, filter_cell(m->table, m->h->ares_off + v->results *
+	res = filter_first(res, filter_table_cell(m, m->h->ares_off + v->results *
 					    SLUICE_FILTER_MISC_MAX + misc_class, FILTER_NO_MATCH));
 	return filter_mixed_join(m, res, group, v->mixed, packed);
 }
@@ -156,9 +166,9 @@ static __always_inline int filter_dir4(const struct filter_maps *m, __u32 level1
 	__u64 cell = filter_fixed_cell(m, level1 + (a >> 16));
 
 	if (cell & SLUICE_DIR_POINTER)
-		cell = filter_cell(m->table, m->h->dir_off + (__u32)cell + (a >> 8 & 0xff), 0);
+		cell = filter_table_cell(m, m->h->dir_off + (__u32)cell + (a >> 8 & 0xff), 0);
 	if (cell & SLUICE_DIR_POINTER)
-		cell = filter_cell(m->table, m->h->dir_off + (__u32)cell + (a & 0xff), 0);
+		cell = filter_table_cell(m, m->h->dir_off + (__u32)cell + (a & 0xff), 0);
 	v->mixed = cell & SLUICE_FILTER_CLASS_MASK;
 	v->pair = cell >> 21 & SLUICE_FILTER_CLASS_MASK;
 	v->results = cell >> 42 & SLUICE_FILTER_CLASS_MASK;
@@ -259,9 +269,9 @@ filter_pair(const struct filter_maps *m, __u32 scope, __u32 dst_row,
 	};
 
 	/* Only lengths at which both the class and the address have a prefix can hit. */
-	p.lengths[0] = filter_cell(m->table, base, 0) & filter_cell(m->table, dbase, 0);
-	p.lengths[1] = filter_cell(m->table, base + 1, 0) & filter_cell(m->table, dbase + 1, 0);
-	p.lengths[2] = filter_cell(m->table, base + 2, 0) & filter_cell(m->table, dbase + 2, 0);
+	p.lengths[0] = filter_table_cell(m, base, 0) & filter_table_cell(m, dbase, 0);
+	p.lengths[1] = filter_table_cell(m, base + 1, 0) & filter_table_cell(m, dbase + 1, 0);
+	p.lengths[2] = filter_table_cell(m, base + 2, 0) & filter_table_cell(m, dbase + 2, 0);
 	p.pairs = bpf_map_lookup_elem(&filter_pairs, &m->slot);
 	if (!p.pairs || !(p.lengths[0] | p.lengths[1] | p.lengths[2]))
 		return NULL;
@@ -350,7 +360,7 @@ static __always_inline int filter_is_ndp(const struct parsed_pkt *pkt)
 
 /*
  * The deciding rule's action word, once the count rules before it are counted.
- * Inlined once for each place the hot regions can be, so that no cell asks.
+ * Inlined once for each place the tables can be, so that no cell asks.
  */
 static __always_inline __u64 filter_decide(const struct filter_maps *m,
 					   const struct parsed_pkt *pkt, __u32 *pos)
@@ -370,7 +380,7 @@ static __always_inline __u64 filter_decide(const struct filter_maps *m,
 
 /*
  * Not inlined: a global function is verified once on its own, so the verifier's
- * work on the classifier, of which there are two copies, does not multiply with
+ * work on the classifier, of which there are three copies, does not multiply with
  * the paths of the stages around it.
  */
 __noinline int filter_packet(const struct parsed_pkt *pkt)
@@ -392,11 +402,17 @@ __noinline int filter_packet(const struct parsed_pkt *pkt)
 	/* Before the first apply there is no rule set: everything is allowed. */
 	if (!m.h || !m.h->ready || !m.fixed || !m.table)
 		return FILTER_ALLOW;
-	if (m.h->flags & SLUICE_FILTER_HOT_FIXED) {
+	if (m.h->flags & SLUICE_FILTER_ALL_FIXED) {
 		m.hot_fixed = 1;
+		m.all_fixed = 1;
+		act = filter_decide(&m, pkt, &pos);
+	} else if (m.h->flags & SLUICE_FILTER_HOT_FIXED) {
+		m.hot_fixed = 1;
+		m.all_fixed = 0;
 		act = filter_decide(&m, pkt, &pos);
 	} else {
 		m.hot_fixed = 0;
+		m.all_fixed = 0;
 		act = filter_decide(&m, pkt, &pos);
 	}
 	counter = SLUICE_FILTER_ACT_COUNTER(act);
