@@ -224,6 +224,31 @@ static void fill_dir(const struct filter_build *b, struct filter_image *out)
 	}
 }
 
+/*
+ * Into the fixed value, which spares packets a lookup per cell: the whole table when
+ * it fits, else t1 and t2 (from cell 0 to ares_off) and then the actions and counts
+ * (act_off to the end) when they do.
+ */
+static void copy_hot(struct filter_image *out, uint64_t table_len)
+{
+	struct sluice_filter_header *h = &out->header;
+	uint64_t tail = table_len - h->act_off;
+
+	if (table_len <= SLUICE_FIXED_HOT_CELLS) {
+		memcpy(out->fixed + SLUICE_FIXED_HOT, out->table, table_len * sizeof(*out->table));
+		h->hot_act_off = h->act_off;
+		h->flags |= SLUICE_FILTER_HOT_FIXED | SLUICE_FILTER_ALL_FIXED;
+		return;
+	}
+	if (h->ares_off + tail > SLUICE_FIXED_HOT_CELLS)
+		return;
+	memcpy(out->fixed + SLUICE_FIXED_HOT, out->table, h->ares_off * sizeof(*out->table));
+	memcpy(out->fixed + SLUICE_FIXED_HOT + h->ares_off, out->table + h->act_off,
+	       tail * sizeof(*out->table));
+	h->hot_act_off = h->ares_off;
+	h->flags |= SLUICE_FILTER_HOT_FIXED;
+}
+
 /* Lay the regions out; fails when the whole would pass the memory limit. */
 static int lay_out(struct filter_build *b, struct tables *t, struct filter_image *out)
 {
@@ -281,6 +306,7 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	memcpy(out->table + h->dmask_off, b->dst_lengths.sets,
 	       (size_t)b->dst_lengths.n * SLUICE_PAIR_MASK_CELLS * sizeof(uint64_t));
 	fill_actions(b, out);
+	copy_hot(out, off);
 	return 0;
 }
 

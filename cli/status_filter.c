@@ -165,13 +165,15 @@ static json_object *compiled_json(const struct sluice_maps *maps, const struct l
 	inner_size(maps->filter_prefixes, live->filter_slot, o, "prefixes", &memory);
 	inner_size(maps->filter_pairs, live->filter_slot, o, "pair_entries", &memory);
 	inner_size(maps->filter_mixed, live->filter_slot, o, "address_joins", &memory);
-	/* The slot's half of the fixed regions, in the one array both slots share. */
+	/* The slot's value of the fixed regions, the hot copy's room included. */
 	json_object_object_add(o, "fixed_cells", json_object_new_int64(SLUICE_FIXED_CELLS));
 	memory += (long long)SLUICE_FIXED_CELLS * sizeof(__u64);
 	json_object_object_add(o, "maps", json_object_new_int(5));
 	json_object_object_add(o, "memory_bytes", json_object_new_int64(memory));
 	json_object_object_add(o, "spare_ndp", json_object_new_boolean(
 		live->filter_header.flags & SLUICE_FILTER_SPARE_NDP));
+	json_object_object_add(o, "hot_fixed", json_object_new_boolean(
+		live->filter_header.flags & SLUICE_FILTER_HOT_FIXED));
 	return o;
 }
 
@@ -213,7 +215,7 @@ void status_filter_print(json_object *root)
 	if (!json_object_object_get_ex(root, "filter", &f))
 		return;
 	printf("filter compiled: %s positions, %s table cells, %s prefixes, %s pair entries, "
-	       "%s address joins, %.1f MiB in 5 maps (slot %s)%s\n",
+	       "%s address joins, %.1f MiB in 5 maps (slot %s)%s%s\n",
 	       json_object_get_string(json_object_object_get(f, "positions")),
 	       json_object_get_string(json_object_object_get(f, "table_cells")),
 	       json_object_get_string(json_object_object_get(f, "prefixes")),
@@ -221,6 +223,8 @@ void status_filter_print(json_object *root)
 	       json_object_get_string(json_object_object_get(f, "address_joins")),
 	       json_object_get_int64(json_object_object_get(f, "memory_bytes")) / 1048576.0,
 	       json_object_get_string(json_object_object_get(f, "slot")),
+	       json_object_get_boolean(json_object_object_get(f, "hot_fixed")) ?
+	       "; port tables and actions in the fixed value" : "",
 	       json_object_get_boolean(json_object_object_get(f, "spare_ndp")) ?
 	       "; the deny default spares NDP" : "");
 }

@@ -316,9 +316,17 @@ struct sluice_rule {
 #define SLUICE_FIXED_DPORT	(SLUICE_FIXED_SPORT + SLUICE_FILTER_PORTS)
 #define SLUICE_FIXED_DIR	(SLUICE_FIXED_DPORT + SLUICE_FILTER_PORTS)	/* src, then dst */
 #define SLUICE_DIR_LEVEL1	65536
-#define SLUICE_FIXED_CELLS	(SLUICE_FIXED_DIR + 2 * SLUICE_DIR_LEVEL1)
+/*
+ * The hot regions every packet reads (t1, t2, then the action words and count-rule
+ * counters) are copied here when they fit (SLUICE_FILTER_HOT_FIXED), so that they
+ * cost a load each instead of a lookup in the inner map; a table that fits whole is
+ * copied whole (SLUICE_FILTER_ALL_FIXED).
+ */
+#define SLUICE_FIXED_HOT	(SLUICE_FIXED_DIR + 2 * SLUICE_DIR_LEVEL1)
+#define SLUICE_FIXED_HOT_CELLS	65536	/* a power of two: indexes are masked */
+#define SLUICE_FIXED_CELLS	(SLUICE_FIXED_HOT + SLUICE_FIXED_HOT_CELLS)
 
-/* A slot's value of `filter_fixed` (about 2 MiB: under the kernel's 4 MiB value limit). */
+/* A slot's value of `filter_fixed` (under 3 MiB: below the kernel's 4 MiB value limit). */
 struct sluice_filter_fixed {
 	__u64 cells[SLUICE_FIXED_CELLS];
 };
@@ -341,6 +349,8 @@ struct sluice_filter_fixed {
 
 #define SLUICE_FILTER_HAVE_DST		(1U << 0)	/* some rule has a dst prefix only */
 #define SLUICE_FILTER_SPARE_NDP		(1U << 1)	/* the deny default lets NDP through */
+#define SLUICE_FILTER_HOT_FIXED		(1U << 2)	/* hot regions copied to SLUICE_FIXED_HOT */
+#define SLUICE_FILTER_ALL_FIXED		(1U << 3)	/* the whole table is, at its own offsets */
 
 /* Rows of `mixed`: the group in the top bits, its class below. */
 #define SLUICE_MIXED_SRC		(0U << 30)
@@ -360,6 +370,7 @@ struct sluice_filter_header {
 				 * of rules with both that hold an address */
 	__u32 act_off;
 	__u32 count_off;	/* counter ids of the count rules, by rank */
+	__u32 hot_act_off;	/* HOT_FIXED: where the action words start in the hot copy */
 	__u32 n_sport;		/* row lengths */
 	__u32 n_dport;
 	__u32 n_rules;		/* positions, the default included */

@@ -38,6 +38,8 @@ struct filter_maps {
 	void *table;
 	const struct sluice_filter_fixed *fixed;
 	__u32 slot;
+	int hot_fixed;		/* SLUICE_FILTER_HOT_FIXED: a constant in each copy */
+	int all_fixed;		/* SLUICE_FILTER_ALL_FIXED: likewise */
 };
 
 /* A group result that decides nothing: beyond every position. */
@@ -54,6 +56,29 @@ static __always_inline __u64 filter_cell(void *table, __u32 index, __u64 missing
 	const __u64 *cell = bpf_map_lookup_elem(table, &index);
 
 	return cell ? *cell : missing;
+}
+
+/* A cell of the whole table, from its copy in the fixed value when there is one. */
+static __always_inline __u64 filter_table_cell(const struct filter_maps *m, __u32 index,
+					       __u64 missing)
+{
+	if (m->all_fixed)
+		return m->fixed->cells[SLUICE_FIXED_HOT + (index & (SLUICE_FIXED_HOT_CELLS - 1))];
+	return filter_cell(m->table, index, missing);
+}
+
+/*
+ * A cell of the hot regions: table_index in the inner map, hot_index in its copy in
+ * the fixed value when there is one. The compiler's offsets stay inside the hot
+ * region; the mask shows the verifier so.
+ */
+static __always_inline __u64 filter_hot(const struct filter_maps *m, __u32 table_index,
+					__u32 hot_index, __u64 missing)
+{
+	if (m->hot_fixed)
+		return m->fixed->cells[SLUICE_FIXED_HOT +
+				       (hot_index & (SLUICE_FIXED_HOT_CELLS - 1))];
+	return filter_table_cell(m, table_index, missing);
 }
 
 /* The earlier of two group results, with the count rules either matched. */
@@ -125,7 +150,7 @@ static __always_inline __u64 filter_addr(const struct filter_maps *m, __u64 res,
 					 const struct sluice_addr_value *v, __u32 group,
 					 __u32 misc_class, __u64 packed)
 {
-	res = filter_first(res, filter_cell(m->table, m->h->ares_off + v->results *
+	res = filter_first(res, filter_table_cell(m, m->h->ares_off + v->results *
 					    SLUICE_FILTER_MISC_MAX + misc_class, FILTER_NO_MATCH));
 	return filter_mixed_join(m, res, group, v->mixed, packed);
 }
@@ -141,9 +166,9 @@ static __always_inline int filter_dir4(const struct filter_maps *m, __u32 level1
 	__u64 cell = filter_fixed_cell(m, level1 + (a >> 16));
 
 	if (cell & SLUICE_DIR_POINTER)
-		cell = filter_cell(m->table, m->h->dir_off + (__u32)cell + (a >> 8 & 0xff), 0);
+		cell = filter_table_cell(m, m->h->dir_off + (__u32)cell + (a >> 8 & 0xff), 0);
 	if (cell & SLUICE_DIR_POINTER)
-		cell = filter_cell(m->table, m->h->dir_off + (__u32)cell + (a & 0xff), 0);
+		cell = filter_table_cell(m, m->h->dir_off + (__u32)cell + (a & 0xff), 0);
 	v->mixed = cell & SLUICE_FILTER_CLASS_MASK;
 	v->pair = cell >> 21 & SLUICE_FILTER_CLASS_MASK;
 	v->results = cell >> 42 & SLUICE_FILTER_CLASS_MASK;
@@ -244,9 +269,9 @@ filter_pair(const struct filter_maps *m, __u32 scope, __u32 dst_row,
 	};
 
 	/* Only lengths at which both the class and the address have a prefix can hit. */
-	p.lengths[0] = filter_cell(m->table, base, 0) & filter_cell(m->table, dbase, 0);
-	p.lengths[1] = filter_cell(m->table, base + 1, 0) & filter_cell(m->table, dbase + 1, 0);
-	p.lengths[2] = filter_cell(m->table, base + 2, 0) & filter_cell(m->table, dbase + 2, 0);
+	p.lengths[0] = filter_table_cell(m, base, 0) & filter_table_cell(m, dbase, 0);
+	p.lengths[1] = filter_table_cell(m, base + 1, 0) & filter_table_cell(m, dbase + 1, 0);
+	p.lengths[2] = filter_table_cell(m, base + 2, 0) & filter_table_cell(m, dbase + 2, 0);
 	p.pairs = bpf_map_lookup_elem(&filter_pairs, &m->slot);
 	if (!p.pairs || !(p.lengths[0] | p.lengths[1] | p.lengths[2]))
 		return NULL;
@@ -255,17 +280,40 @@ filter_pair(const struct filter_maps *m, __u32 scope, __u32 dst_row,
 	return p.found;
 }
 
-/* Count rules before the deciding one: rare, so a short bounded loop is fine. */
-static __always_inline void filter_count(const struct sluice_filter_header *h, void *table,
-					 __u64 counts, __u32 bytes)
+/* What the count-rule loop shares with each step. */
+struct filter_count_walk {
+	struct filter_maps m;
+	__u64 counts;		/* rank bits not counted yet */
+	__u32 bytes;
+};
+
+/* Count the lowest count rule left; stop (1) when none is. */
+static long filter_count_step(__u32 index, void *ctx)
 {
+	struct filter_count_walk *w = ctx;
+	const struct sluice_filter_header *h = w->m.h;
 	__u32 rank;
 
-	for (rank = 0; rank < SLUICE_MAX_COUNT_RULES && counts >> rank; rank++) {
-		if (counts >> rank & 1)
-			stats_add(&rule_stats, (__u32)filter_cell(table, h->count_off + rank, 0),
-				  bytes);
-	}
+	(void)index;
+	if (!w->counts)
+		return 1;
+	rank = filter_fls(w->counts & -w->counts);
+	w->counts &= w->counts - 1;
+	stats_add(&rule_stats, (__u32)filter_hot(&w->m, h->count_off + rank,
+						 h->hot_act_off + h->count_off - h->act_off + rank,
+						 0), w->bytes);
+	return 0;
+}
+
+/*
+ * Count rules before the deciding one. Rare, so bpf_loop's call per rule costs
+ * little, and the verifier checks one step instead of every rank.
+ */
+static __always_inline void filter_count(const struct filter_maps *m, __u64 counts, __u32 bytes)
+{
+	struct filter_count_walk w = { .m = *m, .counts = counts, .bytes = bytes };
+
+	bpf_loop(SLUICE_MAX_COUNT_RULES, filter_count_step, &w, 0);
 }
 
 /* The result of the compiled classifier: deciding position and count bits. */
@@ -284,10 +332,11 @@ static __always_inline __u64 filter_classify(const struct filter_maps *m,
 	misc = filter_fixed_cell(m, SLUICE_FIXED_MISC + filter_misc_index(pkt));
 	sp = filter_fixed_cell(m, SLUICE_FIXED_SPORT + sport);
 	dp = filter_fixed_cell(m, SLUICE_FIXED_DPORT + dport);
-	x = filter_cell(m->table, h->t1_off + (__u32)misc * h->n_sport + (__u32)sp, 0);
+	p = h->t1_off + (__u32)misc * h->n_sport + (__u32)sp;
+	x = filter_hot(m, p, p, 0);
 	p = h->t2_off + 2 * ((__u32)x * h->n_dport + (__u32)dp);
-	res = filter_cell(m->table, p, FILTER_NO_MATCH);
-	packed = filter_cell(m->table, p + 1, 0);
+	res = filter_hot(m, p, p, FILTER_NO_MATCH);
+	packed = filter_hot(m, p + 1, p + 1, 0);
 	misc_class = misc & (SLUICE_FILTER_MISC_MAX - 1);
 
 	src = filter_address(m, pkt, 0, &src4);
@@ -309,13 +358,40 @@ static __always_inline int filter_is_ndp(const struct parsed_pkt *pkt)
 	return pkt->tuple.proto == IPPROTO_ICMPV6 && pkt->detail >= 133 && pkt->detail <= 137;
 }
 
-static __always_inline int filter_packet(const struct parsed_pkt *pkt)
+/*
+ * The deciding rule's action word, once the count rules before it are counted.
+ * Inlined once for each place the tables can be, so that no cell asks.
+ */
+static __always_inline __u64 filter_decide(const struct filter_maps *m,
+					   const struct parsed_pkt *pkt, __u32 *pos)
+{
+	__u64 res, act, counts;
+
+	res = filter_classify(m, pkt);
+	*pos = res & SLUICE_FILTER_POS_MASK;
+	if (*pos >= m->h->n_rules)
+		*pos = m->h->n_rules - 1;	/* the default */
+	act = filter_hot(m, m->h->act_off + *pos, m->h->hot_act_off + *pos, 0);
+	counts = res >> SLUICE_FILTER_POS_BITS & ((1ULL << SLUICE_FILTER_ACT_RANK(act)) - 1);
+	if (counts)
+		filter_count(m, counts, pkt->len);
+	return act;
+}
+
+/*
+ * Not inlined: a global function is verified once on its own, so the verifier's
+ * work on the classifier, of which there are three copies, does not multiply with
+ * the paths of the stages around it.
+ */
+__noinline int filter_packet(const struct parsed_pkt *pkt)
 {
 	const struct sluice_filter_state *state;
 	__u32 zero = 0, pos, action, counter;
 	struct filter_maps m;
-	__u64 res, act, counts;
+	__u64 act;
 
+	if (!pkt)
+		return FILTER_ALLOW;
 	state = bpf_map_lookup_elem(&filter_state, &zero);
 	if (!state)
 		return FILTER_ALLOW;
@@ -326,15 +402,19 @@ static __always_inline int filter_packet(const struct parsed_pkt *pkt)
 	/* Before the first apply there is no rule set: everything is allowed. */
 	if (!m.h || !m.h->ready || !m.fixed || !m.table)
 		return FILTER_ALLOW;
-
-	res = filter_classify(&m, pkt);
-	pos = res & SLUICE_FILTER_POS_MASK;
-	if (pos >= m.h->n_rules)
-		pos = m.h->n_rules - 1;	/* the default */
-	act = filter_cell(m.table, m.h->act_off + pos, 0);
-	counts = res >> SLUICE_FILTER_POS_BITS & ((1ULL << SLUICE_FILTER_ACT_RANK(act)) - 1);
-	if (counts)
-		filter_count(m.h, m.table, counts, pkt->len);
+	if (m.h->flags & SLUICE_FILTER_ALL_FIXED) {
+		m.hot_fixed = 1;
+		m.all_fixed = 1;
+		act = filter_decide(&m, pkt, &pos);
+	} else if (m.h->flags & SLUICE_FILTER_HOT_FIXED) {
+		m.hot_fixed = 1;
+		m.all_fixed = 0;
+		act = filter_decide(&m, pkt, &pos);
+	} else {
+		m.hot_fixed = 0;
+		m.all_fixed = 0;
+		act = filter_decide(&m, pkt, &pos);
+	}
 	counter = SLUICE_FILTER_ACT_COUNTER(act);
 	action = SLUICE_FILTER_ACT_ACTION(act);
 	/* Neighbour discovery outlives a deny default unless the config says otherwise. */

@@ -2,7 +2,8 @@
 /*
  * The compiled filter in the data plane: TCP flags, ICMP types, count rules, rate
  * limits over a known number of packets, neighbour discovery under a deny default,
- * and 10,000 seeded rules judged packet by packet against the rule-by-rule reference.
+ * and 10,000 seeded rules judged packet by packet against the rule-by-rule reference,
+ * with the hot tables in the fixed value and in the inner map.
  */
 #include <arpa/inet.h>
 #include <linux/bpf.h>
@@ -190,6 +191,52 @@ static void to_text(const struct filter_packet *p, const uint8_t *addr, char *ou
 	inet_ntop(p->family == SLUICE_AF_INET6 ? AF_INET6 : AF_INET, addr, out, INET6_ADDRSTRLEN);
 }
 
+/* The flags of the rule set packets use. */
+static uint32_t active_flags(struct fixture *f)
+{
+	struct sluice_filter_header h;
+	struct sluice_filter_state st;
+	uint32_t zero = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(fx_map_fd(f, "filter_state"), &zero, &st), 0);
+	assert_int_equal(bpf_map_lookup_elem(fx_map_fd(f, "filter_headers"), &st.active, &h), 0);
+	return h.flags;
+}
+
+/*
+ * 10,000 rules denying one UDP port each: their port tables are too big for the
+ * fixed value's hot region, so packets read them from the table, and still every
+ * port gets its own rule's verdict.
+ */
+static void test_hot_regions_in_the_table(void **state)
+{
+	struct fixture *f = *state;
+	struct sluice_rule *rules = calloc(10002, sizeof(*rules));
+	struct pkt_spec s;
+	uint32_t i;
+
+	assert_non_null(rules);
+	for (i = 0; i < 10000; i++) {
+		rules[i] = fx_rule(SLUICE_ACT_DENY, i);
+		rules[i].proto = IPPROTO_UDP;
+		rules[i].dport_lo = rules[i].dport_hi = (uint16_t)(20000 + 2 * i);
+	}
+	rules[10000] = fx_rule(SLUICE_ACT_DENY, 10000);
+	rules[10000].proto = IPPROTO_TCP;
+	rules[10001] = fx_rule(SLUICE_ACT_ALLOW, SLUICE_DEFAULT_RULE_COUNTER);
+	fx_rules(f, rules, 10002);
+	assert_false(active_flags(f) & SLUICE_FILTER_HOT_FIXED);
+	for (i = 0; i < 10000; i += 97) {
+		s = spec_tcp(CLIENT4, 40000, VIP4, (uint16_t)(20000 + 2 * i));
+		s.proto = IPPROTO_UDP;
+		assert_int_equal(run_detail(f, &s, -1), XDP_DROP);
+		s.dport = (uint16_t)(20001 + 2 * i);
+		assert_int_equal(run_detail(f, &s, -1), XDP_PASS);
+	}
+	assert_int_equal(rule_hits(f, 97), 1);
+	free(rules);
+}
+
 /* The data plane agrees with the reference rule by rule, at 10,000 rules. */
 static void test_ten_thousand_rules_agree(void **state)
 {
@@ -201,6 +248,8 @@ static void test_ten_thousand_rules_agree(void **state)
 	assert_non_null(rules);
 	rulegen_rules(&g, rules, 10000, SLUICE_ACT_DENY);
 	fx_rules(f, rules, 10001);
+	/* Small enough port tables: packets read them from the fixed value. */
+	assert_true(active_flags(f) & SLUICE_FILTER_HOT_FIXED);
 	while (checked < 400) {
 		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 		struct filter_packet p;
@@ -241,5 +290,6 @@ const struct CMUnitTest classifier_tests[] = {
 	CLASSIFIER_TEST(test_rate_limit_per_source),
 	CLASSIFIER_TEST(test_deny_default_spares_ndp),
 	CLASSIFIER_TEST(test_ten_thousand_rules_agree),
+	CLASSIFIER_TEST(test_hot_regions_in_the_table),
 };
 const size_t n_classifier_tests = sizeof(classifier_tests) / sizeof(classifier_tests[0]);
