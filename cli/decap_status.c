@@ -73,7 +73,7 @@ static json_object *counters_json(int fd)
 
 static json_object *iface_json(const char *ifname)
 {
-	json_object *o = json_object_new_object(), *prog = json_object_new_object();
+	json_object *o = json_object_new_object();
 	int ifindex = (int)if_nametoindex(ifname), settings_fd, sources_fd, stats_fd;
 	struct sluice_decap_settings settings = {0};
 	char dir[DECAP_PIN_NAME_LEN];
@@ -89,15 +89,7 @@ static json_object *iface_json(const char *ifname)
 	if (settings_fd >= 0)
 		bpf_map_lookup_elem(settings_fd, &zero, &settings);
 	json_object_object_add(o, "interface", json_object_new_string(ifname));
-	json_object_object_add(prog, "attached", json_object_new_boolean(at.present));
-	if (at.present) {
-		json_object_object_add(prog, "id", json_object_new_int64(at.prog_id));
-		json_object_object_add(prog, "mode", json_object_new_string(
-			xdp_link_mode_name(at.mode)));
-		json_object_object_add(prog, "dispatcher",
-				       json_object_new_boolean(at.dispatcher));
-	}
-	json_object_object_add(o, "program", prog);
+	json_object_object_add(o, "program", xdp_link_json(&at));
 	json_object_object_add(o, "restricted", json_object_new_boolean(settings.restricted));
 	json_object_object_add(o, "sources", sources_json(sources_fd));
 	json_object_object_add(o, "counters", counters_json(stats_fd));

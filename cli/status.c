@@ -179,22 +179,14 @@ static json_object *tx_ports_json(const struct live_state *live)
 static json_object *status_json(const char *ifname, const struct sluice_maps *maps,
 				const struct live_state *live)
 {
-	json_object *root = json_object_new_object(), *prog = json_object_new_object();
+	json_object *root = json_object_new_object();
 	int ifindex = (int)if_nametoindex(ifname);
 	struct attached at = {0};
 
 	if (ifindex)
 		xdp_link_find(ifindex, &at);
 	json_object_object_add(root, "interface", json_object_new_string(ifname));
-	json_object_object_add(prog, "attached", json_object_new_boolean(at.present));
-	if (at.present) {
-		json_object_object_add(prog, "id", json_object_new_int64(at.prog_id));
-		json_object_object_add(prog, "mode", json_object_new_string(
-			xdp_link_mode_name(at.mode)));
-		json_object_object_add(prog, "dispatcher",
-				       json_object_new_boolean(at.dispatcher));
-	}
-	json_object_object_add(root, "program", prog);
+	json_object_object_add(root, "program", xdp_link_json(&at));
 	json_object_object_add(root, "malformed", json_object_new_string(
 		live->settings.malformed_policy == SLUICE_MALFORMED_DROP ? "drop" : "pass"));
 	json_object_object_add(root, "flows", flows_json(live));

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include <json-c/json.h>
 
 #include "xdp/sluice.skel.h"
 #include "cli/cmd.h"
@@ -21,6 +22,21 @@ int xdp_link_parse_mode(const char *name, enum xdp_attach_mode *mode)
 	else
 		return -EINVAL;
 	return 0;
+}
+
+struct json_object *xdp_link_json(const struct attached *at)
+{
+	json_object *prog = json_object_new_object();
+
+	json_object_object_add(prog, "attached", json_object_new_boolean(at->present));
+	if (at->present) {
+		json_object_object_add(prog, "id", json_object_new_int64(at->prog_id));
+		json_object_object_add(prog, "mode", json_object_new_string(
+			xdp_link_mode_name(at->mode)));
+		json_object_object_add(prog, "dispatcher",
+				       json_object_new_boolean(at->dispatcher));
+	}
+	return prog;
 }
 
 const char *xdp_link_mode_name(enum xdp_attach_mode mode)

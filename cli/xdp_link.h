@@ -32,6 +32,9 @@ int xdp_link_detach_named(int ifindex, const char *name);
 
 const char *xdp_link_mode_name(enum xdp_attach_mode mode);
 
+/* What status prints of an attachment: {attached, id?, mode?, dispatcher?}. */
+struct json_object *xdp_link_json(const struct attached *at);
+
 /* "native" or "generic", as --mode takes them; -EINVAL for anything else. */
 int xdp_link_parse_mode(const char *name, enum xdp_attach_mode *mode);
 

@@ -17,6 +17,9 @@ cannot_run()
 	exit 1
 }
 
+# Stopped from outside (a CI time limit, Ctrl-C): the last line still says so.
+trap 'cannot_run "interrupted"' INT TERM HUP
+
 ((EUID == 0)) || cannot_run "run as root (packet and lab tests load XDP programs and make namespaces)"
 tests/deps.sh || cannot_run "installing the dependencies failed"
 tests/build.sh || cannot_run "the build failed"

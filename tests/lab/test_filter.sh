@@ -89,6 +89,7 @@ check "status shows the compiled filter" expect_exit 0 sluice status eth0
 check "  its size and memory" output_has "filter compiled:"
 check "status --json names the compiled maps" expect_exit 0 sluice status eth0 --json
 check "  (table cells, prefixes, memory)" output_has '"memory_bytes"'
+check "  the last set applied, 3 rules, is read from the fixed value" output_has '"hot_fixed":true'
 
 # --- rate limits -------------------------------------------------------------------
 with_services >"$TEST_TMP/limit.yaml" <<'YAML'
