@@ -142,15 +142,23 @@ static __u64 with_addr(const struct filter_image *img, __u64 res,
 {
 	__u32 col = packed >> (group >> 30) * SLUICE_FILTER_CLASS_BITS & SLUICE_FILTER_CLASS_MASK;
 
-	res = first(res, cell(img, img->header.ares_off +
-			      (__u64)v->results * SLUICE_FILTER_MISC_MAX + misc,
-			      SLUICE_FILTER_POS_MASK));
+	if (v->results)
+		res = first(res, cell(img, img->header.ares_off +
+				      (__u64)v->results * img->header.n_misc + misc,
+				      SLUICE_FILTER_POS_MASK));
 	if (!v->mixed || !col)
 		return res;
 	for (__u32 i = 0; i < img->n_mixed; i++)
 		if (img->mixed[i].key.row == (group | v->mixed) && img->mixed[i].key.col == col)
 			return first(res, img->mixed[i].result);
 	return res;
+}
+
+static __u32 position(const struct sluice_filter_header *h, __u64 res)
+{
+	__u32 pos = (__u32)(res & SLUICE_FILTER_POS_MASK);
+
+	return pos < h->n_rules ? pos : h->n_rules - 1;
 }
 
 __u32 filter_image_classify(const struct filter_image *img, const struct filter_packet *pkt,
@@ -171,10 +179,15 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 	res = cell(img, p, SLUICE_FILTER_POS_MASK);
 	packed = cell(img, p + 1, 0);
 	misc &= SLUICE_FILTER_MISC_MAX - 1;
+	if ((res & SLUICE_FILTER_POS_MASK) < h->first_addr_pos) {
+		/* Settled by ports and protocol: the row holds the action word. */
+		act = packed;
+		goto decided;
+	}
 	src = address(img, false, pkt, &src4);
 	if (src)
 		res = with_addr(img, res, src, SLUICE_MIXED_SRC, misc, packed);
-	dst = h->flags & SLUICE_FILTER_HAVE_DST || (src && src->pair) ?
+	dst = (res & SLUICE_FILTER_POS_MASK) > h->first_dst_pos || (src && src->pair) ?
 	      address(img, true, pkt, &dst4) : NULL;
 	if (dst)
 		res = with_addr(img, res, dst, SLUICE_MIXED_DST, misc, packed);
@@ -182,10 +195,9 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 						      NULL;
 	if (pair)
 		res = with_addr(img, res, pair, SLUICE_MIXED_BOTH, misc, packed);
-	pos = (__u32)(res & SLUICE_FILTER_POS_MASK);
-	if (pos >= h->n_rules)
-		pos = h->n_rules - 1;
-	act = cell(img, h->act_off + pos, 0);
+	act = cell(img, h->act_off + position(h, res), 0);
+decided:
+	pos = position(h, res);
 	*counted = res >> SLUICE_FILTER_POS_BITS & ((1ULL << SLUICE_FILTER_ACT_RANK(act)) - 1);
 	return pos;
 }

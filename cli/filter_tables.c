@@ -46,9 +46,8 @@ uint64_t filter_set_result(const struct filter_build *b, const uint64_t *x, cons
 
 void filter_misc_results(const struct filter_build *b, const uint64_t *set, uint64_t *results)
 {
-	for (uint32_t m = 0; m < SLUICE_FILTER_MISC_MAX; m++)
-		results[m] = m < b->misc.n ? filter_set_result(b, set, classes_set(&b->misc, m)) :
-					     SLUICE_FILTER_POS_MASK;
+	for (uint32_t m = 0; m < b->misc.n; m++)
+		results[m] = filter_set_result(b, set, classes_set(&b->misc, m));
 }
 
 static int tables_init(struct tables *t, size_t words)
@@ -196,12 +195,37 @@ static void fill_actions(const struct filter_build *b, struct filter_image *out)
 	}
 }
 
-static bool has_rules(const struct filter_build *b, enum filter_group g)
+/*
+ * A t2 row whose result comes before every rule naming an address is final: a
+ * packet never reads its packed classes, so the row holds the deciding rule's
+ * action word there instead, read with the result rather than after it.
+ */
+static void settle_port_rows(struct filter_image *out, uint64_t t2)
 {
-	for (size_t w = 0; w < b->words; w++)
-		if (b->group_rules[g][w])
-			return true;
-	return false;
+	const struct sluice_filter_header *h = &out->header;
+	uint64_t *row = out->table + h->t2_off;
+
+	for (uint64_t i = 0; i < t2; i++, row += 2) {
+		uint64_t pos = row[0] & SLUICE_FILTER_POS_MASK;
+
+		if (pos < h->first_addr_pos)
+			row[1] = out->table[h->act_off + (pos < h->n_rules ? pos : h->n_rules - 1)];
+	}
+}
+
+/* The first position of a rule in any of the groups [from, to]; UINT32_MAX if none. */
+static uint32_t first_in_groups(const struct filter_build *b, enum filter_group from,
+				enum filter_group to)
+{
+	for (size_t w = 0; w < b->words; w++) {
+		uint64_t any = 0;
+
+		for (enum filter_group g = from; g <= to; g++)
+			any |= b->group_rules[g][w];
+		if (any)
+			return (uint32_t)(w * 64 + (size_t)__builtin_ctzll(any));
+	}
+	return UINT32_MAX;
 }
 
 /*
@@ -226,27 +250,20 @@ static void fill_dir(const struct filter_build *b, struct filter_image *out)
 
 /*
  * Into the fixed value, which spares packets a lookup per cell: the whole table when
- * it fits, else t1 and t2 (from cell 0 to ares_off) and then the actions and counts
- * (act_off to the end) when they do.
+ * it fits, else every region before the trie's blocks when they do.
  */
 static void copy_hot(struct filter_image *out, uint64_t table_len)
 {
 	struct sluice_filter_header *h = &out->header;
-	uint64_t tail = table_len - h->act_off;
 
-	if (table_len <= SLUICE_FIXED_HOT_CELLS) {
-		memcpy(out->fixed + SLUICE_FIXED_HOT, out->table, table_len * sizeof(*out->table));
-		h->hot_act_off = h->act_off;
+	if (table_len <= SLUICE_FIXED_HOT_CELLS)
 		h->flags |= SLUICE_FILTER_HOT_FIXED | SLUICE_FILTER_ALL_FIXED;
+	else if (h->dir_off <= SLUICE_FIXED_HOT_CELLS)
+		h->flags |= SLUICE_FILTER_HOT_FIXED;
+	else
 		return;
-	}
-	if (h->ares_off + tail > SLUICE_FIXED_HOT_CELLS)
-		return;
-	memcpy(out->fixed + SLUICE_FIXED_HOT, out->table, h->ares_off * sizeof(*out->table));
-	memcpy(out->fixed + SLUICE_FIXED_HOT + h->ares_off, out->table + h->act_off,
-	       tail * sizeof(*out->table));
-	h->hot_act_off = h->ares_off;
-	h->flags |= SLUICE_FILTER_HOT_FIXED;
+	memcpy(out->fixed + SLUICE_FIXED_HOT, out->table,
+	       (h->flags & SLUICE_FILTER_ALL_FIXED ? table_len : h->dir_off) * sizeof(*out->table));
 }
 
 /* Lay the regions out; fails when the whole would pass the memory limit. */
@@ -255,17 +272,18 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	struct sluice_filter_header *h = &out->header;
 	uint64_t off = 0, t1 = (uint64_t)b->misc.n * b->sport.n, t2 = (uint64_t)t->x.n * b->dport.n;
 
+	h->n_misc = b->misc.n;
 	h->n_sport = b->sport.n;
 	h->n_dport = b->dport.n;
 	h->t1_off = 0;
 	h->t2_off = (uint32_t)(off += t1);
 	h->ares_off = (uint32_t)(off += 2 * t2);
-	h->dir_off = (uint32_t)(off += (uint64_t)b->addr_results.n * SLUICE_FILTER_MISC_MAX);
-	h->pmask_off = (uint32_t)(off += b->n_dir - 2 * SLUICE_DIR_LEVEL1);
+	h->pmask_off = (uint32_t)(off += (uint64_t)b->addr_results.n * b->misc.n);
 	h->dmask_off = (uint32_t)(off += (uint64_t)b->src_b.n * SLUICE_PAIR_MASK_CELLS);
 	h->act_off = (uint32_t)(off += (uint64_t)b->dst_lengths.n * SLUICE_PAIR_MASK_CELLS);
 	h->count_off = (uint32_t)(off += b->n_match + 1);
-	off += SLUICE_MAX_COUNT_RULES;
+	h->dir_off = (uint32_t)(off += SLUICE_MAX_COUNT_RULES);
+	off += b->n_dir - 2 * SLUICE_DIR_LEVEL1;
 	out->memory = (off + SLUICE_FIXED_CELLS) * TABLE_CELL_BYTES + (uint64_t)b->n_prefixes * TRIE_NODE_BYTES +
 		      (uint64_t)out->n_mixed * MIXED_ELEM_BYTES + (uint64_t)b->n_pairs * PAIR_ELEM_BYTES;
 	if (out->memory > FILTER_MEMORY_LIMIT)
@@ -277,7 +295,8 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 				   out->n_mixed, (unsigned long long)off);
 	out->table_len = (uint32_t)off;
 	h->n_rules = (uint32_t)b->n_match + 1;
-	h->flags = has_rules(b, GROUP_DA) || has_rules(b, GROUP_DM) ? SLUICE_FILTER_HAVE_DST : 0;
+	h->first_addr_pos = first_in_groups(b, GROUP_SA, GROUP_BM);
+	h->first_dst_pos = first_in_groups(b, GROUP_DA, GROUP_DM);
 	h->ready = 1;
 	out->table = calloc(off, sizeof(*out->table));
 	out->fixed = calloc(SLUICE_FIXED_CELLS, sizeof(*out->fixed));
@@ -298,7 +317,7 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	}
 	for (uint32_t r = 0; r < b->addr_results.n; r++)
 		filter_misc_results(b, classes_set(&b->addr_results, r),
-				    out->table + h->ares_off + (uint64_t)r * SLUICE_FILTER_MISC_MAX);
+				    out->table + h->ares_off + (uint64_t)r * b->misc.n);
 	fill_dir(b, out);
 	if (b->pair_lengths)
 		memcpy(out->table + h->pmask_off, b->pair_lengths,
@@ -306,6 +325,7 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	memcpy(out->table + h->dmask_off, b->dst_lengths.sets,
 	       (size_t)b->dst_lengths.n * SLUICE_PAIR_MASK_CELLS * sizeof(uint64_t));
 	fill_actions(b, out);
+	settle_port_rows(out, t2);
 	copy_hot(out, off);
 	return 0;
 }

@@ -279,7 +279,8 @@ struct sluice_rule {
  *   table[t2_off + 2 * (x * n_dport + dport)]      for that port/protocol class p:
  *                             the result of the rules without addresses,
  *   table[t2_off + 2 * (x * n_dport + dport) + 1]  and p's classes among rules with
- *                             addresses and ports, packed
+ *                             addresses and ports, packed; or, when that result
+ *                             comes before first_addr_pos, its action word
  *   dir[src], dir[dst]        IPv4: classes of the address among rules that name
  *                             it, from a 16-8-8 multibit trie: level 1 in fixed
  *                             cells, the blocks below it at table[dir_off]
@@ -289,7 +290,7 @@ struct sluice_rule {
  *                             longest first at the lengths that both the class
  *                             (table[pmask_off]) and the packet's dst address
  *                             (table[dmask_off]) have
- *   table[ares_off + row * SLUICE_FILTER_MISC_MAX + misc]
+ *   table[ares_off + row * n_misc + misc]
  *                             result of those rules that name no ports
  *   mixed[class, p class]     result of those that do: only combinations that
  *                             some rule joins are listed
@@ -297,6 +298,14 @@ struct sluice_rule {
  * `fixed` is the slot's value of `filter_fixed`, one array element holding the
  * regions whose size never changes, which a packet reads with plain loads once it
  * has looked the slot up; `table` is the slot's inner array, sized for the rule set.
+ * The table's regions are laid out in the order of the header's offsets, the trie's
+ * blocks last: everything before them is what a packet may read whatever its
+ * addresses, and is copied to the fixed value when it fits.
+ *
+ * Rules are in match order, and a packet's port/protocol result is known before its
+ * addresses are looked at: when it decides at a position before every rule naming
+ * an address (first_addr_pos), or a dst prefix without a src (first_dst_pos), those
+ * lookups can change nothing and are skipped.
  *
  * A result holds the position of the first deciding rule in the low 16 bits and the
  * count rules matched before it above; the packet's result is the smallest position
@@ -317,13 +326,13 @@ struct sluice_rule {
 #define SLUICE_FIXED_DIR	(SLUICE_FIXED_DPORT + SLUICE_FILTER_PORTS)	/* src, then dst */
 #define SLUICE_DIR_LEVEL1	65536
 /*
- * The hot regions every packet reads (t1, t2, then the action words and count-rule
- * counters) are copied here when they fit (SLUICE_FILTER_HOT_FIXED), so that they
+ * The table's cells before dir_off (every region but the trie's blocks) are copied
+ * here, at their own offsets, when they fit (SLUICE_FILTER_HOT_FIXED), so that they
  * cost a load each instead of a lookup in the inner map; a table that fits whole is
  * copied whole (SLUICE_FILTER_ALL_FIXED).
  */
 #define SLUICE_FIXED_HOT	(SLUICE_FIXED_DIR + 2 * SLUICE_DIR_LEVEL1)
-#define SLUICE_FIXED_HOT_CELLS	65536	/* a power of two: indexes are masked */
+#define SLUICE_FIXED_HOT_CELLS	131072	/* a power of two: indexes are masked */
 #define SLUICE_FIXED_CELLS	(SLUICE_FIXED_HOT + SLUICE_FIXED_HOT_CELLS)
 
 /* A slot's value of `filter_fixed` (under 3 MiB: below the kernel's 4 MiB value limit). */
@@ -347,10 +356,9 @@ struct sluice_filter_fixed {
 #define SLUICE_FILTER_ACT_ACTION(w)	((__u32)((w) >> 16) & 0xff)
 #define SLUICE_FILTER_ACT_RANK(w)	((__u32)((w) >> 24) & 0xff)	/* count rules before */
 
-#define SLUICE_FILTER_HAVE_DST		(1U << 0)	/* some rule has a dst prefix only */
-#define SLUICE_FILTER_SPARE_NDP		(1U << 1)	/* the deny default lets NDP through */
-#define SLUICE_FILTER_HOT_FIXED		(1U << 2)	/* hot regions copied to SLUICE_FIXED_HOT */
-#define SLUICE_FILTER_ALL_FIXED		(1U << 3)	/* the whole table is, at its own offsets */
+#define SLUICE_FILTER_SPARE_NDP		(1U << 0)	/* the deny default lets NDP through */
+#define SLUICE_FILTER_HOT_FIXED		(1U << 1)	/* table[0, dir_off) copied to SLUICE_FIXED_HOT */
+#define SLUICE_FILTER_ALL_FIXED		(1U << 2)	/* the whole table is */
 
 /* Rows of `mixed`: the group in the top bits, its class below. */
 #define SLUICE_MIXED_SRC		(0U << 30)
@@ -360,20 +368,22 @@ struct sluice_filter_fixed {
 /* One of the two `filter_headers`: where the regions of that slot's table start. */
 struct sluice_filter_header {
 	__u32 ready;		/* 0 until the slot holds a compiled set */
-	__u32 flags;		/* SLUICE_FILTER_HAVE_* */
+	__u32 flags;		/* SLUICE_FILTER_* */
 	__u32 t1_off;
 	__u32 t2_off;
-	__u32 ares_off;		/* rows of SLUICE_FILTER_MISC_MAX results, for addresses */
-	__u32 dir_off;		/* blocks of the IPv4 multibit trie (level 1 is fixed) */
+	__u32 ares_off;		/* rows of n_misc results, for addresses */
 	__u32 pmask_off;	/* per src class: SLUICE_PAIR_MASK_CELLS cells of lengths */
 	__u32 dmask_off;	/* rows of SLUICE_PAIR_MASK_CELLS: lengths of the dst prefixes
 				 * of rules with both that hold an address */
 	__u32 act_off;
 	__u32 count_off;	/* counter ids of the count rules, by rank */
-	__u32 hot_act_off;	/* HOT_FIXED: where the action words start in the hot copy */
-	__u32 n_sport;		/* row lengths */
+	__u32 dir_off;		/* blocks of the IPv4 multibit trie (level 1 is fixed) */
+	__u32 n_misc;		/* row lengths */
+	__u32 n_sport;
 	__u32 n_dport;
 	__u32 n_rules;		/* positions, the default included */
+	__u32 first_addr_pos;	/* of a rule naming an address; past every position if none */
+	__u32 first_dst_pos;	/* of a rule naming a dst prefix but no src, likewise */
 };
 
 /* Which slot of the double-buffered classifier packets use (`filter_state`[0]). */

@@ -68,17 +68,15 @@ static __always_inline __u64 filter_table_cell(const struct filter_maps *m, __u3
 }
 
 /*
- * A cell of the hot regions: table_index in the inner map, hot_index in its copy in
- * the fixed value when there is one. The compiler's offsets stay inside the hot
- * region; the mask shows the verifier so.
+ * A cell before dir_off, from its copy in the fixed value when there is one. The
+ * compiler's offsets stay inside the hot region; the mask shows the verifier so.
  */
-static __always_inline __u64 filter_hot(const struct filter_maps *m, __u32 table_index,
-					__u32 hot_index, __u64 missing)
+static __always_inline __u64 filter_hot(const struct filter_maps *m, __u32 index,
+					__u64 missing)
 {
 	if (m->hot_fixed)
-		return m->fixed->cells[SLUICE_FIXED_HOT +
-				       (hot_index & (SLUICE_FIXED_HOT_CELLS - 1))];
-	return filter_table_cell(m, table_index, missing);
+		return m->fixed->cells[SLUICE_FIXED_HOT + (index & (SLUICE_FIXED_HOT_CELLS - 1))];
+	return filter_table_cell(m, index, missing);
 }
 
 /* The earlier of two group results, with the count rules either matched. */
@@ -150,8 +148,10 @@ static __always_inline __u64 filter_addr(const struct filter_maps *m, __u64 res,
 					 const struct sluice_addr_value *v, __u32 group,
 					 __u32 misc_class, __u64 packed)
 {
-	res = filter_first(res, filter_table_cell(m, m->h->ares_off + v->results *
-					    SLUICE_FILTER_MISC_MAX + misc_class, FILTER_NO_MATCH));
+	/* Row 0 is the empty set of rules: it would decide nothing. */
+	if (v->results)
+		res = filter_first(res, filter_hot(m, m->h->ares_off + v->results * m->h->n_misc +
+						   misc_class, FILTER_NO_MATCH));
 	return filter_mixed_join(m, res, group, v->mixed, packed);
 }
 
@@ -204,30 +204,30 @@ static __always_inline __u32 filter_fls(__u64 x)
 	return r + (__u32)(x >> 1);
 }
 
-/* addr with every bit past len cleared, in key->addr. */
-static __always_inline void filter_mask_addr(struct sluice_pair_key *key, const __be32 *addr,
-					     __u32 len)
+/* Clear every bit of key->addr past len. */
+static __always_inline void filter_mask_addr(struct sluice_pair_key *key, __u32 len)
 {
-	__u32 *out = (__u32 *)key->addr;
+	__u32 *addr = (__u32 *)key->addr;
 	int i;
 
 	for (i = 0; i < 4; i++) {
 		__s32 bits = (__s32)len - 32 * i;
 
-		if (bits >= 32)
-			out[i] = addr[i];
-		else if (bits > 0)
-			out[i] = addr[i] & bpf_htonl(~0U << (32 - bits));
-		else
-			out[i] = 0;
+		if (bits <= 0)
+			addr[i] = 0;
+		else if (bits < 32)
+			addr[i] &= bpf_htonl(~0U << (32 - bits));
 	}
 }
 
-/* One probe after another, for bpf_loop: what the probes share. */
+/*
+ * One probe after another, for bpf_loop: what the probes share. Probes go from
+ * the longest length down, so the key's address, masked for one probe, is masked
+ * further for the next.
+ */
 struct filter_pair_probe {
 	void *pairs;
 	__u64 lengths[SLUICE_PAIR_MASK_CELLS];	/* lengths not probed yet */
-	__be32 dst[4];
 	struct sluice_pair_key key;
 	const struct sluice_addr_value *found;
 };
@@ -245,7 +245,7 @@ static long filter_pair_step(__u32 index, void *ctx)
 	bit = filter_fls(p->lengths[word]);
 	p->lengths[word] &= ~(1ULL << bit);
 	p->key.len = word * 64 + bit;
-	filter_mask_addr(&p->key, p->dst, p->key.len);
+	filter_mask_addr(&p->key, p->key.len);
 	v = bpf_map_lookup_elem(p->pairs, &p->key);
 	if (!v)
 		return 0;
@@ -264,18 +264,30 @@ filter_pair(const struct filter_maps *m, __u32 scope, __u32 dst_row,
 {
 	__u32 base = m->h->pmask_off + scope * SLUICE_PAIR_MASK_CELLS;
 	__u32 dbase = m->h->dmask_off + dst_row * SLUICE_PAIR_MASK_CELLS;
-	struct filter_pair_probe p = {
-		.key = { .scope = scope, .family = pkt->tuple.family },
-	};
+	struct filter_pair_probe p;
+	__u64 len0, len1, len2;
+	void *pairs;
 
-	/* Only lengths at which both the class and the address have a prefix can hit. */
-	p.lengths[0] = filter_table_cell(m, base, 0) & filter_table_cell(m, dbase, 0);
-	p.lengths[1] = filter_table_cell(m, base + 1, 0) & filter_table_cell(m, dbase + 1, 0);
-	p.lengths[2] = filter_table_cell(m, base + 2, 0) & filter_table_cell(m, dbase + 2, 0);
-	p.pairs = bpf_map_lookup_elem(&filter_pairs, &m->slot);
-	if (!p.pairs || !(p.lengths[0] | p.lengths[1] | p.lengths[2]))
+	/*
+	 * Only lengths at which both the class and the address have a prefix can hit.
+	 * Usually there are none: that is decided before the probes are set up.
+	 */
+	len0 = filter_hot(m, base, 0) & filter_hot(m, dbase, 0);
+	len1 = filter_hot(m, base + 1, 0) & filter_hot(m, dbase + 1, 0);
+	len2 = filter_hot(m, base + 2, 0) & filter_hot(m, dbase + 2, 0);
+	if (!(len0 | len1 | len2))
 		return NULL;
-	__builtin_memcpy(p.dst, pkt->tuple.dst, sizeof(p.dst));
+	pairs = bpf_map_lookup_elem(&filter_pairs, &m->slot);
+	if (!pairs)
+		return NULL;
+	__builtin_memset(&p, 0, sizeof(p));
+	p.pairs = pairs;
+	p.lengths[0] = len0;
+	p.lengths[1] = len1;
+	p.lengths[2] = len2;
+	p.key.scope = scope;
+	p.key.family = pkt->tuple.family;
+	__builtin_memcpy(p.key.addr, pkt->tuple.dst, sizeof(p.key.addr));
 	bpf_loop(129, filter_pair_step, &p, 0);
 	return p.found;
 }
@@ -299,9 +311,7 @@ static long filter_count_step(__u32 index, void *ctx)
 		return 1;
 	rank = filter_fls(w->counts & -w->counts);
 	w->counts &= w->counts - 1;
-	stats_add(&rule_stats, (__u32)filter_hot(&w->m, h->count_off + rank,
-						 h->hot_act_off + h->count_off - h->act_off + rank,
-						 0), w->bytes);
+	stats_add(&rule_stats, (__u32)filter_hot(&w->m, h->count_off + rank, 0), w->bytes);
 	return 0;
 }
 
@@ -316,33 +326,19 @@ static __always_inline void filter_count(const struct filter_maps *m, __u64 coun
 	bpf_loop(SLUICE_MAX_COUNT_RULES, filter_count_step, &w, 0);
 }
 
-/* The result of the compiled classifier: deciding position and count bits. */
-static __always_inline __u64 filter_classify(const struct filter_maps *m,
-					     const struct parsed_pkt *pkt)
+/* What the rules naming addresses make of res, the port/protocol result. */
+static __always_inline __u64 filter_by_address(const struct filter_maps *m,
+					       const struct parsed_pkt *pkt, __u64 res,
+					       __u32 misc_class, __u64 packed)
 {
 	const struct sluice_filter_header *h = m->h;
 	const struct sluice_addr_value *src, *dst, *pair;
 	struct sluice_addr_value src4, dst4;
-	__u32 sport, dport, misc_class;
-	__u64 misc, sp, dp, x, packed, res;
-	__u32 p;
-
-	sport = pkt->has_ports ? bpf_ntohs(pkt->tuple.sport) : SLUICE_FILTER_NO_PORT;
-	dport = pkt->has_ports ? bpf_ntohs(pkt->tuple.dport) : SLUICE_FILTER_NO_PORT;
-	misc = filter_fixed_cell(m, SLUICE_FIXED_MISC + filter_misc_index(pkt));
-	sp = filter_fixed_cell(m, SLUICE_FIXED_SPORT + sport);
-	dp = filter_fixed_cell(m, SLUICE_FIXED_DPORT + dport);
-	p = h->t1_off + (__u32)misc * h->n_sport + (__u32)sp;
-	x = filter_hot(m, p, p, 0);
-	p = h->t2_off + 2 * ((__u32)x * h->n_dport + (__u32)dp);
-	res = filter_hot(m, p, p, FILTER_NO_MATCH);
-	packed = filter_hot(m, p + 1, p + 1, 0);
-	misc_class = misc & (SLUICE_FILTER_MISC_MAX - 1);
 
 	src = filter_address(m, pkt, 0, &src4);
 	if (src)
 		res = filter_addr(m, res, src, SLUICE_MIXED_SRC, misc_class, packed);
-	if (!(h->flags & SLUICE_FILTER_HAVE_DST) && !(src && src->pair))
+	if ((res & SLUICE_FILTER_POS_MASK) <= h->first_dst_pos && !(src && src->pair))
 		return res;
 	dst = filter_address(m, pkt, 1, &dst4);
 	if (!dst)
@@ -350,6 +346,44 @@ static __always_inline __u64 filter_classify(const struct filter_maps *m,
 	res = filter_addr(m, res, dst, SLUICE_MIXED_DST, misc_class, packed);
 	pair = src && src->pair && dst->pair ? filter_pair(m, src->pair, dst->pair, pkt) : NULL;
 	return pair ? filter_addr(m, res, pair, SLUICE_MIXED_BOTH, misc_class, packed) : res;
+}
+
+/* The position a result decides: its rule's, or the default's when no rule matched. */
+static __always_inline __u32 filter_position(const struct filter_maps *m, __u64 res)
+{
+	__u32 pos = res & SLUICE_FILTER_POS_MASK;
+
+	return pos < m->h->n_rules ? pos : m->h->n_rules - 1;
+}
+
+/*
+ * The result of the compiled classifier (deciding position and count bits), and
+ * in *act the deciding rule's action word.
+ */
+static __always_inline __u64 filter_classify(const struct filter_maps *m,
+					     const struct parsed_pkt *pkt, __u64 *act)
+{
+	const struct sluice_filter_header *h = m->h;
+	__u64 misc, sp, dp, x, res, word;
+	__u32 sport, dport, p;
+
+	sport = pkt->has_ports ? bpf_ntohs(pkt->tuple.sport) : SLUICE_FILTER_NO_PORT;
+	dport = pkt->has_ports ? bpf_ntohs(pkt->tuple.dport) : SLUICE_FILTER_NO_PORT;
+	misc = filter_fixed_cell(m, SLUICE_FIXED_MISC + filter_misc_index(pkt));
+	sp = filter_fixed_cell(m, SLUICE_FIXED_SPORT + sport);
+	dp = filter_fixed_cell(m, SLUICE_FIXED_DPORT + dport);
+	p = h->t1_off + (__u32)misc * h->n_sport + (__u32)sp;
+	x = filter_hot(m, p, 0);
+	p = h->t2_off + 2 * ((__u32)x * h->n_dport + (__u32)dp);
+	res = filter_hot(m, p, FILTER_NO_MATCH);
+	word = filter_hot(m, p + 1, 0);
+	if ((res & SLUICE_FILTER_POS_MASK) < h->first_addr_pos) {
+		*act = word;	/* settled by ports and protocol: the row holds the action */
+		return res;
+	}
+	res = filter_by_address(m, pkt, res, misc & (SLUICE_FILTER_MISC_MAX - 1), word);
+	*act = filter_hot(m, h->act_off + filter_position(m, res), 0);
+	return res;
 }
 
 /* Router and neighbour solicitations and advertisements, and redirects (RFC 4861). */
@@ -367,11 +401,8 @@ static __always_inline __u64 filter_decide(const struct filter_maps *m,
 {
 	__u64 res, act, counts;
 
-	res = filter_classify(m, pkt);
-	*pos = res & SLUICE_FILTER_POS_MASK;
-	if (*pos >= m->h->n_rules)
-		*pos = m->h->n_rules - 1;	/* the default */
-	act = filter_hot(m, m->h->act_off + *pos, m->h->hot_act_off + *pos, 0);
+	res = filter_classify(m, pkt, &act);
+	*pos = filter_position(m, res);
 	counts = res >> SLUICE_FILTER_POS_BITS & ((1ULL << SLUICE_FILTER_ACT_RANK(act)) - 1);
 	if (counts)
 		filter_count(m, counts, pkt->len);

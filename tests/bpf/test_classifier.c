@@ -204,32 +204,36 @@ static uint32_t active_flags(struct fixture *f)
 }
 
 /*
- * 10,000 rules denying one UDP port each: their port tables are too big for the
- * fixed value's hot region, so packets read them from the table, and still every
- * port gets its own rule's verdict.
+ * 10,000 rules denying one TCP or UDP destination port each, from source ports
+ * above one of eight bounds: their port tables are too big for the fixed value's
+ * hot region, so packets read them from the table, and still every port gets its
+ * own rule's verdict.
  */
 static void test_hot_regions_in_the_table(void **state)
 {
 	struct fixture *f = *state;
-	struct sluice_rule *rules = calloc(10002, sizeof(*rules));
+	struct sluice_rule *rules = calloc(10001, sizeof(*rules));
 	struct pkt_spec s;
 	uint32_t i;
 
 	assert_non_null(rules);
 	for (i = 0; i < 10000; i++) {
 		rules[i] = fx_rule(SLUICE_ACT_DENY, i);
-		rules[i].proto = IPPROTO_UDP;
+		rules[i].proto = i % 2 ? IPPROTO_TCP : IPPROTO_UDP;
+		rules[i].sport_lo = (uint16_t)(1000 + i % 8 * 100);
+		rules[i].sport_hi = UINT16_MAX;
 		rules[i].dport_lo = rules[i].dport_hi = (uint16_t)(20000 + 2 * i);
 	}
-	rules[10000] = fx_rule(SLUICE_ACT_DENY, 10000);
-	rules[10000].proto = IPPROTO_TCP;
-	rules[10001] = fx_rule(SLUICE_ACT_ALLOW, SLUICE_DEFAULT_RULE_COUNTER);
-	fx_rules(f, rules, 10002);
+	rules[10000] = fx_rule(SLUICE_ACT_ALLOW, SLUICE_DEFAULT_RULE_COUNTER);
+	fx_rules(f, rules, 10001);
 	assert_false(active_flags(f) & SLUICE_FILTER_HOT_FIXED);
 	for (i = 0; i < 10000; i += 97) {
 		s = spec_tcp(CLIENT4, 40000, VIP4, (uint16_t)(20000 + 2 * i));
-		s.proto = IPPROTO_UDP;
+		s.proto = rules[i].proto;
 		assert_int_equal(run_detail(f, &s, -1), XDP_DROP);
+		s.sport = 1050;
+		assert_int_equal(run_detail(f, &s, -1), i % 8 ? XDP_PASS : XDP_DROP);
+		s.sport = 40000;
 		s.dport = (uint16_t)(20001 + 2 * i);
 		assert_int_equal(run_detail(f, &s, -1), XDP_PASS);
 	}
