@@ -103,6 +103,51 @@ static void test_count_continues(void **state)
 	assert_int_equal(rule_hits(f, SLUICE_DEFAULT_RULE_COUNTER), 1);
 }
 
+/*
+ * Rules on ports alone before, between and after rules naming addresses: a packet
+ * settled by ports before the first address rule skips the address lookups (and
+ * its action comes with the port result), one settled later still sees every
+ * address rule before its own, count rules included.
+ */
+static void test_port_rules_around_address_rules(void **state)
+{
+	struct fixture *f = *state;
+	struct sluice_rule rules[6];
+	struct pkt_spec s = spec_tcp(CLIENT4, 40000, VIP4, 23);
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		rules[i] = fx_rule(SLUICE_ACT_DENY, (uint32_t)i);
+		rules[i].proto = IPPROTO_TCP;
+	}
+	rules[0].dport_lo = rules[0].dport_hi = 23;
+	rules[1].action = SLUICE_ACT_COUNT;
+	fx_rule_src(&rules[1], "198.51.100.0", 24);
+	rules[2].action = SLUICE_ACT_ALLOW;
+	rules[2].dport_lo = rules[2].dport_hi = 24;
+	fx_rule_dst(&rules[3], VIP4, 32);
+	rules[4].action = SLUICE_ACT_ALLOW;
+	rules[4].dport_lo = rules[4].dport_hi = 25;
+	rules[5] = fx_rule(SLUICE_ACT_ALLOW, SLUICE_DEFAULT_RULE_COUNTER);
+	fx_rules(f, rules, 6);
+
+	assert_int_equal(run_detail(f, &s, -1), XDP_DROP);	/* rule 0, nothing counted */
+	s.dport = 24;
+	assert_int_equal(run_detail(f, &s, -1), XDP_PASS);	/* counted by 1, then 2 */
+	s.dport = 25;
+	assert_int_equal(run_detail(f, &s, -1), XDP_DROP);	/* the dst rule 3 before 4 */
+	s = spec_tcp("203.0.113.9", 40000, "192.0.2.11", 25);
+	assert_int_equal(run_detail(f, &s, -1), XDP_PASS);	/* neither address: rule 4 */
+	s.dport = 26;
+	assert_int_equal(run_detail(f, &s, -1), XDP_PASS);	/* the default */
+	assert_int_equal(rule_hits(f, 0), 1);
+	assert_int_equal(rule_hits(f, 1), 2);
+	assert_int_equal(rule_hits(f, 2), 1);
+	assert_int_equal(rule_hits(f, 3), 1);
+	assert_int_equal(rule_hits(f, 4), 1);
+	assert_int_equal(rule_hits(f, SLUICE_DEFAULT_RULE_COUNTER), 1);
+}
+
 /* 100 packets back to back at 1/s with a burst of 10: exactly 10 get through. */
 static void test_rate_limit_per_rule(void **state)
 {
@@ -290,6 +335,7 @@ const struct CMUnitTest classifier_tests[] = {
 	CLASSIFIER_TEST(test_tcp_syn_only),
 	CLASSIFIER_TEST(test_icmp_type),
 	CLASSIFIER_TEST(test_count_continues),
+	CLASSIFIER_TEST(test_port_rules_around_address_rules),
 	CLASSIFIER_TEST(test_rate_limit_per_rule),
 	CLASSIFIER_TEST(test_rate_limit_per_source),
 	CLASSIFIER_TEST(test_deny_default_spares_ndp),
