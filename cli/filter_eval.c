@@ -174,8 +174,12 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 	dp = img->fixed[SLUICE_FIXED_DPORT + (pkt->has_ports ? pkt->dport : SLUICE_FILTER_NO_PORT)];
 	misc = img->fixed[SLUICE_FIXED_MISC +
 			  filter_misc_index(pkt->family, pkt->proto, pkt->detail)];
-	x = cell(img, h->t1_off + misc * h->n_sport + sp, 0);
-	p = h->t2_off + 2 * (x * h->n_dport + dp);
+	if (h->n_sport == 1) {
+		p = (misc >> 32) + 2 * dp;
+	} else {
+		x = cell(img, h->t1_off + (misc & 0xffffffff) * h->n_sport + sp, 0);
+		p = h->t2_off + 2 * (x * h->n_dport + dp);
+	}
 	res = cell(img, p, SLUICE_FILTER_POS_MASK);
 	packed = cell(img, p + 1, 0);
 	misc &= SLUICE_FILTER_MISC_MAX - 1;

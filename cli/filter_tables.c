@@ -302,8 +302,10 @@ static int lay_out(struct filter_build *b, struct tables *t, struct filter_image
 	out->fixed = calloc(SLUICE_FIXED_CELLS, sizeof(*out->fixed));
 	if (!out->table || !out->fixed)
 		return filter_fail(b, "out of memory for %llu table cells", (unsigned long long)off);
+	/* With one sport class, t1 is a function of misc: its t2 row goes with misc. */
 	for (uint32_t i = 0; i < SLUICE_FILTER_MISC; i++)
-		out->fixed[SLUICE_FIXED_MISC + i] = b->misc_of[i];
+		out->fixed[SLUICE_FIXED_MISC + i] = b->misc_of[i] | (b->sport.n == 1 ?
+			(uint64_t)(h->t2_off + 2 * t->t1[b->misc_of[i]] * b->dport.n) << 32 : 0);
 	for (uint32_t i = 0; i < SLUICE_FILTER_PORTS; i++) {
 		out->fixed[SLUICE_FIXED_SPORT + i] = b->sport_of[i];
 		out->fixed[SLUICE_FIXED_DPORT + i] = b->dport_of[i];

@@ -275,7 +275,9 @@ struct sluice_rule {
  *   misc  = fixed[SLUICE_FIXED_MISC + (family, protocol kind, TCP flags or ICMP type)]
  *   sport = fixed[SLUICE_FIXED_SPORT + source port, or SLUICE_FILTER_NO_PORT]
  *   dport = fixed[SLUICE_FIXED_DPORT + destination port, or SLUICE_FILTER_NO_PORT]
- *   x     = table[t1_off + misc * n_sport + sport]
+ *   x     = table[t1_off + misc * n_sport + sport]   (misc: the low 32 bits; when no
+ *                             rule names a source port, n_sport is 1 and misc's
+ *                             high 32 bits hold t2_off + 2 * x * n_dport instead)
  *   table[t2_off + 2 * (x * n_dport + dport)]      for that port/protocol class p:
  *                             the result of the rules without addresses,
  *   table[t2_off + 2 * (x * n_dport + dport) + 1]  and p's classes among rules with

@@ -294,7 +294,7 @@ filter_pair(const struct filter_maps *m, __u32 scope, __u32 dst_row,
 
 /* What the count-rule loop shares with each step. */
 struct filter_count_walk {
-	struct filter_maps m;
+	const struct filter_maps *m;
 	__u64 counts;		/* rank bits not counted yet */
 	__u32 bytes;
 };
@@ -303,7 +303,7 @@ struct filter_count_walk {
 static long filter_count_step(__u32 index, void *ctx)
 {
 	struct filter_count_walk *w = ctx;
-	const struct sluice_filter_header *h = w->m.h;
+	const struct sluice_filter_header *h = w->m->h;
 	__u32 rank;
 
 	(void)index;
@@ -311,7 +311,7 @@ static long filter_count_step(__u32 index, void *ctx)
 		return 1;
 	rank = filter_fls(w->counts & -w->counts);
 	w->counts &= w->counts - 1;
-	stats_add(&rule_stats, (__u32)filter_hot(&w->m, h->count_off + rank, 0), w->bytes);
+	stats_add(&rule_stats, (__u32)filter_hot(w->m, h->count_off + rank, 0), w->bytes);
 	return 0;
 }
 
@@ -321,7 +321,7 @@ static long filter_count_step(__u32 index, void *ctx)
  */
 static __always_inline void filter_count(const struct filter_maps *m, __u64 counts, __u32 bytes)
 {
-	struct filter_count_walk w = { .m = *m, .counts = counts, .bytes = bytes };
+	struct filter_count_walk w = { .m = m, .counts = counts, .bytes = bytes };
 
 	bpf_loop(SLUICE_MAX_COUNT_RULES, filter_count_step, &w, 0);
 }
@@ -367,14 +367,19 @@ static __always_inline __u64 filter_classify(const struct filter_maps *m,
 	__u64 misc, sp, dp, x, res, word;
 	__u32 sport, dport, p;
 
-	sport = pkt->has_ports ? bpf_ntohs(pkt->tuple.sport) : SLUICE_FILTER_NO_PORT;
 	dport = pkt->has_ports ? bpf_ntohs(pkt->tuple.dport) : SLUICE_FILTER_NO_PORT;
 	misc = filter_fixed_cell(m, SLUICE_FIXED_MISC + filter_misc_index(pkt));
-	sp = filter_fixed_cell(m, SLUICE_FIXED_SPORT + sport);
 	dp = filter_fixed_cell(m, SLUICE_FIXED_DPORT + dport);
-	p = h->t1_off + (__u32)misc * h->n_sport + (__u32)sp;
-	x = filter_hot(m, p, 0);
-	p = h->t2_off + 2 * ((__u32)x * h->n_dport + (__u32)dp);
+	if (h->n_sport == 1) {
+		/* No rule names a source port: misc brings its t2 row. */
+		p = misc >> 32;
+	} else {
+		sport = pkt->has_ports ? bpf_ntohs(pkt->tuple.sport) : SLUICE_FILTER_NO_PORT;
+		sp = filter_fixed_cell(m, SLUICE_FIXED_SPORT + sport);
+		x = filter_hot(m, h->t1_off + (__u32)misc * h->n_sport + (__u32)sp, 0);
+		p = h->t2_off + 2 * (__u32)x * h->n_dport;
+	}
+	p += 2 * (__u32)dp;
 	res = filter_hot(m, p, FILTER_NO_MATCH);
 	word = filter_hot(m, p + 1, 0);
 	if ((res & SLUICE_FILTER_POS_MASK) < h->first_addr_pos) {
@@ -393,19 +398,18 @@ static __always_inline int filter_is_ndp(const struct parsed_pkt *pkt)
 }
 
 /*
- * The deciding rule's action word, once the count rules before it are counted.
- * Inlined once for each place the tables can be, so that no cell asks.
+ * The deciding rule's action word and position, and in *counts the count rules
+ * before it. Inlined once for each place the tables can be, so that no cell asks.
  */
 static __always_inline __u64 filter_decide(const struct filter_maps *m,
-					   const struct parsed_pkt *pkt, __u32 *pos)
+					   const struct parsed_pkt *pkt, __u32 *pos,
+					   __u64 *counts)
 {
-	__u64 res, act, counts;
+	__u64 res, act;
 
 	res = filter_classify(m, pkt, &act);
 	*pos = filter_position(m, res);
-	counts = res >> SLUICE_FILTER_POS_BITS & ((1ULL << SLUICE_FILTER_ACT_RANK(act)) - 1);
-	if (counts)
-		filter_count(m, counts, pkt->len);
+	*counts = res >> SLUICE_FILTER_POS_BITS & ((1ULL << SLUICE_FILTER_ACT_RANK(act)) - 1);
 	return act;
 }
 
@@ -419,7 +423,7 @@ __noinline int filter_packet(const struct parsed_pkt *pkt)
 	const struct sluice_filter_state *state;
 	__u32 zero = 0, pos, action, counter;
 	struct filter_maps m;
-	__u64 act;
+	__u64 act, counts;
 
 	if (!pkt)
 		return FILTER_ALLOW;
@@ -436,16 +440,19 @@ __noinline int filter_packet(const struct parsed_pkt *pkt)
 	if (m.h->flags & SLUICE_FILTER_ALL_FIXED) {
 		m.hot_fixed = 1;
 		m.all_fixed = 1;
-		act = filter_decide(&m, pkt, &pos);
+		act = filter_decide(&m, pkt, &pos, &counts);
 	} else if (m.h->flags & SLUICE_FILTER_HOT_FIXED) {
 		m.hot_fixed = 1;
 		m.all_fixed = 0;
-		act = filter_decide(&m, pkt, &pos);
+		act = filter_decide(&m, pkt, &pos, &counts);
 	} else {
 		m.hot_fixed = 0;
 		m.all_fixed = 0;
-		act = filter_decide(&m, pkt, &pos);
+		act = filter_decide(&m, pkt, &pos, &counts);
 	}
+	/* Once, after the three copies: the count walk reads the tables' place from m. */
+	if (counts)
+		filter_count(&m, counts, pkt->len);
 	counter = SLUICE_FILTER_ACT_COUNTER(act);
 	action = SLUICE_FILTER_ACT_ACTION(act);
 	/* Neighbour discovery outlives a deny default unless the config says otherwise. */

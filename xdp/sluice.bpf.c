@@ -49,15 +49,56 @@ static __always_inline int forward(struct xdp_md *ctx, const struct parsed_pkt *
 	return verdict;
 }
 
+/*
+ * What passed the filter: to its service's backend, to the backend of the flow an
+ * ICMP error is about, or on to the kernel. A function of its own, so that its
+ * stack frame and the filter's are never added up.
+ */
+static __noinline int balance(struct xdp_md *ctx, const struct parsed_pkt *pkt)
+{
+	const struct sluice_service *svc;
+	const struct sluice_backend *be;
+	const struct parsed_pkt *flow = pkt;
+	struct parsed_pkt error_flow;
+	int is_error = 0;
+	__u32 backend_id;
+
+	svc = lb_find_service(pkt);
+	if (svc) {
+		/* A forwarding mode this program does not know (a newer control plane): hands off. */
+		if (!fwd_mode_known(svc))
+			goto pass;
+		stats_add(&service_stats, svc->id, pkt->len);
+		be = lb_pick_backend(pkt, svc, &backend_id);
+		if (!be) {
+			stats_add(&stats, SLUICE_STAT_LB_NO_BACKEND, pkt->len);
+			return XDP_DROP;
+		}
+	} else {
+		/* An ICMP error about a VIP flow goes where that flow goes, if anywhere. */
+		if (!icmp_err_flow(ctx, pkt, &error_flow))
+			goto pass;
+		svc = lb_find_service(&error_flow);
+		if (!svc || !fwd_mode_known(svc))
+			goto pass;
+		be = icmp_err_backend(&error_flow, svc, &backend_id);
+		if (!be)
+			goto pass;
+		stats_add(&service_stats, svc->id, pkt->len);
+		flow = &error_flow;
+		is_error = 1;
+	}
+	return forward(ctx, pkt, flow, is_error, svc, be, backend_id);
+pass:
+	stats_add(&stats, SLUICE_STAT_PASS, pkt->len);
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int sluice_xdp(struct xdp_md *ctx)
 {
-	struct parsed_pkt pkt = {}, error_flow;
-	const struct parsed_pkt *flow = &pkt;
-	const struct sluice_service *svc;
-	const struct sluice_backend *be;
-	int res, is_error = 0;
-	__u32 backend_id;
+	struct parsed_pkt pkt = {};
+	int res;
 
 	res = parse_packet(ctx, &pkt);
 	stats_add(&stats, SLUICE_STAT_RX, pkt.len);
@@ -77,36 +118,7 @@ int sluice_xdp(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 	stats_add(&stats, SLUICE_STAT_FILTER_PASS, pkt.len);
-
-	svc = lb_find_service(&pkt);
-	if (svc) {
-		/* A forwarding mode this program does not know (a newer control plane): hands off. */
-		if (!fwd_mode_known(svc))
-			goto pass;
-		stats_add(&service_stats, svc->id, pkt.len);
-		be = lb_pick_backend(&pkt, svc, &backend_id);
-		if (!be) {
-			stats_add(&stats, SLUICE_STAT_LB_NO_BACKEND, pkt.len);
-			return XDP_DROP;
-		}
-	} else {
-		/* An ICMP error about a VIP flow goes where that flow goes, if anywhere. */
-		if (!icmp_err_flow(ctx, &pkt, &error_flow))
-			goto pass;
-		svc = lb_find_service(&error_flow);
-		if (!svc || !fwd_mode_known(svc))
-			goto pass;
-		be = icmp_err_backend(&error_flow, svc, &backend_id);
-		if (!be)
-			goto pass;
-		stats_add(&service_stats, svc->id, pkt.len);
-		flow = &error_flow;
-		is_error = 1;
-	}
-	return forward(ctx, &pkt, flow, is_error, svc, be, backend_id);
-pass:
-	stats_add(&stats, SLUICE_STAT_PASS, pkt.len);
-	return XDP_PASS;
+	return balance(ctx, &pkt);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
