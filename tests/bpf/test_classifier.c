@@ -250,14 +250,15 @@ static uint32_t active_flags(struct fixture *f)
 
 /*
  * 10,000 rules denying one TCP or UDP destination port each, from source ports
- * above one of eight bounds: their port tables are too big for the fixed value's
- * hot region, so packets read them from the table, and still every port gets its
- * own rule's verdict.
+ * above one of eight bounds, and one denying a single source address: their port
+ * tables are too big for the fixed value's hot region, so packets read them (and
+ * the address trie's blocks) from the table, and still every port and address
+ * gets its own rule's verdict.
  */
 static void test_hot_regions_in_the_table(void **state)
 {
 	struct fixture *f = *state;
-	struct sluice_rule *rules = calloc(10001, sizeof(*rules));
+	struct sluice_rule *rules = calloc(10002, sizeof(*rules));
 	struct pkt_spec s;
 	uint32_t i;
 
@@ -269,9 +270,17 @@ static void test_hot_regions_in_the_table(void **state)
 		rules[i].sport_hi = UINT16_MAX;
 		rules[i].dport_lo = rules[i].dport_hi = (uint16_t)(20000 + 2 * i);
 	}
-	rules[10000] = fx_rule(SLUICE_ACT_ALLOW, SLUICE_DEFAULT_RULE_COUNTER);
-	fx_rules(f, rules, 10001);
+	rules[10000] = fx_rule(SLUICE_ACT_DENY, 10000);
+	fx_rule_src(&rules[10000], "203.0.113.77", 32);
+	rules[10001] = fx_rule(SLUICE_ACT_ALLOW, SLUICE_DEFAULT_RULE_COUNTER);
+	fx_rules(f, rules, 10002);
 	assert_false(active_flags(f) & SLUICE_FILTER_HOT_FIXED);
+	s = spec_tcp("203.0.113.77", 40000, VIP4, 19999);
+	assert_int_equal(run_detail(f, &s, -1), XDP_DROP);
+	s = spec_tcp("203.0.113.76", 40000, VIP4, 19999);
+	assert_int_equal(run_detail(f, &s, -1), XDP_PASS);
+	s = spec_tcp("203.0.113.78", 40000, VIP4, 19999);
+	assert_int_equal(run_detail(f, &s, -1), XDP_PASS);
 	for (i = 0; i < 10000; i += 97) {
 		s = spec_tcp(CLIENT4, 40000, VIP4, (uint16_t)(20000 + 2 * i));
 		s.proto = rules[i].proto;
