@@ -6,20 +6,25 @@
 # benchmark's table, and end with one line "N passed, N failed, N skipped" over
 # every test case. Exits non-zero if any failed.
 set -uo pipefail
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$top" || exit 1
+# Whatever ends the run (a step that cannot start, an error in this script, a stop
+# from outside such as a CI time limit), its last line is the summary: a run that
+# did not get as far as counting its tests counts as one failure.
+summarized=0
+on_exit()
+{
+	((summarized)) || echo "0 passed, 1 failed, 0 skipped"
+}
+trap on_exit EXIT
 
-# A run that cannot start still ends with the summary line, counting itself as failed.
 cannot_run()
 {
 	echo "tests/run.sh: $*" >&2
-	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 }
-
-# Stopped from outside (a CI time limit, Ctrl-C): the last line still says so.
 trap 'cannot_run "interrupted"' INT TERM HUP
 
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top" || cannot_run "cannot enter the repository"
 ((EUID == 0)) || cannot_run "run as root (packet and lab tests load XDP programs and make namespaces)"
 tests/deps.sh || cannot_run "installing the dependencies failed"
 tests/build.sh || cannot_run "the build failed"
@@ -35,6 +40,11 @@ if [[ -f build/bench-report/report.txt ]]; then
 	cat build/bench-report/report.txt
 fi
 
-tests/summary.py build/meson-logs
+# The line is printed only if the summary could be made; else the exit trap's stands.
+summary_line=$(tests/summary.py build/meson-logs)
 summary=$?
-((status == 0 && summary == 0))
+if [[ $summary_line =~ ^[0-9]+\ passed,\ [0-9]+\ failed ]]; then
+	echo "$summary_line"
+	summarized=1
+fi
+((status == 0 && summary == 0 && summarized))
