@@ -77,6 +77,14 @@ static inline enum filter_group filter_group_of(const struct sluice_rule *r)
 	return src ? GROUP_SA + mixed : GROUP_W;
 }
 
+/* The position a result decides: its rule's, or the default's when no rule matched. */
+static inline uint32_t filter_result_position(const struct sluice_filter_header *h, uint64_t res)
+{
+	uint32_t pos = (uint32_t)(res & SLUICE_FILTER_POS_MASK);
+
+	return pos < h->n_rules ? pos : h->n_rules - 1;
+}
+
 /* The first deciding rule of x & y, with the count rules before it. */
 uint64_t filter_set_result(const struct filter_build *b, const uint64_t *x, const uint64_t *y);
 

@@ -154,13 +154,6 @@ static __u64 with_addr(const struct filter_image *img, __u64 res,
 	return res;
 }
 
-static __u32 position(const struct sluice_filter_header *h, __u64 res)
-{
-	__u32 pos = (__u32)(res & SLUICE_FILTER_POS_MASK);
-
-	return pos < h->n_rules ? pos : h->n_rules - 1;
-}
-
 __u32 filter_image_classify(const struct filter_image *img, const struct filter_packet *pkt,
 			    __u64 *counted)
 {
@@ -199,9 +192,9 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 						      NULL;
 	if (pair)
 		res = with_addr(img, res, pair, SLUICE_MIXED_BOTH, misc, packed);
-	act = cell(img, h->act_off + position(h, res), 0);
+	act = cell(img, h->act_off + filter_result_position(h, res), 0);
 decided:
-	pos = position(h, res);
+	pos = filter_result_position(h, res);
 	*counted = res >> SLUICE_FILTER_POS_BITS & ((1ULL << SLUICE_FILTER_ACT_RANK(act)) - 1);
 	return pos;
 }

@@ -205,12 +205,9 @@ static void settle_port_rows(struct filter_image *out, uint64_t t2)
 	const struct sluice_filter_header *h = &out->header;
 	uint64_t *row = out->table + h->t2_off;
 
-	for (uint64_t i = 0; i < t2; i++, row += 2) {
-		uint64_t pos = row[0] & SLUICE_FILTER_POS_MASK;
-
-		if (pos < h->first_addr_pos)
-			row[1] = out->table[h->act_off + (pos < h->n_rules ? pos : h->n_rules - 1)];
-	}
+	for (uint64_t i = 0; i < t2; i++, row += 2)
+		if ((row[0] & SLUICE_FILTER_POS_MASK) < h->first_addr_pos)
+			row[1] = out->table[h->act_off + filter_result_position(h, row[0])];
 }
 
 /* The first position of a rule in any of the groups [from, to]; UINT32_MAX if none. */

@@ -358,10 +358,10 @@ static __always_inline __u32 filter_position(const struct filter_maps *m, __u64 
 
 /*
  * The result of the compiled classifier (deciding position and count bits), and
- * in *act the deciding rule's action word.
+ * the deciding rule's position and action word.
  */
 static __always_inline __u64 filter_classify(const struct filter_maps *m,
-					     const struct parsed_pkt *pkt, __u64 *act)
+					     const struct parsed_pkt *pkt, __u32 *pos, __u64 *act)
 {
 	const struct sluice_filter_header *h = m->h;
 	__u64 misc, sp, dp, x, res, word;
@@ -383,11 +383,13 @@ static __always_inline __u64 filter_classify(const struct filter_maps *m,
 	res = filter_hot(m, p, FILTER_NO_MATCH);
 	word = filter_hot(m, p + 1, 0);
 	if ((res & SLUICE_FILTER_POS_MASK) < h->first_addr_pos) {
+		*pos = filter_position(m, res);
 		*act = word;	/* settled by ports and protocol: the row holds the action */
 		return res;
 	}
 	res = filter_by_address(m, pkt, res, misc & (SLUICE_FILTER_MISC_MAX - 1), word);
-	*act = filter_hot(m, h->act_off + filter_position(m, res), 0);
+	*pos = filter_position(m, res);
+	*act = filter_hot(m, h->act_off + *pos, 0);
 	return res;
 }
 
@@ -407,8 +409,7 @@ static __always_inline __u64 filter_decide(const struct filter_maps *m,
 {
 	__u64 res, act;
 
-	res = filter_classify(m, pkt, &act);
-	*pos = filter_position(m, res);
+	res = filter_classify(m, pkt, pos, &act);
 	*counts = res >> SLUICE_FILTER_POS_BITS & ((1ULL << SLUICE_FILTER_ACT_RANK(act)) - 1);
 	return act;
 }
