@@ -18,7 +18,6 @@
 #define SLUICE_XDP_ICMP_ERR_H
 
 #include <linux/bpf.h>
-#include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/in.h>
 #include <linux/ip.h>
@@ -27,6 +26,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "xdp/abi.h"
+#include "xdp/icmp4.h"
 #include "xdp/lb.h"
 #include "xdp/parse.h"
 
@@ -35,7 +35,7 @@
 static __always_inline int icmp_err_is_error(const struct parsed_pkt *pkt)
 {
 	if (pkt->tuple.proto == IPPROTO_ICMP)
-		return pkt->detail == ICMP_DEST_UNREACH || pkt->detail == ICMP_TIME_EXCEEDED;
+		return pkt->detail == ICMP4_DEST_UNREACH || pkt->detail == ICMP4_TIME_EXCEEDED;
 	if (pkt->tuple.proto == IPPROTO_ICMPV6)
 		return pkt->detail >= ICMPV6_DEST_UNREACH && pkt->detail <= ICMPV6_TIME_EXCEED;
 	return 0;
@@ -67,7 +67,7 @@ static __always_inline int icmp_err_flow(struct xdp_md *ctx, const struct parsed
 
 		if ((void *)(outer + 1) > data_end)
 			return 0;
-		off += outer->ihl * 4 + sizeof(struct icmphdr);
+		off += outer->ihl * 4 + sizeof(struct icmp4_hdr);
 		iph = data + off;
 		if ((void *)(iph + 1) > data_end || iph->version != 4 || iph->ihl < 5 ||
 		    iph->frag_off & bpf_htons(IPV4_OFFSET) || iph->saddr != pkt->tuple.dst[0])

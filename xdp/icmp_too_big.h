@@ -17,7 +17,6 @@
 #define SLUICE_XDP_ICMP_TOO_BIG_H
 
 #include <linux/bpf.h>
-#include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/in.h>
 #include <linux/ip.h>
@@ -27,6 +26,7 @@
 
 #include "xdp/abi.h"
 #include "xdp/csum.h"
+#include "xdp/icmp4.h"
 #include "xdp/parse.h"
 
 #define TOO_BIG_HDR4		(20 + 8)	/* IPv4 and ICMP headers */
@@ -119,7 +119,7 @@ static __always_inline int icmp_too_big(struct xdp_md *ctx, const struct parsed_
 
 	if (v4) {
 		struct iphdr *iph = ip;
-		struct icmphdr *ih = icmp = ip + sizeof(*iph);
+		struct icmp4_hdr *ih = icmp = ip + sizeof(*iph);
 
 		iph->version = 4;
 		iph->ihl = sizeof(*iph) / 4;
@@ -133,11 +133,11 @@ static __always_inline int icmp_too_big(struct xdp_md *ctx, const struct parsed_
 		iph->saddr = pkt->tuple.dst[0];
 		iph->daddr = pkt->tuple.src[0];
 		iph->check = csum_ipv4_hdr(iph);
-		ih->type = ICMP_DEST_UNREACH;
-		ih->code = ICMP_FRAG_NEEDED;
+		ih->type = ICMP4_DEST_UNREACH;
+		ih->code = ICMP4_FRAG_NEEDED;
 		ih->checksum = 0;
-		ih->un.frag.__unused = 0;
-		ih->un.frag.mtu = bpf_htons(mtu);
+		ih->frag.unused = 0;
+		ih->frag.mtu = bpf_htons(mtu);
 		sum = csum_words(icmp, data_end, (sizeof(*ih) + quote) / 4,
 				 (sizeof(*ih) + TOO_BIG_QUOTE4_MAX) / 4, 0);
 	} else {
@@ -168,7 +168,7 @@ static __always_inline int icmp_too_big(struct xdp_md *ctx, const struct parsed_
 		sum += (__u32)bpf_csum_diff(NULL, 0, icmp + 2 * TOO_BIG_CSUM6_PIECE,
 					    TOO_BIG_CSUM6_LAST, 0);
 	}
-	((struct icmphdr *)icmp)->checksum = csum_fold(sum);
+	((struct icmp4_hdr *)icmp)->checksum = csum_fold(sum);
 	return 0;
 }
 
