@@ -32,11 +32,8 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 			  __u32 flow_entries)
 {
 	struct attached at;
-	char dir[PATH_MAX];
 	int err;
 
-	if (pin_ensure_bpffs())
-		return EXIT_RUNTIME;
 	err = xdp_link_find(ifindex, &at);
 	if (!err && at.present) {
 		fprintf(stderr, "sluice: already attached to %s (program %u, %s); use "
@@ -44,11 +41,8 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 			xdp_link_mode_name(at.mode));
 		return EXIT_RUNTIME;
 	}
-	pin_dir(ifname, dir);
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		fprintf(stderr, "sluice: cannot create %s: %s\n", dir, strerror(errno));
+	if (pin_make_dir(ifname))
 		return EXIT_RUNTIME;
-	}
 	err = xdp_link_attach(ifname, ifindex, mode, flow_entries, &at);
 	if (err || !at.present) {
 		fprintf(stderr, "sluice: could not attach to %s%s%s\n", ifname,

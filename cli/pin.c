@@ -21,7 +21,8 @@
 
 #define BPFFS_MOUNTPOINT "/sys/fs/bpf"
 
-int pin_ensure_bpffs(void)
+/* Mount bpffs on SLUICE_PIN_ROOT's parent if nothing is mounted there yet. */
+static int pin_ensure_bpffs(void)
 {
 	struct statfs st;
 
@@ -67,6 +68,27 @@ static const char *netns_suffix(void)
 			 (unsigned long long)self.cookie);
 	looked_up = 1;
 	return suffix;
+}
+
+int pin_make_dir(const char *name)
+{
+	char dir[PATH_MAX];
+	int tries, err;
+
+	pin_dir(name, dir);
+	/* A detach elsewhere removes the root once it is empty: make it again then. */
+	for (tries = 0; tries < 3; tries++) {
+		err = pin_ensure_bpffs();
+		if (err)
+			return err;
+		if (!mkdir(dir, 0700) || errno == EEXIST)
+			return 0;
+		err = -errno;
+		if (err != -ENOENT)
+			break;
+	}
+	fprintf(stderr, "sluice: cannot create %s: %s\n", dir, strerror(-err));
+	return err;
 }
 
 void pin_dir(const char *name, char *buf)

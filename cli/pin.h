@@ -19,8 +19,8 @@
 #define PIN_NETNS_MARK		"@netns-"
 #define PIN_DECAP_PREFIX	"decap-"
 
-/* Mount bpffs on SLUICE_PIN_ROOT's parent if nothing is mounted there yet. */
-int pin_ensure_bpffs(void);
+/* Mount bpffs if needed and create name's directory; prints why not. 0 or -errno. */
+int pin_make_dir(const char *name);
 
 /* The directory of name's state in this namespace, into buf (PATH_MAX). */
 void pin_dir(const char *name, char *buf);
