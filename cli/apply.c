@@ -9,13 +9,13 @@
 
 #include "conf/config.h"
 #include "cli/cmd.h"
-#include "cli/live.h"
-#include "cli/maps.h"
-#include "cli/neigh.h"
-#include "cli/pin.h"
-#include "cli/plan.h"
-#include "cli/session.h"
-#include "cli/sync.h"
+#include "kernel/live.h"
+#include "kernel/maps.h"
+#include "kernel/neigh.h"
+#include "kernel/pin.h"
+#include "plan/plan.h"
+#include "plan/session.h"
+#include "kernel/sync.h"
 
 static void print_plan(const struct plan *plan, const char *ifname, bool dry_run)
 {

@@ -8,9 +8,9 @@
 
 #include "conf/config.h"
 #include "cli/cmd.h"
-#include "cli/pin.h"
-#include "cli/plan.h"
-#include "cli/xdp_link.h"
+#include "kernel/pin.h"
+#include "plan/plan.h"
+#include "kernel/xdp_link.h"
 
 static void attach_usage(FILE *out)
 {

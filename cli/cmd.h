@@ -54,7 +54,4 @@ struct apply_opts {
 int apply_config(const char *ifname, const char *cfg_path, const struct conf *cfg,
 		 const struct apply_opts *opts);
 
-/* The name sluice's XDP program has in the kernel, to recognise it on a link. */
-#define SLUICE_PROG_NAME "sluice_xdp"
-
 #endif /* SLUICE_CLI_CMD_H */

@@ -15,10 +15,10 @@
 #include "xdp/decap.skel.h"
 #include "cli/cmd.h"
 #include "cli/decap.h"
-#include "cli/liblog.h"
-#include "cli/pin.h"
+#include "kernel/liblog.h"
+#include "kernel/pin.h"
 #include "cli/prefix.h"
-#include "cli/xdp_link.h"
+#include "kernel/xdp_link.h"
 
 #define DECAP_PREFIX	"decap-"
 #define NETNS_RUN_DIR	"/run/netns"

@@ -11,10 +11,10 @@
 #include "cli/cmd.h"
 #include "cli/switches.h"
 #include "cli/decap.h"
-#include "cli/live.h"
-#include "cli/pin.h"
+#include "kernel/live.h"
+#include "kernel/pin.h"
 #include "cli/prefix.h"
-#include "cli/xdp_link.h"
+#include "kernel/xdp_link.h"
 
 #define DECAP_MAX_LISTED	64
 

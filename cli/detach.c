@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
-#include "cli/pin.h"
-#include "cli/xdp_link.h"
+#include "kernel/pin.h"
+#include "kernel/xdp_link.h"
 
 static void detach_usage(FILE *out)
 {

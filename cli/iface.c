@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "cli/cmd.h"
-#include "cli/live.h"
-#include "cli/maps.h"
-#include "cli/pin.h"
+#include "kernel/live.h"
+#include "kernel/maps.h"
+#include "kernel/pin.h"
 
 #define MAX_ATTACHED 64
 

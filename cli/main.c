@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cmd.h"
-#include "cli/liblog.h"
+#include "kernel/liblog.h"
 
 static const struct {
 	const char *name;

@@ -10,9 +10,9 @@
 
 #include "cli/cmd.h"
 #include "cli/switches.h"
-#include "cli/fmt.h"
-#include "cli/live.h"
-#include "cli/maps.h"
+#include "plan/fmt.h"
+#include "kernel/live.h"
+#include "kernel/maps.h"
 
 /* Stable names of enum sluice_stat, also the JSON keys. */
 static const char *const stat_names[SLUICE_STAT_MAX] = {

@@ -10,11 +10,11 @@
 
 #include "cli/cmd.h"
 #include "cli/switches.h"
-#include "cli/fmt.h"
-#include "cli/live.h"
-#include "cli/maps.h"
+#include "plan/fmt.h"
+#include "kernel/live.h"
+#include "kernel/maps.h"
 #include "cli/status_filter.h"
-#include "cli/xdp_link.h"
+#include "kernel/xdp_link.h"
 
 static void status_usage(FILE *out)
 {

@@ -4,7 +4,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "cli/fmt.h"
+#include "plan/fmt.h"
 #include "cli/status_filter.h"
 
 static const char *const action_names[] = {

@@ -16,13 +16,13 @@
 
 #include "cli/cmd.h"
 #include "cli/switches.h"
-#include "cli/fmt.h"
-#include "cli/live.h"
-#include "cli/maps.h"
-#include "cli/neigh.h"
-#include "cli/pin.h"
-#include "cli/route.h"
-#include "cli/watch_event.h"
+#include "plan/fmt.h"
+#include "kernel/live.h"
+#include "kernel/maps.h"
+#include "kernel/neigh.h"
+#include "kernel/pin.h"
+#include "kernel/route.h"
+#include "kernel/watch_event.h"
 
 /* How often the live backends (and the routes to ipip ones) are read again. */
 #define WATCH_REFRESH_MS	1000
