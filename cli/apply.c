@@ -15,7 +15,7 @@
 #include "kernel/pin.h"
 #include "plan/plan.h"
 #include "plan/session.h"
-#include "kernel/sync.h"
+#include "kernel/map_writes.h"
 
 static void print_plan(const struct plan *plan, const char *ifname, bool dry_run)
 {
@@ -95,7 +95,7 @@ int apply_config(const char *ifname, const char *cfg_path, const struct conf *cf
 	if (plan_build(&plan, &maps, live, cfg, paths,
 		       in_session ? &session : NULL, monotonic_ns()))
 		goto free_plan;
-	if (!opts->dry_run && sync_execute(&plan))
+	if (!opts->dry_run && map_writes_execute(plan.ops, plan.n_ops))
 		goto free_plan;
 	print_plan(&plan, ifname, opts->dry_run);
 	ret = EXIT_OK;

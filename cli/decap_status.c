@@ -10,7 +10,7 @@
 #include "xdp/abi.h"
 #include "cli/cmd.h"
 #include "cli/switches.h"
-#include "cli/decap.h"
+#include "kernel/decap_pins.h"
 #include "kernel/live.h"
 #include "kernel/pin.h"
 #include "cli/prefix.h"

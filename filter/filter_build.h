@@ -98,7 +98,7 @@ void filter_misc_results(const struct filter_build *b, const uint64_t *set, uint
 int filter_joins(const struct filter_build *b, const struct classes *rows,
 		 const struct classes *cols, uint64_t limit, uint64_t **keys, size_t *n_keys);
 
-/* Writes the message into b->err; returns -1. */
+/* Writes the message into b->err; returns -1 (filter_build.c). */
 int filter_fail(struct filter_build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Phase 0, one per field: fill the classes and the *_of arrays above. */

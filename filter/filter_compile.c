@@ -4,21 +4,10 @@
  * prefixes), then the tables that join them (filter_tables.c).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "filter/filter_build.h"
-
-int filter_fail(struct filter_build *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(b->err, b->err_len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int build_init(struct filter_build *b, const struct sluice_rule *rules, size_t n)
 {

@@ -16,29 +16,7 @@
 #include "kernel/live.h"
 #include "kernel/neigh.h"
 #include "kernel/maps.h"
-
-enum op_kind {
-	OP_UPDATE,	/* map[key] = value */
-	OP_DELETE,	/* delete map[key] (absent is fine) */
-	OP_INNER,	/* map[key] = new inner array of `entries` values from `value` */
-	OP_INNER_KEYED,	/* map[key] = new inner map of type inner_type, inner_keys -> value */
-};
-
-struct op {
-	enum op_kind kind;
-	int map_fd;
-	void *key;
-	void *value;
-	uint32_t key_len;
-	uint32_t value_len;	/* whole buffer; per-CPU maps: one cell per CPU */
-	uint32_t inner_value_size;
-	uint32_t inner_entries;
-	/* OP_INNER_KEYED only */
-	uint32_t inner_type;	/* enum bpf_map_type */
-	uint32_t inner_flags;
-	uint32_t inner_key_size;
-	void *inner_keys;	/* inner_entries keys, back to back */
-};
+#include "kernel/map_writes.h"
 
 struct plan {
 	struct op *ops;

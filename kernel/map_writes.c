@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Map writes carried out one by one, each undone again if a later one fails. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +8,7 @@
 #include <bpf/bpf.h>
 
 #include "kernel/maps.h"
-#include "kernel/sync.h"
+#include "kernel/map_writes.h"
 
 /* What it takes to put one map entry back as it was before an op. */
 struct undo {
@@ -177,19 +178,19 @@ static void release(struct undo *u)
 		close(u->old_inner_fd);
 }
 
-int sync_execute(const struct plan *plan)
+int map_writes_execute(const struct op *ops, size_t n_ops)
 {
 	struct undo *undo;
 	size_t done = 0, i;
 	int err = 0;
 
-	undo = calloc(plan->n_ops ? plan->n_ops : 1, sizeof(*undo));
+	undo = calloc(n_ops ? n_ops : 1, sizeof(*undo));
 	if (!undo)
 		return -ENOMEM;
-	for (done = 0; done < plan->n_ops; done++) {
-		err = save_old(&plan->ops[done], &undo[done]);
+	for (done = 0; done < n_ops; done++) {
+		err = save_old(&ops[done], &undo[done]);
 		if (!err)
-			err = do_op(&plan->ops[done]);
+			err = do_op(&ops[done]);
 		if (err) {
 			release(&undo[done]);
 			break;
@@ -197,7 +198,7 @@ int sync_execute(const struct plan *plan)
 	}
 	if (err) {
 		fprintf(stderr, "sluice: map update %zu of %zu failed: %s; rolling back\n",
-			done + 1, plan->n_ops, strerror(-err));
+			done + 1, n_ops, strerror(-err));
 		for (i = done; i-- > 0;)
 			undo_one(&undo[i]);
 	}

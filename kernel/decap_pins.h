@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * `sluice decap`: the program backends run to strip sluice's ipip outer headers,
+ * The program backends run to strip sluice's ipip outer headers (`sluice decap`),
  * and where its state lives.
  */
-#ifndef SLUICE_CLI_DECAP_H
-#define SLUICE_CLI_DECAP_H
+#ifndef SLUICE_KERNEL_DECAP_PINS_H
+#define SLUICE_KERNEL_DECAP_PINS_H
 
 #include <net/if.h>
 
@@ -24,6 +24,4 @@ int decap_pin_name(const char *ifname, char buf[DECAP_PIN_NAME_LEN]);
 /* Interfaces of this network namespace with decap state; returns the count (<= max). */
 int decap_list(char names[][IF_NAMESIZE], int max);
 
-int cmd_decap_status(int argc, char **argv);
-
-#endif /* SLUICE_CLI_DECAP_H */
+#endif /* SLUICE_KERNEL_DECAP_PINS_H */
