@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice decap`: attach or detach the program that strips ipip on backends. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>

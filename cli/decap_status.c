@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice decap status`: where decap runs, what it accepts, what it counted. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

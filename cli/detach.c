@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice detach`: detach the program and leave no pin behind. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Which interface a command acts on, and opening its live state. */
 #include <stdio.h>
 #include <string.h>
 

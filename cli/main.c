@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* The `sluice` executable: dispatch to a subcommand. */
 #include <stdio.h>
 #include <string.h>
 #include "cli/cmd.h"

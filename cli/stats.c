@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice stats`: counters and, with --watch, rates. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

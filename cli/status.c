@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice status`: what is attached, services, backends and rules. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

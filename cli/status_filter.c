@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* The filter part of `sluice status`: rules as configured, and what they compiled to. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

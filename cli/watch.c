@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice watch`: keep the backends' neighbours resolved as the network changes. */
 #include <errno.h>
 #include <stdarg.h>
 #include <signal.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Interned sets of rule positions, named by dense ids. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

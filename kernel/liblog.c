@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* What libbpf and libxdp say, kept aside and shown when an operation fails. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Reading an interface's running configuration and counters from its pinned maps. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Opening the pinned maps of an interface by name. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

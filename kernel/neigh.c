@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Resolving backends to next hops and MACs through the kernel's neighbour table. */
 #include <errno.h>
 #include <stdarg.h>
 #include <net/if.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* The bpffs directory per interface that holds sluice's maps, and its lock. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

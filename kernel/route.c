@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Routes to backends, egress interfaces and forwarding sysctls, asked over netlink. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

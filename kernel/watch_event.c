@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* What `sluice watch` decides when a backend's neighbour changes (no kernel calls). */
 #include <string.h>
 #include <linux/neighbour.h>
 

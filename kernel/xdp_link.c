@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Attaching, finding and detaching XDP programs on an interface (libxdp). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

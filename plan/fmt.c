@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Text forms of addresses, MACs and protocols, for plan notes and command output. */
 #include <arpa/inet.h>
 #include <stdio.h>
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* The operator's SSH session, and whether a config would cut it. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
