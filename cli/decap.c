@@ -29,7 +29,8 @@ static void decap_usage(FILE *out)
 		"Run on a backend of an ipip service: an XDP program on IFACE strips the\n"
 		"outer IPv4 or IPv6 header sluice adds (IPv4 protocol 4, IPv6 next header\n"
 		"4 or 41) and hands the inner packet to the kernel, so the backend needs no\n"
-		"tunnel device. Its state is pinned under /sys/fs/bpf/sluice/decap-IFACE/.\n\n"
+		"tunnel device. Its state is pinned under /sys/fs/bpf/sluice/decap-IFACE/\n"
+		"(decap-IFACE@netns-COOKIE/ outside the host's network namespace).\n\n"
 		"  -m, --mode MODE     native (driver hook, default) or generic (skb)\n"
 		"  -s, --from PREFIX   strip only packets whose outer source is in PREFIX\n"
 		"                      (repeatable, up to %d); others are dropped.\n"
@@ -63,7 +64,7 @@ static int create_pinned(const struct bpf_map *map, const char *dir, int *fd_out
 			    bpf_map__value_size(map), bpf_map__max_entries(map), &opts);
 	if (fd < 0)
 		return -errno;
-	snprintf(path, sizeof(path), "%s/%s/%s", SLUICE_PIN_ROOT, dir, bpf_map__name(map));
+	pin_map_path(dir, bpf_map__name(map), path);
 	if (bpf_obj_pin(fd, path)) {
 		int err = -errno;
 
@@ -111,8 +112,7 @@ static int set_pin_paths(struct decap_bpf *skel, const char *dir)
 	size_t i;
 
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s/%s", SLUICE_PIN_ROOT, dir,
-			 bpf_map__name(maps[i]));
+		pin_map_path(dir, bpf_map__name(maps[i]), path);
 		if (bpf_map__set_pin_path(maps[i], path))
 			return -errno;
 	}
@@ -174,8 +174,7 @@ static int decap_attach(const char *ifname, enum xdp_attach_mode mode,
 		fprintf(stderr, "sluice: no interface %s\n", ifname);
 		return EXIT_USAGE;
 	}
-	if (decap_pin_name(ifname, dir))
-		return EXIT_RUNTIME;
+	decap_pin_name(ifname, dir);
 	err = xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);
 	if (!err && at.present) {
 		fprintf(stderr, "sluice: decap is already attached to %s (program %u, %s "
@@ -215,8 +214,7 @@ static int decap_detach(const char *ifname)
 	struct attached at = {0};
 	bool pinned;
 
-	if (decap_pin_name(ifname, dir))
-		return EXIT_RUNTIME;
+	decap_pin_name(ifname, dir);
 	pinned = pin_dir_exists(dir);
 	if (ifindex)
 		err = xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);
