@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice attach`: load the program, attach it, pin its maps, apply a config. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -8,9 +9,9 @@
 
 #include "conf/config.h"
 #include "cli/cmd.h"
-#include "cli/pin.h"
-#include "cli/plan.h"
-#include "cli/xdp_link.h"
+#include "kernel/pin.h"
+#include "plan/plan.h"
+#include "kernel/xdp_link.h"
 
 static void attach_usage(FILE *out)
 {
@@ -75,7 +76,7 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 		return ret;
 	ret = attach_program(ifname, ifindex, mode, plan_flow_entries(&cfg));
 	if (!ret) {
-		ret = apply_config(ifname, cfg_path, &cfg, apply);
+		ret = apply_exit_code(apply_config(ifname, cfg_path, &cfg, apply));
 		if (ret) {
 			/* All or nothing: an attach whose config failed leaves no trace. */
 			xdp_link_detach(ifindex);

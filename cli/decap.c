@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice decap`: attach or detach the program that strips ipip on backends. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -13,16 +14,11 @@
 #include "xdp/abi.h"
 #include "xdp/decap.skel.h"
 #include "cli/cmd.h"
-#include "cli/decap.h"
-#include "cli/liblog.h"
-#include "cli/pin.h"
+#include "kernel/decap_pins.h"
+#include "kernel/liblog.h"
+#include "kernel/pin.h"
 #include "cli/prefix.h"
-#include "cli/xdp_link.h"
-
-void decap_pin_name(const char *ifname, char buf[DECAP_PIN_NAME_LEN])
-{
-	snprintf(buf, DECAP_PIN_NAME_LEN, PIN_DECAP_PREFIX "%s", ifname);
-}
+#include "kernel/xdp_link.h"
 
 static void decap_usage(FILE *out)
 {
