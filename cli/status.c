@@ -11,7 +11,7 @@
 
 #include "cli/cmd.h"
 #include "cli/switches.h"
-#include "plan/fmt.h"
+#include "kernel/fmt.h"
 #include "kernel/live.h"
 #include "kernel/maps.h"
 #include "kernel/netns.h"
