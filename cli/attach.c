@@ -42,17 +42,8 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 			xdp_link_mode_name(at.mode));
 		return EXIT_RUNTIME;
 	}
-	if (pin_make_dir(ifname))
+	if (xdp_link_attach_pinned(ifname, ifindex, mode, flow_entries, &at))
 		return EXIT_RUNTIME;
-	err = xdp_link_attach(ifname, ifindex, mode, flow_entries, &at);
-	if (err || !at.present) {
-		fprintf(stderr, "sluice: could not attach to %s%s%s\n", ifname,
-			err ? ": " : "", err ? strerror(-err) : "");
-		if (err == -EEXIST || err == -EBUSY)
-			fprintf(stderr, "sluice: another XDP program is on %s\n", ifname);
-		pin_remove_all(ifname);
-		return EXIT_RUNTIME;
-	}
 	printf("%s: attached (program %u, %s mode%s)\n", ifname, at.prog_id,
 	       xdp_link_mode_name(at.mode), at.dispatcher ? ", libxdp dispatcher" : "");
 	return EXIT_OK;

@@ -11,8 +11,9 @@ import os
 import re
 import sys
 
-# What each folder may include besides itself. Commands and the daemon sit on top;
-# the planner on the pure algorithms and the kernel layer; nothing below includes
+# What each folder may include besides itself. Commands sit on top (`sluice run` is
+# a command that starts the daemon), the daemon beside them composing the layers
+# below and never including a command; the planner on the pure algorithms and the kernel layer; nothing below includes
 # anything above. tests/ and bench/ may include anything.
 MAY_INCLUDE = {
 	'xdp': set(),
@@ -21,7 +22,7 @@ MAY_INCLUDE = {
 	'filter': {'xdp'},
 	'kernel': {'conf', 'lb', 'xdp'},
 	'plan': {'kernel', 'filter', 'lb', 'conf', 'xdp'},
-	'cli': {'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
+	'cli': {'daemon', 'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
 	'daemon': {'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
 }
 OPEN_FOLDERS = ('tests', 'bench')
