@@ -147,6 +147,13 @@ static json_object *collect(const struct sluice_maps *maps, const struct live_st
 		json_object_object_add(o, "name", json_object_new_string("(neighbour discovery)"));
 		json_object_array_add(rules, o);
 	}
+	/* Replies to `sluice run`'s health checks, which the deny default would drop. */
+	if (live->n_health_peers) {
+		json_object *o = counter_json(maps->rule_stats, SLUICE_HEALTH_RULE_COUNTER);
+
+		json_object_object_add(o, "name", json_object_new_string("(health checks)"));
+		json_object_array_add(rules, o);
+	}
 	for (i = 0; i < live->n_services; i++) {
 		const struct live_service *s = &live->services[i];
 		json_object *o = counter_json(maps->service_stats, s->val.id);

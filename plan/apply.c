@@ -122,6 +122,7 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	err = plan_build(&plan, &maps, live, &running, running_paths,
 			 in_session ? &session : NULL, monotonic_ns());
 	effective_free(&running);
+	err = err ?: plan_health_peers(&plan, &maps, live, cfg);
 	if (err)
 		goto free_plan;
 	if (!opts->dry_run && map_writes_execute(plan.ops, plan.n_ops))

@@ -17,11 +17,15 @@ FALL=2
 RISE=2
 DAEMON_PID=
 
-# write_config FILE [EXTRA_BACKEND]: web health-checked over TCP, dns unchecked.
+# write_config FILE [EXTRA_BACKEND]: web health-checked over TCP, dns unchecked; the
+# filter's default is $DEFAULT, with the VIP's ports allowed.
+DEFAULT=allow
 write_config()
 {
 	{
-		printf 'filter:\n  default: allow\n'
+		printf 'filter:\n  default: %s\n  rules:\n' "$DEFAULT"
+		printf '    - {proto: tcp, dst: %s, dport: 80, action: allow}\n' "$LAB_VIP4"
+		printf '    - {proto: udp, dst: %s, dport: 53, action: allow}\n' "$LAB_VIP4"
 		printf 'services:\n'
 		printf '  - name: web\n    vip: %s\n    port: 80\n    proto: tcp\n' "$LAB_VIP4"
 		printf '    health: {check: tcp, port: 80, interval: %ss, timeout: 1s, ' "$INTERVAL"
@@ -106,6 +110,9 @@ new_flows_avoid()
 	cat "$TEST_TMP/spread" >&2
 	! grep -qE " ($1|no-answer)$" "$TEST_TMP/spread"
 }
+
+# no_reply NODE SOCAT_ADDRESS: a TCP connection from NODE gets no answer.
+no_reply() { ! lab_exec "$1" timeout 3 socat -T1 - "$2" </dev/null 2>/dev/null | grep -q .; }
 
 new_flows_reach() { spread "$2" lab_request "$LAB_VIP4" 80 | grep -q " $1$"; }
 
@@ -211,6 +218,23 @@ ip -n "$(lab__ns be3)" address add 10.200.0.20/24 dev eth0
 check "when it answers, it is in the service" \
 	wait_for 10 daemon_json "any(b['addr'] == '10.200.0.20' for s in root['services'] for b in s['backends'])"
 check "... and its health is checked" wait_for $((RISE * INTERVAL + 3)) is_health web 10.200.0.20 up
+
+# ---- a deny default spares the checks' replies, and nothing else ----
+DEFAULT=deny
+write_config "$TEST_TMP/run.yaml" 10.200.0.20
+check "a deny default applies" wait_for 5 daemon_json "root['rules'][-1]['action'] == 'deny'"
+checks_before=$(sluice status --json | python3 -c 'import json, sys
+print(sum(b["counts"]["checks"] for b in json.load(sys.stdin)["daemon"]["backends"]))')
+sleep $(((FALL + 1) * INTERVAL))
+check "... the health checks still pass: every web backend stays up" \
+	daemon_json "all(b['health'] == 'up' for b in d['backends'] if b['service'] == 'web') and sum(b['counts']['checks'] for b in d['backends']) > $checks_before"
+check "... their replies are counted as spared" bash -c "nsenter --net=/run/netns/$(lab__ns lb) '$SLUICE' stats --json | python3 -c 'import json, sys; r = [x for x in json.load(sys.stdin)[\"rules\"] if x[\"name\"] == \"(health checks)\"]; sys.exit(0 if r and r[0][\"packets\"] > 0 else 1)'"
+check "... new connections to the VIP are answered" new_flows_avoid no-such-backend 10
+check "... from a backend, another source port is still denied" \
+	no_reply be1 "TCP4:${LAB_IP4[lb]}:6379,sourceport=8081,connect-timeout=1"
+check "... and from another host the check port is too" \
+	no_reply client "TCP4:${LAB_IP4[lb]}:6379,sourceport=80,connect-timeout=1"
+check "... the long connection still echoes" still_echoes
 
 # ---- SIGTERM leaves the data plane forwarding ----
 kill -TERM "$DAEMON_PID"
