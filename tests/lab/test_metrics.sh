@@ -132,7 +132,6 @@ lab_spawn lb prometheus --config.file="$TEST_TMP/prom/prometheus.yml" \
 	--storage.tsdb.path="$TEST_TMP/prom/data" --web.listen-address="$PROM" \
 	--log.level=warn
 PROMETHEUS=$LAB_SPAWNED
-traffic 15
 
 # query EXPR: the first value of an instant query, or nothing.
 query()
@@ -161,9 +160,14 @@ for t in json.load(sys.stdin)["data"]["activeTargets"]:
     print("  target", t["scrapeUrl"], t["health"], t["lastError"])' >&2
 }
 
+target_up()
+{
+	test "$(query 'up{job="sluice"}')" = 1
+}
+
 RATE='rate(sluice_service_packets_total{service="web"}[5s])'
-check "Prometheus scrapes sluice: the target is up" \
-	wait_for "the target up" test "$(query 'up{job="sluice"}')" = 1
+check "Prometheus scrapes sluice: the target is up" wait_for "the target up" target_up
+traffic 20
 check "  and sees web's packets at a non-zero rate: $RATE" \
 	wait_for "a rate above 0" rate_positive "$RATE"
 check "  and the forwarded packets' rate too" \
