@@ -40,18 +40,6 @@ wait_for()
 	return 1
 }
 
-# traffic SECONDS: new TCP connections to web, back to back, in the background.
-traffic()
-{
-	local end=$((SECONDS + $1))
-
-	while ((SECONDS < end)); do
-		lab_request "$LAB_VIP4" 80 >/dev/null 2>&1
-	done &
-	TRAFFIC=$!
-	TEST_PIDS+=("$TRAFFIC")
-}
-
 # metric_value FILE NAME LABEL-SUBSTRING: the value of the first matching sample.
 metric_value()
 {
@@ -67,7 +55,7 @@ positive()
 lab_test_up
 
 # --- stats --prometheus: once, for node_exporter's textfile collector --------------------
-traffic 3
+lab_traffic 3
 wait "$TRAFFIC"
 sluice stats eth0 --prometheus >"$TEST_TMP/once.prom"
 check "stats --prometheus passes promtool check metrics" promtool check metrics <"$TEST_TMP/once.prom"
@@ -167,7 +155,7 @@ target_up()
 
 RATE='rate(sluice_service_packets_total{service="web"}[5s])'
 check "Prometheus scrapes sluice: the target is up" wait_for "the target up" target_up
-traffic 20
+lab_traffic 20
 check "  and sees web's packets at a non-zero rate: $RATE" \
 	wait_for "a rate above 0" rate_positive "$RATE"
 check "  and the forwarded packets' rate too" \

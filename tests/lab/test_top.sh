@@ -21,18 +21,6 @@ cleanup()
 	lab_test_cleanup
 }
 
-# traffic SECONDS: new TCP connections to web, back to back, in the background.
-traffic()
-{
-	local end=$((SECONDS + $1))
-
-	while ((SECONDS < end)); do
-		lab_request "$LAB_VIP4" 80 >/dev/null 2>&1
-	done &
-	TRAFFIC=$!
-	TEST_PIDS+=("$TRAFFIC")
-}
-
 # screen_shows TEXT: within 10 s, the pane shows TEXT (a fixed string).
 screen_shows()
 {
@@ -97,7 +85,7 @@ check "top --help documents the keys" expect_exit 0 sluice top --help
 check "  (sort and quit)" output_has "keys on screen: p packets/s, b bits/s, f new flows/s, a active flows"
 
 # --- plain text: no terminal ---------------------------------------------------------------------
-traffic 30
+lab_traffic 30
 check "top --once prints one frame and exits" expect_exit 0 sluice top eth0 --once
 check "  with the program's cost per packet" output_has "ns/packet"
 check "  with web's rate above 0" web_rate_positive "$TEST_TMP/out"

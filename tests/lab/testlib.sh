@@ -106,6 +106,19 @@ lab_stop()
 	wait "$1"
 }
 
+# lab_traffic SECONDS: new TCP connections from the client to the lab's VIP port 80,
+# back to back, in the background for SECONDS; $TRAFFIC is the loop's pid.
+lab_traffic()
+{
+	local end=$((SECONDS + $1))
+
+	while ((SECONDS < end)); do
+		lab_request "$LAB_VIP4" 80 >/dev/null 2>&1
+	done &
+	TRAFFIC=$!
+	TEST_PIDS+=("$TRAFFIC")
+}
+
 lab_test_cleanup()
 {
 	local pid
