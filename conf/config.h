@@ -185,8 +185,21 @@ struct conf_flows {
 #define CONF_FLOWS_UDP_IDLE_DEFAULT	60
 #define CONF_FLOWS_GUARD_DEFAULT	100000
 
+/* A TCP address to listen on (conf/listen.h reads and prints them). */
+struct conf_listen {
+	struct conf_addr addr;	/* the unspecified address listens on every one */
+	uint16_t port;		/* 1..65535 */
+};
+
+/* The metrics server of the daemon (section `metrics`). */
+struct conf_metrics {
+	bool listen_set;	/* no `listen`: no server */
+	struct conf_listen listen;
+};
+
 struct conf {
 	enum conf_malformed malformed;
+	struct conf_metrics metrics;
 	struct conf_flows flows;
 	struct conf_filter filter;
 	size_t n_services;

@@ -124,9 +124,12 @@ static int add_sources(sd_event *ev, struct running *r)
 	/* Pets systemd's watchdog at half its period when WATCHDOG_USEC asks for it. */
 	err = err < 0 ? err : sd_event_set_watchdog(ev, 1);
 	/*
-	 * A metrics server starts here: its listening socket added with
-	 * sd_event_add_io(ev, ...) serves what r->health (per backend struct
-	 * health_counts) and the pinned maps hold, within this same loop.
+	 * The metrics server starts here, in this loop (metrics/server.h): when
+	 * r->cfg.metrics asks for it, metrics_server_start(), then
+	 * sd_event_add_io(ev, ..., metrics_server_fd(), EPOLLIN, ...) and a timer of
+	 * metrics_server_timeout_ms() both calling metrics_server_run(); its render
+	 * reads the pinned maps' counters and each backend's struct health_counts
+	 * (r->health), single-threaded like everything here.
 	 */
 	return err < 0 ? err : 0;
 }
