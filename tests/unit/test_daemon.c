@@ -54,29 +54,35 @@ static void test_http_status_not_http(void **state)
 	assert_int_equal(status_of("hello"), -1);
 }
 
-/* Two services of 3 and 2 backends; backends' addresses are 10.0.0.(k+1). */
-static void two_services(struct conf *cfg, struct conf_service svc[2],
-			 struct conf_backend be[5], struct backend_path paths[5])
+/* Two services of 3 and 2 backends, and the view a fate per backend makes of them. */
+struct fixture {
+	struct conf_backend be[5];
+	struct conf_service svc[2];
+	struct conf cfg, view;
+	struct backend_path paths[5], view_paths[5];
+};
+
+/* Backend k has address 10.0.0.(k+1) and its path ifindex k+1. */
+static void view_of(struct fixture *f, const enum backend_fate fate[5])
 {
-	memset(cfg, 0, sizeof(*cfg));
-	memset(svc, 0, 2 * sizeof(*svc));
-	memset(be, 0, 5 * sizeof(*be));
+	memset(f, 0, sizeof(*f));
 	for (int k = 0; k < 5; k++) {
-		be[k].addr.family = AF_INET;
-		be[k].addr.bytes[0] = 10;
-		be[k].addr.bytes[3] = (uint8_t)(k + 1);
-		be[k].weight = 100;
-		memset(paths[k].mac, k + 1, 6);
-		paths[k].ifindex = k + 1;
+		f->be[k].addr.family = AF_INET;
+		f->be[k].addr.bytes[0] = 10;
+		f->be[k].addr.bytes[3] = (uint8_t)(k + 1);
+		f->be[k].weight = 100;
+		memset(f->paths[k].mac, k + 1, 6);
+		f->paths[k].ifindex = k + 1;
 	}
-	strcpy(svc[0].name, "web");
-	svc[0].backends = be;
-	svc[0].n_backends = 3;
-	strcpy(svc[1].name, "db");
-	svc[1].backends = be + 3;
-	svc[1].n_backends = 2;
-	cfg->services = svc;
-	cfg->n_services = 2;
+	strcpy(f->svc[0].name, "web");
+	f->svc[0].backends = f->be;
+	f->svc[0].n_backends = 3;
+	strcpy(f->svc[1].name, "db");
+	f->svc[1].backends = f->be + 3;
+	f->svc[1].n_backends = 2;
+	f->cfg.services = f->svc;
+	f->cfg.n_services = 2;
+	assert_int_equal(effective_config(&f->cfg, f->paths, fate, &f->view, f->view_paths), 0);
 }
 
 static void test_effective_fates(void **state)
@@ -85,31 +91,27 @@ static void test_effective_fates(void **state)
 		BACKEND_AS_CONFIGURED, BACKEND_LEFT_OUT, BACKEND_DRAINED,
 		BACKEND_LEFT_OUT, BACKEND_AS_CONFIGURED,
 	};
-	struct backend_path paths[5], view_paths[5];
-	struct conf_service svc[2];
-	struct conf_backend be[5];
-	struct conf cfg, view;
+	struct fixture f;
 
 	(void)state;
-	two_services(&cfg, svc, be, paths);
-	assert_int_equal(effective_config(&cfg, paths, fate, &view, view_paths), 0);
-	assert_int_equal(view.n_services, 2);
+	view_of(&f, fate);
+	assert_int_equal(f.view.n_services, 2);
 	/* web: the first as it is, the second gone, the third draining. */
-	assert_int_equal(view.services[0].n_backends, 2);
-	assert_int_equal(view.services[0].backends[0].addr.bytes[3], 1);
-	assert_int_equal(view.services[0].backends[0].state, CONF_BACKEND_ACTIVE);
-	assert_int_equal(view.services[0].backends[1].addr.bytes[3], 3);
-	assert_int_equal(view.services[0].backends[1].state, CONF_BACKEND_DRAINING);
+	assert_int_equal(f.view.services[0].n_backends, 2);
+	assert_int_equal(f.view.services[0].backends[0].addr.bytes[3], 1);
+	assert_int_equal(f.view.services[0].backends[0].state, CONF_BACKEND_ACTIVE);
+	assert_int_equal(f.view.services[0].backends[1].addr.bytes[3], 3);
+	assert_int_equal(f.view.services[0].backends[1].state, CONF_BACKEND_DRAINING);
 	/* db: only its second. Paths follow the backends they belong to. */
-	assert_int_equal(view.services[1].n_backends, 1);
-	assert_int_equal(view.services[1].backends[0].addr.bytes[3], 5);
-	assert_int_equal(view_paths[0].ifindex, 1);
-	assert_int_equal(view_paths[1].ifindex, 3);
-	assert_int_equal(view_paths[2].ifindex, 5);
+	assert_int_equal(f.view.services[1].n_backends, 1);
+	assert_int_equal(f.view.services[1].backends[0].addr.bytes[3], 5);
+	assert_int_equal(f.view_paths[0].ifindex, 1);
+	assert_int_equal(f.view_paths[1].ifindex, 3);
+	assert_int_equal(f.view_paths[2].ifindex, 5);
 	/* The file's config is left as it was. */
-	assert_int_equal(cfg.services[0].n_backends, 3);
-	assert_int_equal(be[2].state, CONF_BACKEND_ACTIVE);
-	effective_free(&view);
+	assert_int_equal(f.cfg.services[0].n_backends, 3);
+	assert_int_equal(f.be[2].state, CONF_BACKEND_ACTIVE);
+	effective_free(&f.view);
 }
 
 static void test_effective_everything_out(void **state)
@@ -118,21 +120,17 @@ static void test_effective_everything_out(void **state)
 		BACKEND_LEFT_OUT, BACKEND_LEFT_OUT, BACKEND_LEFT_OUT,
 		BACKEND_AS_CONFIGURED, BACKEND_AS_CONFIGURED,
 	};
-	struct backend_path paths[5], view_paths[5];
-	struct conf_service svc[2];
-	struct conf_backend be[5];
-	struct conf cfg, view;
+	struct fixture f;
 
 	(void)state;
-	two_services(&cfg, svc, be, paths);
-	assert_int_equal(effective_config(&cfg, paths, fate, &view, view_paths), 0);
+	view_of(&f, fate);
 	/* The service stays (its VIP, its counters); it has no backend to send to. */
-	assert_int_equal(view.n_services, 2);
-	assert_string_equal(view.services[0].name, "web");
-	assert_int_equal(view.services[0].n_backends, 0);
-	assert_int_equal(view.services[1].n_backends, 2);
-	assert_int_equal(view_paths[0].ifindex, 4);
-	effective_free(&view);
+	assert_int_equal(f.view.n_services, 2);
+	assert_string_equal(f.view.services[0].name, "web");
+	assert_int_equal(f.view.services[0].n_backends, 0);
+	assert_int_equal(f.view.services[1].n_backends, 2);
+	assert_int_equal(f.view_paths[0].ifindex, 4);
+	effective_free(&f.view);
 }
 
 int main(void)
