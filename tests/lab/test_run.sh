@@ -36,6 +36,10 @@ write_config()
 		[[ -n ${2-} ]] && printf '      - {addr: %s}\n' "$2"
 		printf '  - name: dns\n    vip: %s\n    port: 53\n    proto: udp\n' "$LAB_VIP4"
 		printf '    backends: [{addr: 10.200.0.11}, {addr: 10.200.0.12}]\n'
+		printf '  - name: api\n    vip: %s\n    port: 8080\n    proto: tcp\n' "$LAB_VIP4"
+		printf '    health: {check: http, port: 8081, path: /healthz, interval: 1s, '
+		printf 'rise: 1, fall: 1}\n'
+		printf '    backends: [{addr: 10.200.0.11}, {addr: 10.200.0.12}]\n'
 	} >"$1.new" && mv "$1.new" "$1"
 }
 
@@ -150,6 +154,11 @@ check "... names it" output_has "no interface nosuch0"
 # ---- adopt an attached node without a blip ----
 lab_test_up "$TEST_TMP/run.yaml"
 trap run_cleanup EXIT
+# api's health endpoints on be1 and be2 answer what $TEST_TMP/api-BE says.
+for be in be1 be2; do
+	lab__serve "$be" http-8081 python3 "$LAB_DIR/servers/http_status.py" 8081 "$TEST_TMP/api-$be"
+	lab__wait_listen "$be" 8081 || bail_out "no health endpoint on $be"
+done
 python3 "$LAB_DIR/servers/notify_sink.py" "$TEST_TMP/notify" "$TEST_TMP/notify.log" &
 NOTIFY_PID=$!
 prog_before=$(sluice status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["program"]["id"])')
@@ -166,7 +175,7 @@ check "... the connection opened before it still echoes" still_echoes
 check "status shows the daemon's pid" status_says "daemon: pid [0-9]+"
 check "status --json: running, its config, last reload applied" \
 	daemon_json "d['running'] and d['config'] == '$TEST_TMP/run.yaml' and d['last_reload']['result'] == 'applied'"
-check "systemd was told the daemon's status" grep -q '^STATUS=eth0: 2 services, 5 backends' "$TEST_TMP/notify.log"
+check "systemd was told the daemon's status" grep -q '^STATUS=eth0: 3 services, 7 backends' "$TEST_TMP/notify.log"
 check "health checks find every web backend up" wait_for $((RISE * INTERVAL + 3)) is_health web 10.200.0.11 up
 
 # ---- a backend's server dies, then comes back ----
@@ -183,6 +192,26 @@ check "the restarted backend is up again after rise checks" \
 	wait_for $(((RISE + 1) * INTERVAL + 1)) is_health web "${LAB_IP4[$victim]}" up
 check "... and takes new flows" new_flows_reach "$victim" 30
 check "... the long connection still echoes" still_echoes
+
+# ---- HTTP checks: a status other than expect takes a backend down ----
+check "http checks find api's backends up" wait_for 5 is_health api 10.200.0.12 up
+echo 503 >"$TEST_TMP/api-be1"
+check "an HTTP 503 takes the backend down" wait_for 4 is_health api 10.200.0.11 down
+check "... logged with the status" daemon_says "service api: backend 10.200.0.11 is down: 1 checks failed, the last HTTP 503"
+check "... status says why" status_says "api +10.200.0.11 +down +last failure: HTTP 503"
+check "... it is out of api's table, the other stays" \
+	daemon_json "[[b['addr'] for b in s['backends']] for s in root['services'] if s['name'] == 'api'] == [['10.200.0.12']]"
+echo 503 >"$TEST_TMP/api-be2"
+check "when every backend is down, all of them take flows again (logged)" \
+	wait_for 4 daemon_says "service api: every backend is down; all of them keep taking flows"
+check "... both are in api's table" \
+	wait_for 3 daemon_json "[len(s['backends']) for s in root['services'] if s['name'] == 'api'] == [2]"
+rm -f "$TEST_TMP/api-be1" "$TEST_TMP/api-be2"
+check "answering 200 again brings them up" wait_for 4 is_health api 10.200.0.11 up
+
+# ---- SIGHUP reloads ----
+kill -HUP "$DAEMON_PID"
+check "SIGHUP reloads the file" wait_for 5 daemon_says "reloading $TEST_TMP/run.yaml (SIGHUP)"
 
 # ---- a bad file over the good one is refused; fixing it applies it ----
 printf 'services:\n  - name: web\n    vip: 192.0.2.10\n    port: eighty\n' >"$TEST_TMP/run.yaml"
