@@ -12,6 +12,7 @@
 #include "cli/live.h"
 #include "cli/maps.h"
 #include "cli/neigh.h"
+#include "cli/own_mac.h"
 #include "cli/pin.h"
 #include "cli/plan.h"
 #include "cli/session.h"
@@ -62,6 +63,7 @@ int apply_config(const char *ifname, const char *cfg_path, const struct conf *cf
 	struct plan plan = {0};
 	struct backend_path *paths;
 	int lock_fd, err, ret = EXIT_RUNTIME;
+	__u8 if_mac[6];
 
 	if (in_session && !opts->force && session_denied(cfg, cfg_path, &session)) {
 		fprintf(stderr, "sluice: nothing applied; apply with --force if that is what you "
@@ -85,6 +87,9 @@ int apply_config(const char *ifname, const char *cfg_path, const struct conf *cf
 		ret = EXIT_USAGE;
 		goto free_plan;
 	}
+	/* Read at every apply: `ip link set IFACE address` may have changed it. */
+	if (own_mac_read(ifname, if_mac))
+		goto free_plan;
 	err = neigh_resolve_backends(ifname, cfg_path, cfg, paths);
 	if (err) {
 		/* A backend the network cannot reach is the config's problem, not ours. */
@@ -93,7 +98,7 @@ int apply_config(const char *ifname, const char *cfg_path, const struct conf *cf
 		goto free_plan;
 	}
 	if (plan_build(&plan, &maps, live, cfg, paths,
-		       in_session ? &session : NULL, monotonic_ns()))
+		       in_session ? &session : NULL, if_mac, monotonic_ns()))
 		goto free_plan;
 	if (!opts->dry_run && sync_execute(&plan))
 		goto free_plan;

@@ -38,6 +38,7 @@ static const char *const stat_names[SLUICE_STAT_MAX] = {
 	[SLUICE_STAT_ICMP_TO_BACKEND] = "icmp_to_backend",
 	[SLUICE_STAT_FLOW_EXPIRED] = "flow_expired",
 	[SLUICE_STAT_FLOW_GUARD_SKIP] = "flow_guard_skip",
+	[SLUICE_STAT_OTHER_HOST] = "other_host",
 };
 
 /* Global counters of packets sluice dropped, by reason (malformed: see drops_json). */

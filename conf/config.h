@@ -155,8 +155,22 @@ struct conf_flows {
 #define CONF_FLOWS_UDP_IDLE_DEFAULT	60
 #define CONF_FLOWS_GUARD_DEFAULT	100000
 
+/*
+ * MACs besides the interface's own whose unicast frames are the node's
+ * (settings.macs): a VRRP virtual MAC, a MAC the fleet's routers are given.
+ * With the interface's own, SLUICE_MACS in the data plane.
+ */
+#define CONF_MACS_MAX	7
+
+struct conf_mac {
+	uint8_t addr[6];
+	struct conf_pos pos;
+};
+
 struct conf {
 	enum conf_malformed malformed;
+	size_t n_macs;
+	struct conf_mac macs[CONF_MACS_MAX];
 	struct conf_flows flows;
 	struct conf_filter filter;
 	size_t n_services;

@@ -38,6 +38,10 @@ static const struct sluice_maps maps = {
 /* CLOCK_MONOTONIC as the planner is told it; tests move it to see deadlines. */
 static __u64 now_ns;
 
+/* The interface's MAC as the planner is told it; tests change it as `ip link` would. */
+#define IF_MAC	{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 }
+static __u8 if_mac[6] = IF_MAC;
+
 /* Resolved paths, one per backend in file order; tests may change one. */
 #define N_PATHS	16
 static struct backend_path paths[N_PATHS];
@@ -51,6 +55,7 @@ static void reset_paths(void)
 		paths[i].ifindex = 1;
 	}
 	now_ns = 0;
+	memcpy(if_mac, (const __u8 [6])IF_MAC, sizeof(if_mac));
 }
 
 /* Counter value left by an earlier owner of an id, to see whether it is reset. */
@@ -379,7 +384,7 @@ static void load(const char *yaml, struct conf *cfg)
 static void plan_cfg(struct plan *p, const struct sim *s, const struct conf *cfg)
 {
 	memset(p, 0, sizeof(*p));
-	assert_int_equal(plan_build(p, &maps, &s->live, cfg, paths, NULL, now_ns), 0);
+	assert_int_equal(plan_build(p, &maps, &s->live, cfg, paths, NULL, if_mac, now_ns), 0);
 }
 
 static void plan_of(struct plan *p, const struct sim *s, const char *yaml)
@@ -1252,7 +1257,7 @@ static void assert_cfg_refused(const struct sim *s, const struct conf *cfg,
 	assert_true(saved >= 0);
 	fflush(stderr);
 	assert_true(dup2(fileno(out), STDERR_FILENO) >= 0);
-	ret = plan_build(&p, &maps, &s->live, cfg, with, NULL, now_ns);
+	ret = plan_build(&p, &maps, &s->live, cfg, with, NULL, if_mac, now_ns);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
