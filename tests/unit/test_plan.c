@@ -1853,6 +1853,57 @@ static void test_nexthop_gen_follows_ipip_changes(void **state)
 	conf_free(&cfg);
 }
 
+/*
+ * settings.macs: the interface's MAC as the kernel has it now, then the config's
+ * (less a repeat of the interface's). Written once when they change, with the rest
+ * of the settings; the same file on the same interface writes nothing.
+ */
+static void test_macs_follow_interface_and_config(void **state)
+{
+	struct sim *s = *state;
+	const __u8 first[6] = IF_MAC, moved[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x99 };
+	const __u8 vrrp[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x01 };
+	struct sluice_settings before;
+	struct plan p;
+
+	apply(s, "services:\n" WEB(W1));
+	assert_int_equal(s->live.settings.n_macs, 1);
+	assert_memory_equal(s->live.settings.macs[0].addr, first, 6);
+	plan_of(&p, s, "services:\n" WEB(W1));
+	assert_int_equal(p.n_ops, 0);
+	plan_free(&p);
+
+	/* `ip link set dev X address`: the next apply of the same file follows it. */
+	memcpy(if_mac, moved, 6);
+	before = s->live.settings;
+	plan_of(&p, s, "services:\n" WEB(W1));
+	assert_int_equal(p.n_ops, 1);
+	assert_int_equal(ops_on(&p, maps.settings), 1);
+	assert_true(noted(&p, "02:00:00:00:00:99", "the interface's"));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(s->live.settings.n_macs, 1);
+	assert_memory_equal(s->live.settings.macs[0].addr, moved, 6);
+	before.macs[0] = s->live.settings.macs[0];
+	assert_memory_equal(&before, &s->live.settings, sizeof(before));
+
+	plan_of(&p, s, "settings: {macs: [00:00:5e:00:01:01, 02:00:00:00:00:99]}\n"
+		"services:\n" WEB(W1));
+	assert_int_equal(ops_on(&p, maps.settings), 1);
+	assert_true(noted(&p, "00:00:5e:00:01:01", NULL));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(s->live.settings.n_macs, 2);
+	assert_memory_equal(s->live.settings.macs[0].addr, moved, 6);
+	assert_memory_equal(s->live.settings.macs[1].addr, vrrp, 6);
+
+	plan_of(&p, s, "services:\n" WEB(W1));
+	assert_int_equal(ops_on(&p, maps.settings), 1);
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(s->live.settings.n_macs, 1);
+}
+
 /* plan_check_flows must say `message` on stderr and return `err`. */
 static void assert_flows_check(const struct sim *s, const struct conf *cfg, int err,
 			       const char *message)
@@ -1973,6 +2024,7 @@ int main(void)
 		T(test_too_many_tx_ports_refused),
 		T(test_ipip_config_twice_writes_nothing),
 		T(test_nexthop_gen_follows_ipip_changes),
+		T(test_macs_follow_interface_and_config),
 		T(test_flow_table_size_fixed_at_attach),
 		T(test_active_flows),
 		/* filter rules */
