@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -20,77 +19,9 @@
 #include "cli/prefix.h"
 #include "cli/xdp_link.h"
 
-#define DECAP_PREFIX	"decap-"
-#define NETNS_RUN_DIR	"/run/netns"
-#define NETNS_SUFFIX_LEN	(DECAP_PIN_NAME_LEN - 6 - IF_NAMESIZE)
-
-/*
- * "" in an unnamed network namespace (the host's), else "@" and the name `ip netns`
- * gave it: the bind mount under NETNS_RUN_DIR that is this namespace.
- */
-static int netns_suffix(char buf[NETNS_SUFFIX_LEN])
+void decap_pin_name(const char *ifname, char buf[DECAP_PIN_NAME_LEN])
 {
-	struct stat self, named;
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-
-	buf[0] = '\0';
-	if (stat("/proc/self/ns/net", &self))
-		return -errno;
-	d = opendir(NETNS_RUN_DIR);
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= NETNS_SUFFIX_LEN - 1)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, de->d_name);
-		if (!stat(path, &named) && named.st_ino == self.st_ino &&
-		    named.st_dev == self.st_dev) {
-			snprintf(buf, NETNS_SUFFIX_LEN, "@%s", de->d_name);
-			break;
-		}
-	}
-	closedir(d);
-	return 0;
-}
-
-int decap_pin_name(const char *ifname, char buf[DECAP_PIN_NAME_LEN])
-{
-	char ns[NETNS_SUFFIX_LEN];
-	int err = netns_suffix(ns);
-
-	if (err)
-		return err;
-	snprintf(buf, DECAP_PIN_NAME_LEN, DECAP_PREFIX "%s%s", ifname, ns);
-	return 0;
-}
-
-int decap_list(char names[][IF_NAMESIZE], int max)
-{
-	size_t plen = strlen(DECAP_PREFIX), len;
-	char ns[NETNS_SUFFIX_LEN];
-	struct dirent *de;
-	const char *at;
-	int n = 0;
-	DIR *d;
-
-	if (netns_suffix(ns))
-		return 0;
-	d = opendir(SLUICE_PIN_ROOT);
-	if (!d)
-		return 0;
-	while ((de = readdir(d)) && n < max) {
-		if (strncmp(de->d_name, DECAP_PREFIX, plen) || de->d_type != DT_DIR)
-			continue;
-		at = strchr(de->d_name + plen, '@');
-		len = at ? (size_t)(at - de->d_name) - plen : strlen(de->d_name + plen);
-		if (strcmp(at ? at : "", ns) || !len || len >= IF_NAMESIZE)
-			continue;
-		snprintf(names[n++], IF_NAMESIZE, "%.*s", (int)len, de->d_name + plen);
-	}
-	closedir(d);
-	return n;
+	snprintf(buf, DECAP_PIN_NAME_LEN, PIN_DECAP_PREFIX "%s", ifname);
 }
 
 static void decap_usage(FILE *out)
@@ -102,7 +33,8 @@ static void decap_usage(FILE *out)
 		"Run on a backend of an ipip service: an XDP program on IFACE strips the\n"
 		"outer IPv4 or IPv6 header sluice adds (IPv4 protocol 4, IPv6 next header\n"
 		"4 or 41) and hands the inner packet to the kernel, so the backend needs no\n"
-		"tunnel device. Its state is pinned under /sys/fs/bpf/sluice/decap-IFACE/.\n\n"
+		"tunnel device. Its state is pinned under /sys/fs/bpf/sluice/decap-IFACE/\n"
+		"(decap-IFACE@netns-COOKIE/ outside the host's network namespace).\n\n"
 		"  -m, --mode MODE     native (driver hook, default) or generic (skb)\n"
 		"  -s, --from PREFIX   strip only packets whose outer source is in PREFIX\n"
 		"                      (repeatable, up to %d); others are dropped.\n"
@@ -136,7 +68,7 @@ static int create_pinned(const struct bpf_map *map, const char *dir, int *fd_out
 			    bpf_map__value_size(map), bpf_map__max_entries(map), &opts);
 	if (fd < 0)
 		return -errno;
-	snprintf(path, sizeof(path), "%s/%s/%s", SLUICE_PIN_ROOT, dir, bpf_map__name(map));
+	pin_map_path(dir, bpf_map__name(map), path);
 	if (bpf_obj_pin(fd, path)) {
 		int err = -errno;
 
@@ -184,8 +116,7 @@ static int set_pin_paths(struct decap_bpf *skel, const char *dir)
 	size_t i;
 
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s/%s", SLUICE_PIN_ROOT, dir,
-			 bpf_map__name(maps[i]));
+		pin_map_path(dir, bpf_map__name(maps[i]), path);
 		if (bpf_map__set_pin_path(maps[i], path))
 			return -errno;
 	}
@@ -247,8 +178,7 @@ static int decap_attach(const char *ifname, enum xdp_attach_mode mode,
 		fprintf(stderr, "sluice: no interface %s\n", ifname);
 		return EXIT_USAGE;
 	}
-	if (decap_pin_name(ifname, dir))
-		return EXIT_RUNTIME;
+	decap_pin_name(ifname, dir);
 	err = xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);
 	if (!err && at.present) {
 		fprintf(stderr, "sluice: decap is already attached to %s (program %u, %s "
@@ -288,8 +218,7 @@ static int decap_detach(const char *ifname)
 	struct attached at = {0};
 	bool pinned;
 
-	if (decap_pin_name(ifname, dir))
-		return EXIT_RUNTIME;
+	decap_pin_name(ifname, dir);
 	pinned = pin_dir_exists(dir);
 	if (ifindex)
 		err = xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);

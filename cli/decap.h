@@ -11,18 +11,14 @@
 /* The name the decap program has in the kernel. */
 #define DECAP_PROG_NAME		"sluice_decap"
 
-/* Longest pin directory name: "decap-" IFNAME "@" NETNS. */
-#define DECAP_PIN_NAME_LEN	128
+/* Longest name of decap's state: "decap-" IFNAME. */
+#define DECAP_PIN_NAME_LEN	(6 + IF_NAMESIZE)
 
 /*
- * Name of ifname's decap directory under SLUICE_PIN_ROOT: "decap-<ifname>", or in a
- * network namespace named by `ip netns`, "decap-<ifname>@<namespace>": bpffs is
- * shared by every namespace, and their interfaces' names are not unique.
+ * The name of ifname's decap state for cli/pin.h, "decap-<ifname>" (which gives it
+ * the network namespace's mark outside the initial namespace).
  */
-int decap_pin_name(const char *ifname, char buf[DECAP_PIN_NAME_LEN]);
-
-/* Interfaces of this network namespace with decap state; returns the count (<= max). */
-int decap_list(char names[][IF_NAMESIZE], int max);
+void decap_pin_name(const char *ifname, char buf[DECAP_PIN_NAME_LEN]);
 
 int cmd_decap_status(int argc, char **argv);
 

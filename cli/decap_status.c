@@ -29,7 +29,7 @@ static int open_pinned(const char *dir, const char *map)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s/%s", SLUICE_PIN_ROOT, dir, map);
+	pin_map_path(dir, map, path);
 	return bpf_obj_get(path);
 }
 
@@ -168,14 +168,15 @@ int cmd_decap_status(int argc, char **argv)
 			fprintf(stderr, "sluice: '%s' is not an interface name\n", given);
 			return EXIT_USAGE;
 		}
-		if (decap_pin_name(given, dir) || !pin_dir_exists(dir)) {
+		decap_pin_name(given, dir);
+		if (!pin_dir_exists(dir)) {
 			fprintf(stderr, "sluice: decap is not attached to %s\n", given);
 			return EXIT_RUNTIME;
 		}
 		snprintf(names[0], IF_NAMESIZE, "%s", given);
 		n = 1;
 	} else {
-		n = decap_list(names, DECAP_MAX_LISTED);
+		n = pin_list(PIN_DECAP_PREFIX, names, DECAP_MAX_LISTED);
 	}
 	root = json_object_new_object();
 	arr = json_object_new_array();

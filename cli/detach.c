@@ -1,21 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "xdp/abi.h"
 #include "cli/pin.h"
 #include "cli/xdp_link.h"
 
 static void detach_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sluice detach IFACE\n\n"
+		"usage: sluice detach IFACE\n"
+		"       sluice detach --prune\n\n"
 		"Detach sluice's XDP program from IFACE and remove its pinned maps, so\n"
 		"nothing of sluice remains. Other XDP programs on IFACE are left alone.\n\n"
-		"  -h, --help  this text\n");
+		"  -p, --prune  remove instead the state that network namespaces which no\n"
+		"               longer exist left in bpffs (data plane and decap), when no\n"
+		"               program uses it any more; `sluice status` lists it\n"
+		"  -h, --help   this text\n");
 }
 
 static int detach(const char *ifname)
@@ -54,21 +60,56 @@ static int detach(const char *ifname)
 	return EXIT_OK;
 }
 
+/* Remove every pin directory of a vanished namespace that no program uses. */
+static int prune(void)
+{
+	char names[64][NAME_MAX + 1];
+	int n = pin_list_leftovers(names, 64), i, err, ret = EXIT_OK;
+
+	if (!n)
+		printf("no leftover state\n");
+	for (i = 0; i < n; i++) {
+		err = pin_remove_leftover(names[i]);
+		if (err) {
+			fprintf(stderr, "sluice: removing %s/%s: %s\n", SLUICE_PIN_ROOT,
+				names[i], strerror(-err));
+			ret = EXIT_RUNTIME;
+		} else {
+			printf("removed %s/%s\n", SLUICE_PIN_ROOT, names[i]);
+		}
+	}
+	return ret;
+}
+
 int cmd_detach(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "prune", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	bool pruning = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ph", opts, NULL)) != -1) {
+		if (c == 'p') {
+			pruning = true;
+			continue;
+		}
 		if (c == 'h') {
 			detach_usage(stdout);
 			return EXIT_OK;
 		}
 		detach_usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (pruning) {
+		if (argc != optind) {
+			fprintf(stderr, "sluice detach: --prune takes no IFACE\n\n");
+			detach_usage(stderr);
+			return EXIT_USAGE;
+		}
+		return prune();
 	}
 	if (argc - optind != 1) {
 		fprintf(stderr, "sluice detach: %s\n\n", argc == optind ?

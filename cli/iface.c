@@ -27,7 +27,7 @@ int iface_pick(const char *given, char out[IF_NAMESIZE])
 		strcpy(out, given);
 		return EXIT_OK;
 	}
-	n = pin_list_ifaces(names, MAX_ATTACHED);
+	n = pin_list("", names, MAX_ATTACHED);
 	if (n == 1) {
 		strcpy(out, names[0]);
 		return EXIT_OK;

@@ -9,10 +9,14 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <stdlib.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <linux/magic.h>
 
 #include "xdp/abi.h"
+#include "cli/cmd.h"
+#include "cli/netns.h"
 #include "cli/pin.h"
 
 #define BPFFS_MOUNTPOINT "/sys/fs/bpf"
@@ -38,33 +42,60 @@ mkroot:
 	return 0;
 }
 
-void pin_dir(const char *ifname, char *buf)
+/*
+ * "" in the initial network namespace, else PIN_NETNS_MARK and this namespace's
+ * cookie. Without it sluice cannot tell whose state a pin is, so it stops here.
+ */
+static const char *netns_suffix(void)
 {
-	snprintf(buf, PATH_MAX, "%s/%s", SLUICE_PIN_ROOT, ifname);
+	static char suffix[32];
+	static int looked_up;
+	struct netns_id self;
+	int err;
+
+	if (looked_up)
+		return suffix;
+	err = netns_self(&self);
+	if (err) {
+		fprintf(stderr, "sluice: cannot tell which network namespace this is: %s%s\n",
+			strerror(-err), err == -EACCES || err == -EPERM ?
+			" (sluice needs root: CAP_SYS_ADMIN, CAP_BPF, CAP_NET_ADMIN)" : "");
+		exit(EXIT_RUNTIME);
+	}
+	if (!self.initial)
+		snprintf(suffix, sizeof(suffix), PIN_NETNS_MARK "%llu",
+			 (unsigned long long)self.cookie);
+	looked_up = 1;
+	return suffix;
 }
 
-void pin_map_path(const char *ifname, const char *map, char *buf)
+void pin_dir(const char *name, char *buf)
 {
-	snprintf(buf, PATH_MAX, "%s/%s/%s", SLUICE_PIN_ROOT, ifname, map);
+	snprintf(buf, PATH_MAX, "%s/%s%s", SLUICE_PIN_ROOT, name, netns_suffix());
 }
 
-bool pin_dir_exists(const char *ifname)
+void pin_map_path(const char *name, const char *map, char *buf)
+{
+	snprintf(buf, PATH_MAX, "%s/%s%s/%s", SLUICE_PIN_ROOT, name, netns_suffix(), map);
+}
+
+bool pin_dir_exists(const char *name)
 {
 	char dir[PATH_MAX];
 	struct stat st;
 
-	pin_dir(ifname, dir);
+	pin_dir(name, dir);
 	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int pin_remove_all(const char *ifname)
+/* Remove every pin in the directory at path, then the directory. */
+static int remove_dir(const char *dir)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
+	char path[PATH_MAX];
 	struct dirent *de;
 	int err = 0;
 	DIR *d;
 
-	pin_dir(ifname, dir);
 	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
@@ -82,6 +113,14 @@ int pin_remove_all(const char *ifname)
 	/* The root goes too once the last interface is gone; busy is fine. */
 	rmdir(SLUICE_PIN_ROOT);
 	return err;
+}
+
+int pin_remove_all(const char *name)
+{
+	char dir[PATH_MAX];
+
+	pin_dir(name, dir);
+	return remove_dir(dir);
 }
 
 int pin_lock(const char *ifname)
@@ -102,7 +141,29 @@ int pin_lock(const char *ifname)
 	return fd;
 }
 
-int pin_list_ifaces(char names[][IF_NAMESIZE], int max)
+/*
+ * Whether the directory entry is state of this namespace of the kind prefix names;
+ * if so the interface's name (without prefix and suffix) into name.
+ */
+static bool ours(const struct dirent *de, const char *prefix, char name[IF_NAMESIZE])
+{
+	size_t plen = strlen(prefix), len;
+	const char *at;
+
+	if (de->d_name[0] == '.' || de->d_type != DT_DIR || strncmp(de->d_name, prefix, plen))
+		return false;
+	/* decap-* directories hold the decap program's state, not the data plane's. */
+	if (!plen && !strncmp(de->d_name, PIN_DECAP_PREFIX, strlen(PIN_DECAP_PREFIX)))
+		return false;
+	at = strstr(de->d_name + plen, PIN_NETNS_MARK);
+	len = at ? (size_t)(at - de->d_name) - plen : strlen(de->d_name + plen);
+	if (strcmp(at ? at : "", netns_suffix()) || !len || len >= IF_NAMESIZE)
+		return false;
+	snprintf(name, IF_NAMESIZE, "%.*s", (int)len, de->d_name + plen);
+	return true;
+}
+
+int pin_list(const char *prefix, char names[][IF_NAMESIZE], int max)
 {
 	struct dirent *de;
 	int n = 0;
@@ -111,13 +172,101 @@ int pin_list_ifaces(char names[][IF_NAMESIZE], int max)
 	d = opendir(SLUICE_PIN_ROOT);
 	if (!d)
 		return 0;
+	while ((de = readdir(d)) && n < max)
+		if (ours(de, prefix, names[n]))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* The ids of the maps pinned in dir; returns how many (<= max), or -errno. */
+static int pinned_map_ids(const char *dir, __u32 *ids, int max)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int n = 0, fd;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return -errno;
 	while ((de = readdir(d)) && n < max) {
-		/* decap-* directories hold the decap program's state, not sluice's. */
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR ||
-		    strlen(de->d_name) >= IF_NAMESIZE || !strncmp(de->d_name, "decap-", 6))
+		struct bpf_map_info info = {0};
+		__u32 len = sizeof(info);
+
+		if (de->d_name[0] == '.' ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path))
 			continue;
-		strcpy(names[n++], de->d_name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			ids[n++] = info.id;
+		close(fd);
 	}
 	closedir(d);
 	return n;
+}
+
+/* Whether a loaded program holds one of the maps pinned in dir. */
+static bool held_by_a_program(const char *dir)
+{
+	__u32 pinned[64], held[64], prog_id = 0;
+	int n_pinned = pinned_map_ids(dir, pinned, 64), i, j, fd;
+
+	if (n_pinned <= 0)
+		return n_pinned < 0;	/* cannot look: count it as held */
+	while (!bpf_prog_get_next_id(prog_id, &prog_id)) {
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof(info);
+
+		fd = bpf_prog_get_fd_by_id(prog_id);
+		if (fd < 0)
+			continue;
+		info.nr_map_ids = 64;
+		info.map_ids = (__u64)(unsigned long)held;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len))
+			info.nr_map_ids = 0;
+		close(fd);
+		for (i = 0; i < (int)info.nr_map_ids && i < 64; i++)
+			for (j = 0; j < n_pinned; j++)
+				if (held[i] == pinned[j])
+					return true;
+	}
+	return false;
+}
+
+int pin_list_leftovers(char names[][NAME_MAX + 1], int max)
+{
+	struct dirent *de;
+	char dir[PATH_MAX];
+	unsigned long long cookie;
+	bool alive;
+	const char *at;
+	int n = 0;
+	DIR *d;
+
+	d = opendir(SLUICE_PIN_ROOT);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max) {
+		at = strstr(de->d_name, PIN_NETNS_MARK);
+		if (de->d_type != DT_DIR || !at ||
+		    sscanf(at + strlen(PIN_NETNS_MARK), "%llu", &cookie) != 1 ||
+		    netns_cookie_alive(cookie, &alive) || alive)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", SLUICE_PIN_ROOT, de->d_name);
+		if (!held_by_a_program(dir))
+			snprintf(names[n++], NAME_MAX + 1, "%s", de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+int pin_remove_leftover(const char *name)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/%s", SLUICE_PIN_ROOT, name);
+	return remove_dir(dir);
 }

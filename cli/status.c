@@ -13,6 +13,8 @@
 #include "cli/fmt.h"
 #include "cli/live.h"
 #include "cli/maps.h"
+#include "cli/netns.h"
+#include "cli/pin.h"
 #include "cli/status_filter.h"
 #include "cli/xdp_link.h"
 
@@ -189,6 +191,38 @@ static json_object *macs_json(const struct live_state *live)
 	return arr;
 }
 
+/* Where the state lives: its pin directory and the network namespace it belongs to. */
+static json_object *netns_json(const char *ifname)
+{
+	json_object *o = json_object_new_object();
+	struct netns_id self;
+	char dir[PATH_MAX];
+
+	pin_dir(ifname, dir);
+	if (netns_self(&self))
+		memset(&self, 0, sizeof(self));
+	json_object_object_add(o, "pins", json_object_new_string(dir));
+	json_object_object_add(o, "initial", json_object_new_boolean(self.initial));
+	json_object_object_add(o, "cookie", json_object_new_uint64(self.cookie));
+	json_object_object_add(o, "name", self.name[0] ? json_object_new_string(self.name) :
+			       NULL);
+	return o;
+}
+
+/* Pin directories of network namespaces that are gone, which nothing can reach. */
+static json_object *leftovers_json(void)
+{
+	char names[64][NAME_MAX + 1], path[PATH_MAX];
+	json_object *arr = json_object_new_array();
+	int n = pin_list_leftovers(names, 64), i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%.*s", SLUICE_PIN_ROOT, NAME_MAX, names[i]);
+		json_object_array_add(arr, json_object_new_string(path));
+	}
+	return arr;
+}
+
 static json_object *status_json(const char *ifname, const struct sluice_maps *maps,
 				const struct live_state *live)
 {
@@ -200,6 +234,8 @@ static json_object *status_json(const char *ifname, const struct sluice_maps *ma
 		xdp_link_find(ifindex, &at);
 	json_object_object_add(root, "interface", json_object_new_string(ifname));
 	json_object_object_add(root, "program", xdp_link_json(&at));
+	json_object_object_add(root, "netns", netns_json(ifname));
+	json_object_object_add(root, "leftovers", leftovers_json());
 	json_object_object_add(root, "malformed", json_object_new_string(
 		live->settings.malformed_policy == SLUICE_MALFORMED_DROP ? "drop" : "pass"));
 	json_object_object_add(root, "macs", macs_json(live));
@@ -286,6 +322,30 @@ static void print_state(json_object *b)
 		printf("draining (flows stay)");
 }
 
+/* "pins: /sys/fs/bpf/sluice/eth0@netns-7 (network namespace lab, cookie 7)" */
+static void print_netns(json_object *root)
+{
+	json_object *ns = json_object_object_get(root, "netns");
+	const char *name = str_of(ns, "name");
+
+	printf("pins: %s (", str_of(ns, "pins"));
+	if (json_object_get_boolean(json_object_object_get(ns, "initial")))
+		printf("initial network namespace)\n");
+	else
+		printf("network namespace %s%scookie %s)\n", name ? name : "",
+		       name ? ", " : "", str_of(ns, "cookie"));
+}
+
+static void print_leftovers(FILE *out, json_object *leftovers)
+{
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(leftovers); i++)
+		fprintf(out, "leftover: %s: its network namespace is gone and no program "
+			"uses it (`sluice detach --prune` removes it)\n",
+			json_object_get_string(json_object_array_get_idx(leftovers, i)));
+}
+
 /* The human form is a rendering of the JSON form, so the two never disagree. */
 static void print_human(json_object *root)
 {
@@ -301,6 +361,7 @@ static void print_human(json_object *root)
 		       " (libxdp dispatcher)" : "");
 	else
 		printf("state pinned but program NOT attached (run `sluice detach`)\n");
+	print_netns(root);
 	print_macs(json_object_object_get(root, "macs"));
 	print_flows(root);
 	svcs = json_object_object_get(root, "services");
@@ -323,6 +384,7 @@ static void print_human(json_object *root)
 		}
 	}
 	status_filter_print(root);
+	print_leftovers(stdout, json_object_object_get(root, "leftovers"));
 }
 
 int cmd_status(int argc, char **argv)
@@ -340,8 +402,13 @@ int cmd_status(int argc, char **argv)
 	if (ret != SWITCHES_RUN)
 		return ret;
 	ret = iface_open_live(given, ifname, &maps, &live);
-	if (ret)
+	if (ret) {
+		/* Nothing here, but perhaps what a vanished namespace left behind. */
+		root = leftovers_json();
+		print_leftovers(stderr, root);
+		json_object_put(root);
 		return ret;
+	}
 	root = status_json(ifname, &maps, live);
 	if (json)
 		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |

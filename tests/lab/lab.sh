@@ -79,11 +79,10 @@
 #   client can route the VIPs via lb, via lb2, or both (ECMP). Its sw-side peer runs
 #   XDP_PASS too.
 # - lb2 and the backends each get a mount namespace with their own bpffs, which lab_exec
-#   enters: sluice pins under /sys/fs/bpf/sluice/<ifname>, and lb2's interface is eth0
-#   like lb's, so in one shared bpffs lb2's pins would land on lb's. The backends' decap
-#   pins would not collide (they carry the namespace's name), but in a bpffs of its own
-#   nothing a backend pins can outlive the lab: it goes with the mount namespace. lb
-#   keeps the host's bpffs, as in the basic topology. lab_down ends those mount
+#   enters. Pins would not collide in one bpffs (outside the initial network namespace
+#   their directory carries the namespace's cookie, see lab_pin_dir), but in a bpffs of
+#   its own nothing lb2 or a backend pins can outlive the lab: it goes with the mount
+#   namespace. lb keeps the host's bpffs, as in the basic topology. lab_down ends those mount
 #   namespaces before it deletes the network namespaces, which their copies of
 #   /run/netns would otherwise keep alive.
 #
@@ -215,6 +214,25 @@ lab_exec()
 	else
 		nsenter --net="/run/netns/$ns" -- "$@"
 	fi
+}
+
+# lab_pin_dir NODE [NAME]: the directory where sluice on NODE pins NAME's state (default
+# eth0). bpffs is shared by every network namespace, so outside the initial one the name
+# carries the namespace's cookie (SO_NETNS_COOKIE), read here without asking sluice.
+# lab_pin_dir_of NETNS [NAME] does the same for any namespace named by `ip netns`.
+lab_pin_dir_of()
+{
+	local cookie
+
+	cookie=$(nsenter --net="/run/netns/$1" python3 -c 'import socket, struct
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+print(struct.unpack("Q", s.getsockopt(socket.SOL_SOCKET, 71, 8))[0])') || return
+	echo "/sys/fs/bpf/sluice/${2:-eth0}@netns-$cookie"
+}
+
+lab_pin_dir()
+{
+	lab_pin_dir_of "$(lab__ns "$1")" "${2:-eth0}"
 }
 
 # One exchange from NODE: connect, send a line if UDP (TCP servers speak first), print

@@ -7,10 +7,9 @@
 # shellcheck source=tests/lab/testlib.sh
 source "$(dirname "$0")/testlib.sh"
 
-PIN=/sys/fs/bpf/sluice/eth0
-
 trap lab_test_cleanup EXIT
 lab_up >/dev/null || bail_out "the lab did not come up"
+PIN=$(lab_pin_dir lb) || bail_out "cannot read lb's network namespace cookie"
 
 for cmd in attach detach apply validate status stats; do
 	check "sluice $cmd --help explains itself" expect_exit 0 sluice "$cmd" --help
@@ -56,6 +55,9 @@ check "attach with the lab config" expect_exit 0 sluice attach eth0 -f "$LAB_CON
 check "  program attached natively" expect_exit 0 lab_exec lb ip link show dev eth0
 check "  (ip shows native xdp, not xdpgeneric, on eth0)" output_has " xdp qdisc"
 check "  maps pinned" test -e "$PIN/services"
+check "status names the pin directory and the namespace" expect_exit 0 sluice status
+check "  (pins: DIR, network namespace NAME)" \
+	output_has "pins: $PIN (network namespace $LAB_PREFIX-lb, cookie ${PIN##*@netns-})"
 check "attach twice: exit 1" expect_exit 1 sluice attach eth0
 check "  says already attached" output_has "already attached"
 
@@ -89,7 +91,7 @@ check "apply to an interface sluice is not on: exit 1" \
 
 check "detach" expect_exit 0 sluice detach eth0
 check "  leaves no program and no pins" no_trace
-check "  and no sluice directory in bpffs" test ! -e /sys/fs/bpf/sluice/eth0
+check "  and no sluice directory in bpffs" test ! -e "$PIN"
 check "detach again: exit 1" expect_exit 1 sluice detach eth0
 check "  says not attached" output_has "not attached to eth0"
 

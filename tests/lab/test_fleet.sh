@@ -11,7 +11,6 @@ source "$(dirname "$0")/ipiplib.sh"
 
 CONF=$CONFIGS/ipip-fleet.yaml
 FLOWS=200
-PIN=/sys/fs/bpf/sluice/eth0
 
 # lb first serves each service with one more backend (the client's address, which
 # answers ARP/NDP), then the fleet's file: its backend ids and table slots have a
@@ -40,7 +39,7 @@ tables()
 	local node=$1
 
 	sluice_on "$node" status eth0 --json >"$TEST_TMP/status-$node.json" &&
-	lab_exec "$node" bpftool -j map dump pinned "$PIN/maglev_tables" \
+	lab_exec "$node" bpftool -j map dump pinned "$(lab_pin_dir "$node")/maglev_tables" \
 		>"$TEST_TMP/outer-$node.json" &&
 	python3 - "$TEST_TMP/status-$node.json" "$TEST_TMP/outer-$node.json" <<-'EOF'
 		import hashlib, json, subprocess, sys
