@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice attach`: load the program, attach it, pin its maps, apply a config. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -8,11 +9,11 @@
 
 #include "conf/config.h"
 #include "cli/cmd.h"
-#include "cli/maps.h"
-#include "cli/own_mac.h"
-#include "cli/pin.h"
-#include "cli/plan.h"
-#include "cli/xdp_link.h"
+#include "kernel/maps.h"
+#include "kernel/own_mac.h"
+#include "kernel/pin.h"
+#include "plan/plan.h"
+#include "kernel/xdp_link.h"
 
 static void attach_usage(FILE *out)
 {
@@ -34,11 +35,8 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 			  __u32 flow_entries)
 {
 	struct attached at;
-	char dir[PATH_MAX];
 	int err;
 
-	if (pin_ensure_bpffs())
-		return EXIT_RUNTIME;
 	err = xdp_link_find(ifindex, &at);
 	if (!err && at.present) {
 		fprintf(stderr, "sluice: already attached to %s (program %u, %s); use "
@@ -46,11 +44,8 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 			xdp_link_mode_name(at.mode));
 		return EXIT_RUNTIME;
 	}
-	pin_dir(ifname, dir);
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		fprintf(stderr, "sluice: cannot create %s: %s\n", dir, strerror(errno));
+	if (pin_make_dir(ifname))
 		return EXIT_RUNTIME;
-	}
 	err = xdp_link_attach(ifname, ifindex, mode, flow_entries, &at);
 	if (err || !at.present) {
 		fprintf(stderr, "sluice: could not attach to %s%s%s\n", ifname,
@@ -111,7 +106,7 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 		return ret;
 	ret = attach_program(ifname, ifindex, mode, plan_flow_entries(&cfg));
 	if (!ret) {
-		ret = apply_config(ifname, cfg_path, &cfg, apply);
+		ret = apply_exit_code(apply_config(ifname, cfg_path, &cfg, apply));
 		if (ret) {
 			/* All or nothing: an attach whose config failed leaves no trace. */
 			xdp_link_detach(ifindex);

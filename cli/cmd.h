@@ -6,6 +6,8 @@
 #include <net/if.h>
 #include <stdbool.h>
 
+#include "plan/apply.h"
+
 /* Exit codes, documented in README.md. */
 enum {
 	EXIT_OK = 0,
@@ -20,6 +22,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_decap(int argc, char **argv);
+int cmd_decap_status(int argc, char **argv);	/* `sluice decap status` */
 int cmd_watch(int argc, char **argv);
 
 /*
@@ -41,20 +44,10 @@ struct conf;
 /* Load and validate cfg_path into *cfg; prints FILE:LINE:COL errors. Returns an exit code. */
 int config_load(const char *cfg_path, struct conf *cfg);
 
-/* How an apply may go. */
-struct apply_opts {
-	bool dry_run;		/* plan and print, write nothing */
-	bool force;		/* go on even if the filter would cut the operator's session */
-};
-
-/*
- * Resolve cfg's backends on ifname and bring the live maps of ifname to cfg, all or
- * nothing, under the interface lock. Returns an exit code.
- */
-int apply_config(const char *ifname, const char *cfg_path, const struct conf *cfg,
-		 const struct apply_opts *opts);
-
-/* The name sluice's XDP program has in the kernel, to recognise it on a link. */
-#define SLUICE_PROG_NAME "sluice_xdp"
+/* The exit code of an apply's result. */
+static inline int apply_exit_code(enum apply_result r)
+{
+	return r == APPLY_DONE ? EXIT_OK : r == APPLY_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
+}
 
 #endif /* SLUICE_CLI_CMD_H */

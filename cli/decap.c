@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice decap`: attach or detach the program that strips ipip on backends. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -13,16 +14,11 @@
 #include "xdp/abi.h"
 #include "xdp/decap.skel.h"
 #include "cli/cmd.h"
-#include "cli/decap.h"
-#include "cli/liblog.h"
-#include "cli/pin.h"
+#include "kernel/decap_pins.h"
+#include "kernel/liblog.h"
+#include "kernel/pin.h"
 #include "cli/prefix.h"
-#include "cli/xdp_link.h"
-
-void decap_pin_name(const char *ifname, char buf[DECAP_PIN_NAME_LEN])
-{
-	snprintf(buf, DECAP_PIN_NAME_LEN, PIN_DECAP_PREFIX "%s", ifname);
-}
+#include "kernel/xdp_link.h"
 
 static void decap_usage(FILE *out)
 {
@@ -170,7 +166,7 @@ static int decap_attach(const char *ifname, enum xdp_attach_mode mode,
 			const struct conf_cidr *from, size_t n_from)
 {
 	int ifindex = (int)if_nametoindex(ifname), err;
-	char dir[DECAP_PIN_NAME_LEN], path[PATH_MAX], shown[PREFIX_STR_LEN];
+	char dir[DECAP_PIN_NAME_LEN], shown[PREFIX_STR_LEN];
 	struct attached at;
 	size_t i;
 
@@ -188,13 +184,8 @@ static int decap_attach(const char *ifname, enum xdp_attach_mode mode,
 	}
 	/* State left by a program that is gone (its interface was recreated): stale. */
 	pin_remove_all(dir);
-	if (pin_ensure_bpffs())
+	if (pin_make_dir(dir))
 		return EXIT_RUNTIME;
-	pin_dir(dir, path);
-	if (mkdir(path, 0700)) {
-		fprintf(stderr, "sluice: cannot create %s: %s\n", path, strerror(errno));
-		return EXIT_RUNTIME;
-	}
 	err = load_and_attach(ifname, ifindex, mode, dir, from, n_from);
 	if (!err)
 		err = xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice decap status`: where decap runs, what it accepts, what it counted. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,11 +11,11 @@
 #include "xdp/abi.h"
 #include "cli/cmd.h"
 #include "cli/switches.h"
-#include "cli/decap.h"
-#include "cli/live.h"
-#include "cli/pin.h"
+#include "kernel/decap_pins.h"
+#include "kernel/live.h"
+#include "kernel/pin.h"
 #include "cli/prefix.h"
-#include "cli/xdp_link.h"
+#include "kernel/xdp_link.h"
 
 #define DECAP_MAX_LISTED	64
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice detach`: detach the program and leave no pin behind. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -6,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cmd.h"
 #include "xdp/abi.h"
-#include "cli/pin.h"
-#include "cli/xdp_link.h"
+#include "kernel/pin.h"
+#include "kernel/xdp_link.h"
+#include "cli/cmd.h"
 
 static void detach_usage(FILE *out)
 {

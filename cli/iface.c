@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Which interface a command acts on, and opening its live state. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cmd.h"
-#include "cli/live.h"
-#include "cli/maps.h"
-#include "cli/pin.h"
+#include "kernel/live.h"
+#include "kernel/maps.h"
+#include "kernel/pin.h"
 
 #define MAX_ATTACHED 64
 

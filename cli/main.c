@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* The `sluice` executable: dispatch to a subcommand. */
 #include <stdio.h>
 #include <string.h>
 #include "cli/cmd.h"
-#include "cli/liblog.h"
+#include "kernel/liblog.h"
 
 static const struct {
 	const char *name;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* IPv4 and IPv6 prefixes given on the command line, parsed and printed. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice stats`: counters and, with --watch, rates. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,9 +11,9 @@
 
 #include "cli/cmd.h"
 #include "cli/switches.h"
-#include "cli/fmt.h"
-#include "cli/live.h"
-#include "cli/maps.h"
+#include "plan/fmt.h"
+#include "kernel/live.h"
+#include "kernel/maps.h"
 
 /* Stable names of enum sluice_stat, also the JSON keys. */
 static const char *const stat_names[SLUICE_STAT_MAX] = {

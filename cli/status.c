@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice status`: what is attached, services, backends and rules. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +11,13 @@
 
 #include "cli/cmd.h"
 #include "cli/switches.h"
-#include "cli/fmt.h"
-#include "cli/live.h"
-#include "cli/maps.h"
-#include "cli/netns.h"
-#include "cli/pin.h"
+#include "plan/fmt.h"
+#include "kernel/live.h"
+#include "kernel/maps.h"
+#include "kernel/netns.h"
+#include "kernel/pin.h"
 #include "cli/status_filter.h"
-#include "cli/xdp_link.h"
+#include "kernel/xdp_link.h"
 
 static void status_usage(FILE *out)
 {

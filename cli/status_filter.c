@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* The filter part of `sluice status`: rules as configured, and what they compiled to. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "cli/fmt.h"
+#include "plan/fmt.h"
 #include "cli/status_filter.h"
 
 static const char *const action_names[] = {

@@ -5,8 +5,8 @@
 
 #include <json-c/json.h>
 
-#include "cli/live.h"
-#include "cli/maps.h"
+#include "kernel/live.h"
+#include "kernel/maps.h"
 
 /* Adds "rules" and "filter" to root. */
 void status_filter_json(json_object *root, const struct sluice_maps *maps,

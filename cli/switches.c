@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Argument parsing for commands that take on/off switches and at most one IFACE. */
 #include <getopt.h>
 
 #include "cli/cmd.h"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* `sluice watch`: keep the backends' neighbours resolved as the network changes. */
 #include <errno.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -17,14 +18,14 @@
 
 #include "cli/cmd.h"
 #include "cli/switches.h"
-#include "cli/fmt.h"
-#include "cli/live.h"
-#include "cli/maps.h"
-#include "cli/neigh.h"
-#include "cli/own_mac.h"
-#include "cli/pin.h"
-#include "cli/route.h"
-#include "cli/watch_event.h"
+#include "plan/fmt.h"
+#include "kernel/live.h"
+#include "kernel/maps.h"
+#include "kernel/neigh.h"
+#include "kernel/own_mac.h"
+#include "kernel/pin.h"
+#include "kernel/route.h"
+#include "kernel/watch_event.h"
 
 /* How often the live backends (and the routes to ipip ones) are read again. */
 #define WATCH_REFRESH_MS	1000

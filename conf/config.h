@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * sluice's configuration model: what a YAML file says once it has been parsed and
- * fully validated. Nothing here knows about BPF; cli/ turns it into map contents.
+ * fully validated. Nothing here knows about BPF; plan/ turns it into map contents.
  */
 #ifndef SLUICE_CONF_CONFIG_H
 #define SLUICE_CONF_CONFIG_H

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * The contract between sluice's data plane (xdp/) and its control plane (cli/).
+ * The contract between sluice's data plane (xdp/) and its control plane (kernel/,
+ * plan/, cli/).
  *
  * Every map key, map value and constant that both sides touch is defined here and
  * nowhere else. Layouts are fixed-width, explicitly padded and free of implicit

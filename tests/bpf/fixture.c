@@ -12,7 +12,7 @@
 #include <bpf/libbpf.h>
 #include <cmocka.h>
 
-#include "cli/filter_compile.h"
+#include "filter/filter_compile.h"
 #include "tests/bpf/fixture.h"
 #include "xdp/sluice.skel.h"
 

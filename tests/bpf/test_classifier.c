@@ -17,7 +17,7 @@
 #include <bpf/bpf.h>
 #include <cmocka.h>
 
-#include "cli/filter_compile.h"
+#include "filter/filter_compile.h"
 #include "tests/bpf/fixture.h"
 #include "tests/bpf/suites.h"
 #include "tests/unit/rulegen.h"

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cli/filter_compile.h"
+#include "filter/filter_compile.h"
 
 struct rulegen {
 	uint64_t state;

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "cli/filter_compile.h"
+#include "filter/filter_compile.h"
 #include "tests/unit/rulegen.h"
 
 /* The reference: the first deciding rule, and the count rules met before it. */

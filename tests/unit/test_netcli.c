@@ -16,8 +16,8 @@
 #include <cmocka.h>
 
 #include "cli/prefix.h"
-#include "cli/route.h"
-#include "cli/watch_event.h"
+#include "kernel/route.h"
+#include "kernel/watch_event.h"
 
 static void parse_ok(const char *text, int family, const char *addr, unsigned int len)
 {

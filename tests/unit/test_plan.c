@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "cli/plan.h"
+#include "plan/plan.h"
 
 /* Fake fds: plan_build only records them, so they name the map each op writes. */
 static const struct sluice_maps maps = {

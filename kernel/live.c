@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Reading an interface's running configuration and counters from its pinned maps. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "kernel/live.h"
+
+/* A whole array in one syscall: status and apply read thousands of entries. */
+static int read_array(int fd, __u32 n, void *values, const char *what)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 count = n, next, *keys = calloc(n, sizeof(*keys));
+	int err = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	if (bpf_map_lookup_batch(fd, NULL, &next, keys, values, &count, &opts) &&
+	    errno != ENOENT)
+		err = -errno;
+	else if (count != n)
+		err = -EIO;
+	if (err)
+		fprintf(stderr, "sluice: reading %s: %s\n", what, strerror(-err));
+	free(keys);
+	return err;
+}
+
+static int by_service_id(const void *a, const void *b)
+{
+	const struct live_service *x = a, *y = b;
+
+	return (x->val.id > y->val.id) - (x->val.id < y->val.id);
+}
+
+/* Hash order changes with every insert; service id order is stable for people. */
+static int read_services(const struct sluice_maps *maps, struct live_state *live)
+{
+	struct sluice_vip_key key, next;
+	struct live_service *svc;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(maps->services, prev, &next)) {
+		if (live->n_services == SLUICE_MAX_SERVICES)
+			break;
+		svc = &live->services[live->n_services];
+		svc->key = next;
+		if (bpf_map_lookup_elem(maps->services, &next, &svc->val) == 0) {
+			if (svc->val.id < SLUICE_MAX_SERVICES &&
+			    bpf_map_lookup_elem(maps->service_meta, &svc->val.id,
+						&svc->meta) == 0)
+				live->n_services++;
+		}
+		key = next;
+		prev = &key;
+	}
+	qsort(live->services, live->n_services, sizeof(live->services[0]), by_service_id);
+	return 0;
+}
+
+static int by_position(const void *a, const void *b)
+{
+	const struct sluice_rule_meta *const *x = a, *const *y = b;
+
+	return ((*x)->position > (*y)->position) - ((*x)->position < (*y)->position);
+}
+
+void live_order_rules(struct live_state *live)
+{
+	const struct sluice_rule_meta *order[SLUICE_RULE_COUNTERS];
+	size_t n = 0, i;
+
+	for (i = 0; i < SLUICE_RULE_COUNTERS; i++)
+		if (live->rule_meta[i].in_use)
+			order[n++] = &live->rule_meta[i];
+	qsort(order, n, sizeof(order[0]), by_position);
+	for (i = 0; i < n; i++)
+		live->rules[i] = order[i]->rule;
+	live->n_rules = n;
+}
+
+/* Which slot packets use, and what its header says. */
+static int read_filter(const struct sluice_maps *maps, struct live_state *live)
+{
+	struct sluice_filter_state state;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(maps->filter_state, &zero, &state))
+		return -errno;
+	live->filter_slot = state.active & 1;
+	if (bpf_map_lookup_elem(maps->filter_headers, &live->filter_slot, &live->filter_header))
+		return -errno;
+	live_order_rules(live);
+	return 0;
+}
+
+static int read_flow_entries(const struct sluice_maps *maps, struct live_state *live)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(maps->flows, &info, &len))
+		return -errno;
+	live->flow_entries = info.max_entries;
+	return 0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void read_tx_ports(const struct sluice_maps *maps, struct live_state *live)
+{
+	__u32 key, next;
+	void *prev = NULL;
+
+	while (live->n_tx_ports < SLUICE_TX_PORTS &&
+	       !bpf_map_get_next_key(maps->tx_ports, prev, &next)) {
+		live->tx_ports[live->n_tx_ports++] = next;
+		key = next;
+		prev = &key;
+	}
+	qsort(live->tx_ports, live->n_tx_ports, sizeof(live->tx_ports[0]), by_value);
+}
+
+int live_read(const struct sluice_maps *maps, struct live_state **out)
+{
+	struct live_state *live;
+	__u32 zero = 0;
+	int err;
+
+	live = calloc(1, sizeof(*live));
+	if (!live)
+		return -ENOMEM;
+	err = bpf_map_lookup_elem(maps->settings, &zero, &live->settings) ? -errno : 0;
+	if (!err)
+		err = read_array(maps->backends, SLUICE_MAX_BACKENDS, live->backends, "backends");
+	if (!err)
+		err = read_array(maps->rule_meta, SLUICE_RULE_COUNTERS, live->rule_meta, "rule_meta");
+	if (!err)
+		err = read_services(maps, live);
+	if (!err)
+		err = read_filter(maps, live);
+	if (!err)
+		err = read_flow_entries(maps, live);
+	if (err) {
+		fprintf(stderr, "sluice: cannot read the live state: %s\n", strerror(-err));
+		free(live);
+		return err;
+	}
+	read_tx_ports(maps, live);
+	*out = live;
+	return 0;
+}
+
+const struct live_service *live_service_by_id(const struct live_state *live, __u32 id)
+{
+	size_t i;
+
+	for (i = 0; i < live->n_services; i++)
+		if (live->services[i].val.id == id)
+			return &live->services[i];
+	return NULL;
+}
+
+/*
+ * Sum the per-CPU cells of map[index] over all CPUs, word by word: every per-CPU
+ * value sluice keeps is a row of __u64 counters.
+ */
+static int sum_cpus(int map_fd, __u32 index, __u64 *sum, size_t words)
+{
+	int ncpus = maps_ncpus(), cpu;
+	__u64 *cells;
+	size_t w;
+
+	memset(sum, 0, words * sizeof(*sum));
+	cells = calloc((size_t)ncpus * words, sizeof(*cells));
+	if (!cells)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(map_fd, &index, cells)) {
+		free(cells);
+		return -errno;
+	}
+	for (cpu = 0; cpu < ncpus; cpu++)
+		for (w = 0; w < words; w++)
+			sum[w] += cells[(size_t)cpu * words + w];
+	free(cells);
+	return 0;
+}
+
+int live_counter(int map_fd, __u32 index, struct sluice_counter *sum)
+{
+	_Static_assert(sizeof(*sum) == 2 * sizeof(__u64), "a counter is two words");
+	return sum_cpus(map_fd, index, &sum->packets, 2);
+}
+
+int live_new_flows(int map_fd, __u32 index, __u64 *sum)
+{
+	_Static_assert(sizeof(struct sluice_flow_counter) == sizeof(__u64), "one word");
+	return sum_cpus(map_fd, index, sum, 1);
+}
+
+bool live_flow_active(const struct live_state *live, const struct sluice_flow_key *key,
+		      const struct sluice_flow *flow, __u64 now_ns, __u64 coarse_ns)
+{
+	const struct sluice_backend *be;
+	__u64 idle = live->settings.udp_idle_ns;
+
+	if (!flow->backend_id || flow->backend_id >= SLUICE_MAX_BACKENDS)
+		return false;
+	be = &live->backends[flow->backend_id];
+	if (!(be->flags & SLUICE_BACKEND_F_LIVE) || be->gen != flow->backend_gen)
+		return false;
+	if ((be->flags & SLUICE_BACKEND_F_DRAINING) && be->drain_deadline_ns &&
+	    now_ns > be->drain_deadline_ns)
+		return false;
+	/* seen_ns may be a tick ahead of this CPU's coarse clock: that is recent. */
+	return key->proto != IPPROTO_UDP || !idle || coarse_ns <= flow->seen_ns ||
+	       coarse_ns - flow->seen_ns <= idle;
+}
+
+static __u64 clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+#define FLOW_CHUNK	4096
+
+int live_count_flows(const struct sluice_maps *maps, const struct live_state *live,
+		     __u64 *entries, __u64 *active)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct sluice_flow_key *keys = calloc(FLOW_CHUNK, sizeof(*keys));
+	struct sluice_flow *flows = calloc(FLOW_CHUNK, sizeof(*flows));
+	__u64 now = clock_ns(CLOCK_MONOTONIC), coarse = clock_ns(CLOCK_MONOTONIC_COARSE);
+	__u32 pos_in, pos_out, count, i;
+	void *in = NULL;
+	int err = 0;
+	bool last;
+
+	*entries = 0;
+	memset(active, 0, SLUICE_MAX_BACKENDS * sizeof(*active));
+	if (!keys || !flows)
+		err = -ENOMEM;
+	/* One syscall per few thousand flows: a full table is walked in well under a second. */
+	for (last = false; !err && !last; in = &pos_in) {
+		count = FLOW_CHUNK;
+		if (bpf_map_lookup_batch(maps->flows, in, &pos_out, keys, flows, &count, &opts)) {
+			if (errno != ENOENT) {
+				err = -errno;
+				break;
+			}
+			last = true;
+		}
+		for (i = 0; i < count; i++)
+			if (live_flow_active(live, &keys[i], &flows[i], now, coarse))
+				active[flows[i].backend_id]++;
+		*entries += count;
+		pos_in = pos_out;
+	}
+	free(keys);
+	free(flows);
+	return err;
+}

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Map writes carried out one by one, each undone again if a later one fails. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "kernel/maps.h"
+#include "kernel/map_writes.h"
+
+/* What it takes to put one map entry back as it was before an op. */
+struct undo {
+	int map_fd;
+	const void *key;
+	void *old_value;	/* NULL: the entry was absent */
+	int old_inner_fd;	/* OP_INNER: the inner map that was there, or -1 */
+	bool inner;
+};
+
+static int buffer_len(int map_fd, __u32 *len)
+{
+	struct bpf_map_info info = {0};
+	__u32 info_len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &info_len))
+		return -errno;
+	*len = info.value_size;
+	if (info.type == BPF_MAP_TYPE_PERCPU_ARRAY || info.type == BPF_MAP_TYPE_PERCPU_HASH ||
+	    info.type == BPF_MAP_TYPE_LRU_PERCPU_HASH)
+		*len = ((info.value_size + 7) & ~7U) * maps_ncpus();
+	return 0;
+}
+
+static int save_old(const struct op *op, struct undo *u)
+{
+	__u32 len = 0, inner_id;
+
+	memset(u, 0, sizeof(*u));
+	u->map_fd = op->map_fd;
+	u->key = op->key;
+	u->old_inner_fd = -1;
+	if (op->kind == OP_INNER || op->kind == OP_INNER_KEYED) {
+		u->inner = true;
+		if (bpf_map_lookup_elem(op->map_fd, op->key, &inner_id))
+			return errno == ENOENT ? 0 : -errno;
+		u->old_inner_fd = bpf_map_get_fd_by_id(inner_id);
+		return u->old_inner_fd < 0 ? -errno : 0;
+	}
+	if (buffer_len(op->map_fd, &len))
+		return -EBADF;
+	u->old_value = malloc(len);
+	if (!u->old_value)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(op->map_fd, op->key, u->old_value)) {
+		free(u->old_value);
+		u->old_value = NULL;
+		return errno == ENOENT ? 0 : -errno;
+	}
+	return 0;
+}
+
+/* Keys first.. first + n - 1, for batch updates of array ranges. */
+static __u32 *range_keys(__u32 first, __u32 n)
+{
+	__u32 *keys = malloc((n ? n : 1) * sizeof(*keys));
+
+	for (__u32 i = 0; keys && i < n; i++)
+		keys[i] = first + i;
+	return keys;
+}
+
+static int update_range(int fd, __u32 first, const void *values, __u32 n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, batch);
+	__u32 *keys = range_keys(first, n), count = n;
+	int err = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	/* One syscall fills a whole range, even one of a million cells. */
+	if (bpf_map_update_batch(fd, keys, values, &count, &batch))
+		err = -errno;
+	else if (count != n)
+		err = -EIO;
+	free(keys);
+	return err;
+}
+
+static int create_inner(const struct op *op)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
+	int fd, err;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(__u32), op->inner_value_size,
+			    op->inner_entries, &opts);
+	if (fd < 0)
+		return -errno;
+	err = update_range(fd, 0, op->value, op->inner_entries);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/*
+ * A trie or hash map filled entry by entry (tries take no batches). The size is
+ * the entry count: a full map would refuse nothing here, and wastes no memory.
+ */
+static int create_inner_keyed(const struct op *op)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = op->inner_flags);
+	__u32 i, entries = op->inner_entries ? op->inner_entries : 1;
+	int fd;
+
+	fd = bpf_map_create(op->inner_type, NULL, op->inner_key_size, op->inner_value_size,
+			    entries, &opts);
+	if (fd < 0)
+		return -errno;
+	for (i = 0; i < op->inner_entries; i++) {
+		const char *key = (const char *)op->inner_keys + (size_t)i * op->inner_key_size;
+		const char *value = (const char *)op->value + (size_t)i * op->inner_value_size;
+
+		if (bpf_map_update_elem(fd, key, value, BPF_NOEXIST)) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+	}
+	return fd;
+}
+
+static int do_op(const struct op *op)
+{
+	int fd, err;
+
+	switch (op->kind) {
+	case OP_UPDATE:
+		return bpf_map_update_elem(op->map_fd, op->key, op->value, BPF_ANY) ? -errno : 0;
+	case OP_DELETE:
+		if (bpf_map_delete_elem(op->map_fd, op->key) && errno != ENOENT)
+			return -errno;
+		return 0;
+	case OP_INNER:
+	case OP_INNER_KEYED:
+		fd = op->kind == OP_INNER ? create_inner(op) : create_inner_keyed(op);
+		if (fd < 0)
+			return fd;
+		err = bpf_map_update_elem(op->map_fd, op->key, &fd, BPF_ANY) ? -errno : 0;
+		/* The outer map holds its own reference now. */
+		close(fd);
+		return err;
+	}
+	return -EINVAL;
+}
+
+static void undo_one(struct undo *u)
+{
+	if (u->inner) {
+		if (u->old_inner_fd >= 0)
+			bpf_map_update_elem(u->map_fd, u->key, &u->old_inner_fd, BPF_ANY);
+		else
+			bpf_map_delete_elem(u->map_fd, u->key);
+	} else if (u->old_value) {
+		bpf_map_update_elem(u->map_fd, u->key, u->old_value, BPF_ANY);
+	} else {
+		bpf_map_delete_elem(u->map_fd, u->key);
+	}
+}
+
+static void release(struct undo *u)
+{
+	free(u->old_value);
+	if (u->old_inner_fd >= 0)
+		close(u->old_inner_fd);
+}
+
+int map_writes_execute(const struct op *ops, size_t n_ops)
+{
+	struct undo *undo;
+	size_t done = 0, i;
+	int err = 0;
+
+	undo = calloc(n_ops ? n_ops : 1, sizeof(*undo));
+	if (!undo)
+		return -ENOMEM;
+	for (done = 0; done < n_ops; done++) {
+		err = save_old(&ops[done], &undo[done]);
+		if (!err)
+			err = do_op(&ops[done]);
+		if (err) {
+			release(&undo[done]);
+			break;
+		}
+	}
+	if (err) {
+		fprintf(stderr, "sluice: map update %zu of %zu failed: %s; rolling back\n",
+			done + 1, n_ops, strerror(-err));
+		for (i = done; i-- > 0;)
+			undo_one(&undo[i]);
+	}
+	for (i = 0; i < done; i++)
+		release(&undo[i]);
+	free(undo);
+	return err;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* The pinned maps of one interface, opened by name (the names are xdp/maps.h's). */
+#ifndef SLUICE_KERNEL_MAPS_H
+#define SLUICE_KERNEL_MAPS_H
+
+struct sluice_maps {
+	int settings;
+	int stats;
+	int services;
+	int maglev_tables;
+	int backends;
+	int flows;
+	int filter_state;
+	int filter_headers;
+	int filter_fixed;
+	int filter_tables;
+	int filter_prefixes;
+	int filter_pairs;
+	int filter_mixed;
+	int rule_stats;
+	int rule_limited;
+	int rule_limits;
+	int limit_sources;
+	int service_stats;
+	int backend_stats;
+	int service_meta;
+	int rule_meta;
+	int service_flows;
+	int backend_flows;
+	int flow_guard;
+	int tx_ports;
+};
+
+/* Names of every map that attach pins, in struct order. */
+extern const char *const sluice_map_names[];
+extern const unsigned int sluice_map_count;
+
+/* Open all pinned maps of ifname; on failure prints why and returns -errno. */
+int maps_open(const char *ifname, struct sluice_maps *maps);
+void maps_close(struct sluice_maps *maps);
+
+/* Number of possible CPUs, the value multiplier of per-CPU maps. */
+int maps_ncpus(void);
+
+#endif /* SLUICE_KERNEL_MAPS_H */

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * The apply sequence every caller shares (the commands, later the daemon): lock
+ * the interface, read its live state, resolve the backends, plan, write. The
+ * planner decides; every step that talks to the kernel is kernel/'s.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf/config.h"
+#include "kernel/live.h"
+#include "kernel/map_writes.h"
+#include "kernel/maps.h"
+#include "kernel/neigh.h"
+#include "kernel/own_mac.h"
+#include "kernel/pin.h"
+#include "plan/apply.h"
+#include "plan/plan.h"
+#include "plan/session.h"
+
+static void print_plan(const struct plan *plan, const char *ifname, bool dry_run)
+{
+	size_t i;
+
+	if (!plan->n_ops) {
+		printf("%s: no changes\n", ifname);
+		return;
+	}
+	for (i = 0; i < plan->n_notes; i++)
+		printf("%s%s\n", dry_run ? "would: " : "", plan->notes[i]);
+	printf("%s: %zu map updates %s\n", ifname, plan->n_ops,
+	       dry_run ? "planned (dry run, nothing changed)" : "applied");
+}
+
+/* The clock the data plane's bpf_ktime_get_ns() reads, for drain deadlines. */
+static __u64 monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+/* Everything after validation: the kernel's view of the network, then the maps. */
+enum apply_result apply_config(const char *ifname, const char *cfg_path, const struct conf *cfg,
+		 const struct apply_opts *opts)
+{
+	struct plan_session session;
+	bool in_session = session_from_env(&session);
+	struct live_state *live = NULL;
+	struct sluice_maps maps;
+	struct plan plan = {0};
+	struct backend_path *paths;
+	enum apply_result ret = APPLY_FAILED;
+	int lock_fd, err;
+	__u8 if_mac[6];
+
+	if (in_session && !opts->force && session_denied(cfg, cfg_path, &session)) {
+		fprintf(stderr, "sluice: nothing applied; apply with --force if that is what you "
+			"want\n");
+		return APPLY_REFUSED;
+	}
+	paths = calloc(conf_backend_count(cfg) + 1, sizeof(*paths));
+	if (!paths)
+		return APPLY_FAILED;
+	lock_fd = pin_lock(ifname);
+	if (lock_fd < 0) {
+		fprintf(stderr, "sluice: cannot lock %s: %s\n", ifname, strerror(-lock_fd));
+		free(paths);
+		return APPLY_FAILED;
+	}
+	if (maps_open(ifname, &maps))
+		goto unlock;
+	if (live_read(&maps, &live))
+		goto close_maps;
+	if (plan_check_flows(live, cfg, cfg_path)) {
+		ret = APPLY_REFUSED;
+		goto free_plan;
+	}
+	/* Read at every apply: `ip link set IFACE address` may have changed it. */
+	if (own_mac_read(ifname, if_mac))
+		goto free_plan;
+	err = neigh_resolve_backends(ifname, cfg_path, cfg, paths);
+	if (err) {
+		/* A backend the network cannot reach is the config's problem, not ours. */
+		if (err == -EHOSTUNREACH)
+			ret = APPLY_REFUSED;
+		goto free_plan;
+	}
+	if (plan_build(&plan, &maps, live, cfg, paths,
+		       in_session ? &session : NULL, if_mac, monotonic_ns()))
+		goto free_plan;
+	if (!opts->dry_run && map_writes_execute(plan.ops, plan.n_ops))
+		goto free_plan;
+	print_plan(&plan, ifname, opts->dry_run);
+	ret = APPLY_DONE;
+free_plan:
+	plan_free(&plan);
+	free(live);
+close_maps:
+	maps_close(&maps);
+unlock:
+	close(lock_fd);
+	free(paths);
+	return ret;
+}

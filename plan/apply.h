@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Bringing an interface's live maps to a validated config, all or nothing. */
+#ifndef SLUICE_PLAN_APPLY_H
+#define SLUICE_PLAN_APPLY_H
+
+#include <stdbool.h>
+
+#include "conf/config.h"
+
+/* How an apply may go. */
+struct apply_opts {
+	bool dry_run;		/* plan and print, write nothing */
+	bool force;		/* go on even if the filter would cut the operator's session */
+};
+
+/* How an apply ended; in every case but APPLY_DONE nothing changed. */
+enum apply_result {
+	APPLY_DONE,		/* the maps hold cfg (dry run: the plan was printed) */
+	APPLY_FAILED,		/* the kernel or the network said no */
+	APPLY_REFUSED,		/* cfg cannot run here as it is: flows.size, an unreachable
+				 * backend, the operator's session */
+};
+
+/*
+ * Resolve cfg's backends on ifname and bring the live maps of ifname to cfg, all or
+ * nothing, under the interface lock. Prints what changed, or why not.
+ */
+enum apply_result apply_config(const char *ifname, const char *cfg_path,
+			       const struct conf *cfg, const struct apply_opts *opts);
+
+#endif /* SLUICE_PLAN_APPLY_H */
