@@ -82,7 +82,7 @@ stop_watch()
 {
 	if [[ -n $WATCH_PID ]]; then
 		kill "$WATCH_PID" 2>/dev/null
-		wait "$WATCH_PID" 2>/dev/null
+		wait 2>/dev/null
 		WATCH_PID=
 	fi
 }
@@ -133,10 +133,12 @@ check "the counters add up" counters_add_up
 
 # -- lb's MAC changes: watch follows it ---------------------------------------------------
 check "apply without settings.macs" expect_exit 0 sluice apply eth0 -f "$LAB_CONFIG"
-# nsenter runs sluice in its own process, so that this pid is sluice's to stop.
-nsenter --net="/run/netns/$(lab__ns lb)" -- "$SLUICE" watch eth0 >"$TEST_TMP/watch" 2>&1 &
-WATCH_PID=$!
+# sluice's own pid, to stop it by: the shell that execs it writes it down first.
+# shellcheck disable=SC2016 # expanded by the inner shell
+lab_exec lb bash -c 'echo $$ >"$1"; exec "$2" watch eth0' watch "$TEST_TMP/watch.pid" \
+	"$SLUICE" >"$TEST_TMP/watch" 2>&1 &
 sleep 1
+WATCH_PID=$(cat "$TEST_TMP/watch.pid")
 ip -n "$(lab__ns lb)" link set dev eth0 address "$RENAMED"
 client_sends_to "$RENAMED"
 watch_saw()
