@@ -16,7 +16,8 @@ source "$(dirname "$0")/lbtest.sh"
 NOBODY=02:00:00:00:99:99	# a MAC no port of the bridge has
 RENAMED=02:00:00:00:99:03	# lb's MAC once it is changed
 FLOWS=20
-WATCH_PID=
+WATCH_PID=	# sluice watch's own
+WATCH_JOB=	# the background job that runs it
 
 ns_link_mac()
 {
@@ -82,7 +83,7 @@ stop_watch()
 {
 	if [[ -n $WATCH_PID ]]; then
 		kill "$WATCH_PID" 2>/dev/null
-		wait 2>/dev/null
+		wait "$WATCH_JOB" 2>/dev/null
 		WATCH_PID=
 	fi
 }
@@ -137,6 +138,7 @@ check "apply without settings.macs" expect_exit 0 sluice apply eth0 -f "$LAB_CON
 # shellcheck disable=SC2016 # expanded by the inner shell
 lab_exec lb bash -c 'echo $$ >"$1"; exec "$2" watch eth0' watch "$TEST_TMP/watch.pid" \
 	"$SLUICE" >"$TEST_TMP/watch" 2>&1 &
+WATCH_JOB=$!
 sleep 1
 WATCH_PID=$(cat "$TEST_TMP/watch.pid")
 ip -n "$(lab__ns lb)" link set dev eth0 address "$RENAMED"
