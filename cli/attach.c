@@ -67,17 +67,16 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 static int own_mac_write(const char *ifname, int ifindex)
 {
 	struct sluice_maps maps;
-	__u8 old[6];
-	bool changed;
+	__u8 old[6], now[6];
 	int err;
 
 	if (maps_open(ifname, &maps)) {
 		err = -EIO;
 	} else {
-		err = own_mac_follow(ifname, &maps, &changed, old);
+		err = own_mac_follow(ifname, &maps, old, now);
 		maps_close(&maps);
 	}
-	if (!err)
+	if (err >= 0)
 		return EXIT_OK;
 	/* All or nothing, as with a config. */
 	xdp_link_detach(ifindex);

@@ -258,11 +258,8 @@ static void follow_own_mac(struct watch *w)
 {
 	char was[FMT_MAC_LEN], now[FMT_MAC_LEN];
 	__u8 old[6], mac[6];
-	bool changed;
 
-	if (own_mac_follow(w->ifname, &w->maps, &changed, old) || !changed)
-		return;
-	if (!own_mac_read(w->ifname, mac))
+	if (own_mac_follow(w->ifname, &w->maps, old, mac) == 1)
 		printf("%s: the interface's MAC is %s now (was %s): frames to it are ours\n",
 		       w->ifname, fmt_mac(mac, now), fmt_mac(old, was));
 }

@@ -38,16 +38,14 @@ int own_mac_read(const char *ifname, __u8 mac[6])
 	return 0;
 }
 
-int own_mac_follow(const char *ifname, const struct sluice_maps *maps, bool *changed,
-		   __u8 old[6])
+int own_mac_follow(const char *ifname, const struct sluice_maps *maps, __u8 old[6],
+		   __u8 now[6])
 {
 	struct sluice_settings set;
 	int lock_fd, err;
-	__u8 mac[6];
 	__u32 zero = 0;
 
-	*changed = false;
-	err = own_mac_read(ifname, mac);
+	err = own_mac_read(ifname, now);
 	if (err)
 		return err;
 	/* Under the lock an apply holds, so that neither undoes the other's write. */
@@ -58,20 +56,17 @@ int own_mac_follow(const char *ifname, const struct sluice_maps *maps, bool *cha
 	}
 	if (bpf_map_lookup_elem(maps->settings, &zero, &set)) {
 		err = -errno;
-	} else if (!set.n_macs || memcmp(set.macs[0].addr, mac, 6)) {
+	} else if (!set.n_macs || memcmp(set.macs[0].addr, now, 6)) {
 		memset(old, 0, 6);
 		if (set.n_macs)
 			memcpy(old, set.macs[0].addr, 6);
-		memcpy(set.macs[0].addr, mac, 6);
+		memcpy(set.macs[0].addr, now, 6);
 		if (!set.n_macs)
 			set.n_macs = 1;
-		if (bpf_map_update_elem(maps->settings, &zero, &set, BPF_EXIST))
-			err = -errno;
-		else
-			*changed = true;
+		err = bpf_map_update_elem(maps->settings, &zero, &set, BPF_EXIST) ? -errno : 1;
 	}
 	close(lock_fd);
-	if (err)
+	if (err < 0)
 		fprintf(stderr, "sluice: %s: cannot write the interface's MAC: %s\n", ifname,
 			strerror(-err));
 	return err;

@@ -6,7 +6,6 @@
 #ifndef SLUICE_KERNEL_OWN_MAC_H
 #define SLUICE_KERNEL_OWN_MAC_H
 
-#include <stdbool.h>
 #include <linux/types.h>
 
 #include "kernel/maps.h"
@@ -17,11 +16,11 @@ int own_mac_read(const char *ifname, __u8 mac[6]);
 /*
  * Make settings.macs[0] the interface's MAC now, under the apply lock, keeping the
  * MACs the config listed: at attach without a config, and when `sluice watch` sees
- * the address change (an apply writes it as part of its plan). *changed says
- * whether it wrote; when it did, old receives the MAC it replaced (zero if none).
- * 0, or -errno after printing why.
+ * the address change (an apply writes it as part of its plan). Returns 1 when it
+ * wrote (old: the MAC it replaced, zero if none; now: the new one), 0 when the
+ * data plane had it already, or -errno after printing why.
  */
-int own_mac_follow(const char *ifname, const struct sluice_maps *maps, bool *changed,
-		   __u8 old[6]);
+int own_mac_follow(const char *ifname, const struct sluice_maps *maps, __u8 old[6],
+		   __u8 now[6]);
 
 #endif /* SLUICE_KERNEL_OWN_MAC_H */
