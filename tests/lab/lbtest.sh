@@ -79,10 +79,15 @@ answered_by()
 	awk -v be="$2" '$2 == be' "$1" | wc -l
 }
 
-# stat_json PYTHON-EXPR: evaluate EXPR on `sluice stats --json` (bound to s).
+# stat_json PYTHON-EXPR: evaluate EXPR on `sluice stats --json` (bound to s), or on the
+# file STATS_SNAPSHOT names when set: checks of one moment read one snapshot.
 stat_json()
 {
-	sluice stats eth0 --json | python3 -c '
+	if [[ -n ${STATS_SNAPSHOT:-} ]]; then
+		cat "$STATS_SNAPSHOT"
+	else
+		sluice stats eth0 --json
+	fi | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 print(eval(sys.argv[1]))' "$1"
