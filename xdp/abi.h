@@ -89,15 +89,16 @@ enum sluice_malformed_policy {
 
 /*
  * Destination MACs whose unicast frames are this node's: the interface's own and
- * those the config lists (settings.macs). 8 bytes each, the last two zero, so that
- * a MAC compares as one 4-byte and one 2-byte word.
+ * those the config lists (settings.macs). 8 bytes each, the last two zero, aligned
+ * so that a MAC compares as one 4-byte and one 2-byte load (a byte array alone would
+ * make clang split the 4-byte one into four).
  */
 #define SLUICE_MACS		8
 
 struct sluice_mac {
 	__u8 addr[6];
 	__u8 pad[2];
-};
+} __attribute__((aligned(4)));
 
 /* Single-entry `settings` array: node-wide knobs written at attach/apply. */
 struct sluice_settings {

@@ -48,15 +48,15 @@ static __always_inline int fwd_l2dsr(struct xdp_md *ctx, const struct sluice_bac
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	const __u8 *src = own_mac();
+	const struct sluice_mac *src = own_mac();
 	struct eth_hdr *eth = data;
 
 	/* Parsing proved it already, but the verifier needs to see it here. */
 	if ((void *)(eth + 1) > data_end || !src)
 		return XDP_ABORTED;
 	/* A MAC as one 4-byte and one 2-byte word: 4 loads and 4 stores in all. */
-	*(__u32 *)eth->src = *(const __u32 *)src;
-	*(__u16 *)(eth->src + 4) = *(const __u16 *)(src + 4);
+	*(__u32 *)eth->src = *(const __u32 *)src->addr;
+	*(__u16 *)(eth->src + 4) = *(const __u16 *)(src->addr + 4);
 	*(__u32 *)eth->dst = *(const __u32 *)be->mac;
 	*(__u16 *)(eth->dst + 4) = *(const __u16 *)(be->mac + 4);
 	return XDP_TX;

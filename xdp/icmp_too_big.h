@@ -69,14 +69,14 @@ static __always_inline int too_big_turn_l2(void *data, void *data_end, __u32 hdr
 {
 	struct eth_hdr *old = data + hdr, *eth = data;
 	__u8 *from = data + hdr, *to = data;
-	const __u8 *src = own_mac();
+	const struct sluice_mac *src = own_mac();
 	int i;
 
 	if ((void *)old + TOO_BIG_L2_MAX > data_end || data + TOO_BIG_L2_MAX > data_end ||
 	    !src)
 		return -1;
 	__builtin_memcpy(eth->dst, old->src, ETH_ALEN);
-	__builtin_memcpy(eth->src, src, ETH_ALEN);
+	__builtin_memcpy(eth->src, src->addr, ETH_ALEN);
 #pragma unroll
 	for (i = 2 * ETH_ALEN; i < (int)TOO_BIG_L2_MAX; i += 2)
 		*(__u16 *)(to + i) = *(__u16 *)(from + i);

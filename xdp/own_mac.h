@@ -58,13 +58,13 @@ static __always_inline int own_mac_frame_is_ours(struct xdp_md *ctx)
  * Our MAC, the source of every frame sent back out of the receiving port: set by the
  * control plane before the first frame was ours, so never missing in practice.
  */
-static __always_inline const __u8 *own_mac(void)
+static __always_inline const struct sluice_mac *own_mac(void)
 {
 	const struct sluice_settings *set;
 	__u32 zero = 0;
 
 	set = bpf_map_lookup_elem(&settings, &zero);
-	return set ? set->macs[0].addr : 0;
+	return set ? &set->macs[0] : 0;
 }
 
 #endif /* SLUICE_XDP_OWN_MAC_H */
