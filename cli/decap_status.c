@@ -156,7 +156,7 @@ int cmd_decap_status(int argc, char **argv)
 {
 	char names[DECAP_MAX_LISTED][IF_NAMESIZE], dir[DECAP_PIN_NAME_LEN];
 	bool json = false;
-	const struct cmd_switch sw[] = { { "json", 'j', &json } };
+	const struct cmd_switch sw[] = { { "json", 'j', &json, NULL } };
 	json_object *root, *arr;
 	const char *given;
 	int n, i;

@@ -16,6 +16,7 @@ static const struct {
 	{ "validate", cmd_validate, "check a YAML file without touching anything" },
 	{ "status", cmd_status, "what is attached: services, backends, rules" },
 	{ "stats", cmd_stats, "packet counters: verdicts, rules, services, backends" },
+	{ "top", cmd_top, "live view: program cost, rates, busiest rules and services" },
 	{ "watch", cmd_watch, "keep backends' MACs and next hops resolved as they change" },
 	{ "decap", cmd_decap, "on a backend: strip sluice's ipip headers (attach|detach|status)" },
 };

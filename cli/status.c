@@ -391,7 +391,7 @@ static void print_human(json_object *root)
 int cmd_status(int argc, char **argv)
 {
 	bool json = false;
-	const struct cmd_switch sw[] = { { "json", 'j', &json } };
+	const struct cmd_switch sw[] = { { "json", 'j', &json, NULL } };
 	const char *given;
 	struct live_state *live;
 	struct sluice_maps maps;

@@ -9,13 +9,17 @@ int switches_parse(int argc, char **argv, const char *cmd, const struct cmd_swit
 		   size_t n, void (*usage)(FILE *out), const char **iface)
 {
 	struct option opts[SWITCHES_MAX + 2] = {{ 0 }};
-	char letters[2 * SWITCHES_MAX + 2] = "h";
+	char letters[3 * SWITCHES_MAX + 2] = "h", *letter = letters + 1;
 	size_t i;
 	int c;
 
 	for (i = 0; i < n && i < SWITCHES_MAX; i++) {
-		opts[i] = (struct option){ sw[i].name, no_argument, NULL, sw[i].letter };
-		letters[i + 1] = sw[i].letter;
+		opts[i] = (struct option){ sw[i].name,
+					   sw[i].value ? required_argument : no_argument,
+					   NULL, sw[i].letter };
+		*letter++ = sw[i].letter;
+		if (sw[i].value)
+			*letter++ = ':';
 	}
 	opts[i] = (struct option){ "help", no_argument, NULL, 'h' };
 	while ((c = getopt_long(argc, argv, letters, opts, NULL)) != -1) {
@@ -30,6 +34,8 @@ int switches_parse(int argc, char **argv, const char *cmd, const struct cmd_swit
 			return EXIT_USAGE;
 		}
 		*sw[i].set = true;
+		if (sw[i].value)
+			*sw[i].value = optarg;
 	}
 	if (argc - optind > 1) {
 		fprintf(stderr, "sluice %s: too many arguments\n\n", cmd);

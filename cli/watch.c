@@ -549,7 +549,7 @@ static void watch_usage(FILE *out)
 int cmd_watch(int argc, char **argv)
 {
 	bool once = false;
-	const struct cmd_switch sw[] = { { "once", '1', &once } };
+	const struct cmd_switch sw[] = { { "once", '1', &once, NULL } };
 	const char *given;
 	int ret;
 

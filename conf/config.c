@@ -18,6 +18,7 @@ enum {
 	TOP_FILTER,
 	TOP_SERVICES,
 	TOP_FLOWS,
+	TOP_METRICS,
 	TOP_NKEYS,
 };
 
@@ -26,6 +27,7 @@ static const char *const top_keys[TOP_NKEYS] = {
 	[TOP_FILTER] = "filter",
 	[TOP_SERVICES] = "services",
 	[TOP_FLOWS] = "flows",
+	[TOP_METRICS] = "metrics",
 };
 
 enum {
@@ -72,6 +74,7 @@ static int parse_root(struct conf_doc *doc, struct conf *cfg)
 	if (v[TOP_SETTINGS] && parse_settings(doc, v[TOP_SETTINGS], cfg))
 		return -1;
 	if (conf_parse_flows(doc, v[TOP_FLOWS], &cfg->flows) ||
+	    conf_parse_metrics(doc, v[TOP_METRICS], &cfg->metrics) ||
 	    conf_parse_filter(doc, v[TOP_FILTER], &cfg->filter))
 		return -1;
 	return conf_parse_services(doc, v[TOP_SERVICES], cfg);

@@ -167,10 +167,23 @@ struct conf_mac {
 	struct conf_pos pos;
 };
 
+/* A TCP address to listen on (conf/listen.h reads and prints them). */
+struct conf_listen {
+	struct conf_addr addr;	/* the unspecified address listens on every one */
+	uint16_t port;		/* 1..65535 */
+};
+
+/* The metrics server of the daemon (section `metrics`). */
+struct conf_metrics {
+	bool listen_set;	/* no `listen`: no server */
+	struct conf_listen listen;
+};
+
 struct conf {
 	enum conf_malformed malformed;
 	size_t n_macs;
 	struct conf_mac macs[CONF_MACS_MAX];
+	struct conf_metrics metrics;
 	struct conf_flows flows;
 	struct conf_filter filter;
 	size_t n_services;

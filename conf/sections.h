@@ -11,6 +11,9 @@ int conf_parse_filter(struct conf_doc *doc, const yaml_node_t *node, struct conf
 /* `flows:` (node may be null: every default). Fills out. */
 int conf_parse_flows(struct conf_doc *doc, const yaml_node_t *node, struct conf_flows *out);
 
+/* `metrics:` (node may be null: no metrics server). Fills out. */
+int conf_parse_metrics(struct conf_doc *doc, const yaml_node_t *node, struct conf_metrics *out);
+
 /* `services:` (node may be null: none). Fills cfg->services and cfg->n_services. */
 int conf_parse_services(struct conf_doc *doc, const yaml_node_t *node, struct conf *cfg);
 

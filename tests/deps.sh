@@ -9,9 +9,11 @@ PACKAGES=(
 	# build
 	clang llvm meson ninja-build pkg-config gcc libc6-dev
 	libbpf-dev libxdp-dev libelf-dev zlib1g-dev libyaml-dev libnl-3-dev libnl-route-3-dev
-	libjson-c-dev libcmocka-dev bpftool
+	libjson-c-dev libcmocka-dev bpftool libmicrohttpd-dev libncurses-dev
 	# lab and tests
 	iproute2 ethtool socat python3 xdp-tools util-linux procps
+	# metrics and top: promtool and a real Prometheus server, a real terminal
+	prometheus tmux
 )
 
 missing=()

@@ -13,7 +13,9 @@ import sys
 
 # What each folder may include besides itself. Commands and the daemon sit on top;
 # the planner on the pure algorithms and the kernel layer; nothing below includes
-# anything above. tests/ and bench/ may include anything.
+# anything above. metrics/ (the Prometheus exposition and its HTTP server) sits
+# under both, so that each serves the same metrics; it renders snapshots that
+# kernel/ reads and talks to no kernel itself. tests/ and bench/ may include anything.
 MAY_INCLUDE = {
 	'xdp': set(),
 	'lb': {'xdp'},
@@ -21,12 +23,13 @@ MAY_INCLUDE = {
 	'filter': {'xdp'},
 	'kernel': {'conf', 'lb', 'xdp'},
 	'plan': {'kernel', 'filter', 'lb', 'conf', 'xdp'},
-	'cli': {'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
-	'daemon': {'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
+	'metrics': {'plan', 'kernel', 'conf', 'lb', 'xdp'},
+	'cli': {'metrics', 'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
+	'daemon': {'metrics', 'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
 }
 OPEN_FOLDERS = ('tests', 'bench')
 # Folders that must not talk to the kernel, and the headers that would.
-PURE = ('lb', 'conf', 'filter', 'plan')
+PURE = ('lb', 'conf', 'filter', 'plan', 'metrics')
 KERNEL_HEADER = re.compile(r'#\s*include\s*<((?:bpf|xdp|netlink)/[^>]+)>')
 LOCAL_INCLUDE = re.compile(r'#\s*include\s*"([^"]+)"')
 

@@ -78,13 +78,10 @@
 # - lb2 is a second sluice node on the client's segment (10.200.0.4), for fleet tests: the
 #   client can route the VIPs via lb, via lb2, or both (ECMP). Its sw-side peer runs
 #   XDP_PASS too.
-# - lb2 and the backends each get a mount namespace with their own bpffs, which lab_exec
-#   enters. Pins would not collide in one bpffs (outside the initial network namespace
-#   their directory carries the namespace's cookie, see lab_pin_dir), but in a bpffs of
-#   its own nothing lb2 or a backend pins can outlive the lab: it goes with the mount
-#   namespace. lb keeps the host's bpffs, as in the basic topology. lab_down ends those mount
-#   namespaces before it deletes the network namespaces, which their copies of
-#   /run/netns would otherwise keep alive.
+# - Every node shares the host's bpffs: outside the initial network namespace sluice's
+#   pin directories carry the namespace's cookie (see lab_pin_dir), so lb2's eth0 and
+#   lb's never meet. lab_down detaches sluice and decap in every node before it deletes
+#   the namespaces, so nothing the lab pinned outlives it.
 #
 # Servers (started by lab_up, pid files under /run/sluice-lab-$LAB_PREFIX/):
 #   be1..3  tcp/80  greets with its name ("be1\n"), then echoes every line it receives
@@ -188,32 +185,21 @@ lab__check_family()
 	fi
 }
 
-# The file holding NODE's own mount namespace (ipip: lb2 and the backends).
-lab__mnt()
-{
-	echo "$(lab__run_dir)/mnt/$1"
-}
-
 lab_exec()
 {
-	local ns mnt
+	local ns
 
 	if (($# < 2)); then
 		lab__err "usage: lab_exec NODE CMD..."
 		return 2
 	fi
 	ns=$(lab__ns "$1")
-	mnt=$(lab__mnt "$1")
 	if [[ ! -e /run/netns/$ns ]]; then
 		lab__err "no namespace $ns (is the lab up?)"
 		return 1
 	fi
 	shift
-	if mountpoint -q "$mnt" 2>/dev/null; then
-		nsenter --net="/run/netns/$ns" --mount="$mnt" -- "$@"
-	else
-		nsenter --net="/run/netns/$ns" -- "$@"
-	fi
+	nsenter --net="/run/netns/$ns" -- "$@"
 }
 
 # lab_pin_dir NODE [NAME]: the directory where sluice on NODE pins NAME's state (default
@@ -544,10 +530,10 @@ lab__client_setup()
 }
 
 # ipip: lb's second port and the sysctls the FIB lookup and the far backends' answers
-# need, lb2's forwarding, private bpffs for lb2 and the backends, decap on the backends.
+# need, lb2's forwarding, decap on the backends.
 lab__ipip_setup()
 {
-	local sw node mnt
+	local sw node
 
 	sw=$(lab__ns sw)
 	lab__port_setup lb eth1 br1 lb-e1 "${LAB_IP4[lb:eth1]}" "${LAB_IP6[lb:eth1]}" &&
@@ -559,15 +545,6 @@ lab__ipip_setup()
 		net.ipv6.conf.eth0.forwarding=1 &&
 	ip -n "$sw" link set dev lb-e1 xdpdrv obj "$LAB_PASS_OBJ" sec xdp &&
 	ip -n "$sw" link set dev lb2 xdpdrv obj "$LAB_PASS_OBJ" sec xdp || return
-	# A private mount of the directory holding the namespace files: a mount namespace
-	# can be bound to a file only where mounts do not propagate.
-	mnt=$(lab__run_dir)/mnt
-	mkdir -p "$mnt" && mount --bind "$mnt" "$mnt" && mount --make-private "$mnt" || return
-	for node in lb2 "${LAB_BACKENDS[@]}"; do
-		touch "$mnt/$node" &&
-		unshare --mount="$mnt/$node" --propagation slave \
-			mount -t bpf bpf /sys/fs/bpf || return
-	done
 	for node in "${LAB_BACKENDS[@]}"; do
 		lab_exec "$node" "$SLUICE" decap attach eth0 >/dev/null || return
 	done
@@ -711,11 +688,12 @@ lab_down()
 	done
 	lab__stop_processes
 	ip -n "$(lab__ns sw)" link set dev lb xdp off 2>/dev/null || true
-	# The mount namespaces first: they hold copies of the network namespaces' mounts.
+	# sluice's state in bpffs is not the namespaces': take it out first.
 	for node in "${LAB_ALL_NODES[@]}"; do
-		umount "$(lab__mnt "$node")" 2>/dev/null || true
+		[[ -e /run/netns/$(lab__ns "$node") && -x $SLUICE ]] || continue
+		lab_exec "$node" "$SLUICE" detach eth0 >/dev/null 2>&1 || true
+		lab_exec "$node" "$SLUICE" decap detach eth0 >/dev/null 2>&1 || true
 	done
-	umount "$(lab__run_dir)/mnt" 2>/dev/null || true
 	for node in "${LAB_ALL_NODES[@]}" sw; do
 		if [[ -e /run/netns/$(lab__ns "$node") ]]; then
 			ip netns delete "$(lab__ns "$node")" 2>/dev/null || true

@@ -22,6 +22,7 @@ source "$LAB_DIR/lab.sh"
 TEST_FAILED=0
 TEST_PASSED=0
 TEST_TMP=$(mktemp -d)
+TEST_PIDS=()
 
 # sluice as run on the sluice node; bpffs stays visible because nsenter keeps /sys.
 sluice()
@@ -80,8 +81,51 @@ no_answer()
 	! lab_request "$@" >/dev/null 2>&1
 }
 
+# lab_spawn NODE CMD...: run CMD on NODE in the background until the test ends (or
+# lab_stop stops it); $LAB_SPAWNED is its pid, the command's own (nsenter execs it).
+lab_spawn()
+{
+	local ns mnt
+
+	ns=$(lab__ns "$1")
+	mnt=$(lab__mnt "$1")
+	shift
+	if mountpoint -q "$mnt" 2>/dev/null; then
+		nsenter --net="/run/netns/$ns" --mount="$mnt" -- "$@" &
+	else
+		nsenter --net="/run/netns/$ns" -- "$@" &
+	fi
+	LAB_SPAWNED=$!
+	TEST_PIDS+=("$LAB_SPAWNED")
+}
+
+# lab_stop PID [SIGNAL]: stop a spawned command and wait for it; its exit status.
+lab_stop()
+{
+	kill -"${2:-TERM}" "$1" 2>/dev/null
+	wait "$1"
+}
+
+# lab_traffic SECONDS: new TCP connections from the client to the lab's VIP port 80,
+# back to back, in the background for SECONDS; $TRAFFIC is the loop's pid.
+lab_traffic()
+{
+	local end=$((SECONDS + $1))
+
+	while ((SECONDS < end)); do
+		lab_request "$LAB_VIP4" 80 >/dev/null 2>&1
+	done &
+	TRAFFIC=$!
+	TEST_PIDS+=("$TRAFFIC")
+}
+
 lab_test_cleanup()
 {
+	local pid
+
+	for pid in "${TEST_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
 	lab_exec lb "$SLUICE" detach eth0 >/dev/null 2>&1
 	lab_down >/dev/null 2>&1
 	rm -rf "$TEST_TMP"

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "conf/config.h"
+#include "conf/listen.h"
 #include "xdp/abi.h"
 #include "tests/one_group.h"
 
@@ -142,7 +143,7 @@ static const struct error_case error_cases[] = {
 	{ "unknown top-level key with hint", "filter: {}\nservice:\n  - name: web\n", "2:1",
 	  "unknown key 'service' at the top level; did you mean 'services'?" },
 	{ "unknown top-level key", "colour: blue\n", "1:1",
-	  "unknown key 'colour' at the top level; expected settings, filter, services or flows" },
+	  "unknown key 'colour' at the top level; expected settings, filter, services, flows or metrics" },
 	{ "unknown top-level key flow", "flow:\n  size: 1024\n", "1:1",
 	  "unknown key 'flow' at the top level; did you mean 'flows'?" },
 	{ "duplicate key", "filter:\n  default: allow\n  default: deny\n", "3:3",
@@ -701,6 +702,38 @@ static const struct error_case error_cases[] = {
 	  "new_flow_guard '100000/s' is not a whole number; expected 0..1000000000" },
 	{ "new_flow_guard misspelt key", "flows:\n  new_flows_guard: 100\n", "2:3",
 	  "unknown key 'new_flows_guard' in 'flows'; did you mean 'new_flow_guard'?" },
+	/* metrics */
+	{ "metrics is a list", "metrics:\n  - listen: 127.0.0.1:9444\n", "2:3",
+	  "'metrics' must be a mapping (key: value), found a list" },
+	{ "metrics unknown key with hint", "metrics:\n  listen_on: 127.0.0.1:9444\n", "2:3",
+	  "unknown key 'listen_on' in 'metrics'; did you mean 'listen'?" },
+	{ "metrics unknown key", "metrics:\n  path: /metrics\n", "2:3",
+	  "unknown key 'path' in 'metrics'; expected listen" },
+	{ "metrics listen empty", "metrics:\n  listen:\n", "2:10", "'listen' has no value" },
+	{ "metrics listen a list", "metrics:\n  listen: [127.0.0.1, 9444]\n", "2:11",
+	  "'listen' must be" },
+	{ "metrics listen without port", "metrics: {listen: 127.0.0.1}\n", "1:19",
+	  "listen '127.0.0.1' lacks a port; expected ADDR:PORT or [IPV6]:PORT" },
+	{ "metrics listen port 0", "metrics: {listen: '127.0.0.1:0'}\n", "1:19",
+	  "listen '127.0.0.1:0' has port '0'; expected 1..65535" },
+	{ "metrics listen port out of range", "metrics: {listen: '127.0.0.1:65536'}\n", "1:19",
+	  "listen '127.0.0.1:65536' has port '65536'; expected 1..65535" },
+	{ "metrics listen port not a number", "metrics: {listen: '127.0.0.1:http'}\n", "1:19",
+	  "listen '127.0.0.1:http' has port 'http'; expected 1..65535" },
+	{ "metrics listen host name", "metrics: {listen: 'localhost:9444'}\n", "1:19",
+	  "listen 'localhost:9444' has 'localhost', not an IPv4 address" },
+	{ "metrics listen bad IPv4", "metrics: {listen: '127.0.0.300:9444'}\n", "1:19",
+	  "listen '127.0.0.300:9444' has '127.0.0.300', not an IPv4 address" },
+	{ "metrics listen IPv6 without brackets", "metrics: {listen: '::1:9444'}\n", "1:19",
+	  "listen '::1:9444' is an IPv6 address without brackets; expected [IPV6]:PORT" },
+	{ "metrics listen unclosed bracket", "metrics: {listen: '[::1:9444'}\n", "1:19",
+	  "listen '[::1:9444' opens a bracket it does not close before the port" },
+	{ "metrics listen bad IPv6", "metrics: {listen: '[::g]:9444'}\n", "1:19",
+	  "listen '[::g]:9444' has '::g', not an IPv6 address" },
+	{ "metrics listen IPv4 in brackets", "metrics: {listen: '[127.0.0.1]:9444'}\n", "1:19",
+	  "listen '[127.0.0.1]:9444' has '127.0.0.1', not an IPv6 address" },
+	{ "metrics listen duplicate", "metrics:\n  listen: 127.0.0.1:1\n  listen: 127.0.0.1:2\n",
+	  "3:3", "duplicate key 'listen' in 'metrics' (first at 2:3)" },
 };
 
 static void test_error_case(void **state)
@@ -1166,6 +1199,36 @@ static void test_durations(void **state)
 		conf_free(&cfg);
 		free(t.buf);
 	}
+}
+
+static void test_metrics(void **state)
+{
+	static const char none[] = "metrics:\n";
+	static const char v4[] = "metrics:\n  listen: 127.0.0.1:9444\n";
+	static const char v6[] = "metrics: {listen: '[::1]:65535'}\n";
+	static const char any[] = "metrics: {listen: '0.0.0.0:1'}\n";
+	char text[CONF_LISTEN_STR_LEN];
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(none, strlen(none), &cfg);
+	assert_false(cfg.metrics.listen_set);
+	conf_free(&cfg);
+	assert_loads(v4, strlen(v4), &cfg);
+	assert_true(cfg.metrics.listen_set);
+	assert_int_equal(cfg.metrics.listen.addr.family, AF_INET);
+	assert_int_equal(cfg.metrics.listen.port, 9444);
+	assert_string_equal(conf_listen_str(&cfg.metrics.listen, text), "127.0.0.1:9444");
+	conf_free(&cfg);
+	assert_loads(v6, strlen(v6), &cfg);
+	assert_int_equal(cfg.metrics.listen.addr.family, AF_INET6);
+	assert_int_equal(cfg.metrics.listen.port, 65535);
+	assert_string_equal(conf_listen_str(&cfg.metrics.listen, text), "[::1]:65535");
+	conf_free(&cfg);
+	/* The unspecified address listens on every address of the host. */
+	assert_loads(any, strlen(any), &cfg);
+	assert_string_equal(conf_listen_str(&cfg.metrics.listen, text), "0.0.0.0:1");
+	conf_free(&cfg);
 }
 
 static void test_flows(void **state)
@@ -1871,6 +1934,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_table_size_must_hold_backends),
 	};
 	const struct CMUnitTest files[] = {
+		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory_is_not_a_file),
 		cmocka_unit_test(test_file_errors_name_the_file),
