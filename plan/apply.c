@@ -16,6 +16,7 @@
 #include "kernel/map_writes.h"
 #include "kernel/maps.h"
 #include "kernel/neigh.h"
+#include "kernel/own_mac.h"
 #include "kernel/pin.h"
 #include "plan/apply.h"
 #include "plan/plan.h"
@@ -56,6 +57,7 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	struct backend_path *paths;
 	enum apply_result ret = APPLY_FAILED;
 	int lock_fd, err;
+	__u8 if_mac[6];
 
 	if (in_session && !opts->force && session_denied(cfg, cfg_path, &session)) {
 		fprintf(stderr, "sluice: nothing applied; apply with --force if that is what you "
@@ -79,6 +81,9 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 		ret = APPLY_REFUSED;
 		goto free_plan;
 	}
+	/* Read at every apply: `ip link set IFACE address` may have changed it. */
+	if (own_mac_read(ifname, if_mac))
+		goto free_plan;
 	err = neigh_resolve_backends(ifname, cfg_path, cfg, paths);
 	if (err) {
 		/* A backend the network cannot reach is the config's problem, not ours. */
@@ -87,7 +92,7 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 		goto free_plan;
 	}
 	if (plan_build(&plan, &maps, live, cfg, paths,
-		       in_session ? &session : NULL, monotonic_ns()))
+		       in_session ? &session : NULL, if_mac, monotonic_ns()))
 		goto free_plan;
 	if (!opts->dry_run && map_writes_execute(plan.ops, plan.n_ops))
 		goto free_plan;
