@@ -9,6 +9,8 @@
 
 #include "conf/config.h"
 #include "cli/cmd.h"
+#include "kernel/maps.h"
+#include "kernel/own_mac.h"
 #include "kernel/pin.h"
 #include "plan/plan.h"
 #include "kernel/xdp_link.h"
@@ -49,6 +51,31 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 	return EXIT_OK;
 }
 
+/*
+ * Without a config no apply follows: the interface's MAC is written here, so that
+ * frames sent to it are the node's from the start (an apply rewrites it anyway).
+ */
+static int own_mac_write(const char *ifname, int ifindex)
+{
+	struct sluice_maps maps;
+	__u8 old[6], now[6];
+	int err;
+
+	if (maps_open(ifname, &maps)) {
+		err = -EIO;
+	} else {
+		err = own_mac_follow(ifname, &maps, old, now);
+		maps_close(&maps);
+	}
+	if (err >= 0)
+		return EXIT_OK;
+	/* All or nothing, as with a config. */
+	xdp_link_detach(ifindex);
+	pin_remove_all(ifname);
+	fprintf(stderr, "sluice: detached from %s again\n", ifname);
+	return EXIT_RUNTIME;
+}
+
 static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg_path,
 		  const struct apply_opts *apply)
 {
@@ -59,8 +86,10 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 		fprintf(stderr, "sluice: no interface %s\n", ifname);
 		return EXIT_USAGE;
 	}
-	if (!cfg_path)
-		return attach_program(ifname, ifindex, mode, SLUICE_FLOW_ENTRIES);
+	if (!cfg_path) {
+		ret = attach_program(ifname, ifindex, mode, SLUICE_FLOW_ENTRIES);
+		return ret ?: own_mac_write(ifname, ifindex);
+	}
 	/* The config must be valid before anything is loaded. */
 	ret = config_load(cfg_path, &cfg);
 	if (ret)

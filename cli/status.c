@@ -180,6 +180,19 @@ static json_object *tx_ports_json(const struct live_state *live)
 	return arr;
 }
 
+/* The destination MACs whose unicast frames are the node's: the interface's first. */
+static json_object *macs_json(const struct live_state *live)
+{
+	json_object *arr = json_object_new_array();
+	char mac[FMT_MAC_LEN];
+	__u32 i;
+
+	for (i = 0; i < live->settings.n_macs && i < SLUICE_MACS; i++)
+		json_object_array_add(arr, json_object_new_string(
+			fmt_mac(live->settings.macs[i].addr, mac)));
+	return arr;
+}
+
 /* Where the state lives: its pin directory and the network namespace it belongs to. */
 static json_object *netns_json(const char *ifname)
 {
@@ -227,6 +240,7 @@ static json_object *status_json(const char *ifname, const struct sluice_maps *ma
 	json_object_object_add(root, "leftovers", leftovers_json());
 	json_object_object_add(root, "malformed", json_object_new_string(
 		live->settings.malformed_policy == SLUICE_MALFORMED_DROP ? "drop" : "pass"));
+	json_object_object_add(root, "macs", macs_json(live));
 	json_object_object_add(root, "flows", flows_json(live));
 	json_object_object_add(root, "tx_ports", tx_ports_json(live));
 	json_object_object_add(root, "services", services_json(maps, live));
@@ -262,6 +276,21 @@ static void print_flows(json_object *root)
 		printf("%s%s%s", i ? ", " : "tx_ports: ",
 		       json_object_get_string(json_object_array_get_idx(ports, i)),
 		       i + 1 < json_object_array_length(ports) ? "" : "\n");
+}
+
+/* "frames to: 02:00:00:00:00:01 (the interface's), 00:00:5e:00:01:01" */
+static void print_macs(json_object *macs)
+{
+	size_t i, n = json_object_array_length(macs);
+
+	printf("frames to: ");
+	if (!n)
+		printf("none yet (unicast is passed until apply sets the interface's MAC)");
+	for (i = 0; i < n; i++)
+		printf("%s%s%s", i ? ", " : "",
+		       json_object_get_string(json_object_array_get_idx(macs, i)),
+		       i ? "" : " (the interface's)");
+	printf("\n");
 }
 
 /* "ipip from 10.99.0.0/24 2001:db8:99::/120 table 65537, drain timeout 300 s" */
@@ -336,6 +365,7 @@ static void print_human(json_object *root)
 	else
 		printf("state pinned but program NOT attached (run `sluice detach`)\n");
 	print_netns(root);
+	print_macs(json_object_object_get(root, "macs"));
 	print_flows(root);
 	svcs = json_object_object_get(root, "services");
 	printf("services: %zu\n", json_object_array_length(svcs));

@@ -6,6 +6,7 @@
 
 #include "conf/config.h"
 #include "conf/doc.h"
+#include "conf/mac.h"
 #include "conf/sections.h"
 #include "conf/values.h"
 
@@ -31,11 +32,13 @@ static const char *const top_keys[TOP_NKEYS] = {
 
 enum {
 	SET_MALFORMED,
+	SET_MACS,
 	SET_NKEYS,
 };
 
 static const char *const settings_keys[SET_NKEYS] = {
 	[SET_MALFORMED] = "malformed",
+	[SET_MACS] = "macs",
 };
 
 /* Indexed like enum conf_malformed. */
@@ -55,7 +58,7 @@ static int parse_settings(struct conf_doc *doc, const yaml_node_t *node, struct 
 					     CONF_ARRAY_LEN(malformed_words), &malformed))
 		return -1;
 	cfg->malformed = (enum conf_malformed)malformed;
-	return 0;
+	return v[SET_MACS] ? conf_parse_macs(doc, v[SET_MACS], cfg) : 0;
 }
 
 static int parse_root(struct conf_doc *doc, struct conf *cfg)

@@ -185,6 +185,18 @@ struct conf_flows {
 #define CONF_FLOWS_UDP_IDLE_DEFAULT	60
 #define CONF_FLOWS_GUARD_DEFAULT	100000
 
+/*
+ * MACs besides the interface's own whose unicast frames are the node's
+ * (settings.macs): a VRRP virtual MAC, a MAC the fleet's routers are given.
+ * With the interface's own, SLUICE_MACS in the data plane.
+ */
+#define CONF_MACS_MAX	7
+
+struct conf_mac {
+	uint8_t addr[6];
+	struct conf_pos pos;
+};
+
 /* A TCP address to listen on (conf/listen.h reads and prints them). */
 struct conf_listen {
 	struct conf_addr addr;	/* the unspecified address listens on every one */
@@ -199,6 +211,8 @@ struct conf_metrics {
 
 struct conf {
 	enum conf_malformed malformed;
+	size_t n_macs;
+	struct conf_mac macs[CONF_MACS_MAX];
 	struct conf_metrics metrics;
 	struct conf_flows flows;
 	struct conf_filter filter;

@@ -33,6 +33,7 @@ const char *const counters_stat_names[SLUICE_STAT_MAX] = {
 	[SLUICE_STAT_ICMP_TO_BACKEND] = "icmp_to_backend",
 	[SLUICE_STAT_FLOW_EXPIRED] = "flow_expired",
 	[SLUICE_STAT_FLOW_GUARD_SKIP] = "flow_guard_skip",
+	[SLUICE_STAT_OTHER_HOST] = "other_host",
 };
 
 /* Global counters of packets sluice always drops. */

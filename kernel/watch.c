@@ -16,11 +16,13 @@
 #include <linux/neighbour.h>
 #include <netlink/cache.h>
 #include <netlink/netlink.h>
+#include <netlink/route/link.h>
 #include <netlink/route/neighbour.h>
 
 #include "kernel/live.h"
 #include "kernel/maps.h"
 #include "kernel/neigh.h"
+#include "kernel/own_mac.h"
 #include "kernel/pin.h"
 #include "kernel/fmt.h"
 #include "kernel/route.h"
@@ -39,6 +41,7 @@ struct watch {
 	struct nl_sock *sk;		/* probes and route lookups */
 	struct nl_cache_mngr *mngr;
 	struct nl_cache *neighs;	/* kept current by mngr */
+	struct nl_cache *links;		/* likewise: our interface's MAC */
 	struct watch_target *targets;
 	size_t n_targets;
 	size_t unrouted;		/* ipip backends without a usable route */
@@ -251,6 +254,27 @@ static void on_change(struct nl_cache *cache, struct nl_object *obj, int action,
 		if (is_target(&w->targets[i], n))
 			handle(w, &w->targets[i], action == NL_ACT_DEL ? WATCH_DELETED :
 			       WATCH_PRESENT, state, lladdr);
+}
+
+/* The interface's MAC is the data plane's (settings.macs[0]); one line when it moves. */
+static void follow_own_mac(struct watch *w)
+{
+	char was[FMT_MAC_LEN], now[FMT_MAC_LEN];
+	__u8 old[6], mac[6];
+
+	if (own_mac_follow(w->ifname, &w->maps, old, mac) == 1)
+		printf("%s: the interface's MAC is %s now (was %s): frames to it are ours\n",
+		       w->ifname, fmt_mac(mac, now), fmt_mac(old, was));
+}
+
+static void on_link_change(struct nl_cache *cache, struct nl_object *obj, int action,
+			   void *arg)
+{
+	struct watch *w = arg;
+
+	(void)cache;
+	if (action != NL_ACT_DEL && rtnl_link_get_ifindex((struct rtnl_link *)obj) == w->ifindex)
+		follow_own_mac(w);
 }
 
 /* What the table says of every target now: missed events and new backends. */
@@ -500,12 +524,16 @@ int watch_open(const char *ifname, bool once, const struct watch_hooks *hooks,
 	err = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE, &w->mngr);
 	if (!err)
 		err = nl_cache_mngr_add(w->mngr, "route/neigh", on_change, w, &w->neighs);
+	if (!err)
+		err = nl_cache_mngr_add(w->mngr, "route/link", on_link_change, w, &w->links);
 	if (err) {
-		fprintf(stderr, "sluice: cannot follow the neighbour table: %s\n",
+		fprintf(stderr, "sluice: cannot follow the neighbour and link tables: %s\n",
 			nl_geterror(err));
 		err = -EIO;
 		goto fail;
 	}
+	/* A change while nothing watched: an apply would have caught it too. */
+	follow_own_mac(w);
 	if (refresh(w)) {
 		err = -EIO;
 		goto fail;

@@ -17,6 +17,7 @@
 #include "kernel/map_writes.h"
 #include "kernel/maps.h"
 #include "kernel/neigh.h"
+#include "kernel/own_mac.h"
 #include "kernel/pin.h"
 #include "plan/apply.h"
 #include "plan/effective.h"
@@ -83,6 +84,7 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	enum apply_result ret = APPLY_FAILED;
 	size_t n;
 	int lock_fd, err;
+	__u8 if_mac[6];
 
 	if (in_session && !opts->force && session_denied(cfg, cfg_path, &session)) {
 		fprintf(stderr, "sluice: nothing applied; apply with --force if that is what you "
@@ -109,6 +111,9 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 		ret = APPLY_REFUSED;
 		goto free_plan;
 	}
+	/* Read at every apply: `ip link set IFACE address` may have changed it. */
+	if (own_mac_read(ifname, if_mac))
+		goto free_plan;
 	err = neigh_resolve_backends(ifname, cfg_path, cfg, paths, opts->unanswered);
 	if (err) {
 		/* A backend the network cannot reach is the config's problem, not ours. */
@@ -120,7 +125,7 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	if (effective_config(cfg, paths, fate, &running, running_paths))
 		goto free_plan;
 	err = plan_build(&plan, &maps, live, &running, running_paths,
-			 in_session ? &session : NULL, monotonic_ns());
+			 in_session ? &session : NULL, if_mac, monotonic_ns());
 	effective_free(&running);
 	err = err ?: plan_health_peers(&plan, &maps, live, cfg);
 	if (err)

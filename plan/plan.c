@@ -21,6 +21,7 @@ struct planner {
 	const struct live_state *live;
 	const struct conf *cfg;
 	const struct backend_path *paths;
+	const __u8 *if_mac;	/* the interface's MAC now */
 	__u64 now_ns;		/* CLOCK_MONOTONIC at planning: drains start here */
 	bool service_taken[SLUICE_MAX_SERVICES];
 	bool backend_taken[SLUICE_MAX_BACKENDS];
@@ -457,6 +458,29 @@ static void note_flow_settings(struct planner *p, const struct sluice_settings *
 		plan_note(p->plan, "flows: new-flow guard off");
 }
 
+/*
+ * The interface's MAC first, as the kernel has it now (it may have changed since the
+ * last apply), then the config's, less a repeat of the interface's.
+ */
+static void plan_macs(struct planner *p, struct sluice_settings *want)
+{
+	const struct sluice_settings *old = &p->live->settings;
+	char mac[FMT_MAC_LEN];
+	size_t i;
+
+	memcpy(want->macs[0].addr, p->if_mac, 6);
+	want->n_macs = 1;
+	for (i = 0; i < p->cfg->n_macs; i++)
+		if (memcmp(p->cfg->macs[i].addr, p->if_mac, 6))
+			memcpy(want->macs[want->n_macs++].addr, p->cfg->macs[i].addr, 6);
+	if (old->n_macs != want->n_macs || memcmp(old->macs, want->macs, sizeof(want->macs))) {
+		plan_note(p->plan, "settings: frames are ours when sent to %s (the interface's)",
+			  fmt_mac(want->macs[0].addr, mac));
+		for (i = 1; i < want->n_macs; i++)
+			plan_note(p->plan, "settings: ... or to %s", fmt_mac(want->macs[i].addr, mac));
+	}
+}
+
 static void plan_settings(struct planner *p, struct sluice_settings *want)
 {
 	size_t i;
@@ -475,12 +499,13 @@ static void plan_settings(struct planner *p, struct sluice_settings *want)
 		plan_note(p->plan, "settings: malformed packets are %s",
 			  want->malformed_policy == SLUICE_MALFORMED_DROP ? "dropped" : "passed");
 	note_flow_settings(p, &p->live->settings, want);
+	plan_macs(p, want);
 }
 
 int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	       const struct live_state *live, const struct conf *cfg,
 	       const struct backend_path *paths, const struct plan_session *session,
-	       __u64 now_ns)
+	       const __u8 if_mac[6], __u64 now_ns)
 {
 	struct sluice_settings want;
 	struct planner *p;
@@ -497,6 +522,7 @@ int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	p->live = live;
 	p->cfg = cfg;
 	p->paths = paths;
+	p->if_mac = if_mac;
 	p->now_ns = now_ns;
 	mark_live_ids(p);
 

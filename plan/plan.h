@@ -38,14 +38,14 @@ struct plan_session {
 /*
  * Compute the writes that turn `live` into `cfg`. paths[i] is the resolved path of
  * the i-th backend of cfg in file order (services, then their backends); session
- * may be NULL. now_ns is CLOCK_MONOTONIC (bpf_ktime_get_ns()'s clock): a drain that
+ * may be NULL; if_mac is the interface's MAC as the kernel has it now. now_ns is CLOCK_MONOTONIC (bpf_ktime_get_ns()'s clock): a drain that
  * starts with this apply ends at now_ns + the service's drain timeout. Returns 0 or
  * -errno after printing why.
  */
 int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	       const struct live_state *live, const struct conf *cfg,
 	       const struct backend_path *paths, const struct plan_session *session,
-	       __u64 now_ns);
+	       const __u8 if_mac[6], __u64 now_ns);
 
 /*
  * Bring health_peers to the endpoints cfg health-checks (pass the file's config,

@@ -68,6 +68,7 @@ enum sluice_stat {
 	SLUICE_STAT_ICMP_TO_BACKEND,	/* of LB_FORWARD: ICMP error about a VIP flow */
 	SLUICE_STAT_FLOW_EXPIRED,	/* flow re-hashed: UDP idle, or draining past timeout */
 	SLUICE_STAT_FLOW_GUARD_SKIP,	/* new flow not recorded: over the new-flow guard */
+	SLUICE_STAT_OTHER_HOST,		/* unicast to a MAC not ours (flooded): passed untouched */
 	SLUICE_STAT_MAX,
 };
 
@@ -85,6 +86,19 @@ enum sluice_malformed_policy {
 	SLUICE_MALFORMED_PASS,	/* default: let the kernel stack judge it */
 	SLUICE_MALFORMED_DROP,
 };
+
+/*
+ * Destination MACs whose unicast frames are this node's: the interface's own and
+ * those the config lists (settings.macs). 8 bytes each, the last two zero, aligned
+ * so that a MAC compares as one 4-byte and one 2-byte load (a byte array alone would
+ * make clang split the 4-byte one into four).
+ */
+#define SLUICE_MACS		8
+
+struct sluice_mac {
+	__u8 addr[6];
+	__u8 pad[2];
+} __attribute__((aligned(4)));
 
 /* Single-entry `settings` array: node-wide knobs written at attach/apply. */
 struct sluice_settings {
@@ -104,6 +118,17 @@ struct sluice_settings {
 	 * tx_ports, and by `sluice watch` when a backend's route or next hop changes.
 	 */
 	__u32 nexthop_gen;
+	/*
+	 * Unicast frames to any other destination MAC reach the node only when a switch
+	 * floods them or the port is promiscuous, and are another host's: passed to the
+	 * kernel untouched (OTHER_HOST). macs[0] is the interface's own MAC, also the
+	 * source MAC of every frame l2dsr and ICMP replies send back out; the control
+	 * plane writes it at attach and at every apply, and `sluice watch` when the
+	 * interface's address changes. Until then n_macs is 0: no unicast frame is ours.
+	 */
+	__u32 n_macs;
+	__u32 pad;
+	struct sluice_mac macs[SLUICE_MACS];
 };
 
 /* Key of the `services` hash: the VIP. port 0 = every port of that address. */

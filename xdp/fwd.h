@@ -3,11 +3,11 @@
  * Stage 4, forwarding, as the service says.
  *
  * l2dsr: the backend holds the VIP on its loopback and answers the client itself,
- * so only the Ethernet destination changes, to the backend's MAC. The old
- * destination becomes the source: it was our own MAC, since the client (or its
- * router) sent the frame to us, and reusing it spares a per-packet lookup of the
- * interface address. VLAN tags and the IP packet are left as they are, and the frame
- * leaves by the port it came in on.
+ * so only the Ethernet addresses change: the destination to the backend's MAC, the
+ * source to the interface's own (settings.macs[0]). Never the frame's old
+ * destination: a broadcast, or a MAC the config lists as ours, would then be taught
+ * to the switch as living on our port. VLAN tags and the IP packet are left as they
+ * are, and the frame leaves by the port it came in on.
  *
  * ipip: the packet is encapsulated toward the backend (encap.h), which may sit
  * behind routers. The next hop comes first, from this CPU's cache of the FIB's
@@ -35,6 +35,7 @@
 #include "xdp/icmp_too_big.h"
 #include "xdp/maps.h"
 #include "xdp/nexthop.h"
+#include "xdp/own_mac.h"
 #include "xdp/parse.h"
 #include "xdp/stats.h"
 
@@ -47,14 +48,15 @@ static __always_inline int fwd_l2dsr(struct xdp_md *ctx, const struct sluice_bac
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
+	const struct sluice_mac *src = own_mac();
 	struct eth_hdr *eth = data;
 
 	/* Parsing proved it already, but the verifier needs to see it here. */
-	if ((void *)(eth + 1) > data_end)
+	if ((void *)(eth + 1) > data_end || !src)
 		return XDP_ABORTED;
 	/* A MAC as one 4-byte and one 2-byte word: 4 loads and 4 stores in all. */
-	*(__u32 *)eth->src = *(__u32 *)eth->dst;
-	*(__u16 *)(eth->src + 4) = *(__u16 *)(eth->dst + 4);
+	*(__u32 *)eth->src = *(const __u32 *)src->addr;
+	*(__u16 *)(eth->src + 4) = *(const __u16 *)(src->addr + 4);
 	*(__u32 *)eth->dst = *(const __u32 *)be->mac;
 	*(__u16 *)(eth->dst + 4) = *(const __u16 *)(be->mac + 4);
 	return XDP_TX;

@@ -6,8 +6,9 @@
  * big" (RFC 4443), giving the MTU left for the inner packet. The client lowers its
  * path MTU to the VIP and resends; nothing is encapsulated or fragmented.
  *
- * The reply is the received frame turned around: MACs swapped, VLAN tags kept, out
- * the port it came in by. The quote is the start of the offending packet, which
+ * The reply is the received frame turned around: to the sender's MAC from the
+ * interface's own (as l2dsr, fwd.h, says why), VLAN tags kept, out the port it came
+ * in by. The quote is the start of the offending packet, which
  * stays where it is: IPv4 quotes its header and 8 bytes (RFC 792), IPv6 as much as
  * keeps the reply within the minimum MTU of 1280 (RFC 4443 section 2.4). A packet
  * shorter than its quote can only be too big behind an MTU no link should have
@@ -27,6 +28,7 @@
 #include "xdp/abi.h"
 #include "xdp/csum.h"
 #include "xdp/icmp4.h"
+#include "xdp/own_mac.h"
 #include "xdp/parse.h"
 
 #define TOO_BIG_HDR4		(20 + 8)	/* IPv4 and ICMP headers */
@@ -59,21 +61,22 @@ static __always_inline int too_big_resize(struct xdp_md *ctx, const struct parse
 
 /*
  * The Ethernet header and tags, hdr bytes further on since the head grew, move to
- * the front with the MACs swapped. Copies TOO_BIG_L2_MAX bytes whatever the tags:
- * what lands past the real L2 header is overwritten by the reply's IP header.
+ * the front, back to the sender from our MAC. Copies TOO_BIG_L2_MAX bytes whatever
+ * the tags: what lands past the real L2 header is overwritten by the reply's IP
+ * header.
  */
 static __always_inline int too_big_turn_l2(void *data, void *data_end, __u32 hdr)
 {
 	struct eth_hdr *old = data + hdr, *eth = data;
 	__u8 *from = data + hdr, *to = data;
-	__u8 mac[ETH_ALEN];
+	const struct sluice_mac *src = own_mac();
 	int i;
 
-	if ((void *)old + TOO_BIG_L2_MAX > data_end || data + TOO_BIG_L2_MAX > data_end)
+	if ((void *)old + TOO_BIG_L2_MAX > data_end || data + TOO_BIG_L2_MAX > data_end ||
+	    !src)
 		return -1;
-	__builtin_memcpy(mac, old->dst, ETH_ALEN);
 	__builtin_memcpy(eth->dst, old->src, ETH_ALEN);
-	__builtin_memcpy(eth->src, mac, ETH_ALEN);
+	__builtin_memcpy(eth->src, src->addr, ETH_ALEN);
 #pragma unroll
 	for (i = 2 * ETH_ALEN; i < (int)TOO_BIG_L2_MAX; i += 2)
 		*(__u16 *)(to + i) = *(__u16 *)(from + i);

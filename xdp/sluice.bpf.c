@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * sluice's data plane: parse -> filter -> load balance -> forward, one XDP program
- * with every stage inlined. See stats.h for how the counters add up.
+ * sluice's data plane: ours? -> parse -> filter -> load balance -> forward, one XDP
+ * program with every stage inlined. See stats.h for how the counters add up.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -12,6 +12,7 @@
 #include "xdp/icmp_err.h"
 #include "xdp/lb.h"
 #include "xdp/maps.h"
+#include "xdp/own_mac.h"
 #include "xdp/parse.h"
 #include "xdp/stats.h"
 
@@ -100,6 +101,13 @@ int sluice_xdp(struct xdp_md *ctx)
 	struct parsed_pkt pkt = {};
 	int res;
 
+	if (!own_mac_frame_is_ours(ctx)) {
+		__u32 len = ctx->data_end - ctx->data;
+
+		stats_add(&stats, SLUICE_STAT_RX, len);
+		stats_add(&stats, SLUICE_STAT_OTHER_HOST, len);
+		return XDP_PASS;
+	}
 	res = parse_packet(ctx, &pkt);
 	stats_add(&stats, SLUICE_STAT_RX, pkt.len);
 	if (res == PARSE_NON_IP) {

@@ -4,10 +4,12 @@
  * update is a plain read-modify-write of this CPU's cell: no atomics, no sharing.
  *
  * Global counters (`stats`) add up as follows, for every frame:
- *   RX          = NON_IP + MALFORMED + FILTER_DROP + FILTER_PASS
+ *   RX          = OTHER_HOST + NON_IP + MALFORMED + FILTER_DROP + FILTER_PASS
  *   FILTER_PASS = PASS + LB_NO_BACKEND + LB_FORWARD
  *                 + LB_NO_ROUTE + LB_NO_NEIGH + LB_ENCAP_ERROR
  *                 + LB_TOO_BIG + LB_TOO_BIG_NODF
+ * OTHER_HOST frames were unicast to a MAC that is not ours (own_mac.h): passed
+ * untouched, never parsed, so they count in nothing else.
  * LB_REDIRECT and ICMP_TO_BACKEND are parts of LB_FORWARD: sent out another port,
  * and ICMP errors about a VIP flow sent to its backend. LB_TOO_BIG packets were
  * answered (XDP_TX) with an ICMP error to the client; LB_TOO_BIG_NODF ones were

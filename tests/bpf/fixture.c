@@ -28,6 +28,8 @@ int fixture_setup(void **state)
 		return -1;
 	}
 	f->prog = bpf_program__fd(f->skel->progs.sluice_xdp);
+	/* As attach leaves it: OUR_MAC is the interface's, so the client's frames are ours. */
+	fx_settings(f, SLUICE_MALFORMED_PASS, 0);
 	*state = f;
 	return 0;
 }
@@ -86,10 +88,24 @@ void fx_settings(struct fixture *f, uint32_t malformed_policy, uint32_t have_any
 	struct sluice_settings s = {
 		.malformed_policy = malformed_policy,
 		.have_any_port_vips = have_any_port_vips,
+		.n_macs = 1,
+		.macs[0].addr = OUR_MAC,
 	};
 	uint32_t zero = 0;
 
 	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "settings"), &zero, &s, BPF_ANY), 0);
+}
+
+void fx_listed_mac(struct fixture *f, const uint8_t mac[6])
+{
+	struct sluice_settings s;
+	uint32_t zero = 0;
+	int fd = fx_map_fd(f, "settings");
+
+	assert_int_equal(bpf_map_lookup_elem(fd, &zero, &s), 0);
+	assert_true(s.n_macs < SLUICE_MACS);
+	memcpy(s.macs[s.n_macs++].addr, mac, 6);
+	assert_int_equal(bpf_map_update_elem(fd, &zero, &s, BPF_ANY), 0);
 }
 
 void fx_service_value(struct fixture *f, const char *vip, uint16_t port, uint8_t proto,
@@ -338,12 +354,14 @@ size_t fx_flow_count(struct fixture *f)
 
 void assert_forwarded(const struct pkt *in, const struct pkt *out, uint32_t id)
 {
+	const uint8_t ours[6] = OUR_MAC;
 	uint8_t mac[6];
 
 	fx_backend_mac(id, mac);
 	assert_int_equal(out->len, in->len);
 	assert_memory_equal(out->data, mac, 6);
-	assert_memory_equal(out->data + 6, in->data, 6);
+	/* From the interface's MAC, whatever the frame was sent to. */
+	assert_memory_equal(out->data + 6, ours, 6);
 	assert_memory_equal(out->data + 12, in->data + 12, in->len - 12);
 }
 

@@ -17,6 +17,10 @@
 /* Test network: the client sends to our MAC; backends' MACs encode their id. */
 #define OUR_MAC		{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 }
 #define CLIENT_MAC	{ 0x02, 0xcc, 0x00, 0x00, 0x00, 0x07 }
+/* A VRRP virtual MAC, as a config would list it (settings.macs). */
+#define LISTED_MAC	{ 0x00, 0x00, 0x5e, 0x00, 0x01, 0x01 }
+/* Another node's: flooded to us when a switch does not know where it is. */
+#define OTHER_MAC	{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x0b }
 #define CLIENT4		"198.51.100.7"
 #define CLIENT6		"2001:db8:c::7"
 #define VIP4		"192.0.2.10"
@@ -36,7 +40,11 @@ int fixture_teardown(void **state);
 /* A TCP packet from the client to dst:dport, family taken from dst. */
 struct pkt_spec spec_tcp(const char *src, uint16_t sport, const char *dst, uint16_t dport);
 
+/* The settings value, OUR_MAC the interface's (and only) MAC. */
 void fx_settings(struct fixture *f, uint32_t malformed_policy, uint32_t have_any_port_vips);
+
+/* Appends mac to the MACs that are ours, as apply does for those a config lists. */
+void fx_listed_mac(struct fixture *f, const uint8_t mac[6]);
 
 /* An l2dsr service on table slot `slot` of size table_size; family from vip. */
 void fx_service(struct fixture *f, const char *vip, uint16_t port, uint8_t proto,
@@ -78,7 +86,10 @@ uint64_t fx_stat(struct fixture *f, enum sluice_stat stat);
 size_t fx_flow_count(struct fixture *f);
 int fx_map_fd(struct fixture *f, const char *name);
 
-/* out left for backend `id`: both MACs rewritten as l2dsr says, nothing else. */
+/*
+ * out left for backend `id`: both MACs rewritten as l2dsr says (to the backend's,
+ * from OUR_MAC), nothing else.
+ */
 void assert_forwarded(const struct pkt *in, const struct pkt *out, uint32_t id);
 void assert_unchanged(const struct pkt *in, const struct pkt *out);
 /* The backend id a forwarded packet went to, read from its destination MAC. */

@@ -27,6 +27,8 @@
 
 static const uint8_t mac_port_a[6] = FIB_MAC_PORT_A, mac_port_b[6] = FIB_MAC_PORT_B;
 static const uint8_t mac_a20[6] = FIB_MAC_A20, mac_b20[6] = FIB_MAC_B20;
+static const uint8_t our_mac[6] = OUR_MAC, listed_mac[6] = LISTED_MAC,
+	other_mac[6] = OTHER_MAC;
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -353,7 +355,7 @@ static void check_frag_needed(const struct pkt *in, const struct pkt *out, uint1
 
 	assert_int_equal(out->len, in->l3_off + 28 + quote);
 	assert_memory_equal(out->data, in->data + 6, 6);
-	assert_memory_equal(out->data + 6, in->data, 6);
+	assert_memory_equal(out->data + 6, our_mac, 6);
 	assert_memory_equal(out->data + 12, in->data + 12, in->l3_off - 12);
 	assert_int_equal(ip[0], 0x45);
 	assert_int_equal(ip[1], 0xc0);
@@ -459,7 +461,7 @@ static void check_packet_too_big(const struct pkt *in, const struct pkt *out, ui
 	/* The reply is exactly the IPv6 minimum MTU: 40 + 8 + 1232 bytes quoted. */
 	assert_int_equal(out->len, in->l3_off + 1280);
 	assert_memory_equal(out->data, in->data + 6, 6);
-	assert_memory_equal(out->data + 6, in->data, 6);
+	assert_memory_equal(out->data + 6, our_mac, 6);
 	assert_memory_equal(out->data + 12, in->data + 12, in->l3_off - 12);
 	assert_int_equal(get32(ip6), 6U << 28 | 0xc0 << 20);
 	assert_int_equal(get16(ip6 + 4), 1240);
@@ -496,6 +498,71 @@ static void test_too_big_v6(void **state)
 	assert_int_equal(fx_stat(f, SLUICE_STAT_LB_FORWARD), 1);
 }
 
+/*
+ * A frame sent to a MAC the config lists is ours, and leaves from the egress port's
+ * MAC as the FIB gives it: the receiving port's (XDP_TX) or the other one's
+ * (XDP_REDIRECT), never the MAC it was sent to.
+ */
+static void check_listed_mac(struct fixture *f, const char *be, int verdict,
+			     const uint8_t *dst, const uint8_t *src, uint64_t redirected)
+{
+	struct pkt in, out;
+
+	fib_ipip_service(f, VIP4, 80, 1, SLUICE_SERVICE_F_ENCAP4);
+	fib_backend(f, 1, be);
+	fib_tx_port(f, FIB_PORT_B);
+	fx_listed_mac(f, listed_mac);
+	client_pkt(&in, CLIENT4, 40000, VIP4, 100);
+	memcpy(in.data, listed_mac, 6);
+	assert_int_equal(fib_run(f, &in, &out), verdict);
+	check_4in4(&in, &out, be, dst, src);
+	check_forwarded(f, 1, redirected);
+}
+
+static void test_listed_mac_tx(void **state)
+{
+	check_listed_mac(*state, BE4_A, XDP_TX, mac_a20, mac_port_a, 0);
+}
+
+static void test_listed_mac_redirect(void **state)
+{
+	check_listed_mac(*state, BE4_B, XDP_REDIRECT, mac_b20, mac_port_b, 1);
+}
+
+/* Another host's frame is not encapsulated, nor does it reach the FIB or the cache. */
+static void test_other_host_not_encapsulated(void **state)
+{
+	struct fixture *f = *state;
+	struct pkt in, out;
+
+	fib_ipip_service(f, VIP4, 80, 1, SLUICE_SERVICE_F_ENCAP4);
+	fib_backend(f, 1, BE4_A);
+	client_pkt(&in, CLIENT4, 40000, VIP4, 100);
+	memcpy(in.data, other_mac, 6);
+	assert_int_equal(fib_run(f, &in, &out), XDP_PASS);
+	assert_unchanged(&in, &out);
+	assert_int_equal(fx_stat(f, SLUICE_STAT_OTHER_HOST), 1);
+	assert_int_equal(fx_stat(f, SLUICE_STAT_FILTER_PASS), 0);
+	check_forwarded(f, 0, 0);
+}
+
+/* The client's "fragmentation needed" comes from our MAC, not the listed one it used. */
+static void test_too_big_from_own_mac(void **state)
+{
+	struct fixture *f = *state;
+	struct pkt in, out;
+
+	fib_ipip_service(f, VIP4, 80, 1, SLUICE_SERVICE_F_ENCAP4);
+	fib_backend(f, 1, BE4_FAR);
+	fx_listed_mac(f, listed_mac);
+	client_pkt(&in, CLIENT4, 40000, VIP4, FIB_ROUTE_MTU - 19);
+	memcpy(in.data, listed_mac, 6);
+	set_df(&in);
+	assert_int_equal(fib_run(f, &in, &out), XDP_TX);
+	check_frag_needed(&in, &out, FIB_ROUTE_MTU - 20);
+	check_too_big_answered(f);
+}
+
 static void test_counters_add_up(void **state)
 {
 	struct fixture *f = *state;
@@ -516,7 +583,14 @@ static void test_counters_add_up(void **state)
 	fib_run(f, &in, &out);
 	client_pkt(&in, CLIENT4, 40000, VIP4, 1400);		/* no DF */
 	fib_run(f, &in, &out);
+	client_pkt(&in, CLIENT4, 40000, VIP4, 100);		/* another host's */
+	memcpy(in.data, other_mac, 6);
+	fib_run(f, &in, &out);
 
+	assert_int_equal(fx_stat(f, SLUICE_STAT_RX), 9);
+	assert_int_equal(fx_stat(f, SLUICE_STAT_OTHER_HOST) + fx_stat(f, SLUICE_STAT_NON_IP) +
+			 fx_stat(f, SLUICE_STAT_MALFORMED) + fx_stat(f, SLUICE_STAT_FILTER_DROP) +
+			 fx_stat(f, SLUICE_STAT_FILTER_PASS), 9);
 	filter_pass = fx_stat(f, SLUICE_STAT_FILTER_PASS);
 	accounted = fx_stat(f, SLUICE_STAT_PASS) + fx_stat(f, SLUICE_STAT_LB_NO_BACKEND) +
 		    fx_stat(f, SLUICE_STAT_LB_FORWARD) + fx_stat(f, SLUICE_STAT_LB_NO_ROUTE) +
@@ -561,6 +635,10 @@ const struct CMUnitTest encap_tests[] = {
 	FIB_TEST(test_too_big_4in6),
 	FIB_TEST(test_too_big_v4_no_df_dropped),
 	FIB_TEST(test_too_big_v6),
+	FIB_TEST(test_listed_mac_tx),
+	FIB_TEST(test_listed_mac_redirect),
+	FIB_TEST(test_other_host_not_encapsulated),
+	FIB_TEST(test_too_big_from_own_mac),
 	FIB_TEST(test_counters_add_up),
 };
 const size_t n_encap_tests = sizeof(encap_tests) / sizeof(encap_tests[0]);

@@ -462,7 +462,7 @@ static void test_counters_add_up(void **state)
 	struct pkt_spec other = spec_tcp(CLIENT4, 40000, "192.0.2.99", 80);
 	struct pkt_spec empty = spec_tcp(CLIENT4, 40000, VIP6, 80);
 	struct sluice_rule rules[2];
-	const uint8_t mac[6] = CLIENT_MAC;
+	const uint8_t mac[6] = CLIENT_MAC, other_mac[6] = OTHER_MAC;
 	struct pkt in, out;
 	uint64_t bytes = 0;
 	int i;
@@ -496,8 +496,16 @@ static void test_counters_add_up(void **state)
 	pkt_build(&in, &empty);				/* VIP without a table */
 	fx_run(f, &in, &out);
 	bytes += in.len;
+	memcpy(vip.dst_mac, other_mac, 6);		/* another host's */
+	pkt_build(&in, &vip);
+	fx_run(f, &in, &out);
+	bytes += in.len;
 
-	assert_int_equal(fx_stat(f, SLUICE_STAT_RX), 8);
+	assert_int_equal(fx_stat(f, SLUICE_STAT_RX), 9);
+	assert_int_equal(fx_stat(f, SLUICE_STAT_OTHER_HOST), 1);
+	assert_int_equal(fx_stat(f, SLUICE_STAT_OTHER_HOST) + fx_stat(f, SLUICE_STAT_NON_IP) +
+			 fx_stat(f, SLUICE_STAT_MALFORMED) + fx_stat(f, SLUICE_STAT_FILTER_DROP) +
+			 fx_stat(f, SLUICE_STAT_FILTER_PASS), 9);
 	assert_int_equal(fx_counter(fx_map_fd(f, "stats"), SLUICE_STAT_RX).bytes, bytes);
 	assert_int_equal(fx_stat(f, SLUICE_STAT_NON_IP), 1);
 	assert_int_equal(fx_stat(f, SLUICE_STAT_MALFORMED), 1);

@@ -85,16 +85,11 @@ no_answer()
 # lab_stop stops it); $LAB_SPAWNED is its pid, the command's own (nsenter execs it).
 lab_spawn()
 {
-	local ns mnt
+	local node=$1
 
-	ns=$(lab__ns "$1")
-	mnt=$(lab__mnt "$1")
 	shift
-	if mountpoint -q "$mnt" 2>/dev/null; then
-		nsenter --net="/run/netns/$ns" --mount="$mnt" -- "$@" &
-	else
-		nsenter --net="/run/netns/$ns" -- "$@" &
-	fi
+	# Its output is the log's, never TAP's.
+	nsenter --net="/run/netns/$(lab__ns "$node")" -- "$@" >&2 &
 	LAB_SPAWNED=$!
 	TEST_PIDS+=("$LAB_SPAWNED")
 }

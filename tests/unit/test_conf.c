@@ -165,6 +165,32 @@ static const struct error_case error_cases[] = {
 	  "unknown malformed 'reject'; expected pass or drop" },
 	{ "malformed policy empty", "settings:\n  malformed:\n", "2:13",
 	  "'malformed' has no value" },
+	{ "macs not a list", "settings:\n  macs: 02:00:5e:00:01:01\n", "2:9",
+	  "'macs' must be a list, found '02:00:5e:00:01:01'" },
+	{ "mac too short", "settings:\n  macs: [02:00:5e:00:01]\n", "2:10",
+	  "macs: '02:00:5e:00:01' is not a MAC address; expected six pairs of hex digits joined by ':', like 02:00:5e:00:01:01" },
+	{ "mac with dashes", "settings:\n  macs:\n    - 02:00:5e:00:01:01\n    - 02-00-5e-00-01-02\n",
+	  "4:7", "macs: '02-00-5e-00-01-02' is not a MAC address" },
+	{ "mac not hex", "settings:\n  macs: ['02:00:5g:00:01:01']\n", "2:10",
+	  "macs: '02:00:5g:00:01:01' is not a MAC address" },
+	{ "mac one digit too many", "settings:\n  macs: [02:00:5e:00:01:011]\n", "2:10",
+	  "macs: '02:00:5e:00:01:011' is not a MAC address" },
+	{ "mac multicast", "settings:\n  macs: [01:00:5e:00:00:01]\n", "2:10",
+	  "macs: 01:00:5e:00:00:01 is a multicast address, whose frames sluice handles already; list unicast MACs only" },
+	{ "mac broadcast", "settings:\n  macs: [FF:ff:ff:ff:ff:ff]\n", "2:10",
+	  "macs: FF:ff:ff:ff:ff:ff is the broadcast address, whose frames sluice handles already; list unicast MACs only" },
+	{ "mac zero", "settings:\n  macs: ['00:00:00:00:00:00']\n", "2:10",
+	  "macs: 00:00:00:00:00:00 is the all-zero address, which no frame is sent to; list unicast MACs only" },
+	{ "mac twice", "settings:\n  macs:\n    - 00:00:5e:00:01:01\n    - 00:00:5E:00:01:01\n",
+	  "4:7", "macs lists 00:00:5E:00:01:01 twice (first at 3:7)" },
+	{ "mac empty item", "settings:\n  macs: [02:00:5e:00:01:01, '']\n", "2:29",
+	  "macs: '' is not a MAC address" },
+	{ "mac is a mapping", "settings:\n  macs: [{mac: 02:00:5e:00:01:01}]\n", "2:10",
+	  "'macs' must be" },
+	{ "too many macs", "settings:\n  macs: [02:00:00:00:00:01, 02:00:00:00:00:02, "
+	  "02:00:00:00:00:03, 02:00:00:00:00:04, 02:00:00:00:00:05, 02:00:00:00:00:06, "
+	  "02:00:00:00:00:07, 02:00:00:00:00:08]\n", "2:143",
+	  "macs: sluice holds at most 7 MACs besides the interface's own" },
 
 	/* filter */
 	{ "filter is a scalar", "filter: deny\n", "1:9",
@@ -854,6 +880,39 @@ static void test_settings_and_policy(void **state)
 	assert_loads(yaml, strlen(yaml), &cfg);
 	assert_int_equal(cfg.malformed, CONF_MALFORMED_DROP);
 	assert_int_equal(cfg.filter.default_action, CONF_ACTION_DENY);
+	conf_free(&cfg);
+}
+
+/* settings.macs in either style and case; an empty list or none at all is no MAC. */
+static void test_settings_macs(void **state)
+{
+	static const char yaml[] =
+		"settings:\n"
+		"  macs: [00:00:5e:00:01:01, 02:AB:cd:EF:00:09]\n";
+	static const char block[] = "settings:\n  macs:\n    - 02:00:00:00:00:07\n";
+	static const char none[] = "settings: {macs: []}\n", empty[] = "settings:\n  macs:\n";
+	const uint8_t vrrp[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x01 };
+	const uint8_t mixed[6] = { 0x02, 0xab, 0xcd, 0xef, 0x00, 0x09 };
+	const uint8_t seven[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x07 };
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(yaml, strlen(yaml), &cfg);
+	assert_int_equal(cfg.n_macs, 2);
+	assert_memory_equal(cfg.macs[0].addr, vrrp, 6);
+	assert_memory_equal(cfg.macs[1].addr, mixed, 6);
+	assert_int_equal(cfg.macs[1].pos.line, 2);
+	assert_int_equal(cfg.macs[1].pos.col, 29);
+	conf_free(&cfg);
+	assert_loads(block, strlen(block), &cfg);
+	assert_int_equal(cfg.n_macs, 1);
+	assert_memory_equal(cfg.macs[0].addr, seven, 6);
+	conf_free(&cfg);
+	assert_loads(none, strlen(none), &cfg);
+	assert_int_equal(cfg.n_macs, 0);
+	conf_free(&cfg);
+	assert_loads(empty, strlen(empty), &cfg);
+	assert_int_equal(cfg.n_macs, 0);
 	conf_free(&cfg);
 }
 
@@ -1950,6 +2009,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_nothing_is_an_empty_config),
 		cmocka_unit_test(test_defaults_filled_in),
 		cmocka_unit_test(test_settings_and_policy),
+		cmocka_unit_test(test_settings_macs),
 		cmocka_unit_test(test_rule_fields),
 		cmocka_unit_test(test_exempt),
 		cmocka_unit_test(test_priority_order),

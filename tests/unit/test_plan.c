@@ -38,6 +38,10 @@ static const struct sluice_maps maps = {
 /* CLOCK_MONOTONIC as the planner is told it; tests move it to see deadlines. */
 static __u64 now_ns;
 
+/* The interface's MAC as the planner is told it; tests change it as `ip link` would. */
+#define IF_MAC	{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 }
+static __u8 if_mac[6] = IF_MAC;
+
 /* Resolved paths, one per backend in file order; tests may change one. */
 #define N_PATHS	16
 static struct backend_path paths[N_PATHS];
@@ -51,6 +55,7 @@ static void reset_paths(void)
 		paths[i].ifindex = 1;
 	}
 	now_ns = 0;
+	memcpy(if_mac, (const __u8 [6])IF_MAC, sizeof(if_mac));
 }
 
 /* Counter value left by an earlier owner of an id, to see whether it is reset. */
@@ -379,7 +384,7 @@ static void load(const char *yaml, struct conf *cfg)
 static void plan_cfg(struct plan *p, const struct sim *s, const struct conf *cfg)
 {
 	memset(p, 0, sizeof(*p));
-	assert_int_equal(plan_build(p, &maps, &s->live, cfg, paths, NULL, now_ns), 0);
+	assert_int_equal(plan_build(p, &maps, &s->live, cfg, paths, NULL, if_mac, now_ns), 0);
 }
 
 static void plan_of(struct plan *p, const struct sim *s, const char *yaml)
@@ -1252,7 +1257,7 @@ static void assert_cfg_refused(const struct sim *s, const struct conf *cfg,
 	assert_true(saved >= 0);
 	fflush(stderr);
 	assert_true(dup2(fileno(out), STDERR_FILENO) >= 0);
-	ret = plan_build(&p, &maps, &s->live, cfg, with, NULL, now_ns);
+	ret = plan_build(&p, &maps, &s->live, cfg, with, NULL, if_mac, now_ns);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
@@ -1848,6 +1853,57 @@ static void test_nexthop_gen_follows_ipip_changes(void **state)
 	conf_free(&cfg);
 }
 
+/*
+ * settings.macs: the interface's MAC as the kernel has it now, then the config's
+ * (less a repeat of the interface's). Written once when they change, with the rest
+ * of the settings; the same file on the same interface writes nothing.
+ */
+static void test_macs_follow_interface_and_config(void **state)
+{
+	struct sim *s = *state;
+	const __u8 first[6] = IF_MAC, moved[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x99 };
+	const __u8 vrrp[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x01 };
+	struct sluice_settings before;
+	struct plan p;
+
+	apply(s, "services:\n" WEB(W1));
+	assert_int_equal(s->live.settings.n_macs, 1);
+	assert_memory_equal(s->live.settings.macs[0].addr, first, 6);
+	plan_of(&p, s, "services:\n" WEB(W1));
+	assert_int_equal(p.n_ops, 0);
+	plan_free(&p);
+
+	/* `ip link set dev X address`: the next apply of the same file follows it. */
+	memcpy(if_mac, moved, 6);
+	before = s->live.settings;
+	plan_of(&p, s, "services:\n" WEB(W1));
+	assert_int_equal(p.n_ops, 1);
+	assert_int_equal(ops_on(&p, maps.settings), 1);
+	assert_true(noted(&p, "02:00:00:00:00:99", "the interface's"));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(s->live.settings.n_macs, 1);
+	assert_memory_equal(s->live.settings.macs[0].addr, moved, 6);
+	before.macs[0] = s->live.settings.macs[0];
+	assert_memory_equal(&before, &s->live.settings, sizeof(before));
+
+	plan_of(&p, s, "settings: {macs: [00:00:5e:00:01:01, 02:00:00:00:00:99]}\n"
+		"services:\n" WEB(W1));
+	assert_int_equal(ops_on(&p, maps.settings), 1);
+	assert_true(noted(&p, "00:00:5e:00:01:01", NULL));
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(s->live.settings.n_macs, 2);
+	assert_memory_equal(s->live.settings.macs[0].addr, moved, 6);
+	assert_memory_equal(s->live.settings.macs[1].addr, vrrp, 6);
+
+	plan_of(&p, s, "services:\n" WEB(W1));
+	assert_int_equal(ops_on(&p, maps.settings), 1);
+	run(s, &p);
+	plan_free(&p);
+	assert_int_equal(s->live.settings.n_macs, 1);
+}
+
 /* plan_check_flows must say `message` on stderr and return `err`. */
 static void assert_flows_check(const struct sim *s, const struct conf *cfg, int err,
 			       const char *message)
@@ -1968,6 +2024,7 @@ int main(void)
 		T(test_too_many_tx_ports_refused),
 		T(test_ipip_config_twice_writes_nothing),
 		T(test_nexthop_gen_follows_ipip_changes),
+		T(test_macs_follow_interface_and_config),
 		T(test_flow_table_size_fixed_at_attach),
 		T(test_active_flows),
 		/* filter rules */
