@@ -2,6 +2,7 @@
 /* Health checks in the event loop: a TCP handshake, or an HTTP GET, per interval. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,7 +202,19 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
 	(void)s;
 	(void)usec;
 	if (b->fd >= 0) {
-		finish(b, false, "timeout");
+		/*
+		 * The loop may have been busy (an apply) while the answer came: look at
+		 * the socket once more before calling it a timeout.
+		 */
+		struct pollfd ready = { .fd = b->fd, .events = POLLIN | POLLOUT };
+		uint32_t events = 0;
+
+		sd_event_source_get_io_events(b->io, &events);
+		ready.events = events & EPOLLIN ? POLLIN : POLLOUT;
+		if (poll(&ready, 1, 0) == 1)
+			on_io(b->io, b->fd, (uint32_t)ready.revents, b);
+		if (b->fd >= 0)
+			finish(b, false, "timeout");
 		return 0;
 	}
 	start_check(b);

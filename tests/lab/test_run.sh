@@ -89,7 +89,10 @@ daemon_json()
 	sluice status --json | python3 -c 'import json, sys
 root = json.load(sys.stdin)
 d = root["daemon"]
-sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
+if eval(sys.argv[1]):
+	sys.exit(0)
+print("  daemon:", [(b["service"], b["addr"], b["health"], b["reason"]) for b in d.get("backends", [])], file=sys.stderr)
+sys.exit(1)' "$1"
 }
 ready_count() { grep -c '^READY=1' "$TEST_TMP/notify.log" 2>/dev/null; }
 ready_more_than() { (($(ready_count) > $1)); }
