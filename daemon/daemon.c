@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
@@ -12,12 +13,13 @@
 #include "daemon/daemon.h"
 #include "daemon/log.h"
 #include "daemon/running.h"
+#include "daemon/scrape.h"
+#include "kernel/counters.h"
 #include "kernel/pin.h"
 #include "kernel/watch.h"
 #include "kernel/xdp_link.h"
+#include "metrics/server.h"
 #include "plan/plan.h"
-
-#define USEC_PER_MSEC	1000ULL
 
 static int on_stop(sd_event_source *s, const struct signalfd_siginfo *si, void *ud)
 {
@@ -123,23 +125,16 @@ static int add_sources(sd_event *ev, struct running *r)
 	err = err < 0 ? err : running_watch_file(r);
 	/* Pets systemd's watchdog at half its period when WATCHDOG_USEC asks for it. */
 	err = err < 0 ? err : sd_event_set_watchdog(ev, 1);
-	/*
-	 * The metrics server starts here, in this loop (metrics/server.h): when
-	 * r->cfg.metrics asks for it, metrics_server_start(), then
-	 * sd_event_add_io(ev, ..., metrics_server_fd(), EPOLLIN, ...) and a timer of
-	 * metrics_server_timeout_ms() both calling metrics_server_run(); its render
-	 * reads the pinned maps' counters and each backend's struct health_counts
-	 * (r->health), single-threaded like everything here.
-	 */
 	return err < 0 ? err : 0;
 }
 
 int daemon_run(const struct daemon_opts *o)
 {
+	struct metrics_server *metrics = NULL;
+	int ret, err, run_time_fd = -1;
 	struct running r;
 	sd_event *ev = NULL;
 	bool attached;
-	int ret, err;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ret = running_load_first(&r, o);
@@ -161,15 +156,26 @@ int daemon_run(const struct daemon_opts *o)
 		goto out;
 	}
 	err = add_sources(ev, &r);
+	/* Scrapes are served in this loop too: no thread, nothing shared. */
+	if (err >= 0)
+		err = scrape_serve(&r, ev, &metrics);
 	if (err < 0) {
 		log_msg(LOG_ERR, "cannot set up the event loop: %s", strerror(-err));
 		ret = 1;
 		goto out;
 	}
+	/* While the daemon runs, the kernel measures the program's run time. */
+	run_time_fd = counters_enable_run_time();
+	if (run_time_fd < 0)
+		log_msg(LOG_WARNING, "the program's run time stays unmeasured: %s",
+			strerror(-run_time_fd));
 	running_ready(&r);
 	err = sd_event_loop(ev);
 	ret = err < 0 ? 1 : err;
 out:
+	if (run_time_fd >= 0)
+		close(run_time_fd);
+	metrics_server_stop(metrics);
 	running_free(&r);
 	sd_event_unref(ev);
 	return ret;

@@ -12,6 +12,10 @@
 #include <net/if.h>
 #include <xdp/libxdp.h>
 
+/* sd-event counts time in microseconds. */
+#define USEC_PER_MSEC	1000ULL
+#define USEC_PER_SEC	1000000ULL
+
 struct daemon_opts {
 	char ifname[IF_NAMESIZE];
 	const char *cfg_path;

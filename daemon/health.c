@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "conf/addr.h"
+#include "daemon/daemon.h"
 #include "daemon/health.h"
 #include "daemon/http_status.h"
 #include "daemon/log.h"
 
-#define USEC_PER_SEC	1000000ULL
 /* Timers of checks may fire this late, so that the loop wakes once for many. */
 #define CHECK_ACCURACY_USEC	1000
 /*
@@ -239,6 +239,8 @@ static void finish(struct health_backend *b, bool passed, const char *reason)
 	char addr[CONF_ADDR_STR_LEN];
 	bool was_down = b->down;
 
+	histogram_observe(&b->owner->latency,
+			  (double)(now_usec(b->owner->ev) - b->started) / USEC_PER_SEC);
 	close_check(b);
 	b->counts.checks++;
 	conf_addr_str(&b->addr, addr);
@@ -270,6 +272,11 @@ static void finish(struct health_backend *b, bool passed, const char *reason)
 		b->owner->changed(b->owner->ctx);
 }
 
+/* Upper bounds, in seconds, of the check latency histogram: LAN to a timeout. */
+static const double latency_bounds[] = {
+	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+};
+
 /* The state a backend of the new config starts in. */
 static void carry_over(struct health_backend *b, const struct health *was, bool down_at_start)
 {
@@ -298,6 +305,11 @@ int health_start(struct health *h, sd_event *ev, const struct conf *cfg,
 	uint64_t now = now_usec(ev);
 
 	memset(h, 0, sizeof(*h));
+	if (was)
+		h->latency = was->latency;
+	else
+		histogram_init(&h->latency, latency_bounds,
+			       sizeof(latency_bounds) / sizeof(latency_bounds[0]));
 	h->ev = ev;
 	h->changed = changed;
 	h->ctx = ctx;

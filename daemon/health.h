@@ -13,6 +13,7 @@
 #include <systemd/sd-event.h>
 
 #include "conf/config.h"
+#include "metrics/histogram.h"
 
 #define HEALTH_REASON_LEN	64
 
@@ -49,6 +50,7 @@ struct health_backend {
 struct health {
 	sd_event *ev;
 	size_t n;
+	struct histogram latency;	/* seconds a finished check took, every backend */
 	struct health_backend *backends;	/* conf_backend_count(cfg) of them */
 	/* Called after a backend went up or down (from within the loop). */
 	void (*changed)(void *ctx);

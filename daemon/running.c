@@ -159,6 +159,10 @@ static void record(struct running *r, bool applied, const char *error)
 {
 	r->last.at = time(NULL);
 	r->last.applied = applied;
+	if (applied)
+		r->applies_done++;
+	else
+		r->applies_refused++;
 	snprintf(r->last.error, sizeof(r->last.error), "%s", applied ? "" : error);
 	if (applied)
 		r->loaded_at = r->last.at;

@@ -26,6 +26,7 @@ struct running {
 	sd_event_source *reapply;	/* a pending apply after health or neighbours moved */
 	time_t loaded_at;
 	struct reload_result last;
+	uint64_t applies_done, applies_refused;	/* first apply, reloads, re-applies */
 	unsigned int ticks;
 };
 

@@ -20,9 +20,30 @@ DAEMON_PID=
 # write_config FILE [EXTRA_BACKEND]: web health-checked over TCP, dns unchecked; the
 # filter's default is $DEFAULT, with the VIP's ports allowed.
 DEFAULT=allow
+METRICS_PORT=9455
+
+# scrape: the daemon's /metrics, from the node itself, into $TEST_TMP/scrape.prom.
+scrape()
+{
+	lab_exec lb python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode())' \
+		"http://127.0.0.1:$METRICS_PORT/metrics" >"$TEST_TMP/scrape.prom"
+}
+
+# scraped SAMPLE VALUE-REGEX: a fresh scrape has SAMPLE (name and labels) at a value.
+scraped()
+{
+	scrape && grep -qE "^$1 $2\$" "$TEST_TMP/scrape.prom" || {
+		echo "  no '$1 $2' in:" >&2
+		grep -F "${1%%\{*}" "$TEST_TMP/scrape.prom" | sed 's/^/  | /' >&2
+		return 1
+	}
+}
+
 write_config()
 {
 	{
+		printf 'metrics: {listen: "127.0.0.1:%s"}\n' "$METRICS_PORT"
 		printf 'filter:\n  default: %s\n  rules:\n' "$DEFAULT"
 		printf '    - {proto: tcp, dst: %s, dport: 80, action: allow}\n' "$LAB_VIP4"
 		printf '    - {proto: udp, dst: %s, dport: 53, action: allow}\n' "$LAB_VIP4"
@@ -190,10 +211,24 @@ echo "# $victim found down after $((SECONDS - killed)) s" >&2
 check "... the reason is logged (refused)" daemon_says "backend ${LAB_IP4[$victim]} is down: $FALL checks failed, the last refused"
 check "... new connections avoid it and are all answered" new_flows_avoid "$victim" 30
 check "... the connection to another backend never noticed" still_echoes
+victim_up="sluice_backend_up\\{interface=\"eth0\",service=\"web\",backend=\"${LAB_IP4[$victim]}\"\\}"
+check "... /metrics says it is down" scraped "$victim_up" 0
+check "... and counts its refused checks" scraped \
+	"sluice_health_checks_total\\{interface=\"eth0\",service=\"web\",backend=\"${LAB_IP4[$victim]}\",result=\"refused\"\\}" "[1-9][0-9]*"
 server_start "$victim"
 check "the restarted backend is up again after rise checks" \
 	wait_for $(((RISE + 1) * INTERVAL + 1)) is_health web "${LAB_IP4[$victim]}" up
 check "... and takes new flows" new_flows_reach "$victim" 30
+check "... /metrics says it is up" scraped "$victim_up" 1
+check "the daemon's /metrics passes promtool check metrics" \
+	eval 'scrape && promtool check metrics <"$TEST_TMP/scrape.prom"'
+check "... with the data plane's counters, run time and the daemon's applies" eval '
+	grep -qE "^sluice_backend_packets_total\{.*service=\"web\".* [1-9]" "$TEST_TMP/scrape.prom" &&
+	grep -qE "^sluice_program_runs_total\{interface=\"eth0\"\} [1-9]" "$TEST_TMP/scrape.prom" &&
+	grep -qE "^sluice_applies_total\{interface=\"eth0\",result=\"applied\"\} [1-9]" "$TEST_TMP/scrape.prom" &&
+	grep -qE "^sluice_health_check_duration_seconds_count\{interface=\"eth0\"\} [1-9]" "$TEST_TMP/scrape.prom"'
+check "... and answers 404 elsewhere" eval '! lab_exec lb python3 -c "import urllib.request
+urllib.request.urlopen(\"http://127.0.0.1:$METRICS_PORT/other\", timeout=3)" 2>/dev/null'
 check "... the long connection still echoes" still_echoes
 
 # ---- HTTP checks: a status other than expect takes a backend down ----
