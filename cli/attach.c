@@ -61,13 +61,7 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 		close(lock_fd);
 		return EXIT_RUNTIME;
 	}
-	err = xdp_link_attach(ifname, ifindex, mode, flow_entries, &at);
-	if (err || !at.present) {
-		fprintf(stderr, "sluice: could not attach to %s%s%s\n", ifname,
-			err ? ": " : "", err ? strerror(-err) : "");
-		if (err == -EEXIST || err == -EBUSY)
-			fprintf(stderr, "sluice: another XDP program is on %s\n", ifname);
-		pin_remove_all(ifname);
+	if (xdp_link_attach_pinned(ifname, ifindex, mode, flow_entries, &at)) {
 		close(lock_fd);
 		return EXIT_RUNTIME;
 	}

@@ -18,6 +18,7 @@ static const struct {
 	{ "stats", cmd_stats, "packet counters: verdicts, rules, services, backends" },
 	{ "top", cmd_top, "live view: program cost, rates, busiest rules and services" },
 	{ "watch", cmd_watch, "keep backends' MACs and next hops resolved as they change" },
+	{ "run", cmd_run, "run the data plane unattended: reloads, neighbours, health checks" },
 	{ "decap", cmd_decap, "on a backend: strip sluice's ipip headers (attach|detach|status)" },
 };
 

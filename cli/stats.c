@@ -12,8 +12,8 @@
 #include "cli/cmd.h"
 #include "cli/stats.h"
 #include "cli/switches.h"
-#include "plan/fmt.h"
 #include "kernel/counters.h"
+#include "kernel/fmt.h"
 #include "kernel/live.h"
 #include "kernel/maps.h"
 
@@ -114,6 +114,10 @@ static json_object *collect(const struct live_state *live, const struct counters
 	if (live->filter_header.flags & SLUICE_FILTER_SPARE_NDP)
 		json_object_array_add(rules, rule_json("(neighbour discovery)",
 						       &snap->rules[SLUICE_NDP_RULE_COUNTER]));
+	/* Replies to `sluice run`'s health checks, which the deny default would drop. */
+	if (live->n_health_peers)
+		json_object_array_add(rules, rule_json("(health checks)",
+						       &snap->rules[SLUICE_HEALTH_RULE_COUNTER]));
 	for (i = 0; i < live->n_services; i++) {
 		const struct live_service *s = &live->services[i];
 		json_object *o = lb_json(&snap->services[s->val.id]);

@@ -10,8 +10,9 @@
 #include <json-c/json.h>
 
 #include "cli/cmd.h"
+#include "cli/status_daemon.h"
 #include "cli/switches.h"
-#include "plan/fmt.h"
+#include "kernel/fmt.h"
 #include "kernel/live.h"
 #include "kernel/maps.h"
 #include "kernel/netns.h"
@@ -244,6 +245,7 @@ static json_object *status_json(const char *ifname, const struct sluice_maps *ma
 	json_object_object_add(root, "tx_ports", tx_ports_json(live));
 	json_object_object_add(root, "services", services_json(maps, live));
 	status_filter_json(root, maps, live);
+	json_object_object_add(root, "daemon", status_daemon_json(ifname));
 	return root;
 }
 
@@ -385,6 +387,7 @@ static void print_human(json_object *root)
 		}
 	}
 	status_filter_print(root);
+	status_daemon_print(json_object_object_get(root, "daemon"));
 	print_leftovers(stdout, json_object_object_get(root, "leftovers"));
 }
 

@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "plan/fmt.h"
+#include "kernel/fmt.h"
 #include "cli/status_filter.h"
 
 static const char *const action_names[] = {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/top_frame.h"
-#include "plan/fmt.h"
+#include "kernel/fmt.h"
 
 const char top_sort_keys[TOP_NSORTS] = {
 	[TOP_SORT_PACKETS] = 'p', [TOP_SORT_BITS] = 'b', [TOP_SORT_FLOWS] = 'f',

@@ -120,6 +120,35 @@ struct conf_backend {
 #define CONF_WEIGHT_MAX		1000000
 #define CONF_WEIGHT_DEFAULT	100
 
+enum conf_check {
+	CONF_CHECK_NONE = 0,	/* no `health:`: every backend counts as healthy */
+	CONF_CHECK_TCP,		/* a TCP handshake to the port */
+	CONF_CHECK_HTTP,	/* GET path on the port, answered with status `expect` */
+};
+
+#define CONF_HEALTH_PATH_LEN	128
+#define CONF_HEALTH_INTERVAL_DEFAULT	2	/* seconds */
+#define CONF_HEALTH_TIMEOUT_DEFAULT	1
+#define CONF_HEALTH_RISE_DEFAULT	2
+#define CONF_HEALTH_FALL_DEFAULT	3
+#define CONF_HEALTH_COUNT_MAX		100	/* rise and fall */
+#define CONF_HEALTH_INTERVAL_MAX	3600
+
+/* How `sluice run` checks the backends of one service (section `health`). */
+struct conf_health {
+	enum conf_check check;
+	uint16_t port;			/* on each backend's own address */
+	char path[CONF_HEALTH_PATH_LEN];	/* http: starts with '/'; default "/" */
+	uint16_t expect;		/* http: the status that passes; default 200 */
+	uint32_t interval_s;		/* between two checks of one backend */
+	uint32_t timeout_s;		/* a check not done by then failed; <= interval */
+	uint32_t rise;			/* passes in a row that bring a backend up */
+	uint32_t fall;			/* failures in a row that take it down */
+	bool keep_established;		/* `established: keep`: a down backend's flows stay
+					 * (it drains); default `move` */
+	struct conf_pos pos;
+};
+
 struct conf_service {
 	char name[CONF_NAME_LEN];	/* required, unique */
 	struct conf_addr vip;
@@ -139,6 +168,7 @@ struct conf_service {
 	struct conf_cidr encap_src4, encap_src6;
 	/* Established flows of a draining backend move after this long; 0 = never. */
 	uint32_t drain_timeout_s;
+	struct conf_health health;
 	size_t n_backends;
 	struct conf_backend *backends;
 	struct conf_pos pos;

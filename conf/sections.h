@@ -17,4 +17,8 @@ int conf_parse_metrics(struct conf_doc *doc, const yaml_node_t *node, struct con
 /* `services:` (node may be null: none). Fills cfg->services and cfg->n_services. */
 int conf_parse_services(struct conf_doc *doc, const yaml_node_t *node, struct conf *cfg);
 
+/* A service's `health:` (node not null), svc_name for messages. Fills out. */
+int conf_parse_health(struct conf_doc *doc, const yaml_node_t *node, const char *svc_name,
+		      struct conf_health *out);
+
 #endif /* SLUICE_CONF_SECTIONS_H */

@@ -33,6 +33,7 @@ enum {
 	SVC_ENCAP_SOURCE,
 	SVC_TABLE_SIZE,
 	SVC_DRAIN_TIMEOUT,
+	SVC_HEALTH,
 	SVC_BACKENDS,
 	SVC_NKEYS,
 };
@@ -48,6 +49,7 @@ static const char *const service_keys[SVC_NKEYS] = {
 	[SVC_ENCAP_SOURCE] = "encap_source",
 	[SVC_TABLE_SIZE] = "table_size",
 	[SVC_DRAIN_TIMEOUT] = "drain_timeout",
+	[SVC_HEALTH] = "health",
 	[SVC_BACKENDS] = "backends",
 };
 
@@ -284,6 +286,8 @@ static int parse_service(struct conf_doc *doc, const yaml_node_t *node,
 		return -1;
 	if (v[SVC_DRAIN_TIMEOUT] &&
 	    conf_duration(doc, v[SVC_DRAIN_TIMEOUT], "drain_timeout", &svc->drain_timeout_s))
+		return -1;
+	if (v[SVC_HEALTH] && conf_parse_health(doc, v[SVC_HEALTH], svc->name, &svc->health))
 		return -1;
 	if (parse_backends(doc, node, v[SVC_BACKENDS], total, svc))
 		return -1;

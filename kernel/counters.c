@@ -69,9 +69,16 @@ static int read_rules(const struct sluice_maps *maps, const struct live_state *l
 		if (err)
 			return err;
 	}
-	if (live->filter_header.flags & SLUICE_FILTER_SPARE_NDP)
-		return live_counter(maps->rule_stats, SLUICE_NDP_RULE_COUNTER,
-				    &snap->rules[SLUICE_NDP_RULE_COUNTER]);
+	if (live->filter_header.flags & SLUICE_FILTER_SPARE_NDP) {
+		err = live_counter(maps->rule_stats, SLUICE_NDP_RULE_COUNTER,
+				   &snap->rules[SLUICE_NDP_RULE_COUNTER]);
+		if (err)
+			return err;
+	}
+	/* The replies of `sluice run`'s health checks, spared like NDP. */
+	if (live->n_health_peers)
+		return live_counter(maps->rule_stats, SLUICE_HEALTH_RULE_COUNTER,
+				    &snap->rules[SLUICE_HEALTH_RULE_COUNTER]);
 	return 0;
 }
 

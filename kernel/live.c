@@ -131,6 +131,19 @@ static void read_tx_ports(const struct sluice_maps *maps, struct live_state *liv
 	qsort(live->tx_ports, live->n_tx_ports, sizeof(live->tx_ports[0]), by_value);
 }
 
+static void read_health_peers(const struct sluice_maps *maps, struct live_state *live)
+{
+	struct sluice_health_peer key, next;
+	void *prev = NULL;
+
+	while (live->n_health_peers < SLUICE_MAX_BACKENDS &&
+	       !bpf_map_get_next_key(maps->health_peers, prev, &next)) {
+		live->health_peers[live->n_health_peers++] = next;
+		key = next;
+		prev = &key;
+	}
+}
+
 int live_read(const struct sluice_maps *maps, struct live_state **out)
 {
 	struct live_state *live;
@@ -157,6 +170,7 @@ int live_read(const struct sluice_maps *maps, struct live_state **out)
 		return err;
 	}
 	read_tx_ports(maps, live);
+	read_health_peers(maps, live);
 	*out = live;
 	return 0;
 }

@@ -36,6 +36,9 @@ struct live_state {
 	/* Interfaces in tx_ports, ascending. */
 	size_t n_tx_ports;
 	__u32 tx_ports[SLUICE_TX_PORTS];
+	/* Endpoints whose replies the deny default spares (health checks), any order. */
+	size_t n_health_peers;
+	struct sluice_health_peer health_peers[SLUICE_MAX_BACKENDS];
 };
 
 /* Allocates *out; returns 0 or -errno (after printing why). */

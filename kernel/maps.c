@@ -18,7 +18,7 @@ const char *const sluice_map_names[] = {
 	"rule_stats", "rule_limited", "rule_limits", "limit_sources", "service_stats",
 	"backend_stats",
 	"service_meta", "rule_meta",
-	"service_flows", "backend_flows", "flow_guard", "tx_ports",
+	"service_flows", "backend_flows", "flow_guard", "tx_ports", "health_peers",
 };
 const unsigned int sluice_map_count =
 	sizeof(sluice_map_names) / sizeof(sluice_map_names[0]);

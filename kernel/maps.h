@@ -31,6 +31,7 @@ struct sluice_maps {
 	int backend_flows;
 	int flow_guard;
 	int tx_ports;
+	int health_peers;
 };
 
 /* Names of every map that attach pins, in struct order. */

@@ -242,7 +242,7 @@ static void unresolved_error(const struct where *at, const struct wanted *w)
 
 /* Probe and wait until every neighbour answers or NEIGH_TIMEOUT_MS passes. */
 static int resolve(const struct where *at, struct nl_sock *sk, struct wanted *w, size_t n,
-		   struct backend_path *paths)
+		   struct backend_path *paths, bool *unanswered)
 {
 	struct nl_cache *neighs = NULL;
 	long start = now_ms(), last_probe = 0;
@@ -273,10 +273,14 @@ static int resolve(const struct where *at, struct nl_sock *sk, struct wanted *w,
 		nl_cache_refill(sk, neighs);
 	}
 	nl_cache_free(neighs);
-	for (i = 0; i < n; i++)
-		if (!w[i].resolved)
-			unresolved_error(at, &w[i]);
-	return missing ? -EHOSTUNREACH : 0;
+	for (i = 0; i < n; i++) {
+		if (w[i].resolved)
+			continue;
+		unresolved_error(at, &w[i]);
+		if (unanswered)
+			unanswered[i] = true;
+	}
+	return missing && !unanswered ? -EHOSTUNREACH : 0;
 }
 
 /* Where each backend's neighbour is; every reason a backend cannot be reached printed. */
@@ -322,7 +326,7 @@ out:
 }
 
 int neigh_resolve_backends(const char *ifname, const char *cfg_path,
-			   const struct conf *cfg, struct backend_path *paths)
+			   const struct conf *cfg, struct backend_path *paths, bool *unanswered)
 {
 	struct where at = { .cfg_path = cfg_path, .ifname = ifname };
 	size_t n = conf_backend_count(cfg), i;
@@ -338,6 +342,8 @@ int neigh_resolve_backends(const char *ifname, const char *cfg_path,
 	if (!n)
 		return 0;
 	memset(paths, 0, n * sizeof(*paths));
+	if (unanswered)
+		memset(unanswered, 0, n * sizeof(*unanswered));
 	w = calloc(n, sizeof(*w));
 	sk = nl_socket_alloc();
 	if (!w || !sk || nl_connect(sk, NETLINK_ROUTE)) {
@@ -350,7 +356,7 @@ int neigh_resolve_backends(const char *ifname, const char *cfg_path,
 		fprintf(stderr, "sluice: cannot ask the kernel how to reach the backends: %s\n",
 			strerror(-err));
 	if (!err)
-		err = resolve(&at, sk, w, n, paths);
+		err = resolve(&at, sk, w, n, paths, unanswered);
 out:
 	for (i = 0; w && i < n; i++)
 		nl_addr_put(w[i].dst);

@@ -23,12 +23,16 @@ struct backend_path {
  * egress XDP can send out of, a next hop that answers, and forwarding on ifname for
  * its family. paths[i] receives the path of the i-th backend in file order.
  *
+ * unanswered, when not NULL, makes a neighbour that does not answer in time no
+ * reason to fail: unanswered[i] is set for it (its reason still printed) and the
+ * others resolve. A backend the config cannot reach (off-subnet, no route) still is.
+ *
  * Returns 0; -EHOSTUNREACH when the config cannot be applied as the network stands
  * (each reason printed as cfg_path:LINE:COL: message, cfg_path naming the file); or
  * another -errno when the kernel could not be asked. paths is then undefined.
  */
 int neigh_resolve_backends(const char *ifname, const char *cfg_path,
-			   const struct conf *cfg, struct backend_path *paths);
+			   const struct conf *cfg, struct backend_path *paths, bool *unanswered);
 
 struct nl_sock;
 struct nl_addr;

@@ -98,6 +98,11 @@ void pin_dir(const char *name, char *buf)
 	snprintf(buf, PATH_MAX, "%s/%s%s", SLUICE_PIN_ROOT, name, netns_suffix());
 }
 
+void pin_state_name(const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", name, netns_suffix());
+}
+
 void pin_map_path(const char *name, const char *map, char *buf)
 {
 	snprintf(buf, PATH_MAX, "%s/%s%s/%s", SLUICE_PIN_ROOT, name, netns_suffix(), map);

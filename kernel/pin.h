@@ -28,6 +28,9 @@ void pin_dir(const char *name, char *buf);
 /* The path of map in name's directory, into buf (PATH_MAX). */
 void pin_map_path(const char *name, const char *map, char *buf);
 
+/* The state's name in this namespace, "eth0" or "eth0@netns-4105", into buf. */
+void pin_state_name(const char *name, char *buf, size_t len);
+
 bool pin_dir_exists(const char *name);
 
 /* Remove every pin of name and the directory itself. */

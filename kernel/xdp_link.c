@@ -181,3 +181,21 @@ int xdp_link_detach(int ifindex)
 {
 	return xdp_link_detach_named(ifindex, SLUICE_PROG_NAME);
 }
+
+int xdp_link_attach_pinned(const char *ifname, int ifindex, enum xdp_attach_mode mode,
+			   __u32 flow_entries, struct attached *out)
+{
+	int err = pin_make_dir(ifname);
+
+	if (err)
+		return err;
+	err = xdp_link_attach(ifname, ifindex, mode, flow_entries, out);
+	if (!err && out->present)
+		return 0;
+	fprintf(stderr, "sluice: could not attach to %s%s%s\n", ifname, err ? ": " : "",
+		err ? strerror(-err) : "");
+	if (err == -EEXIST || err == -EBUSY)
+		fprintf(stderr, "sluice: another XDP program is on %s\n", ifname);
+	pin_remove_all(ifname);
+	return err ? err : -ENOENT;
+}

@@ -26,6 +26,13 @@ int xdp_link_find(int ifindex, struct attached *out);
 int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
 		    __u32 flow_entries, struct attached *out);
 
+/*
+ * Make ifname's pin directory, then xdp_link_attach; on failure print why and leave
+ * no pin behind. Returns 0 or -errno.
+ */
+int xdp_link_attach_pinned(const char *ifname, int ifindex, enum xdp_attach_mode mode,
+			   __u32 flow_entries, struct attached *out);
+
 /* Detach sluice's program (and only it) from ifindex. */
 int xdp_link_detach(int ifindex);
 

@@ -2,7 +2,7 @@
 /* sluice's own metric families, in the order README.md lists them. */
 #include "metrics/prom.h"
 #include "metrics/render.h"
-#include "plan/fmt.h"
+#include "kernel/fmt.h"
 
 #define NS_PER_S	1e9
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf/addr.h"
 #include "conf/config.h"
 #include "kernel/live.h"
 #include "kernel/map_writes.h"
@@ -19,6 +20,7 @@
 #include "kernel/own_mac.h"
 #include "kernel/pin.h"
 #include "plan/apply.h"
+#include "plan/effective.h"
 #include "plan/plan.h"
 #include "plan/session.h"
 
@@ -45,6 +47,28 @@ static __u64 monotonic_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
+/*
+ * Each backend's fate in the running config: the caller's, and out for a backend
+ * whose neighbour did not answer (it has no MAC to send to). Says which are out.
+ */
+static void run_fates(const struct conf *cfg, const struct apply_opts *opts,
+		     enum backend_fate *fate)
+{
+	char addr[CONF_ADDR_STR_LEN];
+	size_t i, j, k = 0;
+
+	for (i = 0; i < cfg->n_services; i++)
+		for (j = 0; j < cfg->services[i].n_backends; j++, k++) {
+			fate[k] = opts->fate ? opts->fate[k] : BACKEND_AS_CONFIGURED;
+			if (!opts->unanswered || !opts->unanswered[k])
+				continue;
+			fate[k] = BACKEND_LEFT_OUT;
+			fprintf(stderr, "sluice: service %s: backend %s left out until its "
+				"neighbour answers\n", cfg->services[i].name,
+				conf_addr_str(&cfg->services[i].backends[j].addr, addr));
+		}
+}
+
 /* Everything after validation: the kernel's view of the network, then the maps. */
 enum apply_result apply_config(const char *ifname, const char *cfg_path, const struct conf *cfg,
 		 const struct apply_opts *opts)
@@ -54,8 +78,11 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	struct live_state *live = NULL;
 	struct sluice_maps maps;
 	struct plan plan = {0};
-	struct backend_path *paths;
+	struct backend_path *paths, *running_paths;
+	enum backend_fate *fate;
+	struct conf running;
 	enum apply_result ret = APPLY_FAILED;
+	size_t n;
 	int lock_fd, err;
 	__u8 if_mac[6];
 
@@ -64,9 +91,12 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 			"want\n");
 		return APPLY_REFUSED;
 	}
-	paths = calloc(conf_backend_count(cfg) + 1, sizeof(*paths));
+	n = conf_backend_count(cfg) + 1;
+	paths = calloc(n, 2 * sizeof(*paths) + sizeof(*fate));
 	if (!paths)
 		return APPLY_FAILED;
+	running_paths = paths + n;
+	fate = (enum backend_fate *)(running_paths + n);
 	lock_fd = pin_lock(ifname);
 	if (lock_fd < 0) {
 		fprintf(stderr, "sluice: cannot lock %s: %s\n", ifname, strerror(-lock_fd));
@@ -84,15 +114,21 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	/* Read at every apply: `ip link set IFACE address` may have changed it. */
 	if (own_mac_read(ifname, if_mac))
 		goto free_plan;
-	err = neigh_resolve_backends(ifname, cfg_path, cfg, paths);
+	err = neigh_resolve_backends(ifname, cfg_path, cfg, paths, opts->unanswered);
 	if (err) {
 		/* A backend the network cannot reach is the config's problem, not ours. */
 		if (err == -EHOSTUNREACH)
 			ret = APPLY_REFUSED;
 		goto free_plan;
 	}
-	if (plan_build(&plan, &maps, live, cfg, paths,
-		       in_session ? &session : NULL, if_mac, monotonic_ns()))
+	run_fates(cfg, opts, fate);
+	if (effective_config(cfg, paths, fate, &running, running_paths))
+		goto free_plan;
+	err = plan_build(&plan, &maps, live, &running, running_paths,
+			 in_session ? &session : NULL, if_mac, monotonic_ns());
+	effective_free(&running);
+	err = err ?: plan_health_peers(&plan, &maps, live, cfg);
+	if (err)
 		goto free_plan;
 	if (!opts->dry_run && map_writes_execute(plan.ops, plan.n_ops))
 		goto free_plan;

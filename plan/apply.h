@@ -6,11 +6,23 @@
 #include <stdbool.h>
 
 #include "conf/config.h"
+#include "plan/effective.h"
 
 /* How an apply may go. */
 struct apply_opts {
 	bool dry_run;		/* plan and print, write nothing */
 	bool force;		/* go on even if the filter would cut the operator's session */
+	/*
+	 * The daemon's: fate[i] of the i-th backend of cfg in file order (health);
+	 * NULL: every backend as configured.
+	 */
+	const enum backend_fate *fate;
+	/*
+	 * Lenient on neighbours: a backend whose neighbour does not answer is left out
+	 * (and marked here, one bool per backend in file order) while the rest goes
+	 * live. NULL: strict, such a backend refuses the whole apply.
+	 */
+	bool *unanswered;
 };
 
 /* How an apply ended; in every case but APPLY_DONE nothing changed. */

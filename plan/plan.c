@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "lb/maglev.h"
-#include "plan/fmt.h"
+#include "kernel/fmt.h"
 #include "plan/plan.h"
 #include "plan/plan_ops.h"
 

@@ -47,6 +47,13 @@ int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	       const struct backend_path *paths, const struct plan_session *session,
 	       const __u8 if_mac[6], __u64 now_ns);
 
+/*
+ * Bring health_peers to the endpoints cfg health-checks (pass the file's config,
+ * whatever health took out of the running one). Appends to plan.
+ */
+int plan_health_peers(struct plan *plan, const struct sluice_maps *maps,
+		      const struct live_state *live, const struct conf *cfg);
+
 /* Entries of the flow table cfg asks for (flows.size, or the default). */
 __u32 plan_flow_entries(const struct conf *cfg);
 

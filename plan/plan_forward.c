@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plan/fmt.h"
+#include "kernel/fmt.h"
 #include "plan/plan.h"
 #include "plan/plan_ops.h"
 

@@ -9,7 +9,9 @@ PACKAGES=(
 	# build
 	clang llvm meson ninja-build pkg-config gcc libc6-dev
 	libbpf-dev libxdp-dev libelf-dev zlib1g-dev libyaml-dev libnl-3-dev libnl-route-3-dev
-	libjson-c-dev libcmocka-dev bpftool libmicrohttpd-dev libncurses-dev
+	libjson-c-dev libcmocka-dev bpftool libmicrohttpd-dev libncurses-dev libsystemd-dev
+	# the unit file's check (systemd-analyze verify)
+	systemd
 	# lab and tests
 	iproute2 ethtool socat python3 xdp-tools util-linux procps
 	# metrics and top: promtool and a real Prometheus server, a real terminal

@@ -225,6 +225,17 @@ struct sluice_flow_key {
 	__u8 pad[2];
 };
 
+/*
+ * Key of `health_peers`: a backend's address and the port `sluice run` checks it on.
+ * TCP from there is what the checks' replies are, and a deny default spares it.
+ */
+struct sluice_health_peer {
+	__be32 addr[4];
+	__be16 port;
+	__u8 family;
+	__u8 pad;
+};
+
 /* Value of `flows`: the backend a connection is pinned to. */
 struct sluice_flow {
 	__u32 backend_id;
@@ -258,7 +269,8 @@ enum sluice_action {
 #define SLUICE_DEFAULT_RULE_COUNTER	SLUICE_MAX_RULES	/* the default policy */
 #define SLUICE_NDP_RULE_COUNTER		(SLUICE_MAX_RULES + 1)	/* implicit: NDP spared */
 #define SLUICE_MGMT_RULE_COUNTER	(SLUICE_MAX_RULES + 2)	/* implicit: own session */
-#define SLUICE_RULE_COUNTERS		(SLUICE_MAX_RULES + 3)
+#define SLUICE_HEALTH_RULE_COUNTER	(SLUICE_MAX_RULES + 3)	/* implicit: check replies */
+#define SLUICE_RULE_COUNTERS		(SLUICE_MAX_RULES + 4)
 
 #define SLUICE_RULE_F_SRC		(1U << 0)	/* src/src_len apply */
 #define SLUICE_RULE_F_DST		(1U << 1)

@@ -400,6 +400,23 @@ static __always_inline int filter_is_ndp(const struct parsed_pkt *pkt)
 }
 
 /*
+ * A reply to a health check of `sluice run`: TCP from a checked backend's address
+ * and check port. Asked only of packets the deny default is about to drop.
+ */
+static __always_inline int filter_is_check_reply(const struct parsed_pkt *pkt)
+{
+	struct sluice_health_peer peer = {
+		.port = pkt->tuple.sport,
+		.family = pkt->tuple.family,
+	};
+
+	if (pkt->tuple.proto != IPPROTO_TCP)
+		return 0;
+	__builtin_memcpy(peer.addr, pkt->tuple.src, sizeof(peer.addr));
+	return bpf_map_lookup_elem(&health_peers, &peer) != NULL;
+}
+
+/*
  * The deciding rule's action word and position, and in *counts the count rules
  * before it. Inlined once for each place the tables can be, so that no cell asks.
  */
@@ -460,6 +477,11 @@ __noinline int filter_packet(const struct parsed_pkt *pkt)
 	if (action == SLUICE_ACT_DENY && pos == m.h->n_rules - 1 &&
 	    (m.h->flags & SLUICE_FILTER_SPARE_NDP) && filter_is_ndp(pkt)) {
 		counter = SLUICE_NDP_RULE_COUNTER;
+		action = SLUICE_ACT_ALLOW;
+	}
+	/* So are health checks: a backend must not look dead for a deny default. */
+	if (action == SLUICE_ACT_DENY && pos == m.h->n_rules - 1 && filter_is_check_reply(pkt)) {
+		counter = SLUICE_HEALTH_RULE_COUNTER;
 		action = SLUICE_ACT_ALLOW;
 	}
 	stats_add(&rule_stats, counter, pkt->len);

@@ -270,4 +270,12 @@ struct {
 	__type(value, struct sluice_rule_meta);
 } rule_meta SEC(".maps");
 
+/* Every health-checked backend's address and check port (value unused). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SLUICE_MAX_BACKENDS);
+	__type(key, struct sluice_health_peer);
+	__type(value, __u32);
+} health_peers SEC(".maps");
+
 #endif /* SLUICE_XDP_MAPS_H */

@@ -11,11 +11,13 @@ import os
 import re
 import sys
 
-# What each folder may include besides itself. Commands and the daemon sit on top;
-# the planner on the pure algorithms and the kernel layer; nothing below includes
-# anything above. metrics/ (the Prometheus exposition and its HTTP server) sits
-# under both, so that each serves the same metrics; it renders snapshots that
-# kernel/ reads and talks to no kernel itself. tests/ and bench/ may include anything.
+# What each folder may include besides itself. Commands sit on top (`sluice run` is
+# a command that starts the daemon), the daemon beside them composing the layers
+# below and never including a command; the planner on the pure algorithms and the
+# kernel layer; nothing below includes anything above. metrics/ (the Prometheus
+# exposition and its HTTP server) sits under both, so that each serves the same
+# metrics; it renders snapshots that kernel/ reads and talks to no kernel itself.
+# tests/ and bench/ may include anything.
 MAY_INCLUDE = {
 	'xdp': set(),
 	'lb': {'xdp'},
@@ -24,7 +26,7 @@ MAY_INCLUDE = {
 	'kernel': {'conf', 'lb', 'xdp'},
 	'plan': {'kernel', 'filter', 'lb', 'conf', 'xdp'},
 	'metrics': {'plan', 'kernel', 'conf', 'lb', 'xdp'},
-	'cli': {'metrics', 'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
+	'cli': {'daemon', 'metrics', 'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
 	'daemon': {'metrics', 'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
 }
 OPEN_FOLDERS = ('tests', 'bench')

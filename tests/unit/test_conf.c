@@ -123,6 +123,7 @@ struct error_case {
 #define ENCAP IPIP "    encap_source: "
 #define IPIP6 "services:\n  - name: web6\n    vip: 2001:db8::10\n    proto: tcp\n    forward: ipip\n"
 #define DRAIN SERVICE "    drain_timeout: "
+#define HEALTH BACKENDS "      - {addr: 10.0.0.1}\n    health: "
 #define RANGE_7D "0..604800 seconds (168h, 7 days)"
 
 static const struct error_case error_cases[] = {
@@ -706,6 +707,56 @@ static const struct error_case error_cases[] = {
 	  "new_flow_guard '100000/s' is not a whole number; expected 0..1000000000" },
 	{ "new_flow_guard misspelt key", "flows:\n  new_flows_guard: 100\n", "2:3",
 	  "unknown key 'new_flows_guard' in 'flows'; did you mean 'new_flow_guard'?" },
+
+	/* health */
+	{ "health is a list", HEALTH "[tcp]\n", "7:13",
+	  "'health' must be a mapping (key: value), found a list" },
+	{ "health is a scalar", HEALTH "tcp\n", "7:13",
+	  "'health' must be a mapping (key: value), found 'tcp'" },
+	{ "health without check", HEALTH "{port: 80}\n", "7:13",
+	  "health of service 'web' is missing required key 'check' (tcp or http)" },
+	{ "health check unknown", HEALTH "{check: icmp, port: 80}\n", "7:21",
+	  "unknown check 'icmp'; expected tcp or http" },
+	{ "health without port", HEALTH "{check: tcp}\n", "7:13",
+	  "health of service 'web' is missing required key 'port'" },
+	{ "health port zero", HEALTH "{check: tcp, port: 0}\n", "7:32",
+	  "port 0 is out of range 1..65535" },
+	{ "health port too large", HEALTH "{check: tcp, port: 65536}\n", "7:32",
+	  "port 65536 is out of range 1..65535" },
+	{ "health unknown key with hint", HEALTH "{check: tcp, port: 80, intervall: 2s}\n",
+	  "7:36", "unknown key 'intervall' in 'health'; did you mean 'interval'?" },
+	{ "health duplicate key", HEALTH "{check: tcp, port: 80, port: 81}\n", "7:36",
+	  "duplicate key 'port' in 'health' (first at 7:26)" },
+	{ "health path on tcp", HEALTH "{check: tcp, port: 80, path: /x}\n", "7:42",
+	  "'path' is for check: http; a tcp check only connects" },
+	{ "health expect on tcp", HEALTH "{check: tcp, port: 80, expect: 200}\n", "7:44",
+	  "'expect' is for check: http; a tcp check only connects" },
+	{ "health path without slash", HEALTH "{check: http, port: 80, path: healthz}\n",
+	  "7:43", "path 'healthz' must start with '/'" },
+	{ "health path with a space", HEALTH "{check: http, port: 80, path: '/a b'}\n",
+	  "7:43", "path '/a b' has a space or a character outside visible ASCII at position 3; percent-encode it" },
+	{ "health expect out of range", HEALTH "{check: http, port: 80, expect: 99}\n",
+	  "7:45", "expect 99 is out of range 100..599" },
+	{ "health expect not a number", HEALTH "{check: http, port: 80, expect: ok}\n",
+	  "7:45", "expect 'ok' is not a whole number; expected 100..599" },
+	{ "health interval zero", HEALTH "{check: tcp, port: 80, interval: 0}\n", "7:46",
+	  "interval 0s is out of range 1s..3600s" },
+	{ "health interval too long", HEALTH "{check: tcp, port: 80, interval: 2h}\n", "7:46",
+	  "interval 7200s is out of range 1s..3600s" },
+	{ "health interval in ms", HEALTH "{check: tcp, port: 80, interval: 500ms}\n", "7:46",
+	  "interval '500ms': unknown unit 'ms'; expected s, m or h" },
+	{ "health timeout zero", HEALTH "{check: tcp, port: 80, timeout: 0s}\n", "7:45",
+	  "timeout 0s is out of range 1s..3600s" },
+	{ "health timeout over interval", HEALTH "{check: tcp, port: 80, interval: 2s, timeout: 3s}\n",
+	  "7:59", "timeout 3s is longer than the interval 2s between checks" },
+	{ "health timeout over the default interval", HEALTH "{check: tcp, port: 80, timeout: 5}\n",
+	  "7:45", "timeout 5s is longer than the interval 2s between checks" },
+	{ "health rise zero", HEALTH "{check: tcp, port: 80, rise: 0}\n", "7:42",
+	  "rise 0 is out of range 1..100" },
+	{ "health fall too large", HEALTH "{check: tcp, port: 80, fall: 101}\n", "7:42",
+	  "fall 101 is out of range 1..100" },
+	{ "health established unknown", HEALTH "{check: tcp, port: 80, established: stay}\n",
+	  "7:49", "unknown established 'stay'; expected move or keep" },
 	/* metrics */
 	{ "metrics is a list", "metrics:\n  - listen: 127.0.0.1:9444\n", "2:3",
 	  "'metrics' must be a mapping (key: value), found a list" },
@@ -1203,6 +1254,55 @@ static void test_durations(void **state)
 		conf_free(&cfg);
 		free(t.buf);
 	}
+}
+
+static void test_health(void **state)
+{
+	static const char yaml[] = SERVICE "    health: {check: http, port: 8080, path: /healthz,"
+		" expect: 204, interval: 5s, timeout: 2s, rise: 1, fall: 4, established: keep}\n"
+		"    backends: [{addr: 10.0.0.1}]\n"
+		"  - name: db\n    vip: 192.0.2.11\n    proto: tcp\n"
+		"    health: {check: tcp, port: 5432}\n    backends: [{addr: 10.0.0.2}]\n"
+		"  - name: plain\n    vip: 192.0.2.12\n    proto: tcp\n"
+		"    backends: [{addr: 10.0.0.3}]\n";
+	const struct conf_health *h;
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(yaml, sizeof(yaml) - 1, &cfg);
+	h = &cfg.services[0].health;
+	assert_int_equal(h->check, CONF_CHECK_HTTP);
+	assert_int_equal(h->port, 8080);
+	assert_string_equal(h->path, "/healthz");
+	assert_int_equal(h->expect, 204);
+	assert_int_equal(h->interval_s, 5);
+	assert_int_equal(h->timeout_s, 2);
+	assert_int_equal(h->rise, 1);
+	assert_int_equal(h->fall, 4);
+	assert_true(h->keep_established);
+	h = &cfg.services[1].health;
+	assert_int_equal(h->check, CONF_CHECK_TCP);
+	assert_int_equal(h->port, 5432);
+	assert_int_equal(h->interval_s, CONF_HEALTH_INTERVAL_DEFAULT);
+	assert_int_equal(h->timeout_s, CONF_HEALTH_TIMEOUT_DEFAULT);
+	assert_int_equal(h->rise, CONF_HEALTH_RISE_DEFAULT);
+	assert_int_equal(h->fall, CONF_HEALTH_FALL_DEFAULT);
+	assert_false(h->keep_established);
+	assert_int_equal(cfg.services[2].health.check, CONF_CHECK_NONE);
+	conf_free(&cfg);
+}
+
+static void test_http_defaults(void **state)
+{
+	static const char yaml[] = SERVICE "    health: {check: http, port: 80}\n"
+		"    backends: [{addr: 10.0.0.1}]\n";
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(yaml, sizeof(yaml) - 1, &cfg);
+	assert_string_equal(cfg.services[0].health.path, "/");
+	assert_int_equal(cfg.services[0].health.expect, 200);
+	conf_free(&cfg);
 }
 
 static void test_metrics(void **state)
@@ -1924,6 +2024,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_service_fields),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_flows),
+		cmocka_unit_test(test_health),
+		cmocka_unit_test(test_http_defaults),
 		cmocka_unit_test(test_ipip_services),
 		cmocka_unit_test(test_vip_sharing),
 		cmocka_unit_test(test_shared_backend_list),

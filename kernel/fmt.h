@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Text forms of addresses, MACs and protocols, shared by every command's output. */
-#ifndef SLUICE_PLAN_FMT_H
-#define SLUICE_PLAN_FMT_H
+#ifndef SLUICE_KERNEL_FMT_H
+#define SLUICE_KERNEL_FMT_H
 
 #include <netinet/in.h>
 #include <linux/types.h>
@@ -20,4 +20,4 @@ const char *fmt_proto(__u8 proto);
 const char *fmt_vip(const struct sluice_vip_key *vip, char *buf, size_t len);
 const char *fmt_backend_state(__u8 state);
 
-#endif /* SLUICE_PLAN_FMT_H */
+#endif /* SLUICE_KERNEL_FMT_H */

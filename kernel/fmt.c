@@ -3,7 +3,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 
-#include "plan/fmt.h"
+#include "kernel/fmt.h"
 
 const char *fmt_addr(__u8 family, const __be32 addr[4], char buf[INET6_ADDRSTRLEN])
 {

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* The daemon's start, its event loop and its stop. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+
+#include "daemon/adopt.h"
+#include "daemon/daemon.h"
+#include "daemon/log.h"
+#include "daemon/running.h"
+#include "kernel/pin.h"
+#include "kernel/watch.h"
+#include "kernel/xdp_link.h"
+#include "plan/plan.h"
+
+#define USEC_PER_MSEC	1000ULL
+
+static int on_stop(sd_event_source *s, const struct signalfd_siginfo *si, void *ud)
+{
+	struct running *r = ud;
+
+	(void)s;
+	log_msg(LOG_NOTICE, "%s: signal %u: stopping; the data plane stays attached",
+		r->ifname, si->ssi_signo);
+	sd_notify(0, "STOPPING=1");
+	return sd_event_exit(sd_event_source_get_event(s), 0);
+}
+
+static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *ud)
+{
+	(void)s;
+	(void)si;
+	running_reload(ud, "SIGHUP");
+	return 0;
+}
+
+static int on_watch_io(sd_event_source *s, int fd, uint32_t events, void *ud)
+{
+	struct running *r = ud;
+
+	(void)fd;
+	(void)events;
+	if (watch_readable(r->watch))
+		return sd_event_exit(sd_event_source_get_event(s), 1);
+	return 0;
+}
+
+static int on_refresh(sd_event_source *s, uint64_t usec, void *ud)
+{
+	struct running *r = ud;
+	int err = watch_refresh(r->watch);
+
+	if (err) {
+		log_msg(LOG_ERR, "%s: %s; the daemon stops", r->ifname, err == WATCH_DETACHED ?
+			"sluice was detached by someone else" : "cannot read the live backends");
+		return sd_event_exit(sd_event_source_get_event(s), 1);
+	}
+	running_tick(r);
+	sd_event_source_set_time(s, usec + WATCH_REFRESH_MS * USEC_PER_MSEC);
+	return sd_event_source_set_enabled(s, SD_EVENT_ON);
+}
+
+/* Attach if nothing runs, else adopt what runs: no detach, no map reset. */
+static int attach_or_adopt(const struct daemon_opts *o, const struct conf *cfg, bool *attached)
+{
+	int ifindex = (int)if_nametoindex(o->ifname);
+	struct attached at;
+	int err;
+
+	*attached = false;
+	if (!ifindex) {
+		log_msg(LOG_ERR, "no interface %s", o->ifname);
+		return 1;
+	}
+	err = xdp_link_find(ifindex, &at);
+	if (err) {
+		log_msg(LOG_ERR, "%s: cannot read its XDP programs: %s", o->ifname, strerror(-err));
+		return 1;
+	}
+	if (at.present && pin_dir_exists(o->ifname)) {
+		log_msg(LOG_INFO, "%s: adopting the running program %u (%s mode)", o->ifname,
+			at.prog_id, xdp_link_mode_name(at.mode));
+		return 0;
+	}
+	if (xdp_link_attach_pinned(o->ifname, ifindex, o->mode, plan_flow_entries(cfg), &at))
+		return 1;
+	*attached = true;
+	log_msg(LOG_INFO, "%s: attached program %u (%s mode)", o->ifname, at.prog_id,
+		xdp_link_mode_name(at.mode));
+	return 0;
+}
+
+static void undo_attach(const char *ifname)
+{
+	xdp_link_detach((int)if_nametoindex(ifname));
+	pin_remove_all(ifname);
+	log_msg(LOG_ERR, "%s: detached again: nothing was running before", ifname);
+}
+
+/* Everything the loop waits on. */
+static int add_sources(sd_event *ev, struct running *r)
+{
+	sigset_t mask;
+	int err;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	err = sd_event_add_signal(ev, NULL, SIGTERM, on_stop, r);
+	err = err < 0 ? err : sd_event_add_signal(ev, NULL, SIGINT, on_stop, r);
+	err = err < 0 ? err : sd_event_add_signal(ev, NULL, SIGHUP, on_hup, r);
+	err = err < 0 ? err : sd_event_add_io(ev, NULL, watch_fd(r->watch), EPOLLIN,
+					      on_watch_io, r);
+	err = err < 0 ? err : sd_event_add_time_relative(ev, NULL, CLOCK_MONOTONIC,
+							 WATCH_REFRESH_MS * USEC_PER_MSEC,
+							 10 * USEC_PER_MSEC, on_refresh, r);
+	err = err < 0 ? err : running_watch_file(r);
+	/* Pets systemd's watchdog at half its period when WATCHDOG_USEC asks for it. */
+	err = err < 0 ? err : sd_event_set_watchdog(ev, 1);
+	/*
+	 * The metrics server starts here, in this loop (metrics/server.h): when
+	 * r->cfg.metrics asks for it, metrics_server_start(), then
+	 * sd_event_add_io(ev, ..., metrics_server_fd(), EPOLLIN, ...) and a timer of
+	 * metrics_server_timeout_ms() both calling metrics_server_run(); its render
+	 * reads the pinned maps' counters and each backend's struct health_counts
+	 * (r->health), single-threaded like everything here.
+	 */
+	return err < 0 ? err : 0;
+}
+
+int daemon_run(const struct daemon_opts *o)
+{
+	struct running r;
+	sd_event *ev = NULL;
+	bool attached;
+	int ret, err;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ret = running_load_first(&r, o);
+	if (ret)
+		return ret;
+	ret = attach_or_adopt(o, &r.cfg, &attached);
+	if (ret)
+		goto out;
+	ret = 1;
+	err = sd_event_default(&ev);
+	if (err < 0) {
+		log_msg(LOG_ERR, "cannot make the event loop: %s", strerror(-err));
+		goto out;
+	}
+	ret = running_start(&r, ev);
+	if (ret) {
+		if (attached)
+			undo_attach(o->ifname);
+		goto out;
+	}
+	err = add_sources(ev, &r);
+	if (err < 0) {
+		log_msg(LOG_ERR, "cannot set up the event loop: %s", strerror(-err));
+		ret = 1;
+		goto out;
+	}
+	running_ready(&r);
+	err = sd_event_loop(ev);
+	ret = err < 0 ? 1 : err;
+out:
+	running_free(&r);
+	sd_event_unref(ev);
+	return ret;
+}

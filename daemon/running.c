@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* The running config: first apply, reloads, re-applies when health or neighbours move. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <systemd/sd-daemon.h>
+
+#include "conf/addr.h"
+#include "daemon/adopt.h"
+#include "daemon/log.h"
+#include "daemon/running.h"
+#include "kernel/watch.h"
+#include "plan/apply.h"
+
+/* The state file is written on every change, and this often besides (counts). */
+#define STATE_EVERY_TICKS	5
+
+static void write_state(struct running *r)
+{
+	struct daemon_report rep = {
+		.ifname = r->ifname, .cfg_path = r->cfg_path, .loaded_at = r->loaded_at,
+		.last = r->last, .health = r->health, .unanswered = r->unanswered,
+	};
+	int err = state_file_write(&rep);
+
+	if (err)
+		log_msg(LOG_WARNING, "cannot write the state file under %s: %s",
+			STATE_FILE_DIR, strerror(-err));
+}
+
+static void notify_status(const struct running *r)
+{
+	size_t i, down = 0, unresolved = 0;
+
+	for (i = 0; i < r->health->n; i++) {
+		down += r->health->backends[i].down;
+		unresolved += r->unanswered[i];
+	}
+	sd_notifyf(0, "STATUS=%s: %zu services, %zu backends (%zu down, %zu unresolved); "
+		   "last reload %s", r->ifname, r->cfg.n_services, r->health->n, down,
+		   unresolved, r->last.applied ? "applied" : "refused");
+}
+
+/*
+ * What health asks of each backend. A service whose every checked backend is down
+ * keeps them all, as configured: when every check fails at once, the checker's own
+ * path is the likelier culprit, and a backend that may answer beats none at all.
+ */
+static void fates_of(const struct conf *cfg, const struct health *h, enum backend_fate *fate)
+{
+	size_t i, j, k = 0, down;
+
+	for (i = 0; i < cfg->n_services; i++) {
+		const struct conf_service *svc = &cfg->services[i];
+
+		for (j = 0, down = 0; j < svc->n_backends; j++)
+			down += h->backends[k + j].down;
+		if (down && down == svc->n_backends)
+			log_msg(LOG_WARNING, "service %s: every backend is down; all of them "
+				"keep taking flows until one is up again", svc->name);
+		for (j = 0; j < svc->n_backends; j++, k++) {
+			fate[k] = BACKEND_AS_CONFIGURED;
+			if (h->backends[k].down && down < svc->n_backends)
+				fate[k] = svc->health.keep_established ? BACKEND_DRAINED :
+					  BACKEND_LEFT_OUT;
+		}
+	}
+}
+
+static enum apply_result apply_with(struct running *r, const struct conf *cfg,
+				    const struct health *h, bool *unanswered)
+{
+	enum backend_fate *fate = calloc(conf_backend_count(cfg) + 1, sizeof(*fate));
+	struct apply_opts opts = { .fate = fate, .unanswered = unanswered };
+	enum apply_result res;
+
+	if (!fate)
+		return APPLY_FAILED;
+	fates_of(cfg, h, fate);
+	res = apply_config(r->ifname, r->cfg_path, cfg, &opts);
+	free(fate);
+	return res;
+}
+
+static int on_reapply(sd_event_source *s, void *ud)
+{
+	struct running *r = ud;
+
+	(void)s;
+	r->reapply = sd_event_source_disable_unref(r->reapply);
+	if (apply_with(r, &r->cfg, r->health, r->unanswered) != APPLY_DONE)
+		log_msg(LOG_ERR, "%s: the backends' new states were not applied; the next "
+			"change tries again", r->ifname);
+	write_state(r);
+	notify_status(r);
+	return 0;
+}
+
+/* Once the loop is done with what it is handling: several changes, one apply. */
+static void reapply_soon(struct running *r)
+{
+	if (!r->reapply)
+		sd_event_add_defer(r->ev, &r->reapply, on_reapply, r);
+}
+
+static void on_health_changed(void *ctx)
+{
+	reapply_soon(ctx);
+}
+
+/* A backend left out for want of a MAC is back as soon as its neighbour answers. */
+static void on_neigh(void *ctx, int ifindex, const struct conf_addr *addr, bool usable)
+{
+	struct running *r = ctx;
+	size_t i, j, k = 0;
+
+	(void)ifindex;
+	if (!usable)
+		return;
+	for (i = 0; i < r->cfg.n_services; i++)
+		for (j = 0; j < r->cfg.services[i].n_backends; j++, k++)
+			if (r->unanswered[k] &&
+			    conf_addr_equal(&r->cfg.services[i].backends[j].addr, addr))
+				reapply_soon(r);
+}
+
+void running_tick(struct running *r)
+{
+	int ifindex = (int)if_nametoindex(r->ifname);
+	size_t i, j, k = 0;
+
+	for (i = 0; i < r->cfg.n_services; i++)
+		for (j = 0; j < r->cfg.services[i].n_backends; j++, k++)
+			if (r->unanswered[k] && r->cfg.services[i].forward == CONF_FORWARD_L2DSR)
+				watch_probe(r->watch, ifindex, &r->cfg.services[i].backends[j].addr);
+	if (++r->ticks % STATE_EVERY_TICKS == 0)
+		write_state(r);
+}
+
+int running_load_first(struct running *r, const struct daemon_opts *o)
+{
+	char err[CONF_ERR_LEN];
+
+	memset(r, 0, sizeof(*r));
+	r->ifname = o->ifname;
+	r->cfg_path = o->cfg_path;
+	if (conf_load_file(o->cfg_path, &r->cfg, err, sizeof(err))) {
+		log_msg(LOG_ERR, "%s", err);
+		return 2;
+	}
+	return 0;
+}
+
+static void record(struct running *r, bool applied, const char *error)
+{
+	r->last.at = time(NULL);
+	r->last.applied = applied;
+	snprintf(r->last.error, sizeof(r->last.error), "%s", applied ? "" : error);
+	if (applied)
+		r->loaded_at = r->last.at;
+}
+
+int running_start(struct running *r, sd_event *ev)
+{
+	struct watch_hooks hooks = { .neigh_seen = on_neigh, .ctx = r };
+	size_t n = conf_backend_count(&r->cfg);
+	enum apply_result res;
+	bool *down;
+	int err;
+
+	r->ev = ev;
+	down = calloc(n + 1, sizeof(*down));
+	r->unanswered = calloc(n + 1, sizeof(*r->unanswered));
+	r->health = calloc(1, sizeof(*r->health));
+	if (!down || !r->unanswered || !r->health) {
+		free(down);
+		return 1;
+	}
+	err = adopt_down_backends(r->ifname, &r->cfg, down);
+	err = err ?: health_start(r->health, ev, &r->cfg, NULL, down, on_health_changed, r);
+	free(down);
+	if (err) {
+		log_msg(LOG_ERR, "%s: cannot start: %s", r->ifname, strerror(-err));
+		return 1;
+	}
+	res = apply_with(r, &r->cfg, r->health, r->unanswered);
+	if (res != APPLY_DONE) {
+		log_msg(LOG_ERR, "%s: %s was not applied", r->ifname, r->cfg_path);
+		return res == APPLY_REFUSED ? 2 : 1;
+	}
+	record(r, true, NULL);
+	if (watch_open(r->ifname, false, &hooks, &r->watch))
+		return 1;
+	return 0;
+}
+
+void running_ready(struct running *r)
+{
+	log_msg(LOG_NOTICE, "%s: running %s", r->ifname, r->cfg_path);
+	write_state(r);
+	sd_notify(0, "READY=1");
+	notify_status(r);
+}
+
+void running_reload(struct running *r, const char *why)
+{
+	char err[CONF_ERR_LEN];
+	struct health *health;
+	struct conf next;
+	bool *unanswered;
+	size_t n;
+
+	log_msg(LOG_INFO, "%s: reloading %s (%s)", r->ifname, r->cfg_path, why);
+	if (conf_load_file(r->cfg_path, &next, err, sizeof(err))) {
+		log_msg(LOG_ERR, "%s; refused, the running config stays", err);
+		record(r, false, err);
+		goto out;
+	}
+	n = conf_backend_count(&next);
+	health = calloc(1, sizeof(*health));
+	unanswered = calloc(n + 1, sizeof(*unanswered));
+	if (!health || !unanswered ||
+	    health_start(health, r->ev, &next, r->health, NULL, on_health_changed, r)) {
+		free(health);
+		free(unanswered);
+		conf_free(&next);
+		log_msg(LOG_ERR, "%s: out of memory; the running config stays", r->ifname);
+		record(r, false, "out of memory");
+		goto out;
+	}
+	if (apply_with(r, &next, health, unanswered) != APPLY_DONE) {
+		health_stop(health);
+		free(health);
+		free(unanswered);
+		conf_free(&next);
+		log_msg(LOG_ERR, "%s: %s was refused at apply (see above); the running "
+			"config stays", r->ifname, r->cfg_path);
+		record(r, false, "refused at apply; see the daemon's log");
+		goto out;
+	}
+	health_stop(r->health);
+	free(r->health);
+	free(r->unanswered);
+	conf_free(&r->cfg);
+	r->cfg = next;
+	r->health = health;
+	r->unanswered = unanswered;
+	record(r, true, NULL);
+	log_msg(LOG_NOTICE, "%s: %s applied", r->ifname, r->cfg_path);
+out:
+	write_state(r);
+	notify_status(r);
+}
+
+static int on_file(sd_event_source *s, const struct inotify_event *ev, void *ud)
+{
+	struct running *r = ud;
+	char copy[PATH_MAX];
+
+	(void)s;
+	snprintf(copy, sizeof(copy), "%s", r->cfg_path);
+	if (ev->len && !strcmp(ev->name, basename(copy)))
+		running_reload(r, "the file changed");
+	return 0;
+}
+
+int running_watch_file(struct running *r)
+{
+	char copy[PATH_MAX];
+
+	/* The directory, so that an editor's write-and-rename is seen too. */
+	snprintf(copy, sizeof(copy), "%s", r->cfg_path);
+	return sd_event_add_inotify(r->ev, NULL, dirname(copy), IN_CLOSE_WRITE | IN_MOVED_TO,
+				    on_file, r);
+}
+
+void running_free(struct running *r)
+{
+	if (r->health) {
+		health_stop(r->health);
+		free(r->health);
+	}
+	r->reapply = sd_event_source_disable_unref(r->reapply);
+	watch_close(r->watch);
+	free(r->unanswered);
+	conf_free(&r->cfg);
+	if (r->ev)
+		state_file_remove(r->ifname);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* The running config: the file less the backends that cannot take flows now. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/effective.h"
+
+int effective_config(const struct conf *cfg, const struct backend_path *paths,
+		     const enum backend_fate *fate, struct conf *view,
+		     struct backend_path *view_paths)
+{
+	size_t i, j, k = 0, kept = 0;
+
+	*view = *cfg;
+	view->services = calloc(cfg->n_services + 1, sizeof(*view->services));
+	if (!view->services)
+		return -ENOMEM;
+	for (i = 0; i < cfg->n_services; i++) {
+		const struct conf_service *svc = &cfg->services[i];
+		struct conf_service *out = &view->services[i];
+
+		*out = *svc;
+		out->n_backends = 0;
+		out->backends = calloc(svc->n_backends + 1, sizeof(*out->backends));
+		if (!out->backends) {
+			view->n_services = i;
+			effective_free(view);
+			return -ENOMEM;
+		}
+		for (j = 0; j < svc->n_backends; j++, k++) {
+			if (fate[k] == BACKEND_LEFT_OUT)
+				continue;
+			out->backends[out->n_backends] = svc->backends[j];
+			if (fate[k] == BACKEND_DRAINED)
+				out->backends[out->n_backends].state = CONF_BACKEND_DRAINING;
+			out->n_backends++;
+			view_paths[kept++] = paths[k];
+		}
+	}
+	return 0;
+}
+
+void effective_free(struct conf *view)
+{
+	size_t i;
+
+	for (i = 0; i < view->n_services; i++)
+		free(view->services[i].backends);
+	free(view->services);
+	memset(view, 0, sizeof(*view));
+}

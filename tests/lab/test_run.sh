@@ -1,0 +1,282 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#
+# `sluice run`, the daemon, with real traffic: it adopts an attached node without a
+# blip; a backend whose server dies takes no new flows within fall x interval (+1
+# interval) while no other connection breaks, and takes flows again after rise
+# checks; a bad file written over the good one is refused and traffic flows on, the
+# fixed file applies; SIGKILL and a restart go unnoticed by a long-lived
+# connection; a backend that never answers ARP is left out while the rest goes
+# live, and comes in when it answers; SIGTERM leaves the data plane forwarding.
+# Every mistake a user can make on the command line gets its clear error.
+# shellcheck source=tests/lab/testlib.sh
+source "$(dirname "$0")/testlib.sh"
+
+INTERVAL=1
+FALL=2
+RISE=2
+DAEMON_PID=
+
+# write_config FILE [EXTRA_BACKEND]: web health-checked over TCP, dns unchecked; the
+# filter's default is $DEFAULT, with the VIP's ports allowed.
+DEFAULT=allow
+write_config()
+{
+	{
+		printf 'filter:\n  default: %s\n  rules:\n' "$DEFAULT"
+		printf '    - {proto: tcp, dst: %s, dport: 80, action: allow}\n' "$LAB_VIP4"
+		printf '    - {proto: udp, dst: %s, dport: 53, action: allow}\n' "$LAB_VIP4"
+		printf 'services:\n'
+		printf '  - name: web\n    vip: %s\n    port: 80\n    proto: tcp\n' "$LAB_VIP4"
+		printf '    health: {check: tcp, port: 80, interval: %ss, timeout: 1s, ' "$INTERVAL"
+		printf 'rise: %s, fall: %s}\n' "$RISE" "$FALL"
+		printf '    backends:\n'
+		printf '      - {addr: 10.200.0.11}\n      - {addr: 10.200.0.12}\n'
+		printf '      - {addr: 10.200.0.13}\n'
+		[[ -n ${2-} ]] && printf '      - {addr: %s}\n' "$2"
+		printf '  - name: dns\n    vip: %s\n    port: 53\n    proto: udp\n' "$LAB_VIP4"
+		printf '    backends: [{addr: 10.200.0.11}, {addr: 10.200.0.12}]\n'
+		printf '  - name: api\n    vip: %s\n    port: 8080\n    proto: tcp\n' "$LAB_VIP4"
+		printf '    health: {check: http, port: 8081, path: /healthz, interval: 1s, '
+		printf 'rise: 1, fall: 1}\n'
+		printf '    backends: [{addr: 10.200.0.11}, {addr: 10.200.0.12}]\n'
+	} >"$1.new" && mv "$1.new" "$1"
+}
+
+stop_daemon()
+{
+	[[ -n $DAEMON_PID ]] || return 0
+	kill "$DAEMON_PID" 2>/dev/null
+	wait "$DAEMON_PID" 2>/dev/null
+	DAEMON_PID=
+}
+
+run_cleanup()
+{
+	stop_daemon
+	lab_conn_close long
+	[[ -n ${NOTIFY_PID-} ]] && kill "$NOTIFY_PID" 2>/dev/null
+	lab_test_cleanup
+}
+
+# start_daemon: sluice run in lb's namespace, its log in $TEST_TMP/daemon.log, systemd's
+# notifications (READY=1, STATUS=) in $TEST_TMP/notify.log.
+start_daemon()
+{
+	# nsenter execs sluice in place: $! is the daemon itself, for the signals below.
+	NOTIFY_SOCKET="$TEST_TMP/notify" nsenter --net="/run/netns/$(lab__ns lb)" \
+		"$SLUICE" run eth0 -f "$TEST_TMP/run.yaml" >>"$TEST_TMP/daemon.log" 2>&1 &
+	DAEMON_PID=$!
+}
+
+# wait_for SECONDS CMD...: until CMD succeeds; fails after SECONDS.
+wait_for()
+{
+	local deadline=$((SECONDS + $1))
+
+	shift
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.1
+	done
+}
+
+daemon_says() { grep -qF -- "$1" "$TEST_TMP/daemon.log"; }
+status_says() { sluice status | grep -qE -- "$1"; }
+# daemon_json PYTHON_EXPR: true when the expression holds of status --json's "daemon" (d).
+daemon_json()
+{
+	sluice status --json | python3 -c 'import json, sys
+root = json.load(sys.stdin)
+d = root["daemon"]
+if eval(sys.argv[1]):
+	sys.exit(0)
+print("  daemon:", [(b["service"], b["addr"], b["health"], b["reason"]) for b in d.get("backends", [])], file=sys.stderr)
+sys.exit(1)' "$1"
+}
+ready_count() { grep -c '^READY=1' "$TEST_TMP/notify.log" 2>/dev/null; }
+ready_more_than() { (($(ready_count) > $1)); }
+health_of() # SERVICE ADDR
+{
+	sluice status --json | python3 -c 'import json, sys
+d = json.load(sys.stdin)["daemon"]
+print(next(b["health"] for b in d.get("backends", []) if b["service"] == sys.argv[1] and b["addr"] == sys.argv[2]))' "$1" "$2"
+}
+is_health() { [[ $(health_of "$1" "$2") == "$3" ]]; }
+
+still_echoes()
+{
+	round=$((${round:-0} + 1))
+	lab_conn_send long "ping-$round" && [[ $(lab_conn_read long) == "ping-$round" ]]
+}
+
+# new_flows_avoid BE N: N new connections, none to BE, every one answered.
+new_flows_avoid()
+{
+	spread "$2" lab_request "$LAB_VIP4" 80 >"$TEST_TMP/spread"
+	cat "$TEST_TMP/spread" >&2
+	! grep -qE " ($1|no-answer)$" "$TEST_TMP/spread"
+}
+
+# no_reply NODE SOCAT_ADDRESS: a TCP connection from NODE gets no answer.
+no_reply() { ! lab_exec "$1" timeout 3 socat -T1 - "$2" </dev/null 2>/dev/null | grep -q .; }
+
+new_flows_reach() { spread "$2" lab_request "$LAB_VIP4" 80 | grep -q " $1$"; }
+
+server_stop() # BE
+{
+	local pid start
+
+	read -r pid start <"$(lab__run_dir)/$1-tcp-80.pid"
+	[[ $(lab__starttime "$pid") == "$start" ]] && kill "$pid"
+}
+
+server_start() # BE
+{
+	lab__serve "$1" tcp-80 socat TCP6-LISTEN:80,ipv6only=0,reuseaddr,fork \
+		SYSTEM:"echo $1; exec cat"
+	lab_wait_tcp "$1" "${LAB_IP4[$1]}" 80
+}
+
+# ---- mistakes on the command line: exit 2, a clear message, nothing started ----
+write_config "$TEST_TMP/run.yaml"
+check "run without -f is a usage error" expect_exit 2 "$SLUICE" run eth0
+check "... that says -f is required" output_has "-f CONFIG is required"
+check "run with an unknown mode" expect_exit 2 "$SLUICE" run eth0 -f "$TEST_TMP/run.yaml" --mode turbo
+check "... names it" output_has "unknown mode 'turbo' (native or generic)"
+check "run with two interfaces" expect_exit 2 "$SLUICE" run eth0 eth1 -f "$TEST_TMP/run.yaml"
+check "... says too many arguments" output_has "too many arguments"
+check "run with a missing file" expect_exit 2 "$SLUICE" run eth0 -f "$TEST_TMP/none.yaml"
+check "... says it cannot read it" output_has "cannot read $TEST_TMP/none.yaml: No such file"
+printf 'services:\n  - name: web\n    vip: 192.0.2.10\n    proto: tcp\n    health: {check: tcp, port: 80, fall: 0}\n    backends: [{addr: 10.200.0.11}]\n' >"$TEST_TMP/bad-health.yaml"
+check "run with a bad health key is refused" expect_exit 2 "$SLUICE" run eth0 -f "$TEST_TMP/bad-health.yaml"
+check "... at its FILE:LINE:COL" output_has "$TEST_TMP/bad-health.yaml:5:42: fall 0 is out of range 1..100"
+check "run on an interface that does not exist" expect_exit 1 "$SLUICE" run nosuch0 -f "$TEST_TMP/run.yaml"
+check "... names it" output_has "no interface nosuch0"
+
+# ---- adopt an attached node without a blip ----
+lab_test_up "$TEST_TMP/run.yaml"
+trap run_cleanup EXIT
+# api's health endpoints on be1 and be2 answer what $TEST_TMP/api-BE says.
+for be in be1 be2; do
+	lab__serve "$be" http-8081 python3 "$LAB_DIR/servers/http_status.py" 8081 "$TEST_TMP/api-$be"
+	lab__wait_listen "$be" 8081 || bail_out "no health endpoint on $be"
+done
+python3 "$LAB_DIR/servers/notify_sink.py" "$TEST_TMP/notify" "$TEST_TMP/notify.log" &
+NOTIFY_PID=$!
+prog_before=$(sluice status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["program"]["id"])')
+lab_conn_open long "$LAB_VIP4" 80
+pinned=$(lab_conn_read long)
+echo "# long-lived connection on $pinned" >&2
+victim=be1
+[[ $pinned == be1 ]] && victim=be2
+start_daemon
+check "run adopts the attached node and says READY=1" wait_for 10 ready_more_than 0
+check "... the same program stays attached" daemon_json "root['program']['id'] == $prog_before"
+check "... its first apply changed nothing" daemon_says "eth0: no changes"
+check "... the connection opened before it still echoes" still_echoes
+check "status shows the daemon's pid" status_says "daemon: pid [0-9]+"
+check "status --json: running, its config, last reload applied" \
+	daemon_json "d['running'] and d['config'] == '$TEST_TMP/run.yaml' and d['last_reload']['result'] == 'applied'"
+check "systemd was told the daemon's status" grep -q '^STATUS=eth0: 3 services, 7 backends' "$TEST_TMP/notify.log"
+check "health checks find every web backend up" wait_for $((RISE * INTERVAL + 3)) is_health web 10.200.0.11 up
+
+# ---- a backend's server dies, then comes back ----
+server_stop "$victim"
+killed=$SECONDS
+check "the dead backend is down within fall x interval + 1 interval" \
+	wait_for $(((FALL + 1) * INTERVAL + 1)) is_health web "${LAB_IP4[$victim]}" down
+echo "# $victim found down after $((SECONDS - killed)) s" >&2
+check "... the reason is logged (refused)" daemon_says "backend ${LAB_IP4[$victim]} is down: $FALL checks failed, the last refused"
+check "... new connections avoid it and are all answered" new_flows_avoid "$victim" 30
+check "... the connection to another backend never noticed" still_echoes
+server_start "$victim"
+check "the restarted backend is up again after rise checks" \
+	wait_for $(((RISE + 1) * INTERVAL + 1)) is_health web "${LAB_IP4[$victim]}" up
+check "... and takes new flows" new_flows_reach "$victim" 30
+check "... the long connection still echoes" still_echoes
+
+# ---- HTTP checks: a status other than expect takes a backend down ----
+check "http checks find api's backends up" wait_for 5 is_health api 10.200.0.12 up
+echo 503 >"$TEST_TMP/api-be1"
+check "an HTTP 503 takes the backend down" wait_for 4 is_health api 10.200.0.11 down
+check "... logged with the status" daemon_says "service api: backend 10.200.0.11 is down: 1 checks failed, the last HTTP 503"
+check "... status says why" status_says "api +10.200.0.11 +down +last failure: HTTP 503"
+check "... it is out of api's table, the other stays" \
+	daemon_json "[[b['addr'] for b in s['backends']] for s in root['services'] if s['name'] == 'api'] == [['10.200.0.12']]"
+echo 503 >"$TEST_TMP/api-be2"
+check "when every backend is down, all of them take flows again (logged)" \
+	wait_for 4 daemon_says "service api: every backend is down; all of them keep taking flows"
+check "... both are in api's table" \
+	wait_for 3 daemon_json "[len(s['backends']) for s in root['services'] if s['name'] == 'api'] == [2]"
+rm -f "$TEST_TMP/api-be1" "$TEST_TMP/api-be2"
+check "answering 200 again brings them up" wait_for 4 is_health api 10.200.0.11 up
+
+# ---- SIGHUP reloads ----
+kill -HUP "$DAEMON_PID"
+check "SIGHUP reloads the file" wait_for 5 daemon_says "reloading $TEST_TMP/run.yaml (SIGHUP)"
+
+# ---- a bad file over the good one is refused; fixing it applies it ----
+printf 'services:\n  - name: web\n    vip: 192.0.2.10\n    port: eighty\n' >"$TEST_TMP/run.yaml"
+check "a bad file written over the good one is refused at its FILE:LINE:COL" \
+	wait_for 5 daemon_says "$TEST_TMP/run.yaml:4:11: port 'eighty' is not a whole number"
+check "... status says the last reload was refused" status_says "last reload .*: refused: .*run.yaml:4:11"
+check "... traffic keeps flowing to every backend" new_flows_avoid no-such-backend 20
+check "... the long connection still echoes" still_echoes
+write_config "$TEST_TMP/run.yaml"
+check "fixing the file applies it" wait_for 5 daemon_json "d['last_reload']['result'] == 'applied'"
+
+# ---- SIGKILL, restart: a long-lived connection never notices ----
+kill -KILL "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null
+DAEMON_PID=
+check "after SIGKILL status reports the daemon not running" status_says "daemon: not running"
+check "... the data plane forwards on" new_flows_avoid no-such-backend 10
+ready_before=$(ready_count)
+: >"$TEST_TMP/daemon.log"
+start_daemon
+check "the restarted daemon is ready" wait_for 10 ready_more_than "$ready_before"
+check "... its apply of the same file wrote nothing" daemon_says "eth0: no changes"
+check "... the long connection never noticed" still_echoes
+
+# ---- a backend that never answers ARP: down, the rest live; up when it answers ----
+write_config "$TEST_TMP/run.yaml" 10.200.0.20
+check "a file with a backend that does not answer ARP still applies" \
+	wait_for 10 daemon_says "backend 10.200.0.20 left out until its neighbour answers"
+check "... that backend is reported unresolved" wait_for 5 is_health web 10.200.0.20 unresolved
+check "... the other backends take new flows" new_flows_avoid no-such-backend 20
+check "... the long connection still echoes" still_echoes
+ip -n "$(lab__ns be3)" address add 10.200.0.20/24 dev eth0
+check "when it answers, it is in the service" \
+	wait_for 10 daemon_json "any(b['addr'] == '10.200.0.20' for s in root['services'] for b in s['backends'])"
+check "... and its health is checked" wait_for $((RISE * INTERVAL + 3)) is_health web 10.200.0.20 up
+
+# ---- a deny default spares the checks' replies, and nothing else ----
+DEFAULT=deny
+write_config "$TEST_TMP/run.yaml" 10.200.0.20
+check "a deny default applies" wait_for 5 daemon_json "root['rules'][-1]['action'] == 'deny'"
+checks_before=$(sluice status --json | python3 -c 'import json, sys
+print(sum(b["counts"]["checks"] for b in json.load(sys.stdin)["daemon"]["backends"]))')
+sleep $(((FALL + 1) * INTERVAL))
+check "... the health checks still pass: every web backend stays up" \
+	daemon_json "all(b['health'] == 'up' for b in d['backends'] if b['service'] == 'web') and sum(b['counts']['checks'] for b in d['backends']) > $checks_before"
+check "... their replies are counted as spared" bash -c "nsenter --net=/run/netns/$(lab__ns lb) '$SLUICE' stats --json | python3 -c 'import json, sys; r = [x for x in json.load(sys.stdin)[\"rules\"] if x[\"name\"] == \"(health checks)\"]; sys.exit(0 if r and r[0][\"packets\"] > 0 else 1)'"
+check "... new connections to the VIP are answered" new_flows_avoid no-such-backend 10
+check "... from a backend, another source port is still denied" \
+	no_reply be1 "TCP4:${LAB_IP4[lb]}:6379,sourceport=8081,connect-timeout=1"
+check "... and from another host the check port is too" \
+	no_reply client "TCP4:${LAB_IP4[lb]}:6379,sourceport=80,connect-timeout=1"
+check "... the long connection still echoes" still_echoes
+
+# ---- SIGTERM leaves the data plane forwarding ----
+kill -TERM "$DAEMON_PID"
+rc=0
+wait "$DAEMON_PID" || rc=$?
+DAEMON_PID=
+check "SIGTERM stops the daemon with exit 0" test "$rc" = 0
+check "... sluice stays attached" daemon_json "root['program']['attached'] and not d['running']"
+check "... new connections are still answered" new_flows_avoid no-such-backend 10
+check "... the long connection still echoes" still_echoes
+check "... status says no daemon runs" status_says "daemon: none"
+
+lab_test_done
