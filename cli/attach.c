@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf/config.h"
 #include "cli/cmd.h"
 #include "kernel/maps.h"
 #include "kernel/own_mac.h"
 #include "kernel/pin.h"
+#include "kernel/privilege.h"
 #include "plan/plan.h"
 #include "kernel/xdp_link.h"
 
@@ -30,22 +32,40 @@ static void attach_usage(FILE *out)
 		"  -h, --help         this text\n", SLUICE_FLOW_ENTRIES);
 }
 
-/* Load and attach the program, pins ready; prints why not and returns an exit code. */
+/*
+ * Load and attach the program, pins ready; prints why not and returns an exit code.
+ * Under the pin directory's lock, so that of two attaches one attaches and the
+ * other finds it attached, removing nothing.
+ */
 static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode mode,
 			  __u32 flow_entries)
 {
 	struct attached at;
-	int err;
+	int err, lock_fd;
 
+	lock_fd = pin_make_locked(ifname);
+	if (lock_fd < 0)
+		return EXIT_RUNTIME;
 	err = xdp_link_find(ifindex, &at);
+	if (!err && at.present && !maps_pinned(ifname)) {
+		fprintf(stderr, "sluice: sluice's program %u is attached to %s but its pinned "
+			"state is gone; `sluice detach %s` removes the program, then attach "
+			"again\n", at.prog_id, ifname, ifname);
+		close(lock_fd);
+		return EXIT_RUNTIME;
+	}
 	if (!err && at.present) {
 		fprintf(stderr, "sluice: already attached to %s (program %u, %s); use "
 			"`sluice apply` to change its configuration\n", ifname, at.prog_id,
 			xdp_link_mode_name(at.mode));
+		close(lock_fd);
 		return EXIT_RUNTIME;
 	}
-	if (xdp_link_attach_pinned(ifname, ifindex, mode, flow_entries, &at))
+	if (xdp_link_attach_pinned(ifname, ifindex, mode, flow_entries, &at)) {
+		close(lock_fd);
 		return EXIT_RUNTIME;
+	}
+	close(lock_fd);
 	printf("%s: attached (program %u, %s mode%s)\n", ifname, at.prog_id,
 	       xdp_link_mode_name(at.mode), at.dispatcher ? ", libxdp dispatcher" : "");
 	return EXIT_OK;
@@ -82,6 +102,8 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 	int ifindex = (int)if_nametoindex(ifname), ret;
 	struct conf cfg;
 
+	if (privilege_check())
+		return EXIT_RUNTIME;
 	if (!ifindex) {
 		fprintf(stderr, "sluice: no interface %s\n", ifname);
 		return EXIT_USAGE;

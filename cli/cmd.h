@@ -34,6 +34,12 @@ int cmd_run(int argc, char **argv);
  */
 int iface_pick(const char *given, char out[IF_NAMESIZE]);
 
+/*
+ * Whether sluice's program is attached to ifname without its pins (removed by
+ * hand): then says so and how to recover.
+ */
+bool iface_pins_lost(const char *ifname);
+
 struct sluice_maps;
 struct live_state;
 

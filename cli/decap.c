@@ -165,7 +165,7 @@ out:
 static int decap_attach(const char *ifname, enum xdp_attach_mode mode,
 			const struct conf_cidr *from, size_t n_from)
 {
-	int ifindex = (int)if_nametoindex(ifname), err;
+	int ifindex = (int)if_nametoindex(ifname), err, lock_fd;
 	char dir[DECAP_PIN_NAME_LEN], shown[PREFIX_STR_LEN];
 	struct attached at;
 	size_t i;
@@ -175,24 +175,29 @@ static int decap_attach(const char *ifname, enum xdp_attach_mode mode,
 		return EXIT_USAGE;
 	}
 	decap_pin_name(ifname, dir);
+	/* Of two attaches one attaches, the other finds it attached. */
+	lock_fd = pin_make_locked(dir);
+	if (lock_fd < 0)
+		return EXIT_RUNTIME;
 	err = xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);
 	if (!err && at.present) {
 		fprintf(stderr, "sluice: decap is already attached to %s (program %u, %s "
 			"mode); detach it first to change it\n", ifname, at.prog_id,
 			xdp_link_mode_name(at.mode));
+		close(lock_fd);
 		return EXIT_RUNTIME;
 	}
 	/* State left by a program that is gone (its interface was recreated): stale. */
-	pin_remove_all(dir);
-	if (pin_make_dir(dir))
-		return EXIT_RUNTIME;
+	pin_clear(dir);
 	err = load_and_attach(ifname, ifindex, mode, dir, from, n_from);
 	if (!err)
 		err = xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);
 	if (err || !at.present) {
 		pin_remove_all(dir);
+		close(lock_fd);
 		return EXIT_RUNTIME;
 	}
+	close(lock_fd);
 	printf("%s: decap attached (program %u, %s mode%s), outer sources: ", ifname,
 	       at.prog_id, xdp_link_mode_name(at.mode),
 	       at.dispatcher ? ", libxdp dispatcher" : "");

@@ -9,6 +9,7 @@
 
 #include "xdp/abi.h"
 #include "kernel/pin.h"
+#include "kernel/privilege.h"
 #include "kernel/xdp_link.h"
 #include "cli/cmd.h"
 
@@ -28,9 +29,12 @@ static void detach_usage(FILE *out)
 static int detach(const char *ifname)
 {
 	int ifindex = (int)if_nametoindex(ifname), err = 0, lock_fd;
-	bool pinned = pin_dir_exists(ifname);
 	struct attached at = {0};
+	bool pinned;
 
+	if (privilege_check())
+		return EXIT_RUNTIME;
+	pinned = pin_dir_exists(ifname);
 	if (ifindex)
 		err = xdp_link_find(ifindex, &at);
 	if (!at.present && !pinned) {

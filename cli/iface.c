@@ -7,19 +7,39 @@
 #include "kernel/live.h"
 #include "kernel/maps.h"
 #include "kernel/pin.h"
+#include "kernel/privilege.h"
+#include "kernel/xdp_link.h"
 
 #define MAX_ATTACHED 64
+
+bool iface_pins_lost(const char *ifname)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+	struct attached at;
+
+	if (!ifindex || xdp_link_find(ifindex, &at) || !at.present || maps_pinned(ifname))
+		return false;
+	fprintf(stderr, "sluice: sluice's program %u is attached to %s but its pinned state "
+		"is gone, so nothing can read or change it; `sluice detach %s` removes the "
+		"program, then `sluice attach %s` starts afresh\n", at.prog_id, ifname, ifname,
+		ifname);
+	return true;
+}
 
 int iface_pick(const char *given, char out[IF_NAMESIZE])
 {
 	char names[MAX_ATTACHED][IF_NAMESIZE];
 	int n, i;
 
+	if (privilege_check())
+		return EXIT_RUNTIME;
 	if (given) {
 		if (strlen(given) >= IF_NAMESIZE) {
 			fprintf(stderr, "sluice: '%s' is not an interface name\n", given);
 			return EXIT_USAGE;
 		}
+		if (iface_pins_lost(given))
+			return EXIT_RUNTIME;
 		if (!pin_dir_exists(given)) {
 			fprintf(stderr, "sluice: not attached to %s (see `sluice attach`)\n",
 				given);

@@ -246,6 +246,8 @@ static int pair_items(struct filter_build *b, struct prefix_item **items, size_t
 int filter_prefix_classes(struct filter_build *b)
 {
 	struct prefix_item *items = calloc(2 * b->n_match + 1, sizeof(*items)), *pairs = NULL;
+	/* Its own width: a row of lengths is wider than scratch up to 128 rules. */
+	const uint64_t no_lengths[SLUICE_PAIR_MASK_CELLS] = {0};
 	size_t n = 0, n_pairs = 0, i;
 	int err = -ENOMEM;
 
@@ -255,7 +257,7 @@ int filter_prefix_classes(struct filter_build *b)
 	    classes_intern(&b->src_b, b->scratch) < 0 ||
 	    classes_intern(&b->dst_m, b->scratch) < 0 ||
 	    classes_intern(&b->pair_m, b->scratch) < 0 ||
-	    classes_intern(&b->dst_lengths, b->scratch) < 0 ||
+	    classes_intern(&b->dst_lengths, no_lengths) < 0 ||
 	    classes_intern(&b->addr_results, b->scratch) < 0)
 		goto out;
 	for (i = 0; i < b->n_match; i++) {

@@ -42,8 +42,9 @@ int maps_open(const char *ifname, struct sluice_maps *maps)
 			int err = -errno;
 
 			if (err == -ENOENT)
-				fprintf(stderr, "sluice: not attached to %s (no %s)\n",
-					ifname, path);
+				fprintf(stderr, "sluice: the state of %s is incomplete (no "
+					"%s); `sluice detach %s` removes what is left, then "
+					"attach again\n", ifname, path, ifname);
 			else
 				fprintf(stderr, "sluice: cannot open %s: %s\n", path,
 					strerror(-err));
@@ -52,6 +53,19 @@ int maps_open(const char *ifname, struct sluice_maps *maps)
 		}
 	}
 	return 0;
+}
+
+bool maps_pinned(const char *ifname)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+
+	for (i = 0; i < sluice_map_count; i++) {
+		pin_map_path(ifname, sluice_map_names[i], path);
+		if (access(path, F_OK))
+			return false;
+	}
+	return true;
 }
 
 void maps_close(struct sluice_maps *maps)

@@ -3,6 +3,8 @@
 #ifndef SLUICE_KERNEL_MAPS_H
 #define SLUICE_KERNEL_MAPS_H
 
+#include <stdbool.h>
+
 struct sluice_maps {
 	int settings;
 	int stats;
@@ -39,6 +41,9 @@ extern const unsigned int sluice_map_count;
 /* Open all pinned maps of ifname; on failure prints why and returns -errno. */
 int maps_open(const char *ifname, struct sluice_maps *maps);
 void maps_close(struct sluice_maps *maps);
+
+/* Whether every map of ifname is pinned (quietly: status tells the operator). */
+bool maps_pinned(const char *ifname);
 
 /* Number of possible CPUs, the value multiplier of per-CPU maps. */
 int maps_ncpus(void);

@@ -20,6 +20,8 @@
 #include "kernel/pin.h"
 
 #define BPFFS_MOUNTPOINT "/sys/fs/bpf"
+/* Attempts to lock a directory that others remove and make again meanwhile. */
+#define PIN_LOCK_TRIES	8
 
 /* Mount bpffs on SLUICE_PIN_ROOT's parent if nothing is mounted there yet. */
 static int pin_ensure_bpffs(void)
@@ -115,8 +117,8 @@ bool pin_dir_exists(const char *name)
 	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Remove every pin in the directory at path, then the directory. */
-static int remove_dir(const char *dir)
+/* Remove every pin in the directory at path, but not the directory. */
+static int remove_pins(const char *dir)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -135,6 +137,14 @@ static int remove_dir(const char *dir)
 			err = -errno;
 	}
 	closedir(d);
+	return err;
+}
+
+/* Remove every pin in the directory at path, then the directory. */
+static int remove_dir(const char *dir)
+{
+	int err = remove_pins(dir);
+
 	if (rmdir(dir) && errno != ENOENT)
 		err = -errno;
 	/* The root goes too once the last interface is gone; busy is fine. */
@@ -148,6 +158,14 @@ int pin_remove_all(const char *name)
 
 	pin_dir(name, dir);
 	return remove_dir(dir);
+}
+
+int pin_clear(const char *name)
+{
+	char dir[PATH_MAX];
+
+	pin_dir(name, dir);
+	return remove_pins(dir);
 }
 
 int pin_lock(const char *ifname)
@@ -166,6 +184,33 @@ int pin_lock(const char *ifname)
 		return err;
 	}
 	return fd;
+}
+
+int pin_make_locked(const char *name)
+{
+	struct stat held, named;
+	char dir[PATH_MAX];
+	int tries, fd;
+
+	pin_dir(name, dir);
+	for (tries = 0; tries < PIN_LOCK_TRIES; tries++) {
+		if (pin_make_dir(name))
+			return -EIO;
+		fd = pin_lock(name);
+		if (fd == -ENOENT)
+			continue;
+		if (fd < 0) {
+			fprintf(stderr, "sluice: cannot lock %s: %s\n", dir, strerror(-fd));
+			return fd;
+		}
+		/* The holder before us may have removed the directory we waited on. */
+		if (!fstat(fd, &held) && !stat(dir, &named) && held.st_ino == named.st_ino &&
+		    held.st_dev == named.st_dev)
+			return fd;
+		close(fd);
+	}
+	fprintf(stderr, "sluice: %s keeps being removed under us; try again\n", dir);
+	return -EAGAIN;
 }
 
 /*

@@ -36,11 +36,21 @@ bool pin_dir_exists(const char *name);
 /* Remove every pin of name and the directory itself. */
 int pin_remove_all(const char *name);
 
+/* Remove every pin of name, keeping the directory (and so a lock held on it). */
+int pin_clear(const char *name);
+
 /*
  * Take the per-interface lock that serializes control-plane changes (flock on the
  * pin directory). Returns an fd to close to release it, or -errno.
  */
 int pin_lock(const char *ifname);
+
+/*
+ * pin_make_dir and pin_lock at once, for attach: the lock is on the directory
+ * the name leads to when it returns, even if an attach that lost a race removed
+ * the one it waited on. Returns the fd to close, or -errno (after saying why).
+ */
+int pin_make_locked(const char *name);
 
 /*
  * Interfaces of this namespace with state of one kind: the data plane's (prefix "")

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -217,16 +218,18 @@ void fx_rule_dst(struct sluice_rule *r, const char *addr, unsigned int prefix_le
 	r->flags |= SLUICE_RULE_F_DST;
 }
 
-static int keyed_map(enum bpf_map_type type, __u32 flags, const void *keys, size_t key_size,
-		     const void *values, size_t value_size, size_t stride, size_t n)
+/* entries: n of stride bytes, a key at their start and a value value_off into them. */
+static int keyed_map(enum bpf_map_type type, __u32 flags, const void *entries, size_t key_size,
+		     size_t value_off, size_t value_size, size_t stride, size_t n)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = flags);
 	int fd = bpf_map_create(type, NULL, key_size, value_size, n ? n : 1, &opts);
 
 	assert_true(fd >= 0);
 	for (size_t i = 0; i < n; i++)
-		assert_int_equal(bpf_map_update_elem(fd, (const char *)keys + i * stride,
-						     (const char *)values + i * stride, BPF_ANY), 0);
+		assert_int_equal(bpf_map_update_elem(fd, (const char *)entries + i * stride,
+						     (const char *)entries + i * stride + value_off,
+						     BPF_ANY), 0);
 	return fd;
 }
 
@@ -264,17 +267,17 @@ void fx_rules(struct fixture *f, const struct sluice_rule *rules, size_t n)
 		assert_int_equal(bpf_map_update_elem(fd, &i, &img.table[i], BPF_ANY), 0);
 	install(f, "filter_tables", slot, fd);
 	install(f, "filter_prefixes", slot,
-		keyed_map(BPF_MAP_TYPE_LPM_TRIE, BPF_F_NO_PREALLOC, &img.prefixes[0].key,
-			  sizeof(struct sluice_prefix_key), &img.prefixes[0].value,
+		keyed_map(BPF_MAP_TYPE_LPM_TRIE, BPF_F_NO_PREALLOC, img.prefixes,
+			  sizeof(struct sluice_prefix_key), offsetof(struct filter_prefix, value),
 			  sizeof(struct sluice_addr_value), sizeof(img.prefixes[0]),
 			  img.n_prefixes));
 	install(f, "filter_pairs", slot,
-		keyed_map(BPF_MAP_TYPE_HASH, 0, &img.pairs[0].key, sizeof(struct sluice_pair_key),
-			  &img.pairs[0].value, sizeof(struct sluice_addr_value),
+		keyed_map(BPF_MAP_TYPE_HASH, 0, img.pairs, sizeof(struct sluice_pair_key),
+			  offsetof(struct filter_pair, value), sizeof(struct sluice_addr_value),
 			  sizeof(img.pairs[0]), img.n_pairs));
 	install(f, "filter_mixed", slot,
-		keyed_map(BPF_MAP_TYPE_HASH, 0, &img.mixed[0].key, sizeof(struct sluice_mixed_key),
-			  &img.mixed[0].result, sizeof(uint64_t), sizeof(img.mixed[0]),
+		keyed_map(BPF_MAP_TYPE_HASH, 0, img.mixed, sizeof(struct sluice_mixed_key),
+			  offsetof(struct filter_mixed, result), sizeof(uint64_t), sizeof(img.mixed[0]),
 			  img.n_mixed));
 	fx_fixed(f, &img, slot);
 	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "filter_headers"), &slot, &img.header,

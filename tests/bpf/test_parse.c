@@ -73,7 +73,8 @@ static void tcp6(struct pkt *p, const uint8_t *ext, unsigned int n_ext)
 {
 	struct pkt_spec s = spec_tcp(CLIENT6, 40000, VIP6, 80);
 
-	memcpy(s.ext, ext, n_ext);
+	if (n_ext)		/* ext may be NULL then, which memcpy must not see */
+		memcpy(s.ext, ext, n_ext);
 	s.n_ext = n_ext;
 	pkt_build(p, &s);
 }

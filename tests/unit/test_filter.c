@@ -317,6 +317,33 @@ static void test_limits(void **state)
 	free(rules);
 }
 
+/*
+ * Class 0 of the dst lengths is the empty set: addresses no rule with both
+ * prefixes names probe no dst length. Up to 128 rules its row is interned from
+ * a buffer narrower than the row, so check every cell the kernel reads.
+ */
+static void test_empty_dst_lengths(void **state)
+{
+	static const size_t sizes[] = { 1, 2, 64, 100, 128, 129 };
+	struct sluice_rule rules[130];
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		struct rulegen g = { .state = 0xd5700 + sizes[s] };
+		struct filter_image img;
+
+		rulegen_rules(&g, rules, sizes[s] - 1, SLUICE_ACT_DENY);
+		rules[sizes[s] - 1] = any_rule(SLUICE_ACT_ALLOW);
+		compile_ok(rules, sizes[s], &img);
+		for (size_t cell = 0; cell < SLUICE_PAIR_MASK_CELLS; cell++)
+			if (img.table[img.header.dmask_off + cell])
+				fail_msg("%zu rules: class 0 has dst lengths %#llx in cell %zu",
+					 sizes[s], (unsigned long long)img.table[img.header.dmask_off + cell],
+					 cell);
+		filter_image_free(&img);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_flags_types_v6),
 		cmocka_unit_test(test_count_rules),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_empty_dst_lengths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
