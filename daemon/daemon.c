@@ -15,6 +15,7 @@
 #include "daemon/running.h"
 #include "daemon/scrape.h"
 #include "kernel/counters.h"
+#include "kernel/maps.h"
 #include "kernel/pin.h"
 #include "kernel/watch.h"
 #include "kernel/xdp_link.h"
@@ -69,31 +70,38 @@ static int on_refresh(sd_event_source *s, uint64_t usec, void *ud)
 /* Attach if nothing runs, else adopt what runs: no detach, no map reset. */
 static int attach_or_adopt(const struct daemon_opts *o, const struct conf *cfg, bool *attached)
 {
-	int ifindex = (int)if_nametoindex(o->ifname);
+	int ifindex = (int)if_nametoindex(o->ifname), err, lock_fd, ret = 1;
 	struct attached at;
-	int err;
 
 	*attached = false;
 	if (!ifindex) {
 		log_msg(LOG_ERR, "no interface %s", o->ifname);
 		return 1;
 	}
+	/* The attach lock: a `sluice attach` at the same moment waits, then adopts. */
+	lock_fd = pin_make_locked(o->ifname);
+	if (lock_fd < 0)
+		return 1;
 	err = xdp_link_find(ifindex, &at);
 	if (err) {
 		log_msg(LOG_ERR, "%s: cannot read its XDP programs: %s", o->ifname, strerror(-err));
-		return 1;
-	}
-	if (at.present && pin_dir_exists(o->ifname)) {
+	} else if (at.present && maps_pinned(o->ifname)) {
 		log_msg(LOG_INFO, "%s: adopting the running program %u (%s mode)", o->ifname,
 			at.prog_id, xdp_link_mode_name(at.mode));
-		return 0;
+		ret = 0;
+	} else if (at.present) {
+		log_msg(LOG_ERR, "%s: sluice's program %u is attached but its pinned state is "
+			"gone; `sluice detach %s` removes the program, then run again", o->ifname,
+			at.prog_id, o->ifname);
+	} else if (!xdp_link_attach_pinned(o->ifname, ifindex, o->mode,
+					   plan_flow_entries(cfg), &at)) {
+		*attached = true;
+		log_msg(LOG_INFO, "%s: attached program %u (%s mode)", o->ifname, at.prog_id,
+			xdp_link_mode_name(at.mode));
+		ret = 0;
 	}
-	if (xdp_link_attach_pinned(o->ifname, ifindex, o->mode, plan_flow_entries(cfg), &at))
-		return 1;
-	*attached = true;
-	log_msg(LOG_INFO, "%s: attached program %u (%s mode)", o->ifname, at.prog_id,
-		xdp_link_mode_name(at.mode));
-	return 0;
+	close(lock_fd);
+	return ret;
 }
 
 static void undo_attach(const char *ifname)
