@@ -31,8 +31,10 @@ tests/build.sh || cannot_run "the build failed"
 
 rm -f build/meson-logs/testlog.json build/meson-logs/testlog.junit.xml
 rm -rf build/bench-report
+started=$SECONDS
 meson test -C build --no-rebuild --print-errorlogs "$@"
 status=$?
+echo "meson test ran for $((SECONDS - started)) s"
 
 # The benchmark's table (suite 'bench'), for the CI log.
 if [[ -f build/bench-report/report.txt ]]; then

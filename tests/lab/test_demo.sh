@@ -36,8 +36,10 @@ rc=$?
 ((rc == 0)) || sed 's/^/  | /' "$out" >&2
 check "the demo exits 0" test "$rc" -eq 0
 check "  every l2dsr request was answered" lacks "answered by NOTHING"
-check "  TCP connections reached be1, be2 and be3" \
-	test "$(backends_on 'connection .* answered by')" = "be1 be2 be3"
+# 12 new connections miss one of three backends now and then ((2/3)^12 each): two
+# backends show the balancing without making the test a lottery.
+check "  TCP connections were spread over the backends" \
+	test "$(backends_on 'connection .* answered by' | wc -w)" -ge 2
 check "  UDP requests reached backends" has "request 1 answered by be[123]"
 check "  tcp/22 answered on the node, tcp/6379 dropped by its rule" \
 	eval 'has "tcp/22 +-> lb-ssh" && has "tcp/6379 -> no answer: dropped by rule no-redis"'
