@@ -368,7 +368,7 @@ static void check_equal_balance(uint32_t m, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		assert_in_range(held[i], m / n, (m + n - 1) / n);
-	print_message("balance m=%u n=%zu: %.5f\n", m, n, balance);
+	print_message("# balance m=%u n=%zu: %.5f\n", m, n, balance);
 	assert_true(balance >= 1.0);
 	assert_true(balance < 1.0 + (double)n / m);
 	if (m >= 100 * n)
@@ -426,7 +426,7 @@ static void test_weights_1_2_3(void **state)
 
 	(void)state;
 	check_weighted_share(b, 3, M_DEFAULT, t);
-	print_message("weights 1:2:3 m=%u: %u %u %u slots, balance %.5f\n", M_DEFAULT,
+	print_message("# weights 1:2:3 m=%u: %u %u %u slots, balance %.5f\n", M_DEFAULT,
 		      held[0], held[1], held[2], maglev_balance(b, 3, t, M_DEFAULT));
 	assert_true(maglev_balance(b, 3, t, M_DEFAULT) < 1.001);
 	free(held);
@@ -445,7 +445,7 @@ static void test_weights_random(void **state)
 		b[i].weight = 1 + rng_next(&seed) % 1000;
 	t = build(b, n, M_DEFAULT);
 	/* Balance is a ratio: a weight-1 backend one slot over a 1.3-slot share shows 1.4. */
-	print_message("random weights 1..1000, n=%zu m=%u: at most %.2f slots over share, balance %.5f\n",
+	print_message("# random weights 1..1000, n=%zu m=%u: at most %.2f slots over share, balance %.5f\n",
 		      n, M_DEFAULT, check_weighted_share(b, n, M_DEFAULT, t),
 		      maglev_balance(b, n, t, M_DEFAULT));
 	free(t);
@@ -679,7 +679,7 @@ static void check_remove(size_t n)
 			worst_survivor = (double)survivors_moved / survivors;
 		free(t_left);
 	}
-	print_message("remove 1 of %zu (m=%u): disruption <= %.3f x ideal, survivors lose <= %.3f%%\n",
+	print_message("# remove 1 of %zu (m=%u): disruption <= %.3f x ideal, survivors lose <= %.3f%%\n",
 		      n, m, worst_moved, 100 * worst_survivor);
 	assert_true(worst_survivor < 0.015);
 	free(t);
@@ -719,7 +719,7 @@ static void check_add(size_t n)
 			worst_extra = (moved - ideal) / (1 - ideal);
 		free(t_more);
 	}
-	print_message("add 1 to %zu (m=%u): other slots moved <= %.3f%%\n", n, m, 100 * worst_extra);
+	print_message("# add 1 to %zu (m=%u): other slots moved <= %.3f%%\n", n, m, 100 * worst_extra);
 	assert_true(worst_extra < 0.015);
 	free(t);
 	free(b);
@@ -836,11 +836,11 @@ static void test_build_time(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		struct maglev_backend *b = backends(sizes[i], 1);
 
-		print_message("build m=%u n=%zu equal weights: %.3f ms (best of 10)\n",
+		print_message("# build m=%u n=%zu equal weights: %.3f ms (best of 10)\n",
 			      M_DEFAULT, sizes[i], build_ms(b, sizes[i], M_DEFAULT, t));
 		for (size_t j = 0; j < sizes[i]; j++)
 			b[j].weight = 1 + rng_next(&seed) % 1000;
-		print_message("build m=%u n=%zu weights 1..1000: %.3f ms (best of 10)\n",
+		print_message("# build m=%u n=%zu weights 1..1000: %.3f ms (best of 10)\n",
 			      M_DEFAULT, sizes[i], build_ms(b, sizes[i], M_DEFAULT, t));
 		free(b);
 	}
