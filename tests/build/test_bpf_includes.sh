@@ -6,23 +6,10 @@
 # that brought it in, on any machine, whether or not glibc's 32-bit stubs are installed.
 # Environment (from meson): BPF_CC (the wrapper), CLANG, MULTIARCH, SOURCE_ROOT.
 set -uo pipefail
+# shellcheck source=tests/tap.sh
+source "$(dirname "$0")/../tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-check()
-{
-	local what=$1
-
-	shift
-	n=$((n + 1))
-	if "$@" >&2; then
-		echo "ok $n - $what"
-	else
-		echo "not ok $n - $what"
-		failed=$((failed + 1))
-	fi
-}
 
 # compile DIR SOURCE: as meson does, with DIR as the source root; output in $tmp/out.
 compile()
@@ -96,5 +83,4 @@ check "uapi, libbpf and sluice headers compile" \
 check "a compile error of clang's own still fails and is shown" eval '
 	echo "int broken(" >"$tmp/tree/broken.bpf.c"
 	! compile "$tmp/tree" broken.bpf.c && grep -q "error:" "$tmp/out"'
-echo "1..$n"
-((failed == 0))
+tap_done
