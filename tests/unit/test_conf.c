@@ -1848,6 +1848,67 @@ static void test_huge_file_refused(void **state)
 	free(path);
 }
 
+/* "filter:" then n nested flow sequences around one value. */
+static char *nested(size_t n, size_t *len)
+{
+	char *yaml = malloc(2 * n + 16);
+	size_t i, at;
+
+	assert_non_null(yaml);
+	at = (size_t)sprintf(yaml, "filter: ");
+	for (i = 0; i < n; i++)
+		yaml[at++] = '[';
+	yaml[at++] = '1';
+	for (i = 0; i < n; i++)
+		yaml[at++] = ']';
+	yaml[at++] = '\n';
+	*len = at;
+	return yaml;
+}
+
+static void test_deep_nesting_refused(void **state)
+{
+	size_t len;
+	char *yaml;
+
+	(void)state;
+	/* The 64th sequence is the 65th level under the top mapping. */
+	yaml = nested(64, &len);
+	assert_refused(yaml, len, "1:72", "nested more than 64 levels deep");
+	free(yaml);
+	/* 100,000 levels: refused at the same place, before libyaml builds anything. */
+	yaml = nested(100000, &len);
+	assert_refused(yaml, len, "1:72", "nested more than 64 levels deep");
+	free(yaml);
+	/* 63 levels pass the bound (and are then refused for what filter holds). */
+	yaml = nested(63, &len);
+	assert_refused(yaml, len, "1:9", "filter");
+	free(yaml);
+}
+
+static void test_too_many_values_refused(void **state)
+{
+	const size_t n = 1000000;	/* values in the list: with the rest, too many */
+	char *yaml = malloc(2 * n + 16);
+	size_t i, at;
+
+	(void)state;
+	assert_non_null(yaml);
+	at = (size_t)sprintf(yaml, "x: [");
+	for (i = 0; i < n; i++) {
+		yaml[at++] = '1';
+		yaml[at++] = ',';
+	}
+	yaml[at - 1] = ']';
+	yaml[at++] = '\n';
+	/*
+	 * The mapping, its key and the list are nodes 1 to 3, so value k is node k + 3:
+	 * node 1,000,001 is value 999,998, at column 5 + 2 * 999,997.
+	 */
+	assert_refused(yaml, at, "1:1999999", "more than 1000000 values in one file");
+	free(yaml);
+}
+
 /* ---- The shipped examples ---- */
 
 static void load_example(const char *file, struct conf *cfg)
@@ -2045,6 +2106,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_directory_is_not_a_file),
 		cmocka_unit_test(test_file_errors_name_the_file),
 		cmocka_unit_test(test_huge_file_refused),
+		cmocka_unit_test(test_deep_nesting_refused),
+		cmocka_unit_test(test_too_many_values_refused),
 		cmocka_unit_test(test_lab_example),
 		cmocka_unit_test(test_edge_example),
 		cmocka_unit_test(test_every_example_validates),
