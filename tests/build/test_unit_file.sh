@@ -7,25 +7,11 @@
 # ExecStart must name an executable that exists: the built one stands in for
 # /usr/sbin/sluice. A broken copy must be caught, so the check itself can fail.
 set -uo pipefail
+# shellcheck source=tests/tap.sh
+source "$(dirname "$0")/../tap.sh"
 unit=$SOURCE_ROOT/daemon/sluice@.service
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-check()
-{
-	local what=$1
-
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $what"
-	else
-		echo "not ok $n - $what"
-		failed=1
-	fi
-}
 
 # verify_silent DIR: systemd-analyze verify finds nothing to say of DIR's instance.
 verify_silent()
@@ -51,5 +37,4 @@ check "the instance is the interface, its config /etc/sluice/IFACE.yaml" \
 check "restarted on failure, watched by the watchdog" \
 	bash -c "grep -qx 'Restart=on-failure' '$unit' && grep -q '^WatchdogSec=' '$unit'"
 check "reload is SIGHUP" grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$unit"
-echo "1..$n"
-exit $failed
+tap_done
