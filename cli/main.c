@@ -14,6 +14,7 @@ static const struct {
 	{ "detach", cmd_detach, "detach sluice and remove all its state" },
 	{ "apply", cmd_apply, "bring the live configuration to a YAML file" },
 	{ "validate", cmd_validate, "check a YAML file without touching anything" },
+	{ "export", cmd_export, "print the running configuration as a YAML file" },
 	{ "status", cmd_status, "what is attached: services, backends, rules" },
 	{ "stats", cmd_stats, "packet counters: verdicts, rules, services, backends" },
 	{ "top", cmd_top, "live view: program cost, rates, busiest rules and services" },

@@ -32,6 +32,11 @@ bool conf_is_tcp_flag(const char *word)
 	return flag_bit(word, strlen(word)) >= 0;
 }
 
+const char *conf_tcp_flag_name(unsigned int bit)
+{
+	return bit < CONF_ARRAY_LEN(tcp_flag_names) ? tcp_flag_names[bit] : NULL;
+}
+
 static int unknown_flag(struct conf_doc *doc, const yaml_node_t *node, const char *whole,
 			const char *s, size_t len)
 {

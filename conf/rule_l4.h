@@ -22,6 +22,9 @@ int conf_tcp_flags(struct conf_doc *doc, const yaml_node_t *node, uint8_t proto,
 /* Whether word names a TCP flag ("syn", "ack", ...). */
 bool conf_is_tcp_flag(const char *word);
 
+/* The name of TCP flag bit (0..7: fin, syn, ...), as tcp_flags takes it. */
+const char *conf_tcp_flag_name(unsigned int bit);
+
 /* icmp_type: 0..255 or a name of proto's types; proto must be icmp or icmpv6. */
 int conf_icmp_type(struct conf_doc *doc, const yaml_node_t *node, uint8_t proto,
 		   uint8_t *out);
