@@ -31,7 +31,7 @@ static void apply_usage(FILE *out)
 		"flows.size differs is refused.\n"
 		"A config whose filter would drop the SSH session apply runs in is\n"
 		"refused unless --force is given.\n\n"
-		"  -f, --file CONFIG  YAML configuration (see conf/README.md)\n"
+		"  -f, --file CONFIG  YAML configuration (see conf/README.md); - reads stdin\n"
 		"  -n, --dry-run      print what would change, change nothing\n"
 		"      --force        apply even if it cuts your own session\n"
 		"  -h, --help         this text\n");
@@ -83,7 +83,7 @@ int cmd_apply(int argc, char **argv)
 	ret = config_load(cfg_path, &cfg);
 	if (ret)
 		return ret;
-	ret = apply_exit_code(apply_config(ifname, cfg_path, &cfg, &apply));
+	ret = apply_exit_code(apply_config(ifname, conf_source_name(cfg_path), &cfg, &apply));
 	conf_free(&cfg);
 	return ret;
 }
@@ -94,7 +94,7 @@ static void validate_usage(FILE *out)
 		"usage: sluice validate -f CONFIG\n\n"
 		"Check CONFIG completely without touching the kernel. Errors are printed\n"
 		"as FILE:LINE:COL: message; the exit code is 2 when CONFIG is invalid.\n\n"
-		"  -f, --file CONFIG  YAML configuration\n"
+		"  -f, --file CONFIG  YAML configuration; - reads stdin\n"
 		"  -h, --help         this text\n");
 }
 
@@ -130,8 +130,8 @@ int cmd_validate(int argc, char **argv)
 	}
 	if (config_load(cfg_path, &cfg))
 		return EXIT_USAGE;
-	printf("%s: ok (%zu services, %zu filter rules)\n", cfg_path, cfg.n_services,
-	       cfg.filter.n_rules);
+	printf("%s: ok (%zu services, %zu filter rules)\n", conf_source_name(cfg_path),
+	       cfg.n_services, cfg.filter.n_rules);
 	conf_free(&cfg);
 	return EXIT_OK;
 }

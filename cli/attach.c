@@ -27,7 +27,7 @@ static void attach_usage(FILE *out)
 		"stays attached. The flow table gets CONFIG's flows.size entries (without\n"
 		"-f, %u); it keeps that size until sluice detaches.\n\n"
 		"  -m, --mode MODE    native (driver hook, default) or generic (skb)\n"
-		"  -f, --file CONFIG  YAML configuration to apply\n"
+		"  -f, --file CONFIG  YAML configuration to apply; - reads stdin\n"
 		"      --force        apply it even if it cuts your own session\n"
 		"  -h, --help         this text\n", SLUICE_FLOW_ENTRIES);
 }
@@ -118,7 +118,8 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 		return ret;
 	ret = attach_program(ifname, ifindex, mode, plan_flow_entries(&cfg));
 	if (!ret) {
-		ret = apply_exit_code(apply_config(ifname, cfg_path, &cfg, apply));
+		ret = apply_exit_code(apply_config(ifname, conf_source_name(cfg_path), &cfg,
+						    apply));
 		if (ret) {
 			/* All or nothing: an attach whose config failed leaves no trace. */
 			xdp_link_detach(ifindex);

@@ -91,6 +91,11 @@ int cmd_run(int argc, char **argv)
 		run_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (!strcmp(o.cfg_path, "-")) {
+		fprintf(stderr, "sluice run: -f - (standard input) cannot be reloaded; give the "
+			"daemon a file\n");
+		return EXIT_USAGE;
+	}
 	if (access(o.cfg_path, R_OK)) {
 		fprintf(stderr, "sluice run: cannot read %s: %m\n", o.cfg_path);
 		return EXIT_USAGE;

@@ -138,16 +138,22 @@ fail:
 	return -1;
 }
 
+const char *conf_source_name(const char *path)
+{
+	return strcmp(path, "-") ? path : CONF_STDIN_NAME;
+}
+
 int conf_load_file(const char *path, struct conf *cfg, char *err, size_t err_len)
 {
-	struct conf_doc doc = { .name = path, .err = err, .err_len = err_len };
+	struct conf_doc doc = { .name = conf_source_name(path), .err = err, .err_len = err_len };
+	bool from_stdin = !strcmp(path, "-");
 	FILE *f;
 	char *buf;
 	size_t len;
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
-	f = fopen(path, "rb");
+	f = from_stdin ? stdin : fopen(path, "rb");
 	if (!f) {
 		conf_fail_file(&doc, "%s", strerror(errno));
 		return -1;
@@ -160,10 +166,11 @@ int conf_load_file(const char *path, struct conf *cfg, char *err, size_t err_len
 		else
 			conf_fail_file(&doc, "%s", strerror(errno));
 	}
-	fclose(f);
+	if (!from_stdin)
+		fclose(f);
 	if (ret)
 		return -1;
-	ret = conf_load_buffer(path, buf, len, cfg, err, err_len);
+	ret = conf_load_buffer(doc.name, buf, len, cfg, err, err_len);
 	free(buf);
 	return ret;
 }

@@ -12,6 +12,7 @@
 
 #define CONF_NAME_LEN	48	/* including the NUL; same as SLUICE_NAME_LEN */
 #define CONF_ERR_LEN	512
+#define CONF_STDIN_NAME	"<stdin>"	/* what `-f -` is called in messages */
 
 /* Where a value came from, for messages raised after parsing (e.g. at apply). */
 struct conf_pos {
@@ -223,6 +224,7 @@ struct conf {
 /*
  * Parse and validate a whole file. On failure returns -1, leaves *cfg empty and
  * writes "FILE:LINE:COL: message" into err (err_len bytes, NUL-terminated).
+ * The path "-" reads standard input, named CONF_STDIN_NAME in messages.
  */
 int conf_load_file(const char *path, struct conf *cfg, char *err, size_t err_len);
 
@@ -231,6 +233,9 @@ int conf_load_buffer(const char *name, const char *buf, size_t len, struct conf 
 		     char *err, size_t err_len);
 
 void conf_free(struct conf *cfg);
+
+/* How messages name the file at path: itself, or CONF_STDIN_NAME for "-". */
+const char *conf_source_name(const char *path);
 
 /* Backends of every service together: the file order in which callers index them. */
 size_t conf_backend_count(const struct conf *cfg);
