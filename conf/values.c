@@ -31,13 +31,26 @@ bool conf_decimal(const char *s, size_t len, uint64_t *out)
 	return true;
 }
 
+/*
+ * A number in quotes is a string to YAML (and to every other tool that reads the
+ * file), whatever it looks like: refused like any other value of the wrong type.
+ */
+static int not_quoted(struct conf_doc *doc, const yaml_node_t *node, const char *key,
+		      const char *text)
+{
+	if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	return conf_fail(doc, node, "%s must be a number, found the string \"%s\"; write it "
+			 "without quotes", key, text);
+}
+
 int conf_uint(struct conf_doc *doc, const yaml_node_t *node, const char *key,
 	      uint32_t min, uint32_t max, uint32_t *out)
 {
 	const char *text = conf_scalar(doc, node, key);
 	uint64_t v;
 
-	if (!text)
+	if (!text || not_quoted(doc, node, key, text))
 		return -1;
 	if (!conf_decimal(text, strlen(text), &v))
 		return conf_fail(doc, node, "%s '%s' is not a whole number; expected %u..%u",
@@ -56,7 +69,7 @@ int conf_int(struct conf_doc *doc, const yaml_node_t *node, const char *key,
 	uint64_t magnitude;
 	int64_t v;
 
-	if (!text)
+	if (!text || not_quoted(doc, node, key, text))
 		return -1;
 	negative = text[0] == '-';
 	if (!conf_decimal(text + negative, strlen(text + negative), &magnitude))
