@@ -10,6 +10,7 @@
 
 #include "conf/config.h"
 #include "cli/cmd.h"
+#include "kernel/journal.h"
 #include "kernel/maps.h"
 #include "kernel/own_mac.h"
 #include "kernel/pin.h"
@@ -30,6 +31,28 @@ static void attach_usage(FILE *out)
 		"  -f, --file CONFIG  YAML configuration to apply; - reads stdin\n"
 		"      --force        apply it even if it cuts your own session\n"
 		"  -h, --help         this text\n", SLUICE_FLOW_ENTRIES);
+}
+
+static void log_attach(const char *ifname, const struct attached *at)
+{
+	char summary[96];
+	struct change c = { .action = "attach", .ifname = ifname, .summary = summary };
+
+	snprintf(summary, sizeof(summary), "program %u attached, %s mode", at->prog_id,
+		 xdp_link_mode_name(at->mode));
+	journal_change(&c);
+}
+
+/* An attach whose config failed leaves no trace, and the log says it was undone. */
+static void undo_attach(const char *ifname, int ifindex)
+{
+	struct change c = { .action = "detach", .ifname = ifname,
+			    .summary = "attach undone: the config was not applied" };
+
+	xdp_link_detach(ifindex);
+	pin_remove_all(ifname);
+	journal_change(&c);
+	fprintf(stderr, "sluice: detached from %s again\n", ifname);
 }
 
 /*
@@ -68,6 +91,7 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 	close(lock_fd);
 	printf("%s: attached (program %u, %s mode%s)\n", ifname, at.prog_id,
 	       xdp_link_mode_name(at.mode), at.dispatcher ? ", libxdp dispatcher" : "");
+	log_attach(ifname, &at);
 	return EXIT_OK;
 }
 
@@ -90,9 +114,7 @@ static int own_mac_write(const char *ifname, int ifindex)
 	if (err >= 0)
 		return EXIT_OK;
 	/* All or nothing, as with a config. */
-	xdp_link_detach(ifindex);
-	pin_remove_all(ifname);
-	fprintf(stderr, "sluice: detached from %s again\n", ifname);
+	undo_attach(ifname, ifindex);
 	return EXIT_RUNTIME;
 }
 
@@ -120,12 +142,8 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 	if (!ret) {
 		ret = apply_exit_code(apply_config(ifname, conf_source_name(cfg_path), &cfg,
 						    apply));
-		if (ret) {
-			/* All or nothing: an attach whose config failed leaves no trace. */
-			xdp_link_detach(ifindex);
-			pin_remove_all(ifname);
-			fprintf(stderr, "sluice: detached from %s again\n", ifname);
-		}
+		if (ret)
+			undo_attach(ifname, ifindex);
 	}
 	conf_free(&cfg);
 	return ret;
@@ -141,7 +159,7 @@ int cmd_attach(int argc, char **argv)
 		{ 0 },
 	};
 	enum xdp_attach_mode mode = XDP_MODE_NATIVE;
-	struct apply_opts apply = {0};
+	struct apply_opts apply = { .why = "attach" };
 	const char *cfg_path = NULL;
 	int c;
 

@@ -13,6 +13,7 @@ enum {
 	EXIT_OK = 0,
 	EXIT_RUNTIME = 1,	/* the kernel or the network said no */
 	EXIT_USAGE = 2,		/* bad arguments or an invalid config: nothing changed */
+	EXIT_PENDING = 3,	/* apply --dry-run: the running state differs from the file */
 };
 
 int cmd_attach(int argc, char **argv);
@@ -56,7 +57,16 @@ int config_load(const char *cfg_path, struct conf *cfg);
 /* The exit code of an apply's result. */
 static inline int apply_exit_code(enum apply_result r)
 {
-	return r == APPLY_DONE ? EXIT_OK : r == APPLY_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
+	switch (r) {
+	case APPLY_DONE:
+		return EXIT_OK;
+	case APPLY_PENDING:
+		return EXIT_PENDING;
+	case APPLY_REFUSED:
+		return EXIT_USAGE;
+	default:
+		return EXIT_RUNTIME;
+	}
 }
 
 #endif /* SLUICE_CLI_CMD_H */

@@ -14,9 +14,11 @@
 #include "xdp/abi.h"
 #include "xdp/decap.skel.h"
 #include "cli/cmd.h"
+#include "conf/closest.h"
 #include "kernel/decap_pins.h"
 #include "kernel/liblog.h"
 #include "kernel/pin.h"
+#include "kernel/privilege.h"
 #include "cli/prefix.h"
 #include "kernel/xdp_link.h"
 
@@ -314,12 +316,17 @@ static int cmd_decap_change(int argc, char **argv, bool attach)
 		fprintf(stderr, "sluice: '%s' is not an interface name\n", argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (privilege_check())
+		return EXIT_RUNTIME;
 	return attach ? decap_attach(argv[optind], mode, from, n_from) :
 		decap_detach(argv[optind]);
 }
 
 int cmd_decap(int argc, char **argv)
 {
+	static const char *const subcommands[] = { "attach", "detach", "status" };
+	const char *hint;
+
 	if (argc < 2) {
 		decap_usage(stderr);
 		return EXIT_USAGE;
@@ -334,6 +341,12 @@ int cmd_decap(int argc, char **argv)
 		return cmd_decap_change(argc - 1, argv + 1, false);
 	if (!strcmp(argv[1], "status"))
 		return cmd_decap_status(argc - 1, argv + 1);
+	hint = conf_closest(argv[1], subcommands, 3);
+	if (hint) {
+		fprintf(stderr, "sluice decap: unknown command '%s'; did you mean '%s'?\n",
+			argv[1], hint);
+		return EXIT_USAGE;
+	}
 	fprintf(stderr, "sluice decap: unknown command '%s' (attach, detach or status)\n\n",
 		argv[1]);
 	decap_usage(stderr);

@@ -14,6 +14,7 @@
 #include "kernel/decap_pins.h"
 #include "kernel/live.h"
 #include "kernel/pin.h"
+#include "kernel/privilege.h"
 #include "cli/prefix.h"
 #include "kernel/xdp_link.h"
 
@@ -164,6 +165,8 @@ int cmd_decap_status(int argc, char **argv)
 	n = switches_parse(argc, argv, "decap status", sw, 1, status_usage, &given);
 	if (n != SWITCHES_RUN)
 		return n;
+	if (privilege_check())
+		return EXIT_RUNTIME;
 	if (given) {
 		if (strlen(given) >= IF_NAMESIZE) {
 			fprintf(stderr, "sluice: '%s' is not an interface name\n", given);
@@ -178,6 +181,12 @@ int cmd_decap_status(int argc, char **argv)
 		n = 1;
 	} else {
 		n = pin_list(PIN_DECAP_PREFIX, names, DECAP_MAX_LISTED);
+	}
+	/* As `sluice status`: nothing attached is a failure scripts can test for. */
+	if (n <= 0) {
+		fprintf(stderr, "sluice: decap is not attached to any interface (see `sluice "
+			"decap attach`)\n");
+		return EXIT_RUNTIME;
 	}
 	root = json_object_new_object();
 	arr = json_object_new_array();

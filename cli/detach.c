@@ -9,6 +9,7 @@
 
 #include "xdp/abi.h"
 #include "kernel/pin.h"
+#include "kernel/journal.h"
 #include "kernel/privilege.h"
 #include "kernel/xdp_link.h"
 #include "cli/cmd.h"
@@ -62,6 +63,9 @@ static int detach(const char *ifname)
 	}
 	printf("%s: detached%s\n", ifname, at.present ? "" : " (program was already gone; "
 	       "state removed)");
+	journal_change(&(struct change){ .action = "detach", .ifname = ifname,
+		       .summary = at.present ? "program detached, pins removed" :
+					       "pins removed (the program was gone)" });
 	return EXIT_OK;
 }
 
@@ -69,8 +73,11 @@ static int detach(const char *ifname)
 static int prune(void)
 {
 	char names[64][NAME_MAX + 1];
-	int n = pin_list_leftovers(names, 64), i, err, ret = EXIT_OK;
+	int n, i, err, ret = EXIT_OK;
 
+	if (privilege_check())
+		return EXIT_RUNTIME;
+	n = pin_list_leftovers(names, 64);
 	if (!n)
 		printf("no leftover state\n");
 	for (i = 0; i < n; i++) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cmd.h"
+#include "conf/closest.h"
 #include "kernel/liblog.h"
 
 static const struct {
@@ -27,17 +28,57 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: sluice COMMAND [ARGS]\n\n"
-		"XDP packet filter and Maglev load balancer.\n\ncommands:\n");
+	fprintf(out, "usage: sluice [-v|-vv] COMMAND [ARGS]\n\n"
+		"XDP packet filter and Maglev load balancer.\n\n"
+		"  -v   show what libbpf and libxdp say (kept aside, and shown only on\n"
+		"       a failure, otherwise)\n"
+		"  -vv  their debug messages too (the verifier's log)\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\n`sluice COMMAND --help` describes each command.\n"
-		"exit codes: 0 ok, 1 runtime failure, 2 usage error or invalid config\n");
+		"exit codes: 0 ok, 1 runtime failure, 2 usage error or invalid config,\n"
+		"3 changes pending (apply --dry-run)\n");
+}
+
+#define N_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+/* What the operator typed instead of a command, said with the closest one. */
+static int unknown_command(const char *typed)
+{
+	const char *names[N_COMMANDS], *hint;
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		names[i] = commands[i].name;
+	hint = conf_closest(typed, names, N_COMMANDS);
+	if (hint) {
+		fprintf(stderr, "sluice: unknown command '%s'; did you mean '%s'?\n", typed, hint);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "sluice: unknown command '%s'\n\n", typed);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* -v and -vv before the command: how much of libbpf's and libxdp's chatter to show. */
+static int verbosity(int *argc, char ***argv)
+{
+	int level = 0;
+
+	while (*argc > 1 && (!strcmp((*argv)[1], "-v") || !strcmp((*argv)[1], "-vv") ||
+			     !strcmp((*argv)[1], "--verbose"))) {
+		level += !strcmp((*argv)[1], "-vv") ? 2 : 1;
+		(*argv)[1] = (*argv)[0];
+		(*argc)--;
+		(*argv)++;
+	}
+	return level;
 }
 
 int main(int argc, char **argv)
 {
 	size_t i;
+	int level = verbosity(&argc, &argv);
 
 	if (argc < 2) {
 		usage(stderr);
@@ -47,11 +88,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	liblog_init();
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	liblog_init(level);
+	for (i = 0; i < N_COMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "sluice: unknown command '%s'\n\n", argv[1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	return unknown_command(argv[1]);
 }

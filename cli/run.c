@@ -8,6 +8,7 @@
 #include "cli/cmd.h"
 #include "daemon/daemon.h"
 #include "kernel/pin.h"
+#include "kernel/privilege.h"
 #include "kernel/xdp_link.h"
 
 #define MAX_ATTACHED	64
@@ -37,6 +38,8 @@ static int run_iface(const char *given, char out[IF_NAMESIZE])
 {
 	char names[MAX_ATTACHED][IF_NAMESIZE];
 
+	if (privilege_check())
+		return EXIT_RUNTIME;
 	if (given) {
 		if (strlen(given) >= IF_NAMESIZE) {
 			fprintf(stderr, "sluice run: '%s' is not an interface name\n", given);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "conf/config.h"
+#include "conf/digest.h"
 #include "conf/doc.h"
 #include "conf/mac.h"
 #include "conf/sections.h"
@@ -95,6 +96,8 @@ int conf_load_buffer(const char *name, const char *buf, size_t len, struct conf 
 	conf_doc_release(&doc);
 	if (ret)
 		conf_free(cfg);
+	else
+		conf_digest(buf, len, cfg->sha256);
 	return ret;
 }
 

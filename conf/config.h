@@ -210,7 +210,10 @@ struct conf_metrics {
 	struct conf_listen listen;
 };
 
+#define CONF_DIGEST_LEN	65	/* SHA-256 in hex, NUL included */
+
 struct conf {
+	char sha256[CONF_DIGEST_LEN];	/* of the source text, for the change log */
 	enum conf_malformed malformed;
 	size_t n_macs;
 	struct conf_mac macs[CONF_MACS_MAX];

@@ -16,6 +16,7 @@
 #include "daemon/scrape.h"
 #include "kernel/counters.h"
 #include "kernel/maps.h"
+#include "kernel/journal.h"
 #include "kernel/pin.h"
 #include "kernel/watch.h"
 #include "kernel/xdp_link.h"
@@ -98,6 +99,8 @@ static int attach_or_adopt(const struct daemon_opts *o, const struct conf *cfg, 
 		*attached = true;
 		log_msg(LOG_INFO, "%s: attached program %u (%s mode)", o->ifname, at.prog_id,
 			xdp_link_mode_name(at.mode));
+		journal_change(&(struct change){ .action = "run: attach", .ifname = o->ifname,
+			       .summary = "program attached" });
 		ret = 0;
 	}
 	close(lock_fd);
@@ -109,6 +112,8 @@ static void undo_attach(const char *ifname)
 	xdp_link_detach((int)if_nametoindex(ifname));
 	pin_remove_all(ifname);
 	log_msg(LOG_ERR, "%s: detached again: nothing was running before", ifname);
+	journal_change(&(struct change){ .action = "run: detach", .ifname = ifname,
+		       .summary = "attach undone: the config was not applied" });
 }
 
 /* Everything the loop waits on. */

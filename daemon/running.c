@@ -71,11 +71,12 @@ static void fates_of(const struct conf *cfg, const struct health *h, enum backen
 	}
 }
 
+/* why: what the change log calls the apply. */
 static enum apply_result apply_with(struct running *r, const struct conf *cfg,
-				    const struct health *h, bool *unanswered)
+				    const struct health *h, bool *unanswered, const char *why)
 {
 	enum backend_fate *fate = calloc(conf_backend_count(cfg) + 1, sizeof(*fate));
-	struct apply_opts opts = { .fate = fate, .unanswered = unanswered };
+	struct apply_opts opts = { .fate = fate, .unanswered = unanswered, .why = why };
 	enum apply_result res;
 
 	if (!fate)
@@ -92,7 +93,8 @@ static int on_reapply(sd_event_source *s, void *ud)
 
 	(void)s;
 	r->reapply = sd_event_source_disable_unref(r->reapply);
-	if (apply_with(r, &r->cfg, r->health, r->unanswered) != APPLY_DONE)
+	if (apply_with(r, &r->cfg, r->health, r->unanswered, "run: health or neighbours") !=
+	    APPLY_DONE)
 		log_msg(LOG_ERR, "%s: the backends' new states were not applied; the next "
 			"change tries again", r->ifname);
 	write_state(r);
@@ -191,7 +193,7 @@ int running_start(struct running *r, sd_event *ev)
 		log_msg(LOG_ERR, "%s: cannot start: %s", r->ifname, strerror(-err));
 		return 1;
 	}
-	res = apply_with(r, &r->cfg, r->health, r->unanswered);
+	res = apply_with(r, &r->cfg, r->health, r->unanswered, "run: start");
 	if (res != APPLY_DONE) {
 		log_msg(LOG_ERR, "%s: %s was not applied", r->ifname, r->cfg_path);
 		return res == APPLY_REFUSED ? 2 : 1;
@@ -236,7 +238,7 @@ void running_reload(struct running *r, const char *why)
 		record(r, false, "out of memory");
 		goto out;
 	}
-	if (apply_with(r, &next, health, unanswered) != APPLY_DONE) {
+	if (apply_with(r, &next, health, unanswered, "run: reload") != APPLY_DONE) {
 		health_stop(health);
 		free(health);
 		free(unanswered);

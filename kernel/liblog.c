@@ -15,7 +15,7 @@
 
 static char kept[LIBLOG_KEEP];
 static size_t kept_len;
-static bool verbose;
+static int verbosity;
 
 static void keep(const char *fmt, va_list ap)
 {
@@ -38,10 +38,10 @@ static void keep(const char *fmt, va_list ap)
 
 static int relay(bool debug, const char *fmt, va_list ap)
 {
+	if (verbosity >= 2 || (verbosity == 1 && !debug))
+		return vfprintf(stderr, fmt, ap);
 	if (debug)
 		return 0;
-	if (verbose)
-		return vfprintf(stderr, fmt, ap);
 	keep(fmt, ap);
 	return 0;
 }
@@ -56,11 +56,9 @@ static int from_libxdp(enum libxdp_print_level level, const char *fmt, va_list a
 	return relay(level == LIBXDP_DEBUG, fmt, ap);
 }
 
-void liblog_init(void)
+void liblog_init(int level)
 {
-	const char *env = getenv("SLUICE_VERBOSE");
-
-	verbose = env && *env && strcmp(env, "0");
+	verbosity = level;
 	libbpf_set_print(from_libbpf);
 	libxdp_set_print(from_libxdp);
 }

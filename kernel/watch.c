@@ -21,6 +21,7 @@
 
 #include "kernel/live.h"
 #include "kernel/maps.h"
+#include "kernel/journal.h"
 #include "kernel/neigh.h"
 #include "kernel/own_mac.h"
 #include "kernel/pin.h"
@@ -80,6 +81,21 @@ static void log_target(const struct watch *w, const struct watch_target *t, cons
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
+}
+
+/* A change the engine made to the data plane, for the change log. */
+static void log_repair(struct watch *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void log_repair(struct watch *w, const char *fmt, ...)
+{
+	char summary[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(summary, sizeof(summary), fmt, ap);
+	va_end(ap);
+	journal_change(&(struct change){ .action = "watch: repair", .ifname = w->ifname,
+		       .summary = summary });
 }
 
 /* One element update, under the apply lock, and only if the id still is this backend. */
@@ -163,6 +179,7 @@ static void handle(struct watch *w, struct watch_target *t, enum watch_what what
 		   const uint8_t *lladdr)
 {
 	char was[FMT_MAC_LEN], now[FMT_MAC_LEN], ifname[IF_NAMESIZE] = "?";
+	char be[INET6_ADDRSTRLEN];
 	bool usable = what == WATCH_PRESENT && neigh_state_usable(state) && lladdr;
 	int err;
 
@@ -184,6 +201,9 @@ static void handle(struct watch *w, struct watch_target *t, enum watch_what what
 			log_target(w, t, "moved to %s (was %s): updated",
 				   fmt_mac(lladdr, now), fmt_mac(t->mac, was));
 		if (!err) {
+			log_repair(w, "service %s: backend %s moved to %s (was %s)", t->service,
+				   addr_str(&t->backend, be), fmt_mac(lladdr, now),
+				   fmt_mac(t->mac, was));
 			memcpy(t->mac, lladdr, 6);
 			w->macs_set++;
 		}
@@ -262,9 +282,12 @@ static void follow_own_mac(struct watch *w)
 	char was[FMT_MAC_LEN], now[FMT_MAC_LEN];
 	__u8 old[6], mac[6];
 
-	if (own_mac_follow(w->ifname, &w->maps, old, mac) == 1)
+	if (own_mac_follow(w->ifname, &w->maps, old, mac) == 1) {
 		printf("%s: the interface's MAC is %s now (was %s): frames to it are ours\n",
 		       w->ifname, fmt_mac(mac, now), fmt_mac(old, was));
+		log_repair(w, "the interface's MAC is %s now (was %s)", fmt_mac(mac, now),
+			   fmt_mac(old, was));
+	}
 }
 
 static void on_link_change(struct nl_cache *cache, struct nl_object *obj, int action,

@@ -13,6 +13,7 @@
 
 #include "conf/addr.h"
 #include "conf/config.h"
+#include "kernel/journal.h"
 #include "kernel/live.h"
 #include "kernel/map_writes.h"
 #include "kernel/maps.h"
@@ -36,6 +37,21 @@ static void print_plan(const struct plan *plan, const char *ifname, bool dry_run
 		printf("%s%s\n", dry_run ? "would: " : "", plan->notes[i]);
 	printf("%s: %zu map updates %s\n", ifname, plan->n_ops,
 	       dry_run ? "planned (dry run, nothing changed)" : "applied");
+}
+
+/* Who changed what, from which file: one journal entry per apply that wrote. */
+static void log_change(const struct plan *plan, const char *ifname, const char *cfg_path,
+		       const struct conf *cfg, const struct apply_opts *opts)
+{
+	char summary[64];
+	struct change c = {
+		.action = opts->why ? opts->why : "apply", .ifname = ifname,
+		.config = cfg_path, .sha256 = cfg->sha256, .summary = summary,
+		.details = plan->notes, .n_details = plan->n_notes,
+	};
+
+	snprintf(summary, sizeof(summary), "%zu map updates", plan->n_ops);
+	journal_change(&c);
 }
 
 /* The clock the data plane's bpf_ktime_get_ns() reads, for drain deadlines. */
@@ -132,8 +148,10 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 		goto free_plan;
 	if (!opts->dry_run && map_writes_execute(plan.ops, plan.n_ops))
 		goto free_plan;
+	if (!opts->dry_run && plan.n_ops)
+		log_change(&plan, ifname, cfg_path, cfg, opts);
 	print_plan(&plan, ifname, opts->dry_run);
-	ret = APPLY_DONE;
+	ret = opts->dry_run && plan.n_ops ? APPLY_PENDING : APPLY_DONE;
 free_plan:
 	plan_free(&plan);
 	free(live);

@@ -23,11 +23,14 @@ struct apply_opts {
 	 * live. NULL: strict, such a backend refuses the whole apply.
 	 */
 	bool *unanswered;
+	/* What the change log calls this change; NULL: "apply". */
+	const char *why;
 };
 
 /* How an apply ended; in every case but APPLY_DONE nothing changed. */
 enum apply_result {
-	APPLY_DONE,		/* the maps hold cfg (dry run: the plan was printed) */
+	APPLY_DONE,		/* the maps hold cfg (dry run: they already did) */
+	APPLY_PENDING,		/* dry run only: the maps differ from cfg, the plan was printed */
 	APPLY_FAILED,		/* the kernel or the network said no */
 	APPLY_REFUSED,		/* cfg cannot run here as it is: flows.size, an unreachable
 				 * backend, the operator's session */
