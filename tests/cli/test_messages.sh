@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#
+# What the sluice command says, and its exit code, for the mistakes that need no lab:
+# a mistyped command, a user without the privileges (told so, never "not attached"),
+# -f - where it cannot work, a quoted number, the verbosity switches.
+# shellcheck source=tests/tap.sh
+source "$(dirname "$0")/../tap.sh"
+set -uo pipefail
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+# A copy every user may run, wherever the build tree is.
+chmod 755 "$TMP"
+cp "$SLUICE" "$TMP/sluice"
+chmod 755 "$TMP/sluice"
+
+# expect CODE TEXT CMD...: CMD exits with CODE and says TEXT (stdout or stderr).
+expect()
+{
+	local want=$1 text=$2 rc=0
+
+	shift 2
+	"$@" >"$TMP/out" 2>&1 </dev/null || rc=$?
+	if ((rc != want)) || ! grep -qF -- "$text" "$TMP/out"; then
+		echo "  expected exit $want and '$text', got $rc from: $*" >&2
+		sed 's/^/  | /' "$TMP/out" >&2
+		return 1
+	fi
+}
+
+check "a mistyped command: did you mean, exit 2" \
+	expect 2 "unknown command 'aply'; did you mean 'apply'?" "$SLUICE" aply
+check "another one" expect 2 "did you mean 'export'?" "$SLUICE" exprot
+check "a word like no command: the list of commands, exit 2" \
+	expect 2 "commands:" "$SLUICE" frobnicate
+check "a mistyped decap command: did you mean, exit 2" \
+	expect 2 "unknown command 'stats'; did you mean 'status'?" "$SLUICE" decap stats
+check "-v and -vv are described in the usage" expect 0 "-vv  their debug messages" \
+	"$SLUICE" --help
+check "-v goes before the command" expect 0 "usage: sluice validate" \
+	"$SLUICE" -v validate --help
+check "-vv too" expect 0 "usage: sluice export" "$SLUICE" -vv export --help
+check "apply's help documents the exit code of drift" \
+	expect 0 "3 --dry-run found changes to make" "$SLUICE" apply --help
+
+check "run -f - is refused: it could not reload, exit 2" \
+	expect 2 "sluice run: -f - (standard input) cannot be reloaded; give the daemon a file" \
+	"$SLUICE" run -f -
+check "validate -f - reads stdin" \
+	expect 0 "<stdin>: ok (0 services, 0 filter rules)" bash -c '"$1" validate -f - <<<"{}"' \
+	_ "$SLUICE"
+check "a quoted weight is refused at its position, exit 2" \
+	expect 2 "<stdin>:2:39: weight must be a number, found the string \"100\"; write it without quotes" \
+	bash -c '"$1" validate -f - <<<"services: [{name: w, vip: 192.0.2.1, port: 80, proto: tcp,
+  backends: [{addr: 10.0.0.1, weight: \"100\"}]}]"' _ "$SLUICE"
+
+# In a network namespace of its own (anonymous: no name to collide with), where
+# nothing can be attached: status and decap status fail alike, for scripts.
+check "status with nothing attached: exit 1" \
+	expect 1 "not attached to any interface" unshare --net -- "$SLUICE" status
+check "decap status with nothing attached: exit 1 too" \
+	expect 1 "decap is not attached to any interface" unshare --net -- "$SLUICE" decap status
+check "export with nothing attached: exit 1" \
+	expect 1 "not attached to any interface" unshare --net -- "$SLUICE" export
+
+# Every command that touches the kernel, run by a user without privileges.
+nobody()
+{
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$TMP/sluice" "$@"
+}
+NEEDS="sluice: permission denied: sluice needs root (CAP_SYS_ADMIN, CAP_BPF, CAP_NET_ADMIN)"
+for cmd in "status" "stats" "top --once" "export" "watch --once" "apply -f /dev/null" \
+	"attach lo" "detach lo" "detach --prune" "run lo -f /dev/null" "decap status" \
+	"decap attach lo" "decap detach lo"; do
+	# shellcheck disable=SC2086
+	check "non-root: sluice $cmd says it needs root, exit 1" expect 1 "$NEEDS" nobody $cmd
+done
+
+tap_done
