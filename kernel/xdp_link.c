@@ -11,6 +11,7 @@
 #include "kernel/liblog.h"
 #include "kernel/maps.h"
 #include "kernel/pin.h"
+#include "kernel/xdp_holder.h"
 #include "kernel/xdp_link.h"
 
 int xdp_link_parse_mode(const char *name, enum xdp_attach_mode *mode)
@@ -195,7 +196,7 @@ int xdp_link_attach_pinned(const char *ifname, int ifindex, enum xdp_attach_mode
 	fprintf(stderr, "sluice: could not attach to %s%s%s\n", ifname, err ? ": " : "",
 		err ? strerror(-err) : "");
 	if (err == -EEXIST || err == -EBUSY)
-		fprintf(stderr, "sluice: another XDP program is on %s\n", ifname);
+		xdp_holder_explain(ifname, ifindex);
 	pin_remove_all(ifname);
 	return err ? err : -ENOENT;
 }

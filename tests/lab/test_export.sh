@@ -210,6 +210,17 @@ check "  SIGTERM stops it" lab_stop "$DAEMON"
 
 check "detach" expect_exit 0 "$JOURNALED" detach eth0
 check "  logged" logged detach "e['SLUICE_INTERFACE'] == 'eth0' and 'detached' in e['MESSAGE']"
+# Another program on the hook: named, and how sharing it would work.
+lab_exec lb ip link set dev eth0 xdpdrv obj "$LAB_PASS_OBJ" sec xdp ||
+	bail_out "cannot attach the pass program"
+PASS_ID=$(lab_exec lb ip link show dev eth0 | grep -o 'prog/xdp id [0-9]*' | grep -o '[0-9]*$')
+check "attach where another XDP program holds eth0: exit 1" expect_exit 1 sluice attach eth0
+check "  names it: id, name, mode" output_has \
+	"eth0 is held by XDP program $PASS_ID 'xdp_pass' (native mode), attached alone"
+check "  says how sharing through libxdp works here" output_has \
+	"sluice shares an interface only in libxdp's dispatcher"
+check "  leaves no pins" test ! -e "$(lab_pin_dir lb)"
+lab_exec lb ip link set dev eth0 xdpdrv off
 check "export with nothing attached: exit 1" expect_exit 1 sluice export
 check "  says so" output_has "not attached"
 
