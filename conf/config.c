@@ -62,23 +62,31 @@ static int parse_settings(struct conf_doc *doc, const yaml_node_t *node, struct 
 	return v[SET_MACS] ? conf_parse_macs(doc, v[SET_MACS], cfg) : 0;
 }
 
+/* Each section on its own, so that the mistakes of all of them are reported together. */
 static int parse_root(struct conf_doc *doc, struct conf *cfg)
 {
 	yaml_node_t *root = conf_doc_root(doc);
 	yaml_node_t *v[TOP_NKEYS] = { 0 };
+	int ret = 0;
 
 	/* Nothing at all (an empty file, only comments, a bare "---") is an empty config. */
-	if (root && !conf_is_null(root) &&
-	    (conf_expect_mapping(doc, root, "the top level") ||
-	     conf_mapping_fields(doc, root, "at the top level", top_keys, TOP_NKEYS, v)))
-		return -1;
+	if (root && !conf_is_null(root)) {
+		if (conf_expect_mapping(doc, root, "the top level"))
+			return -1;
+		/* An unknown key is reported; the known sections are still read. */
+		ret = conf_mapping_fields(doc, root, "at the top level", top_keys, TOP_NKEYS, v);
+	}
 	if (v[TOP_SETTINGS] && parse_settings(doc, v[TOP_SETTINGS], cfg))
-		return -1;
-	if (conf_parse_flows(doc, v[TOP_FLOWS], &cfg->flows) ||
-	    conf_parse_metrics(doc, v[TOP_METRICS], &cfg->metrics) ||
-	    conf_parse_filter(doc, v[TOP_FILTER], &cfg->filter))
-		return -1;
-	return conf_parse_services(doc, v[TOP_SERVICES], cfg);
+		ret = -1;
+	if (conf_parse_flows(doc, v[TOP_FLOWS], &cfg->flows))
+		ret = -1;
+	if (conf_parse_metrics(doc, v[TOP_METRICS], &cfg->metrics))
+		ret = -1;
+	if (conf_parse_filter(doc, v[TOP_FILTER], &cfg->filter))
+		ret = -1;
+	if (conf_parse_services(doc, v[TOP_SERVICES], cfg))
+		ret = -1;
+	return ret;
 }
 
 int conf_load_buffer(const char *name, const char *buf, size_t len, struct conf *cfg,
@@ -90,15 +98,19 @@ int conf_load_buffer(const char *name, const char *buf, size_t len, struct conf 
 	memset(cfg, 0, sizeof(*cfg));
 	if (err_len)
 		err[0] = '\0';
-	if (conf_doc_parse(&doc, buf, len))
+	if (conf_doc_parse(&doc, buf, len)) {
+		conf_doc_report(&doc);
 		return -1;
+	}
 	ret = parse_root(&doc, cfg);
 	conf_doc_release(&doc);
-	if (ret)
+	if (ret || doc.n_errors) {
+		conf_doc_report(&doc);
 		conf_free(cfg);
-	else
-		conf_digest(buf, len, cfg->sha256);
-	return ret;
+		return -1;
+	}
+	conf_digest(buf, len, cfg->sha256);
+	return 0;
 }
 
 /* The whole file in one malloc'ed buffer; -1 with errno set on failure. */
@@ -159,6 +171,7 @@ int conf_load_file(const char *path, struct conf *cfg, char *err, size_t err_len
 	f = from_stdin ? stdin : fopen(path, "rb");
 	if (!f) {
 		conf_fail_file(&doc, "%s", strerror(errno));
+		conf_doc_report(&doc);
 		return -1;
 	}
 	ret = read_file(f, &buf, &len);
@@ -171,8 +184,10 @@ int conf_load_file(const char *path, struct conf *cfg, char *err, size_t err_len
 	}
 	if (!from_stdin)
 		fclose(f);
-	if (ret)
+	if (ret) {
+		conf_doc_report(&doc);
 		return -1;
+	}
 	ret = conf_load_buffer(doc.name, buf, len, cfg, err, err_len);
 	free(buf);
 	return ret;

@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 #define CONF_NAME_LEN	48	/* including the NUL; same as SLUICE_NAME_LEN */
-#define CONF_ERR_LEN	512
+/* Room for every mistake a load reports (conf/doc.h: up to 20, one a line). */
+#define CONF_ERR_LEN	(20 * 512 + 128)
 #define CONF_STDIN_NAME	"<stdin>"	/* what `-f -` is called in messages */
 
 /* Where a value came from, for messages raised after parsing (e.g. at apply). */

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf/closest.h"
@@ -10,18 +11,61 @@
 static void vreport(struct conf_doc *doc, yaml_mark_t mark, bool has_mark,
 		    const char *fmt, va_list ap)
 {
+	struct conf_error *e;
 	int w;
 
-	if (doc->err_len == 0)
+	if (!doc->errors) {
+		doc->errors = calloc(CONF_ERRORS_KEPT, sizeof(*doc->errors));
+		if (!doc->errors)
+			return;
+	}
+	if (doc->n_errors++ >= CONF_ERRORS_KEPT)
 		return;
+	e = &doc->errors[doc->n_errors - 1];
+	e->has_mark = has_mark;
+	e->line = mark.line;
+	e->col = mark.column;
 	if (has_mark)
-		w = snprintf(doc->err, doc->err_len, "%s:%zu:%zu: ", doc->name,
+		w = snprintf(e->text, sizeof(e->text), "%s:%zu:%zu: ", doc->name,
 			     mark.line + 1, mark.column + 1);
 	else
-		w = snprintf(doc->err, doc->err_len, "%s: ", doc->name);
-	if (w < 0 || (size_t)w >= doc->err_len)
+		w = snprintf(e->text, sizeof(e->text), "%s: ", doc->name);
+	if (w < 0 || (size_t)w >= sizeof(e->text))
 		return;
-	vsnprintf(doc->err + w, doc->err_len - (size_t)w, fmt, ap);
+	vsnprintf(e->text + w, sizeof(e->text) - (size_t)w, fmt, ap);
+}
+
+static int by_position(const void *a, const void *b)
+{
+	const struct conf_error *x = a, *y = b;
+
+	if (x->has_mark != y->has_mark)
+		return x->has_mark ? 1 : -1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+void conf_doc_report(struct conf_doc *doc)
+{
+	size_t kept = doc->n_errors < CONF_ERRORS_KEPT ? doc->n_errors : CONF_ERRORS_KEPT;
+	size_t shown = kept < CONF_ERRORS_SHOWN ? kept : CONF_ERRORS_SHOWN, at = 0, i;
+
+	if (doc->errors)
+		qsort(doc->errors, kept, sizeof(*doc->errors), by_position);
+	else
+		shown = 0;
+	if (doc->err_len)
+		doc->err[0] = '\0';
+	for (i = 0; i < shown && at < doc->err_len; i++)
+		at += (size_t)snprintf(doc->err + at, doc->err_len - at, "%s%s", i ? "\n" : "",
+				       doc->errors[i].text);
+	if (doc->n_errors > shown && at < doc->err_len)
+		snprintf(doc->err + at, doc->err_len - at, "\n%s: %zu more mistakes not shown",
+			 doc->name, doc->n_errors - shown);
+	free(doc->errors);
+	doc->errors = NULL;
+	doc->n_errors = 0;
 }
 
 int conf_fail_mark(struct conf_doc *doc, yaml_mark_t mark, const char *fmt, ...)
@@ -338,26 +382,34 @@ int conf_mapping_fields(struct conf_doc *doc, const yaml_node_t *map, const char
 {
 	const yaml_node_t *key_at[CONF_FIELDS_MAX] = { 0 };
 	const yaml_node_pair_t *pair;
+	int ret = 0;
 
 	for (size_t i = 0; i < n; i++)
 		values[i] = NULL;
+	/* Every key is looked at: a mapping's unknown keys are all reported at once. */
 	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
 		yaml_node_t *key = conf_doc_node(doc, pair->key);
 		size_t i;
 
-		if (key->type != YAML_SCALAR_NODE || conf_is_null(key))
-			return conf_fail(doc, key, "keys must be plain words %s", where);
+		if (key->type != YAML_SCALAR_NODE || conf_is_null(key)) {
+			ret = conf_fail(doc, key, "keys must be plain words %s", where);
+			continue;
+		}
 		for (i = 0; i < n; i++)
 			if (strcmp((const char *)key->data.scalar.value, keys[i]) == 0)
 				break;
-		if (i == n)
-			return unknown_key(doc, key, where, keys, n);
-		if (key_at[i])
-			return conf_fail(doc, key, "duplicate key '%s' %s (first at %zu:%zu)",
-					 keys[i], where, key_at[i]->start_mark.line + 1,
-					 key_at[i]->start_mark.column + 1);
+		if (i == n) {
+			ret = unknown_key(doc, key, where, keys, n);
+			continue;
+		}
+		if (key_at[i]) {
+			ret = conf_fail(doc, key, "duplicate key '%s' %s (first at %zu:%zu)",
+					keys[i], where, key_at[i]->start_mark.line + 1,
+					key_at[i]->start_mark.column + 1);
+			continue;
+		}
 		key_at[i] = key;
 		values[i] = conf_doc_node(doc, pair->value);
 	}
-	return 0;
+	return ret;
 }

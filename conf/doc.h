@@ -13,11 +13,27 @@
 
 #include "conf/config.h"
 
+/* At most this many mistakes of one file are reported, the first by position. */
+#define CONF_ERRORS_SHOWN	20
+/* Mistakes kept before sorting; any past these are only counted. */
+#define CONF_ERRORS_KEPT	64
+
+_Static_assert(CONF_ERR_LEN >= CONF_ERRORS_SHOWN * 512 + 128, "the report fits");
+
+struct conf_error {
+	size_t line, col;	/* 0-based; no mark: the file as a whole, sorted first */
+	bool has_mark;
+	char text[512];
+};
+
 struct conf_doc {
 	const char *name;	/* the file, as named in messages */
 	yaml_document_t yaml;
 	char *err;
 	size_t err_len;
+	/* Mistakes so far (conf_fail and friends), until conf_doc_report. */
+	struct conf_error *errors;
+	size_t n_errors;	/* found, kept or not */
 };
 
 /*
@@ -28,7 +44,11 @@ struct conf_doc {
 int conf_doc_parse(struct conf_doc *doc, const char *buf, size_t len);
 void conf_doc_release(struct conf_doc *doc);
 
-/* Report a mistake at node (or at a bare mark) and return -1, so callers can `return` it. */
+/*
+ * Report a mistake at node (or at a bare mark) and return -1, so callers can `return`
+ * it. Every mistake is kept: walkers go on with the next item of a list or section
+ * after one, so that a file's mistakes are reported together.
+ */
 int conf_fail(struct conf_doc *doc, const yaml_node_t *node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int conf_fail_mark(struct conf_doc *doc, yaml_mark_t mark, const char *fmt, ...)
@@ -36,6 +56,13 @@ int conf_fail_mark(struct conf_doc *doc, yaml_mark_t mark, const char *fmt, ...)
 /* Report a mistake that has no position in the file (e.g. it cannot be read). */
 void conf_fail_file(struct conf_doc *doc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * The kept mistakes, sorted by position, into doc->err (one a line, at most
+ * CONF_ERRORS_SHOWN, then how many more there were); frees them. Call once when
+ * loading failed.
+ */
+void conf_doc_report(struct conf_doc *doc);
 
 struct conf_pos conf_node_pos(const yaml_node_t *node);
 

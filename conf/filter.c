@@ -149,14 +149,18 @@ static int parse_rule_list(struct conf_doc *doc, const yaml_node_t *node,
 
 	if (conf_names_init(&names, n))
 		return conf_fail(doc, node, "out of memory for %zu rules", n);
-	for (size_t i = 0; i < n && !ret; i++) {
+	/* A rule's mistake does not stop the next rule from being checked. */
+	for (size_t i = 0; i < n; i++) {
 		const yaml_node_t *item = conf_sequence_item(doc, node, i);
 		struct conf_rule *r = &out->rules[i];
 
-		ret = conf_parse_rule(doc, item, &names, r);
-		if (!ret && r->name[0])
+		if (conf_parse_rule(doc, item, &names, r)) {
+			ret = -1;
+			continue;
+		}
+		if (r->name[0])
 			conf_names_add(&names, r->name, r->pos);
-		if (!ret && r->action == CONF_ACTION_COUNT && ++counting > SLUICE_MAX_COUNT_RULES)
+		if (r->action == CONF_ACTION_COUNT && ++counting == SLUICE_MAX_COUNT_RULES + 1)
 			ret = conf_fail(doc, item,
 					"too many rules with action count: sluice holds at most %d",
 					SLUICE_MAX_COUNT_RULES);
@@ -192,17 +196,20 @@ static int parse_rules(struct conf_doc *doc, const yaml_node_t *node, struct con
 int conf_parse_filter(struct conf_doc *doc, const yaml_node_t *node, struct conf_filter *out)
 {
 	yaml_node_t *v[FILTER_NKEYS];
+	int ret = 0;
 
 	out->default_action = CONF_ACTION_ALLOW;
 	out->exempt = CONF_EXEMPT_DEFAULT;
 	if (!node || conf_is_null(node))
 		return 0;
-	if (conf_expect_mapping(doc, node, "'filter'") ||
-	    conf_mapping_fields(doc, node, "in 'filter'", filter_keys, FILTER_NKEYS, v))
+	if (conf_expect_mapping(doc, node, "'filter'"))
 		return -1;
+	ret = conf_mapping_fields(doc, node, "in 'filter'", filter_keys, FILTER_NKEYS, v);
 	if (v[FILTER_DEFAULT] && parse_default(doc, v[FILTER_DEFAULT], &out->default_action))
-		return -1;
+		ret = -1;
 	if (v[FILTER_EXEMPT] && parse_exempt(doc, v[FILTER_EXEMPT], &out->exempt))
-		return -1;
-	return v[FILTER_RULES] ? parse_rules(doc, v[FILTER_RULES], out) : 0;
+		ret = -1;
+	if (v[FILTER_RULES] && parse_rules(doc, v[FILTER_RULES], out))
+		ret = -1;
+	return ret;
 }

@@ -123,6 +123,7 @@ static int parse_backends(struct conf_doc *doc, const yaml_node_t *svc_node,
 			  const yaml_node_t *node, size_t *total, struct conf_service *svc)
 {
 	size_t n;
+	int bad = 0;
 
 	if (!node)
 		return conf_fail(doc, svc_node, "service '%s' is missing required key 'backends'",
@@ -139,13 +140,18 @@ static int parse_backends(struct conf_doc *doc, const yaml_node_t *svc_node,
 	svc->backends = calloc(n, sizeof(*svc->backends));
 	if (!svc->backends)
 		return conf_fail(doc, node, "out of memory for %zu backends", n);
+	/* Every backend is checked; one that is wrong is not compared with the next. */
 	for (size_t i = 0; i < n; i++) {
-		if (parse_backend(doc, conf_sequence_item(doc, node, i), svc, &svc->backends[i]))
-			return -1;
-		svc->n_backends = i + 1;
+		if (parse_backend(doc, conf_sequence_item(doc, node, i), svc,
+				  &svc->backends[svc->n_backends])) {
+			memset(&svc->backends[svc->n_backends], 0, sizeof(svc->backends[0]));
+			bad = -1;
+			continue;
+		}
+		svc->n_backends++;
 	}
 	*total += n;
-	return 0;
+	return bad;
 }
 
 /* The smallest prime at or above n, for n up to SLUICE_TABLE_SIZE_MAX (a prime). */
@@ -297,6 +303,7 @@ static int parse_service(struct conf_doc *doc, const yaml_node_t *node,
 int conf_parse_services(struct conf_doc *doc, const yaml_node_t *node, struct conf *cfg)
 {
 	size_t n, total = 0;
+	int bad = 0;
 
 	if (!node || conf_is_null(node))
 		return 0;
@@ -311,12 +318,15 @@ int conf_parse_services(struct conf_doc *doc, const yaml_node_t *node, struct co
 	cfg->services = calloc(n, sizeof(*cfg->services));
 	if (!cfg->services)
 		return conf_fail(doc, node, "out of memory for %zu services", n);
-	/* Counted before parsing each service, so conf_free releases its backends too. */
+	/*
+	 * Counted before parsing each service, so conf_free releases its backends too.
+	 * A service's mistake does not stop the next service from being checked.
+	 */
 	for (size_t i = 0; i < n; i++) {
 		cfg->n_services = i + 1;
 		if (parse_service(doc, conf_sequence_item(doc, node, i), cfg->services, i, &total,
 				  &cfg->services[i]))
-			return -1;
+			bad = -1;
 	}
-	return 0;
+	return bad;
 }

@@ -1313,6 +1313,80 @@ static void test_http_defaults(void **state)
 	conf_free(&cfg);
 }
 
+/* Every mistake of a file at once, by position, whatever section holds it. */
+static void test_every_mistake_reported(void **state)
+{
+	static const char yaml[] =
+		"services:\n"
+		"  - name: a\n"
+		"    vip: 192.0.2.1\n"
+		"    porto: 80\n"
+		"    proto: tcp\n"
+		"    backends: [{addr: 10.0.0.1}]\n"
+		"  - {name: b, vip: 192.0.2.300, proto: tcp, backends: [{addr: 10.0.0.1}]}\n"
+		"  - {name: c, vip: 192.0.2.3, proto: tcp, backends: [{addr: 10.0.0.1, weight: 0},\n"
+		"                                                    {addr: 10.0.0.2, state: up}]}\n"
+		"filter:\n"
+		"  default: dny\n"
+		"  rules:\n"
+		"    - {action: deny, dport: 99999, proto: tcp}\n"
+		"    - {action: allow}\n"
+		"    - {action: alow}\n"
+		"flows: {size: 3}\n"
+		"bogus: 1\n";
+	static const char *const want[] = {
+		"t.yaml:4:5: unknown key 'porto' in a service; did you mean 'port'?",
+		"t.yaml:7:20: vip '192.0.2.300' is not an IPv4 or IPv6 address",
+		"t.yaml:8:79: weight 0 is out of range 1..1000000",
+		"t.yaml:9:77: unknown state 'up'",
+		"t.yaml:11:12: unknown default 'dny'; did you mean 'deny'?",
+		"t.yaml:13:29: dport 99999 is out of range 0..65535",
+		"t.yaml:15:16: unknown action 'alow'; did you mean 'allow'?",
+		"t.yaml:16:15: size 3 is out of range 1024..67108864",
+		"t.yaml:17:1: unknown key 'bogus' at the top level",
+	};
+	char err[CONF_ERR_LEN], *line, *next;
+	struct conf cfg;
+	size_t i = 0;
+
+	(void)state;
+	assert_int_equal(conf_load_buffer("t.yaml", yaml, sizeof(yaml) - 1, &cfg, err,
+					  sizeof(err)), -1);
+	assert_empty(&cfg);
+	for (line = err; line; line = next, i++) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (i >= sizeof(want) / sizeof(want[0]) || strncmp(line, want[i], strlen(want[i])))
+			fail_msg("line %zu: expected \"%s\", got \"%s\"", i + 1,
+				 i < sizeof(want) / sizeof(want[0]) ? want[i] : "(none)", line);
+	}
+	assert_int_equal(i, sizeof(want) / sizeof(want[0]));
+}
+
+/* A file wrong everywhere: the first 20 mistakes by position, then how many more. */
+static void test_mistakes_capped(void **state)
+{
+	struct text t = { 0 };
+	char err[CONF_ERR_LEN];
+	struct conf cfg;
+	size_t lines = 1;
+
+	(void)state;
+	text_add(&t, "filter:\n  rules:\n");
+	for (int i = 0; i < 70; i++)
+		text_add(&t, "    - {action: nope%d}\n", i);
+	assert_int_equal(conf_load_buffer("t.yaml", t.buf, t.len, &cfg, err, sizeof(err)), -1);
+	for (const char *c = err; *c; c++)
+		lines += *c == '\n';
+	assert_int_equal(lines, 21);
+	assert_non_null(strstr(err, "t.yaml:3:16: unknown action 'nope0'"));
+	assert_non_null(strstr(err, "t.yaml:22:16: unknown action 'nope19'"));
+	assert_null(strstr(err, "'nope20'"));
+	assert_non_null(strstr(err, "\nt.yaml: 50 more mistakes not shown"));
+	free(t.buf);
+}
+
 static void test_metrics(void **state)
 {
 	static const char none[] = "metrics:\n";
@@ -2111,6 +2185,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_table_size_must_hold_backends),
 	};
 	const struct CMUnitTest files[] = {
+		cmocka_unit_test(test_every_mistake_reported),
+		cmocka_unit_test(test_mistakes_capped),
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory_is_not_a_file),
