@@ -93,8 +93,8 @@ check "  and says so" output_has "no changes"
 sluice status eth0 --json >"$TEST_TMP/after.json"
 check "  and the live state is byte-identical" cmp -s "$TEST_TMP/before.json" "$TEST_TMP/after.json"
 
-check "--dry-run of a removal succeeds" \
-	expect_exit 0 sluice apply eth0 --dry-run -f "$TEST_TMP/minus.yaml"
+check "--dry-run of a removal: exit 3, changes pending" \
+	expect_exit 3 sluice apply eth0 --dry-run -f "$TEST_TMP/minus.yaml"
 check "  and says what it would do" output_has "would: service web: backend"
 sluice status eth0 --json >"$TEST_TMP/dry.json"
 check "  and changes nothing" cmp -s "$TEST_TMP/before.json" "$TEST_TMP/dry.json"
