@@ -7,12 +7,10 @@
 #include "conf/config.h"
 #include "conf/digest.h"
 #include "conf/doc.h"
+#include "conf/include.h"
 #include "conf/mac.h"
 #include "conf/sections.h"
 #include "conf/values.h"
-
-/* Far beyond any real config (the largest valid one is a few MiB): refuse /dev/zero. */
-#define CONF_FILE_MAX	(16u << 20)
 
 enum {
 	TOP_SETTINGS,
@@ -20,6 +18,7 @@ enum {
 	TOP_SERVICES,
 	TOP_FLOWS,
 	TOP_METRICS,
+	TOP_INCLUDE,
 	TOP_NKEYS,
 };
 
@@ -29,6 +28,7 @@ static const char *const top_keys[TOP_NKEYS] = {
 	[TOP_SERVICES] = "services",
 	[TOP_FLOWS] = "flows",
 	[TOP_METRICS] = "metrics",
+	[TOP_INCLUDE] = "include",
 };
 
 enum {
@@ -62,7 +62,43 @@ static int parse_settings(struct conf_doc *doc, const yaml_node_t *node, struct 
 	return v[SET_MACS] ? conf_parse_macs(doc, v[SET_MACS], cfg) : 0;
 }
 
-/* Each section on its own, so that the mistakes of all of them are reported together. */
+/* The key of a mapping node, or NULL. */
+static const yaml_node_t *key_in(struct conf_doc *doc, const yaml_node_t *map, const char *key)
+{
+	const yaml_node_pair_t *pair;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = conf_doc_node(doc, pair->key);
+
+		if (k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, key))
+			return k;
+	}
+	return NULL;
+}
+
+/* What one file of a load may set alone: refused in a second one. */
+static int set_once(struct conf_doc *doc, const yaml_node_t *at, enum conf_once what,
+		    const char *name)
+{
+	struct conf_load *load = doc->load;
+
+	if (!at)
+		return 0;
+	if (load->once[what].file[0])
+		return conf_fail(doc, at, "%s is already set in %s at %u:%u; set it in one file "
+				 "only", name, load->once[what].file, load->once[what].pos.line,
+				 load->once[what].pos.col);
+	snprintf(load->once[what].file, sizeof(load->once[what].file), "%s", doc->name);
+	load->once[what].pos = conf_node_pos(at);
+	return 0;
+}
+
+/*
+ * One file's sections into cfg, each on its own so that the mistakes of all of them
+ * are reported together; then the files it includes.
+ */
 static int parse_root(struct conf_doc *doc, struct conf *cfg)
 {
 	yaml_node_t *root = conf_doc_root(doc);
@@ -70,21 +106,31 @@ static int parse_root(struct conf_doc *doc, struct conf *cfg)
 	int ret = 0;
 
 	/* Nothing at all (an empty file, only comments, a bare "---") is an empty config. */
-	if (root && !conf_is_null(root)) {
-		if (conf_expect_mapping(doc, root, "the top level"))
-			return -1;
-		/* An unknown key is reported; the known sections are still read. */
-		ret = conf_mapping_fields(doc, root, "at the top level", top_keys, TOP_NKEYS, v);
-	}
-	if (v[TOP_SETTINGS] && parse_settings(doc, v[TOP_SETTINGS], cfg))
+	if (!root || conf_is_null(root))
+		return 0;
+	if (conf_expect_mapping(doc, root, "the top level"))
+		return -1;
+	/* An unknown key is reported; the known sections are still read. */
+	ret = conf_mapping_fields(doc, root, "at the top level", top_keys, TOP_NKEYS, v);
+	if (v[TOP_SETTINGS] && (set_once(doc, v[TOP_SETTINGS], CONF_ONCE_SETTINGS, "settings") ||
+				parse_settings(doc, v[TOP_SETTINGS], cfg)))
 		ret = -1;
-	if (conf_parse_flows(doc, v[TOP_FLOWS], &cfg->flows))
+	if (v[TOP_FLOWS] && (set_once(doc, v[TOP_FLOWS], CONF_ONCE_FLOWS, "flows") ||
+			     conf_parse_flows(doc, v[TOP_FLOWS], &cfg->flows)))
 		ret = -1;
-	if (conf_parse_metrics(doc, v[TOP_METRICS], &cfg->metrics))
+	if (v[TOP_METRICS] && (set_once(doc, v[TOP_METRICS], CONF_ONCE_METRICS, "metrics") ||
+			       conf_parse_metrics(doc, v[TOP_METRICS], &cfg->metrics)))
 		ret = -1;
-	if (conf_parse_filter(doc, v[TOP_FILTER], &cfg->filter))
+	if (v[TOP_FILTER] &&
+	    (set_once(doc, key_in(doc, v[TOP_FILTER], "default"), CONF_ONCE_DEFAULT,
+		      "filter.default") ||
+	     set_once(doc, key_in(doc, v[TOP_FILTER], "exempt"), CONF_ONCE_EXEMPT,
+		      "filter.exempt") ||
+	     conf_parse_filter(doc, v[TOP_FILTER], &cfg->filter)))
 		ret = -1;
 	if (conf_parse_services(doc, v[TOP_SERVICES], cfg))
+		ret = -1;
+	if (v[TOP_INCLUDE] && conf_include(doc, v[TOP_INCLUDE], cfg, parse_root))
 		ret = -1;
 	return ret;
 }
@@ -92,65 +138,44 @@ static int parse_root(struct conf_doc *doc, struct conf *cfg)
 int conf_load_buffer(const char *name, const char *buf, size_t len, struct conf *cfg,
 		     char *err, size_t err_len)
 {
-	struct conf_doc doc = { .name = name, .err = err, .err_len = err_len };
+	struct conf_load load = { 0 };
+	struct conf_doc doc = { .name = name, .err = err, .err_len = err_len, .load = &load };
+	char *all;
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->filter.default_action = CONF_ACTION_ALLOW;
+	cfg->filter.exempt = CONF_EXEMPT_DEFAULT;
+	conf_parse_flows(&doc, NULL, &cfg->flows);
 	if (err_len)
 		err[0] = '\0';
 	if (conf_doc_parse(&doc, buf, len)) {
 		conf_doc_report(&doc);
 		return -1;
 	}
+	/* Standard input and unnamed buffers cannot be included again: no path. */
+	load.chain[0] = realpath(name, NULL);
+	load.depth = 1;
 	ret = parse_root(&doc, cfg);
 	conf_doc_release(&doc);
 	if (ret || doc.n_errors) {
 		conf_doc_report(&doc);
+		conf_load_release(&load);
 		conf_free(cfg);
 		return -1;
 	}
-	conf_digest(buf, len, cfg->sha256);
-	return 0;
-}
-
-/* The whole file in one malloc'ed buffer; -1 with errno set on failure. */
-static int read_file(FILE *f, char **out, size_t *out_len)
-{
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-
-	if (!buf)
-		return -1;
-	for (;;) {
-		len += fread(buf + len, 1, cap - len, f);
-		if (ferror(f))
-			goto fail;
-		if (len > CONF_FILE_MAX) {
-			errno = EFBIG;
-			goto fail;
-		}
-		if (feof(f))
-			break;
-		if (len == cap) {
-			/* One byte past the limit is enough to tell the file is too large. */
-			size_t bigger_cap = cap * 2;
-			char *bigger;
-
-			if (bigger_cap > CONF_FILE_MAX + 1)
-				bigger_cap = CONF_FILE_MAX + 1;
-			bigger = realloc(buf, bigger_cap);
-			if (!bigger)
-				goto fail;
-			buf = bigger;
-			cap = bigger_cap;
-		}
+	/* The digest covers every file the config was read from, in reading order. */
+	all = load.texts_len ? malloc(len + load.texts_len) : NULL;
+	if (all) {
+		memcpy(all, buf, len);
+		memcpy(all + len, load.texts, load.texts_len);
+		conf_digest(all, len + load.texts_len, cfg->sha256);
+		free(all);
+	} else {
+		conf_digest(buf, len, cfg->sha256);
 	}
-	*out = buf;
-	*out_len = len;
+	conf_load_release(&load);
 	return 0;
-fail:
-	free(buf);
-	return -1;
 }
 
 const char *conf_source_name(const char *path)
@@ -174,7 +199,7 @@ int conf_load_file(const char *path, struct conf *cfg, char *err, size_t err_len
 		conf_doc_report(&doc);
 		return -1;
 	}
-	ret = read_file(f, &buf, &len);
+	ret = conf_read_file(f, &buf, &len);
 	if (ret) {
 		if (errno == EFBIG)
 			conf_fail_file(&doc, "larger than %u MiB; not a sluice config",

@@ -11,17 +11,19 @@
 static void vreport(struct conf_doc *doc, yaml_mark_t mark, bool has_mark,
 		    const char *fmt, va_list ap)
 {
+	struct conf_doc *keeper = doc->root ? doc->root : doc;
 	struct conf_error *e;
 	int w;
 
-	if (!doc->errors) {
-		doc->errors = calloc(CONF_ERRORS_KEPT, sizeof(*doc->errors));
-		if (!doc->errors)
+	if (!keeper->errors) {
+		keeper->errors = calloc(CONF_ERRORS_KEPT, sizeof(*keeper->errors));
+		if (!keeper->errors)
 			return;
 	}
-	if (doc->n_errors++ >= CONF_ERRORS_KEPT)
+	if (keeper->n_errors++ >= CONF_ERRORS_KEPT)
 		return;
-	e = &doc->errors[doc->n_errors - 1];
+	e = &keeper->errors[keeper->n_errors - 1];
+	e->file = doc->file;
 	e->has_mark = has_mark;
 	e->line = mark.line;
 	e->col = mark.column;
@@ -39,6 +41,8 @@ static int by_position(const void *a, const void *b)
 {
 	const struct conf_error *x = a, *y = b;
 
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
 	if (x->has_mark != y->has_mark)
 		return x->has_mark ? 1 : -1;
 	if (x->line != y->line)

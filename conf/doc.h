@@ -21,9 +21,36 @@
 _Static_assert(CONF_ERR_LEN >= CONF_ERRORS_SHOWN * 512 + 128, "the report fits");
 
 struct conf_error {
+	unsigned int file;	/* 0: the file loaded, then included files in reading order */
 	size_t line, col;	/* 0-based; no mark: the file as a whole, sorted first */
 	bool has_mark;
 	char text[512];
+};
+
+/* Files included inside one another, at most. */
+#define CONF_INCLUDE_DEPTH	8
+
+/* What may be set in one file only, whichever: where it was set. */
+enum conf_once {
+	CONF_ONCE_SETTINGS,
+	CONF_ONCE_FLOWS,
+	CONF_ONCE_METRICS,
+	CONF_ONCE_DEFAULT,	/* filter.default */
+	CONF_ONCE_EXEMPT,	/* filter.exempt */
+	CONF_ONCE_N,
+};
+
+/* One load: the file given and every file it includes. */
+struct conf_load {
+	unsigned int files;			/* files read; the one given is 0 */
+	size_t depth;				/* files being read, one inside the other */
+	char *chain[CONF_INCLUDE_DEPTH + 1];	/* their real paths, outermost first */
+	char *texts;				/* what included files hold, for the digest */
+	size_t texts_len;
+	struct {
+		char file[256];
+		struct conf_pos pos;
+	} once[CONF_ONCE_N];
 };
 
 struct conf_doc {
@@ -34,6 +61,10 @@ struct conf_doc {
 	/* Mistakes so far (conf_fail and friends), until conf_doc_report. */
 	struct conf_error *errors;
 	size_t n_errors;	/* found, kept or not */
+	/* An included file's: the document of the file given, which keeps the mistakes. */
+	struct conf_doc *root;
+	unsigned int file;	/* as in struct conf_error */
+	struct conf_load *load;
 };
 
 /*

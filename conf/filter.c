@@ -140,18 +140,24 @@ static int sort_by_priority(struct conf_doc *doc, const yaml_node_t *node,
 	return 0;
 }
 
+/* Rules [from, n) of out, from the list at node; rules [0, from) came from other files. */
 static int parse_rule_list(struct conf_doc *doc, const yaml_node_t *node,
-			   struct conf_filter *out)
+			   struct conf_filter *out, size_t from, size_t n)
 {
-	size_t n = conf_sequence_len(node), counting = 0;
+	size_t counting = 0, i;
 	struct conf_names names;
 	int ret = 0;
 
 	if (conf_names_init(&names, n))
 		return conf_fail(doc, node, "out of memory for %zu rules", n);
+	for (i = 0; i < from; i++) {
+		if (out->rules[i].name[0])
+			conf_names_add(&names, out->rules[i].name, out->rules[i].pos);
+		counting += out->rules[i].action == CONF_ACTION_COUNT;
+	}
 	/* A rule's mistake does not stop the next rule from being checked. */
-	for (size_t i = 0; i < n; i++) {
-		const yaml_node_t *item = conf_sequence_item(doc, node, i);
+	for (i = from; i < n; i++) {
+		const yaml_node_t *item = conf_sequence_item(doc, node, i - from);
 		struct conf_rule *r = &out->rules[i];
 
 		if (conf_parse_rule(doc, item, &names, r)) {
@@ -171,25 +177,29 @@ static int parse_rule_list(struct conf_doc *doc, const yaml_node_t *node,
 
 static int parse_rules(struct conf_doc *doc, const yaml_node_t *node, struct conf_filter *out)
 {
-	size_t n;
+	size_t n, had = out->n_rules;
+	struct conf_rule *more;
 
 	if (conf_is_null(node))
 		return 0;
 	if (conf_expect_sequence(doc, node, "'rules'"))
 		return -1;
 	n = conf_sequence_len(node);
-	if (n > SLUICE_MAX_RULES)
-		return conf_fail(doc, conf_sequence_item(doc, node, SLUICE_MAX_RULES),
+	if (had + n > SLUICE_MAX_RULES)
+		return conf_fail(doc, conf_sequence_item(doc, node, SLUICE_MAX_RULES - had),
 				 "too many filter rules: sluice holds at most %d",
 				 SLUICE_MAX_RULES);
 	if (n == 0)
 		return 0;
-	out->rules = calloc(n, sizeof(*out->rules));
-	if (!out->rules)
-		return conf_fail(doc, node, "out of memory for %zu rules", n);
-	if (parse_rule_list(doc, node, out))
+	/* Included files add theirs to the rules read so far. */
+	more = realloc(out->rules, (had + n) * sizeof(*out->rules));
+	if (!more)
+		return conf_fail(doc, node, "out of memory for %zu rules", had + n);
+	memset(more + had, 0, n * sizeof(*more));
+	out->rules = more;
+	if (parse_rule_list(doc, node, out, had, had + n))
 		return -1;
-	out->n_rules = n;
+	out->n_rules = had + n;
 	return sort_by_priority(doc, node, out);
 }
 
@@ -198,8 +208,6 @@ int conf_parse_filter(struct conf_doc *doc, const yaml_node_t *node, struct conf
 	yaml_node_t *v[FILTER_NKEYS];
 	int ret = 0;
 
-	out->default_action = CONF_ACTION_ALLOW;
-	out->exempt = CONF_EXEMPT_DEFAULT;
 	if (!node || conf_is_null(node))
 		return 0;
 	if (conf_expect_mapping(doc, node, "'filter'"))

@@ -302,7 +302,8 @@ static int parse_service(struct conf_doc *doc, const yaml_node_t *node,
 
 int conf_parse_services(struct conf_doc *doc, const yaml_node_t *node, struct conf *cfg)
 {
-	size_t n, total = 0;
+	size_t n, had = cfg->n_services, total = conf_backend_count(cfg);
+	struct conf_service *more;
 	int bad = 0;
 
 	if (!node || conf_is_null(node))
@@ -310,22 +311,25 @@ int conf_parse_services(struct conf_doc *doc, const yaml_node_t *node, struct co
 	if (conf_expect_sequence(doc, node, "'services'"))
 		return -1;
 	n = conf_sequence_len(node);
-	if (n > SLUICE_MAX_SERVICES)
-		return conf_fail(doc, conf_sequence_item(doc, node, SLUICE_MAX_SERVICES),
+	if (had + n > SLUICE_MAX_SERVICES)
+		return conf_fail(doc, conf_sequence_item(doc, node, SLUICE_MAX_SERVICES - had),
 				 "too many services: sluice holds at most %d", SLUICE_MAX_SERVICES);
 	if (n == 0)
 		return 0;
-	cfg->services = calloc(n, sizeof(*cfg->services));
-	if (!cfg->services)
-		return conf_fail(doc, node, "out of memory for %zu services", n);
+	/* Included files add theirs to the services read so far. */
+	more = realloc(cfg->services, (had + n) * sizeof(*cfg->services));
+	if (!more)
+		return conf_fail(doc, node, "out of memory for %zu services", had + n);
+	memset(more + had, 0, n * sizeof(*more));
+	cfg->services = more;
 	/*
 	 * Counted before parsing each service, so conf_free releases its backends too.
 	 * A service's mistake does not stop the next service from being checked.
 	 */
 	for (size_t i = 0; i < n; i++) {
-		cfg->n_services = i + 1;
-		if (parse_service(doc, conf_sequence_item(doc, node, i), cfg->services, i, &total,
-				  &cfg->services[i]))
+		cfg->n_services = had + i + 1;
+		if (parse_service(doc, conf_sequence_item(doc, node, i), cfg->services, had + i,
+				  &total, &cfg->services[had + i]))
 			bad = -1;
 	}
 	return bad;

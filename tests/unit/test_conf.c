@@ -148,7 +148,7 @@ static const struct error_case error_cases[] = {
 	{ "unknown top-level key with hint", "filter: {}\nservice:\n  - name: web\n", "2:1",
 	  "unknown key 'service' at the top level; did you mean 'services'?" },
 	{ "unknown top-level key", "colour: blue\n", "1:1",
-	  "unknown key 'colour' at the top level; expected settings, filter, services, flows or metrics" },
+	  "unknown key 'colour' at the top level; expected settings, filter, services, flows, metrics or include" },
 	{ "unknown top-level key flow", "flow:\n  size: 1024\n", "1:1",
 	  "unknown key 'flow' at the top level; did you mean 'flows'?" },
 	{ "duplicate key", "filter:\n  default: allow\n  default: deny\n", "3:3",
