@@ -76,6 +76,11 @@ JOURNAL=$TEST_TMP/journal.log
 mkdir -p "$TEST_TMP/journal"
 python3 "$LAB_DIR/servers/journal_sink.py" "$TEST_TMP/journal/socket" "$JOURNAL" &
 TEST_PIDS+=("$!")
+for ((i = 0; i < 50; i++)); do
+	[[ -S $TEST_TMP/journal/socket ]] && break
+	sleep 0.1
+done
+[[ -S $TEST_TMP/journal/socket ]] || bail_out "the journal's stand-in did not start"
 
 # $JOURNALED ARGS...: sluice on the node, in a mount namespace of its own whose /run
 # is fresh but for the lab's namespaces, and whose journald socket is the sink's. A
