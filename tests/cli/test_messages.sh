@@ -55,6 +55,21 @@ check "a quoted weight is refused at its position, exit 2" \
 	bash -c '"$1" validate -f - <<<"services: [{name: w, vip: 192.0.2.1, port: 80, proto: tcp,
   backends: [{addr: 10.0.0.1, weight: \"100\"}]}]"' _ "$SLUICE"
 
+# include: through the command, its mistakes where they are.
+mkdir "$TMP/conf"
+printf 'include: [blocklist.yaml, nope.yaml]\n' >"$TMP/conf/main.yaml"
+printf 'filter:\n  rules:\n    - {src: 10.0.0.0/8, action: dney}\n' >"$TMP/conf/blocklist.yaml"
+check "validate names the included file's mistake at its FILE:LINE:COL, exit 2" \
+	expect 2 "$TMP/conf/blocklist.yaml:3:33: unknown action 'dney'; did you mean 'deny'?" \
+	"$SLUICE" validate -f "$TMP/conf/main.yaml"
+check "  and the missing one where it is named" \
+	expect 2 "$TMP/conf/main.yaml:1:27: include '$TMP/conf/nope.yaml': No such file or directory" \
+	"$SLUICE" validate -f "$TMP/conf/main.yaml"
+printf 'include: main.yaml\n' >"$TMP/conf/blocklist.yaml"
+check "an include cycle is refused, exit 2" \
+	expect 2 "include cycle: $TMP/conf/main.yaml -> $TMP/conf/blocklist.yaml -> $TMP/conf/main.yaml" \
+	"$SLUICE" validate -f "$TMP/conf/main.yaml"
+
 # In a network namespace of its own (anonymous: no name to collide with), where
 # nothing can be attached: status and decap status fail alike, for scripts.
 check "status with nothing attached: exit 1" \
