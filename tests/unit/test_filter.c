@@ -16,27 +16,8 @@
 #include <cmocka.h>
 
 #include "filter/filter_compile.h"
+#include "tests/unit/reference.h"
 #include "tests/unit/rulegen.h"
-
-/* The reference: the first deciding rule, and the count rules met before it. */
-static __u32 linear(const struct sluice_rule *rules, size_t n, const struct filter_packet *pkt,
-		    __u64 *counted)
-{
-	unsigned int rank = 0;
-
-	*counted = 0;
-	for (size_t i = 0; i < n; i++) {
-		bool hit = i + 1 == n || filter_rule_matches(&rules[i], pkt);
-
-		if (rules[i].action == SLUICE_ACT_COUNT) {
-			*counted |= (__u64)hit << rank++;
-			continue;
-		}
-		if (hit)
-			return (__u32)i;
-	}
-	return (__u32)(n - 1);
-}
 
 static void compile_ok(const struct sluice_rule *rules, size_t n, struct filter_image *img)
 {
@@ -50,7 +31,7 @@ static void agree(const struct sluice_rule *rules, size_t n, const struct filter
 		  const struct filter_packet *pkt)
 {
 	__u64 want_counts, got_counts;
-	__u32 want = linear(rules, n, pkt, &want_counts);
+	__u32 want = reference_verdict(rules, n, pkt, &want_counts);
 	__u32 got = filter_image_classify(img, pkt, &got_counts);
 
 	if (want != got || want_counts != got_counts)
