@@ -15,6 +15,8 @@
 #include "tests/unit/reference.h"
 
 #define MAX_RULES	48	/* and the default: small sets reach every corner fastest */
+/* How filter_compile() refuses more combinations than SLUICE_FILTER_MISC_MAX. */
+#define MISC_LIMIT	"the rules combine protocols, TCP flags and ICMP types in"
 
 /* Networks that rules and packets share, so that prefixes nest, repeat and match. */
 static const uint8_t nets4[4][4] = {
@@ -223,6 +225,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rules[n].counter = SLUICE_DEFAULT_RULE_COUNTER;
 	n++;
 	if (filter_compile(rules, n, &img, err, sizeof(err))) {
+		/* The one limit a handful of rules can reach, documented in README.md. */
+		if (!strncmp(err, MISC_LIMIT, strlen(MISC_LIMIT)))
+			return 0;
 		fprintf(stderr, "%zu rules a config can hold, refused: %s\n", n, err);
 		abort();
 	}

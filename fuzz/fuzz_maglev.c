@@ -17,6 +17,7 @@
 #include "lb/maglev.h"
 
 #define MAX_BACKENDS	64
+#define SERVICE_TABLE_MIN	251	/* the smallest table_size conf accepts */
 
 /* The service minimum and primes around it, the default, and the paper's example. */
 static const uint32_t sizes[] = { 7, 13, 251, 257, 1021, 4093, 65537, 65521 };
@@ -100,8 +101,9 @@ static void check_order(const struct maglev_backend *b, size_t n, uint32_t m,
 /*
  * Remove backend `gone`: its slots must move, and the others keep nearly all of
  * theirs. Measured at m = 65537 they lose under 1% of them (tests/unit/test_maglev.c
- * bounds it at 1.5% with equal weights); anywhere, they lose no more slots than the
- * removed backend held.
+ * bounds it at 1.5% with equal weights). In tables that conf accepts (at least 251
+ * slots and 10 per backend) they lose no more slots than the removed backend held;
+ * in smaller ones Maglev promises nothing (3 equal backends in 7 slots lose more).
  */
 static void check_removal(const struct maglev_backend *b, size_t n, uint32_t m,
 			  const uint32_t *t, size_t gone)
@@ -128,7 +130,7 @@ static void check_removal(const struct maglev_backend *b, size_t n, uint32_t m,
 		survivors++;
 		moved += t2[s] == MAGLEV_EMPTY || !same_key(&b[t[s]], &left[t2[s]]);
 	}
-	if (moved > own)
+	if (m >= SERVICE_TABLE_MIN && m >= 10 * n && moved > own)
 		broken("removing a backend moved more of the others' slots than it held", m, n);
 	if (equal && b[0].weight && m >= 100 * n && moved >= 0.015 * survivors)
 		broken("removing one of equal backends moved over 1.5% of the others' slots", m, n);
