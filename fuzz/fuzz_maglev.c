@@ -102,8 +102,10 @@ static void check_order(const struct maglev_backend *b, size_t n, uint32_t m,
  * Remove backend `gone`: its slots must move, and the others keep nearly all of
  * theirs. Measured at m = 65537 they lose under 1% of them (tests/unit/test_maglev.c
  * bounds it at 1.5% with equal weights). In tables that conf accepts (at least 251
- * slots and 10 per backend) they lose no more slots than the removed backend held;
- * in smaller ones Maglev promises nothing (3 equal backends in 7 slots lose more).
+ * slots and 10 per backend), whatever the weights, they lose under 1.5% of their
+ * slots or no more than the removed backend held (a backend of one slot moves a
+ * few more: the slots it leaves free shift the others' permutation walks). In
+ * smaller tables Maglev promises nothing (3 equal backends in 7 slots lose more).
  */
 static void check_removal(const struct maglev_backend *b, size_t n, uint32_t m,
 			  const uint32_t *t, size_t gone)
@@ -130,8 +132,12 @@ static void check_removal(const struct maglev_backend *b, size_t n, uint32_t m,
 		survivors++;
 		moved += t2[s] == MAGLEV_EMPTY || !same_key(&b[t[s]], &left[t2[s]]);
 	}
-	if (m >= SERVICE_TABLE_MIN && m >= 10 * n && moved > own)
-		broken("removing a backend moved more of the others' slots than it held", m, n);
+	if (m >= SERVICE_TABLE_MIN && m >= 10 * n && moved > own && moved >= 0.015 * survivors) {
+		fprintf(stderr, "backend %zu of weight %u held %u slots; the others lost %u of %u\n",
+			gone, b[gone].weight, own, moved, survivors);
+		broken("removing a backend moved over 1.5% of the others' slots, more than it held",
+		       m, n);
+	}
 	if (equal && b[0].weight && m >= 100 * n && moved >= 0.015 * survivors)
 		broken("removing one of equal backends moved over 1.5% of the others' slots", m, n);
 	free(t2);
