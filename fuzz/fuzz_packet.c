@@ -7,7 +7,8 @@
  * one of OTHER_HOST, NON_IP, MALFORMED, FILTER_DROP and FILTER_PASS with it.
  *
  * The first input byte says how to take the rest: bit 0 sends it to our MAC, bit 1
- * makes the IP length fields match the frame, so that mutations reach past them.
+ * makes the IP length fields match the frame, so that mutations reach past them,
+ * and bit 2 sets the malformed policy to drop, which a malformed frame must get.
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -22,10 +23,12 @@
 
 #define TO_OUR_MAC	0x01
 #define FIX_LENGTHS	0x02
+#define DROP_MALFORMED	0x04
 #define ETH_LEN		14
 
 static struct fixture *fx;
 static int stats_fd;
+static uint32_t malformed_policy = SLUICE_MALFORMED_PASS;
 
 /* Which counters moved, by verdict: what libFuzzer cannot see inside the program. */
 static uint8_t outcomes[SLUICE_STAT_MAX][XDP_REDIRECT + 1]
@@ -226,6 +229,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sluice_counter before[SLUICE_STAT_MAX], after[SLUICE_STAT_MAX];
 	static struct pkt in, out;
 	const uint8_t ours[6] = OUR_MAC;
+	uint32_t policy;
 	int verdict;
 
 	/* The kernel runs no frame shorter than an Ethernet header. */
@@ -237,10 +241,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(in.data, ours, 6);
 	if (data[0] & FIX_LENGTHS)
 		fix_lengths(in.data, in.len);
+	policy = data[0] & DROP_MALFORMED ? SLUICE_MALFORMED_DROP : SLUICE_MALFORMED_PASS;
+	if (policy != malformed_policy) {
+		malformed_policy = policy;
+		fx_settings(fx, policy, 1);
+	}
 	read_stats(before);
 	verdict = fx_run(fx, &in, &out);
 	read_stats(after);
 	check_counters(before, after, in.len, verdict);
+	if (after[SLUICE_STAT_MALFORMED].packets != before[SLUICE_STAT_MALFORMED].packets &&
+	    verdict != (malformed_policy == SLUICE_MALFORMED_DROP ? XDP_DROP : XDP_PASS))
+		broken("a malformed frame did not get the malformed policy", verdict);
 	if (verdict == XDP_TX || verdict == XDP_REDIRECT) {
 		if (after[SLUICE_STAT_MALFORMED].packets != before[SLUICE_STAT_MALFORMED].packets ||
 		    !well_formed(in.data, in.len))
