@@ -4,10 +4,9 @@
  * set: every slot filled by a backend with weight, each backend holding at least
  * one slot and fewer than its share + 2 (equal weights: floor or ceil of m/n), the
  * table a function of the set and not of its order, and removing one backend
- * moving little more than that backend's own slots.
+ * keeping all of that and moving little of the others' slots (check_removal()).
  */
 #include <errno.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,22 +96,35 @@ static void check_order(const struct maglev_backend *b, size_t n, uint32_t m,
 	free(t2);
 }
 
+/* Does any pair of backends walk the table with the same skip? */
+static bool skips_shared(const struct maglev_backend *b, size_t n, uint32_t m)
+{
+	uint32_t offset[MAX_BACKENDS], skip[MAX_BACKENDS];
+
+	for (size_t i = 0; i < n; i++)
+		maglev_permutation(&b[i], m, &offset[i], &skip[i]);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (skip[i] == skip[j])
+				return true;
+	return false;
+}
+
 /*
- * Remove backend `gone`: its slots must move, and the others keep nearly all of
- * theirs. Measured at m = 65537 they lose under 1% of them (tests/unit/test_maglev.c
- * bounds it at 1.5% with equal weights). With 100 slots per backend or more (where
- * conf/README.md promises an even spread), whatever the weights, they lose under
- * 1.5% of their slots or no more than the removed backend held (one of a few slots
- * moves a few more: the slots it leaves free shift the others' walks). With fewer
- * Maglev promises little: in 251 slots, 5 backends of weights 1, 3, 3, 3, 3 of
- * which two walk with the same skip, removing the first moves 22% of the others'.
+ * Remove backend `gone`: the smaller table keeps every promise, a backend without
+ * weight (draining) leaves it unchanged, and one with weight moves little of the
+ * others' slots. How little is statistical: at 100 slots per backend about 3%
+ * (7% seen), at the default size 0.1-0.5% (3.5% seen); two backends that walk the
+ * table with the same skip can trade most of their slots (76% seen, 3 backends in
+ * 251 slots). So the bound, 10%, holds only where that cannot happen and the
+ * table holds 1000 slots per backend: a guard against a fill gone wrong, which
+ * would move nearly everything.
  */
 static void check_removal(const struct maglev_backend *b, size_t n, uint32_t m,
 			  const uint32_t *t, size_t gone)
 {
 	struct maglev_backend left[MAX_BACKENDS];
-	uint32_t *t2 = malloc(m * sizeof(*t2)), own = 0, survivors = 0, moved = 0;
-	bool equal = true;
+	uint32_t *t2 = malloc(m * sizeof(*t2)), survivors = 0, moved = 0;
 
 	if (!t2)
 		abort();
@@ -121,25 +133,20 @@ static void check_removal(const struct maglev_backend *b, size_t n, uint32_t m,
 			left[j++] = b[i];
 	if (maglev_build(left, n - 1, m, t2))
 		broken("a set less one backend refused", m, n);
-	for (size_t i = 0; i < n; i++)
-		if (b[i].weight != b[0].weight)
-			equal = false;
+	check_table(left, n - 1, m, t2);
 	for (uint32_t s = 0; s < m; s++) {
-		if (t[s] == MAGLEV_EMPTY || t[s] == gone) {
-			own += t[s] == gone;
+		if (t[s] == MAGLEV_EMPTY || t[s] == gone)
 			continue;
-		}
 		survivors++;
 		moved += t2[s] == MAGLEV_EMPTY || !same_key(&b[t[s]], &left[t2[s]]);
 	}
-	if (m >= 100 * n && moved > own && moved >= 0.015 * survivors) {
-		fprintf(stderr, "backend %zu of weight %u held %u slots; the others lost %u of %u\n",
-			gone, b[gone].weight, own, moved, survivors);
-		broken("removing a backend moved over 1.5% of the others' slots, more than it held",
-		       m, n);
+	if (!b[gone].weight && moved)
+		broken("removing a backend without weight moved slots", m, n);
+	if (m >= 1000 * n && 10 * moved > survivors && !skips_shared(b, n, m)) {
+		fprintf(stderr, "backend %zu of weight %u gone: the others lost %u of %u slots\n",
+			gone, b[gone].weight, moved, survivors);
+		broken("removing a backend moved over 10% of the others' slots", m, n);
 	}
-	if (equal && b[0].weight && m >= 100 * n && moved >= 0.015 * survivors)
-		broken("removing one of equal backends moved over 1.5% of the others' slots", m, n);
 	free(t2);
 }
 
