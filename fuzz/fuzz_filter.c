@@ -197,8 +197,7 @@ static void edge_packet(const struct sluice_rule *r, unsigned int k, struct filt
 		pkt->detail = (__u8)(r->icmp_type + (k & 2 ? 1 : 0));
 }
 
-static void disagree(size_t n, __u32 want, __u64 want_counts,
-		     __u32 got, __u64 got_counts)
+static void disagree(size_t n, __u32 want, __u64 want_counts, __u32 got, __u64 got_counts)
 {
 	fprintf(stderr, "%zu rules: rule %u (counts %llx) decides, the compiled filter says %u "
 		"(counts %llx)\n", n, want, (unsigned long long)want_counts, got,

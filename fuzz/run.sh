@@ -42,10 +42,12 @@ runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
 found=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
 if ((status == 0)) && [[ -n $runs && -z $found ]]; then
-	echo "ok 1 - fuzz $name: ${runs} executions in ${took:-$seconds} s, no crash, leak or hang"
+	echo "ok 1 - fuzz $name: $runs executions in ${took:-$seconds} s," \
+		"no crash, leak or hang"
 	exit 0
 fi
-echo "not ok 1 - fuzz $name: exit $status after ${runs:-?} executions${found:+, input saved as $found}"
+echo "not ok 1 - fuzz $name: exit $status after ${runs:-?} executions" \
+	"${found:+(input saved as $found)}"
 if [[ -n $found && -f $found ]]; then
 	# The input itself, for a CI log that outlives the build directory.
 	echo "# the input, base64: $(head -c 4096 "$found" | base64 -w0)"
