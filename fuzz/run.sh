@@ -7,6 +7,8 @@
 # NAME is conf, filter, maglev or packet (packet needs root). The seeds of
 # fuzz/corpus/NAME are only read; what the fuzzer finds interesting is kept beside
 # the harness (build/fuzz/corpus-NAME), so a long run picks up where the last ended.
+# With FUZZ_FRESH=1 (the meson suite) it starts from the seeds alone, in a
+# directory of its own, so that a short run spends its time fuzzing, not loading.
 # A finding is saved as build/fuzz/findings-NAME/crash-... (or leak-, timeout-):
 # replay it with `build/fuzz/fuzz-NAME FILE`. libFuzzer's log goes to stderr.
 set -uo pipefail
@@ -25,11 +27,16 @@ if [[ ! -x $harness || ! -d $seeds ]]; then
 	echo "# build with tests/build.sh (clang's libFuzzer runtime: tests/deps.sh)"
 	exit 1
 fi
-work=$(dirname "$harness")/corpus-$name
 findings=$(dirname "$harness")/findings-$name
-mkdir -p "$work" "$findings"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+if [[ ${FUZZ_FRESH:-} == 1 ]]; then
+	work=$(mktemp -d)
+	trap 'rm -rf "$log" "$work"' EXIT
+else
+	work=$(dirname "$harness")/corpus-$name
+	trap 'rm -f "$log"' EXIT
+fi
+mkdir -p "$work" "$findings"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1
