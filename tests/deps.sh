@@ -11,6 +11,8 @@ PACKAGES=(
 	libbpf-dev libxdp-dev libelf-dev zlib1g-dev libyaml-dev libnl-3-dev libnl-route-3-dev
 	libjson-c-dev libcmocka-dev bpftool libmicrohttpd-dev libncurses-dev libsystemd-dev
 	libssl-dev
+	# fuzz/: clang's libFuzzer runtime (with its sanitizers)
+	libclang-rt-14-dev
 	# the unit file's check (systemd-analyze verify)
 	systemd
 	# lab and tests

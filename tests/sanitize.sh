@@ -4,8 +4,11 @@
 # Build sluice a second time, into build-asan/, with AddressSanitizer and
 # UndefinedBehaviorSanitizer, and run the unit and build suites there: an
 # over-read, a leak or undefined behaviour fails the run at its first report.
-# As root the packet tests run too (they load the object through libbpf). Speaks
-# TAP: one case per test program run under the sanitizers; the rest is the log's.
+# As root the packet tests run too (they load the object through libbpf), and the
+# lab tests of the commands themselves (lab-cli, lab-attach), whose SLUICE is then
+# build-asan's binary. Every report also lands in build-asan/sanitizer-reports/, so
+# one from a command a test expected to fail still fails the run. Speaks TAP: one
+# case per test program run under the sanitizers, and one for the reports.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
@@ -13,24 +16,44 @@ dir=build-asan
 [[ -f $dir/build.ninja ]] ||
 	meson setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false >&2
 ninja -C "$dir" >/dev/null || { ninja -C "$dir" >&2; echo "Bail out! the sanitizer build failed"; exit 1; }
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-suites=(--suite unit --suite build)
+reports=$top/$dir/sanitizer-reports
+rm -rf "$reports"
+mkdir -p "$reports"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$reports/asan
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan
+logs=$(mktemp)
+trap 'rm -f "$logs"' EXIT
+
+run()
+{
+	rm -f "$dir/meson-logs/testlog.json"
+	meson test -C "$dir" --no-rebuild --print-errorlogs "$@" >&2 || true
+	cat "$dir/meson-logs/testlog.json" >>"$logs" 2>/dev/null || true
+}
+
+run --suite unit --suite build
 if [[ $(id -u) == 0 ]]; then
-	suites+=(--suite bpf)
+	run --suite bpf
+	run lab-cli lab-attach
 fi
-rm -f "$dir/meson-logs/testlog.json"
-meson test -C "$dir" --no-rebuild --print-errorlogs "${suites[@]}" >&2 || true
-python3 - "$dir/meson-logs/testlog.json" <<'PY'
-import json, sys
-try:
-	runs = [json.loads(line) for line in open(sys.argv[1])]
-except OSError as err:
-	print(f"Bail out! no meson test log under the sanitizers: {err}")
+for report in "$reports"/*; do
+	if [[ -e $report ]]; then
+		echo "=== $report" >&2
+		cat "$report" >&2
+	fi
+done
+python3 - "$logs" "$reports" <<'PY'
+import json, os, sys
+runs = [json.loads(line) for line in open(sys.argv[1])]
+if not runs:
+	print("Bail out! no meson test log under the sanitizers")
 	sys.exit(1)
 for n, run in enumerate(runs, 1):
 	ok = "ok" if run["result"] == "OK" else "not ok"
 	print(f"{ok} {n} - {run['name']} under ASan and UBSan ({run['result']})")
-print(f"1..{len(runs)}")
-sys.exit(0 if runs and all(r["result"] == "OK" for r in runs) else 1)
+found = sorted(os.listdir(sys.argv[2]))
+print(f"{'not ok' if found else 'ok'} {len(runs) + 1} - no sanitizer report"
+      + (f" ({len(found)}: {', '.join(found)})" if found else ""))
+print(f"1..{len(runs) + 1}")
+sys.exit(0 if all(r["result"] == "OK" for r in runs) and not found else 1)
 PY

@@ -17,7 +17,7 @@ import sys
 # kernel layer; nothing below includes anything above. metrics/ (the Prometheus
 # exposition and its HTTP server) sits under both, so that each serves the same
 # metrics; it renders snapshots that kernel/ reads and talks to no kernel itself.
-# tests/ and bench/ may include anything.
+# tests/, bench/ and fuzz/ may include anything.
 MAY_INCLUDE = {
 	'xdp': set(),
 	'lb': {'xdp'},
@@ -29,7 +29,7 @@ MAY_INCLUDE = {
 	'cli': {'daemon', 'metrics', 'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
 	'daemon': {'metrics', 'plan', 'kernel', 'filter', 'lb', 'conf', 'xdp'},
 }
-OPEN_FOLDERS = ('tests', 'bench')
+OPEN_FOLDERS = ('tests', 'bench', 'fuzz')
 # Folders that must not talk to the kernel, and the headers that would.
 PURE = ('lb', 'conf', 'filter', 'plan', 'metrics')
 KERNEL_HEADER = re.compile(r'#\s*include\s*<((?:bpf|xdp|netlink)/[^>]+)>')
