@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* What every --json form of the commands shares. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "cli/json_out.h"
+#include "kernel/fmt.h"
+
+json_object *json_out_root(const char *ifname)
+{
+	json_object *root = json_object_new_object();
+
+	json_object_object_add(root, "schema_version", json_object_new_int(JSON_SCHEMA_VERSION));
+	if (ifname)
+		json_object_object_add(root, "interface", json_object_new_string(ifname));
+	return root;
+}
+
+void json_out_timestamp(json_object *o)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	json_object_object_add(o, "timestamp", json_object_new_double(
+		(double)now.tv_sec + (double)(now.tv_nsec / 1000000) / 1000.0));
+}
+
+void json_out_vip(json_object *o, const struct sluice_vip_key *key)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	json_object_object_add(o, "vip", json_object_new_string(
+		fmt_addr(key->family, key->addr, addr)));
+	json_object_object_add(o, "port", key->port ?
+			       json_object_new_int(ntohs(key->port)) : NULL);
+	json_object_object_add(o, "proto", json_object_new_string(fmt_proto(key->proto)));
+}
+
+void json_out_print(json_object *root, bool pretty)
+{
+	printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_NOSLASHESCAPE |
+		(pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN)));
+	fflush(stdout);
+	json_object_put(root);
+}
