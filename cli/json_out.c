@@ -2,6 +2,8 @@
 /* What every --json form of the commands shares. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli/json_out.h"
@@ -43,4 +45,47 @@ void json_out_print(json_object *root, bool pretty)
 		(pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN)));
 	fflush(stdout);
 	json_object_put(root);
+}
+
+void json_capture_begin(struct json_capture *c, bool on)
+{
+	FILE *mem;
+
+	memset(c, 0, sizeof(*c));
+	if (!on)
+		return;
+	mem = open_memstream(&c->text, &c->len);
+	if (!mem)
+		return;
+	/* glibc's stderr is a variable: everything printed to it now lands in mem. */
+	fflush(stderr);
+	c->saved = stderr;
+	stderr = mem;
+}
+
+void json_capture_end(struct json_capture *c, json_object *root)
+{
+	json_object *lines;
+	char *line, *next;
+
+	if (!c->saved)
+		return;
+	fclose(stderr);
+	stderr = c->saved;
+	c->saved = NULL;
+	lines = json_object_new_array();
+	for (line = c->text; line && *line; line = next) {
+		next = strchrnul(line, '\n');
+		if (next > line)
+			json_object_array_add(lines, json_object_new_string_len(
+				line, (int)(next - line)));
+		if (*next)
+			next++;
+	}
+	free(c->text);
+	c->text = NULL;
+	if (root)
+		json_object_object_add(root, "messages", lines);
+	else
+		json_object_put(lines);
 }

@@ -4,6 +4,7 @@
 #define SLUICE_CLI_JSON_OUT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <json-c/json.h>
 
 #include "xdp/abi.h"
@@ -23,6 +24,23 @@ void json_out_timestamp(json_object *o);
 
 /* A service's address as its config says it: "vip", "port" (null: any), "proto". */
 void json_out_vip(json_object *o, const struct sluice_vip_key *key);
+
+/*
+ * What a command with --json writes to stderr (errors, warnings, also from the
+ * layers below) is caught meanwhile and becomes the "messages" of its answer, so
+ * that stdout holds one JSON object whatever happens.
+ */
+struct json_capture {
+	FILE *saved;		/* the real stderr */
+	char *text;
+	size_t len;
+};
+
+/* Start catching stderr (when on is false, nothing changes). */
+void json_capture_begin(struct json_capture *c, bool on);
+
+/* Stop catching; with root, its lines go into root's "messages" array. */
+void json_capture_end(struct json_capture *c, json_object *root);
 
 /* root on stdout, pretty or on one line (JSON lines); then frees it. */
 void json_out_print(json_object *root, bool pretty);

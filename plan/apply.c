@@ -132,7 +132,10 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 		goto free_plan;
 	if (!opts->dry_run && map_writes_execute(plan.ops, plan.n_ops))
 		goto free_plan;
-	print_plan(&plan, ifname, opts->dry_run);
+	if (opts->report)
+		opts->report(&plan, opts->dry_run, opts->report_ctx);
+	else
+		print_plan(&plan, ifname, opts->dry_run);
 	ret = APPLY_DONE;
 free_plan:
 	plan_free(&plan);

@@ -8,6 +8,8 @@
 #include "conf/config.h"
 #include "plan/effective.h"
 
+struct plan;
+
 /* How an apply may go. */
 struct apply_opts {
 	bool dry_run;		/* plan and print, write nothing */
@@ -23,6 +25,12 @@ struct apply_opts {
 	 * live. NULL: strict, such a backend refuses the whole apply.
 	 */
 	bool *unanswered;
+	/*
+	 * Called with the plan once it is carried out (dry run: computed) instead of
+	 * printing it; NULL: the plan's notes and its count of map updates are printed.
+	 */
+	void (*report)(const struct plan *plan, bool dry_run, void *ctx);
+	void *report_ctx;
 };
 
 /* How an apply ended; in every case but APPLY_DONE nothing changed. */
