@@ -35,16 +35,14 @@ static const char *share_text(json_object *row, char *buf, size_t len)
 	return buf;
 }
 
-/* "draining (flows move in 42 s)", "draining (flows stay)" or "active". */
+/* "active", "draining" (its flows stay) or "draining 42s" (they move in 42 s). */
 static const char *state_text(json_object *row, char *buf, size_t len)
 {
 	json_object *left;
 
-	if (!json_object_object_get_ex(row, "drain_seconds_left", &left))
+	if (!json_object_object_get_ex(row, "drain_seconds_left", &left) || !left)
 		return json_object_object_get_ex(row, "state", NULL) ? str_of(row, "state") : "";
-	if (!left)
-		return "draining (flows stay)";
-	snprintf(buf, len, "draining (flows move in %s s)", json_object_get_string(left));
+	snprintf(buf, len, "draining %ss", json_object_get_string(left));
 	return buf;
 }
 
@@ -70,16 +68,16 @@ const struct table_column status_columns[STATUS_COLUMNS] = {
 	{ "WEIGHT", "weight", NULL, "a backend's weight", 6, SCOLS_FL_RIGHT, true, NULL },
 	{ "SHARE", "share", NULL, "a backend's share of the Maglev table", 6, SCOLS_FL_RIGHT,
 	  true, share_text },
-	{ "STATE", "state", NULL, "active or draining (and when its flows move)", 8, 0, true,
-	  state_text },
+	{ "STATE", "state", NULL, "active, draining, or draining Ns: flows move in N s", 8, 0,
+	  true, state_text },
 	{ "TABLE", "table_size", NULL, "Maglev table size", 6, SCOLS_FL_RIGHT, false, NULL },
 	{ "SLOTS", "slots", NULL, "a backend's slots in the table", 6, SCOLS_FL_RIGHT, false,
 	  NULL },
 	{ "MAC", "mac", NULL, "a backend's MAC (- for ipip: the FIB's)", 17, 0, false, NULL },
 	{ "ID", "id", NULL, "the data plane's id of the service or backend", 4,
 	  SCOLS_FL_RIGHT, false, NULL },
-	{ "ENCAP", "encap_source4", NULL, "ipip's outer source prefixes", 0.2, 0, false,
-	  encap_text },
+	{ "ENCAP", "encap_source4", NULL, "ipip's outer source prefixes", 0.2, SCOLS_FL_WRAP,
+	  false, encap_text },
 };
 
 /* "flows: 65536 entries, idle UDP flows move after 60 s, guard 100000/s" */
@@ -161,9 +159,11 @@ static void print_totals(json_object *root, bool narrowed)
 			draining += !strcmp(str_of(json_object_array_get_idx(bes, j), "state"),
 					    "draining");
 	}
-	printf("%s%zu, backends: %zu (%zu active, %zu draining), filter rules: %zu\n",
-	       narrowed ? "shown: services: " : "services: ", json_object_array_length(svcs),
-	       backends, backends - draining, draining,
+	printf("%s%zu, backends: %zu", narrowed ? "shown: services: " : "services: ",
+	       json_object_array_length(svcs), backends);
+	if (draining)
+		printf(" (%zu active, %zu draining)", backends - draining, draining);
+	printf(", filter rules: %zu\n",
 	       json_object_array_length(json_object_object_get(root, "rules")));
 }
 

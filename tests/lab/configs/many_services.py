@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 """A lab config of N services (default 100) for the output-at-scale checks.
 
-Names run from 3 to 24 characters, half the VIPs are IPv6, ports and protocols
-vary, each service has the lab's three backends of its family, and a few filter
-rules have long names: what `status` and `stats` must lay out in 80 columns.
+Names run from 4 to 21 characters, half the VIPs are IPv6, ports and protocols
+vary, each service has the lab's three backends of its family (weights 100, 200,
+300), and a few filter rules have long names: what `status` and `stats` must lay
+out in 80 columns. The next to last service (dns-98 of 100, IPv4) has port 80,
+where the lab's backends answer; the others' ports have no server.
 """
 import sys
 
@@ -27,7 +29,7 @@ def main():
 		proto = 'udp' if i % 5 == 4 else 'tcp'
 		print(f'  - name: {name}')
 		print(f'    vip: {"2001:db8::10" if six else "192.0.2.10"}')
-		print(f'    port: {80 if i == 0 else 1000 + i}')
+		print(f'    port: {80 if i == n - 2 else 1000 + i}')
 		print(f'    proto: {proto}')
 		print('    table_size: 251')
 		print('    backends:')
