@@ -22,10 +22,12 @@ json_object *json_out_root(const char *ifname)
 void json_out_timestamp(json_object *o)
 {
 	struct timespec now;
+	char text[32];
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	json_object_object_add(o, "timestamp", json_object_new_double(
-		(double)now.tv_sec + (double)(now.tv_nsec / 1000000) / 1000.0));
+	snprintf(text, sizeof(text), "%lld.%03ld", (long long)now.tv_sec, now.tv_nsec / 1000000);
+	json_object_object_add(o, "timestamp", json_object_new_double_s(
+		(double)now.tv_sec + (double)(now.tv_nsec / 1000000) / 1000.0, text));
 }
 
 void json_out_vip(json_object *o, const struct sluice_vip_key *key)

@@ -267,8 +267,8 @@ static int check_view(struct stats_view *view, const char *columns, const char *
 
 int cmd_stats(int argc, char **argv)
 {
-	bool prometheus = false, serving = false, has_columns, has_service, has_backend,
-	     has_sort, has_interval = false;
+	bool prometheus = false, serving = false, has_columns = false, has_service = false,
+	     has_backend = false, has_sort = false, has_interval = false;
 	const char *listen_text = NULL, *columns = NULL, *backend = NULL, *sort = NULL,
 		   *interval = NULL;
 	struct stats_view view = {0};

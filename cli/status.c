@@ -244,7 +244,8 @@ static json_object *status_json(const char *ifname, const struct sluice_maps *ma
 int cmd_status(int argc, char **argv)
 {
 	const char *given, *columns = NULL, *backend = NULL, *sort = NULL;
-	bool json = false, has_columns, has_service, has_backend, has_sort;
+	bool json = false, has_columns = false, has_service = false, has_backend = false,
+	     has_sort = false;
 	struct select sel = {0};
 	const struct cmd_switch sw[] = {
 		{ "json", 'j', &json, NULL },
