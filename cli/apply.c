@@ -2,10 +2,32 @@
 /* `sluice apply` and `sluice validate`: a config file checked, then applied. */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "conf/config.h"
 #include "plan/apply.h"
+#include "plan/plan.h"
 #include "cli/cmd.h"
+#include "cli/json_out.h"
+
+void apply_report_json(const struct plan *plan, bool dry_run, void *ctx)
+{
+	json_object *o = ctx, *changes = json_object_new_array();
+	size_t i;
+
+	(void)dry_run;
+	for (i = 0; plan->n_ops && i < plan->n_notes; i++)
+		json_object_array_add(changes, json_object_new_string(plan->notes[i]));
+	json_object_object_add(o, "changes", changes);
+	json_object_object_add(o, "map_updates", json_object_new_int64((int64_t)plan->n_ops));
+}
+
+const char *apply_result_name(enum apply_result r, bool dry_run)
+{
+	if (r == APPLY_DONE || r == APPLY_PENDING)
+		return dry_run ? "planned" : "applied";
+	return r == APPLY_REFUSED ? "refused" : "failed";
+}
 
 int config_load(const char *cfg_path, struct conf *cfg)
 {
@@ -36,7 +58,59 @@ static void apply_usage(FILE *out)
 		"  -f, --file CONFIG  YAML configuration (see conf/README.md); - reads stdin\n"
 		"  -n, --dry-run      print what would change, change nothing\n"
 		"      --force        apply even if it cuts your own session\n"
+		"  -j, --json         the changes, or why not, as one JSON object on\n"
+		"                     stdout (documented in README.md)\n"
 		"  -h, --help         this text\n");
+}
+
+/* Pick the interface, load cfg_path, apply it; root (if set) gets the interface and result. */
+static int apply_file(const char *given, const char *cfg_path, const struct apply_opts *apply,
+		      json_object *root)
+{
+	enum apply_result result;
+	char ifname[IF_NAMESIZE];
+	struct conf cfg;
+	int ret;
+
+	ret = iface_pick(given, ifname);
+	if (!ret && root)
+		json_object_object_add(root, "interface", json_object_new_string(ifname));
+	if (!ret)
+		ret = config_load(cfg_path, &cfg);
+	if (ret)
+		return ret;
+	result = apply_config(ifname, conf_source_name(cfg_path), &cfg, apply);
+	if (root)
+		json_object_object_add(root, "result", json_object_new_string(
+			apply_result_name(result, apply->dry_run)));
+	conf_free(&cfg);
+	return apply_exit_code(result);
+}
+
+/*
+ * {"schema_version", "interface", "file", "dry_run", "result", "changes",
+ * "map_updates", "messages", "exit_code"} on stdout, whatever happens.
+ */
+static int apply_json(const char *given, const char *cfg_path, const struct apply_opts *opts)
+{
+	json_object *root = json_out_root(NULL);
+	struct apply_opts apply = *opts;
+	struct json_capture cap;
+	int ret;
+
+	json_object_object_add(root, "file", json_object_new_string(cfg_path));
+	json_object_object_add(root, "dry_run", json_object_new_boolean(apply.dry_run));
+	apply.report = apply_report_json;
+	apply.report_ctx = root;
+	json_capture_begin(&cap, true);
+	ret = apply_file(given, cfg_path, &apply, root);
+	json_capture_end(&cap, root);
+	if (!json_object_object_get_ex(root, "result", NULL))
+		json_object_object_add(root, "result", json_object_new_string(
+			ret == EXIT_USAGE ? "refused" : "failed"));
+	json_object_object_add(root, "exit_code", json_object_new_int(ret));
+	json_out_print(root, true);
+	return ret;
 }
 
 int cmd_apply(int argc, char **argv)
@@ -45,16 +119,16 @@ int cmd_apply(int argc, char **argv)
 		{ "file", required_argument, NULL, 'f' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct apply_opts apply = {0};
 	const char *cfg_path = NULL;
-	char ifname[IF_NAMESIZE];
-	struct conf cfg;
-	int c, ret;
+	bool json = false;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "f:nh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:njh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			cfg_path = optarg;
@@ -64,6 +138,9 @@ int cmd_apply(int argc, char **argv)
 			break;
 		case 'F':
 			apply.force = true;
+			break;
+		case 'j':
+			json = true;
 			break;
 		case 'h':
 			apply_usage(stdout);
@@ -79,15 +156,8 @@ int cmd_apply(int argc, char **argv)
 		apply_usage(stderr);
 		return EXIT_USAGE;
 	}
-	ret = iface_pick(optind < argc ? argv[optind] : NULL, ifname);
-	if (ret)
-		return ret;
-	ret = config_load(cfg_path, &cfg);
-	if (ret)
-		return ret;
-	ret = apply_exit_code(apply_config(ifname, conf_source_name(cfg_path), &cfg, &apply));
-	conf_free(&cfg);
-	return ret;
+	return json ? apply_json(optind < argc ? argv[optind] : NULL, cfg_path, &apply) :
+		      apply_file(optind < argc ? argv[optind] : NULL, cfg_path, &apply, NULL);
 }
 
 static void validate_usage(FILE *out)
@@ -97,24 +167,88 @@ static void validate_usage(FILE *out)
 		"Check CONFIG completely without touching the kernel. Errors are printed\n"
 		"as FILE:LINE:COL: message; the exit code is 2 when CONFIG is invalid.\n\n"
 		"  -f, --file CONFIG  YAML configuration; - reads stdin\n"
+		"  -j, --json         the verdict as one JSON object on stdout, errors\n"
+		"                     with their line and column (README.md)\n"
 		"  -h, --help         this text\n");
+}
+
+/*
+ * One line of the loader's report, "FILE:LINE:COL: message", as {"file", "line",
+ * "column", "message"}; a line without a place (an unreadable file, the count of
+ * mistakes not shown) has them null. FILE is the included file an error is in.
+ */
+static json_object *error_json(const char *err)
+{
+	json_object *o = json_object_new_object();
+	unsigned int line, col;
+	const char *colon;
+	int used;
+
+	for (colon = strchr(err, ':'); colon; colon = strchr(colon + 1, ':')) {
+		used = 0;
+		if (sscanf(colon, ":%u:%u: %n", &line, &col, &used) == 2 && used)
+			break;
+	}
+	if (colon) {
+		json_object_object_add(o, "file", json_object_new_string_len(err,
+					(int)(colon - err)));
+		json_object_object_add(o, "line", json_object_new_int64(line));
+		json_object_object_add(o, "column", json_object_new_int64(col));
+		err = colon + used;
+	} else {
+		json_object_object_add(o, "file", NULL);
+		json_object_object_add(o, "line", NULL);
+		json_object_object_add(o, "column", NULL);
+	}
+	json_object_object_add(o, "message", json_object_new_string(err));
+	return o;
+}
+
+/* {"schema_version", "file", "valid", "services"?, "rules"?, "errors"}: exit 0 or 2. */
+static int validate_json(const char *cfg_path)
+{
+	json_object *root = json_out_root(NULL), *errors = json_object_new_array();
+	char err[CONF_ERR_LEN], *line, *next;
+	struct conf cfg;
+	bool valid = !conf_load_file(cfg_path, &cfg, err, sizeof(err));
+
+	json_object_object_add(root, "file", json_object_new_string(cfg_path));
+	json_object_object_add(root, "valid", json_object_new_boolean(valid));
+	if (valid) {
+		json_object_object_add(root, "services", json_object_new_int64(
+			(int64_t)cfg.n_services));
+		json_object_object_add(root, "rules", json_object_new_int64(
+			(int64_t)cfg.filter.n_rules));
+		conf_free(&cfg);
+	} else {
+		for (line = strtok_r(err, "\n", &next); line; line = strtok_r(NULL, "\n", &next))
+			json_object_array_add(errors, error_json(line));
+	}
+	json_object_object_add(root, "errors", errors);
+	json_out_print(root, true);
+	return valid ? EXIT_OK : EXIT_USAGE;
 }
 
 int cmd_validate(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "file", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *cfg_path = NULL;
+	bool json = false;
 	struct conf cfg;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			cfg_path = optarg;
+			break;
+		case 'j':
+			json = true;
 			break;
 		case 'h':
 			validate_usage(stdout);
@@ -130,6 +264,8 @@ int cmd_validate(int argc, char **argv)
 		validate_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (json)
+		return validate_json(cfg_path);
 	if (config_load(cfg_path, &cfg))
 		return EXIT_USAGE;
 	printf("%s: ok (%zu services, %zu filter rules)\n", conf_source_name(cfg_path),

@@ -10,6 +10,7 @@
 
 #include "conf/config.h"
 #include "cli/cmd.h"
+#include "cli/json_out.h"
 #include "kernel/journal.h"
 #include "kernel/maps.h"
 #include "kernel/own_mac.h"
@@ -30,6 +31,8 @@ static void attach_usage(FILE *out)
 		"  -m, --mode MODE    native (driver hook, default) or generic (skb)\n"
 		"  -f, --file CONFIG  YAML configuration to apply; - reads stdin\n"
 		"      --force        apply it even if it cuts your own session\n"
+		"  -j, --json         what happened as one JSON object on stdout\n"
+		"                     (documented in README.md)\n"
 		"  -h, --help         this text\n", SLUICE_FLOW_ENTRIES);
 }
 
@@ -61,7 +64,7 @@ static void undo_attach(const char *ifname, int ifindex)
  * other finds it attached, removing nothing.
  */
 static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode mode,
-			  __u32 flow_entries)
+			  __u32 flow_entries, json_object *root)
 {
 	struct attached at;
 	int err, lock_fd;
@@ -89,8 +92,11 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 		return EXIT_RUNTIME;
 	}
 	close(lock_fd);
-	printf("%s: attached (program %u, %s mode%s)\n", ifname, at.prog_id,
-	       xdp_link_mode_name(at.mode), at.dispatcher ? ", libxdp dispatcher" : "");
+	if (root)
+		json_object_object_add(root, "program", xdp_link_json(&at));
+	else
+		printf("%s: attached (program %u, %s mode%s)\n", ifname, at.prog_id,
+		       xdp_link_mode_name(at.mode), at.dispatcher ? ", libxdp dispatcher" : "");
 	log_attach(ifname, &at);
 	return EXIT_OK;
 }
@@ -119,7 +125,7 @@ static int own_mac_write(const char *ifname, int ifindex)
 }
 
 static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg_path,
-		  const struct apply_opts *apply)
+		  const struct apply_opts *apply, json_object *root)
 {
 	int ifindex = (int)if_nametoindex(ifname), ret;
 	struct conf cfg;
@@ -131,21 +137,54 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 		return EXIT_USAGE;
 	}
 	if (!cfg_path) {
-		ret = attach_program(ifname, ifindex, mode, SLUICE_FLOW_ENTRIES);
+		ret = attach_program(ifname, ifindex, mode, SLUICE_FLOW_ENTRIES, root);
 		return ret ?: own_mac_write(ifname, ifindex);
 	}
 	/* The config must be valid before anything is loaded. */
 	ret = config_load(cfg_path, &cfg);
 	if (ret)
 		return ret;
-	ret = attach_program(ifname, ifindex, mode, plan_flow_entries(&cfg));
+	ret = attach_program(ifname, ifindex, mode, plan_flow_entries(&cfg), root);
 	if (!ret) {
 		ret = apply_exit_code(apply_config(ifname, conf_source_name(cfg_path), &cfg,
 						    apply));
+		if (ret && root)
+			json_object_object_add(root, "program", NULL);
 		if (ret)
 			undo_attach(ifname, ifindex);
 	}
 	conf_free(&cfg);
+	return ret;
+}
+
+/*
+ * {"schema_version", "interface", "result", "program", "apply"?: {"changes",
+ * "map_updates"}, "messages", "exit_code"} on stdout, whatever happens.
+ */
+static int attach_json(const char *ifname, enum xdp_attach_mode mode, const char *cfg_path,
+		       const struct apply_opts *opts)
+{
+	json_object *root = json_out_root(ifname), *applied = NULL;
+	struct apply_opts apply = *opts;
+	struct json_capture cap;
+	int ret;
+
+	if (cfg_path) {
+		applied = json_object_new_object();
+		apply.report = apply_report_json;
+		apply.report_ctx = applied;
+	}
+	json_capture_begin(&cap, true);
+	ret = attach(ifname, mode, cfg_path, &apply, root);
+	json_capture_end(&cap, root);
+	if (!json_object_object_get_ex(root, "program", NULL))
+		json_object_object_add(root, "program", NULL);
+	json_object_object_add(root, "result", json_object_new_string(
+		ret == EXIT_OK ? "attached" : ret == EXIT_USAGE ? "refused" : "failed"));
+	if (applied)
+		json_object_object_add(root, "apply", applied);
+	json_object_object_add(root, "exit_code", json_object_new_int(ret));
+	json_out_print(root, true);
 	return ret;
 }
 
@@ -155,15 +194,17 @@ int cmd_attach(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	enum xdp_attach_mode mode = XDP_MODE_NATIVE;
 	struct apply_opts apply = { .why = "attach" };
 	const char *cfg_path = NULL;
+	bool json = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:f:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (xdp_link_parse_mode(optarg, &mode)) {
@@ -177,6 +218,9 @@ int cmd_attach(int argc, char **argv)
 			break;
 		case 'F':
 			apply.force = true;
+			break;
+		case 'j':
+			json = true;
 			break;
 		case 'h':
 			attach_usage(stdout);
@@ -192,5 +236,6 @@ int cmd_attach(int argc, char **argv)
 		attach_usage(stderr);
 		return EXIT_USAGE;
 	}
-	return attach(argv[optind], mode, cfg_path, &apply);
+	return json ? attach_json(argv[optind], mode, cfg_path, &apply) :
+		      attach(argv[optind], mode, cfg_path, &apply, NULL);
 }

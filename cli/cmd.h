@@ -54,6 +54,17 @@ struct conf;
 /* Load and validate cfg_path into *cfg; prints FILE:LINE:COL errors. Returns an exit code. */
 int config_load(const char *cfg_path, struct conf *cfg);
 
+struct plan;
+
+/*
+ * apply_opts.report for --json: the plan's notes as "changes" and its count of
+ * map updates as "map_updates", added to ctx (a json_object).
+ */
+void apply_report_json(const struct plan *plan, bool dry_run, void *ctx);
+
+/* "applied" ("planned" in a dry run, changes or not), "refused" or "failed". */
+const char *apply_result_name(enum apply_result r, bool dry_run);
+
 /* The exit code of an apply's result. */
 static inline int apply_exit_code(enum apply_result r)
 {

@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sluice decap status`: where decap runs, what it accepts, what it counted. */
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <bpf/bpf.h>
 #include <json-c/json.h>
 
 #include "xdp/abi.h"
 #include "cli/cmd.h"
+#include "cli/json_out.h"
+#include "cli/prefix.h"
 #include "cli/switches.h"
 #include "kernel/decap_pins.h"
-#include "kernel/live.h"
+#include "kernel/decap_state.h"
 #include "kernel/pin.h"
 #include "kernel/privilege.h"
-#include "cli/prefix.h"
 #include "kernel/xdp_link.h"
 
 #define DECAP_MAX_LISTED	64
@@ -27,47 +25,29 @@ static const char *const stat_names[SLUICE_DECAP_STAT_MAX] = {
 	[SLUICE_DECAP_REFUSED] = "refused",
 };
 
-static int open_pinned(const char *dir, const char *map)
-{
-	char path[PATH_MAX];
-
-	pin_map_path(dir, map, path);
-	return bpf_obj_get(path);
-}
-
-static json_object *sources_json(int fd)
+static json_object *sources_json(const struct decap_state *st)
 {
 	json_object *arr = json_object_new_array();
-	struct sluice_decap_key key, next;
 	char shown[PREFIX_STR_LEN];
-	struct conf_cidr p;
-	void *prev = NULL;
+	size_t i;
 
-	while (fd >= 0 && !bpf_map_get_next_key(fd, prev, &next)) {
-		memset(&p, 0, sizeof(p));
-		p.addr.family = next.family == SLUICE_AF_INET6 ? AF_INET6 : AF_INET;
-		memcpy(p.addr.bytes, next.addr, sizeof(p.addr.bytes));
-		p.prefix_len = (uint8_t)(next.prefixlen - 8);
-		json_object_array_add(arr, json_object_new_string(prefix_str(&p, shown)));
-		key = next;
-		prev = &key;
-	}
+	for (i = 0; i < st->n_sources; i++)
+		json_object_array_add(arr, json_object_new_string(prefix_str(&st->sources[i],
+									     shown)));
 	return arr;
 }
 
-static json_object *counters_json(int fd)
+static json_object *counters_json(const struct decap_state *st)
 {
 	json_object *o = json_object_new_object();
-	struct sluice_counter sum;
 	__u32 i;
 
-	for (i = 0; fd >= 0 && i < SLUICE_DECAP_STAT_MAX; i++) {
+	for (i = 0; st->counted && i < SLUICE_DECAP_STAT_MAX; i++) {
 		json_object *c = json_object_new_object();
 
-		if (live_counter(fd, i, &sum))
-			memset(&sum, 0, sizeof(sum));
-		json_object_object_add(c, "packets", json_object_new_uint64(sum.packets));
-		json_object_object_add(c, "bytes", json_object_new_uint64(sum.bytes));
+		json_object_object_add(c, "packets",
+				       json_object_new_uint64(st->counters[i].packets));
+		json_object_object_add(c, "bytes", json_object_new_uint64(st->counters[i].bytes));
 		json_object_object_add(o, stat_names[i], c);
 	}
 	return o;
@@ -76,31 +56,22 @@ static json_object *counters_json(int fd)
 static json_object *iface_json(const char *ifname)
 {
 	json_object *o = json_object_new_object();
-	int ifindex = (int)if_nametoindex(ifname), settings_fd, sources_fd, stats_fd;
-	struct sluice_decap_settings settings = {0};
+	int ifindex = (int)if_nametoindex(ifname);
 	char dir[DECAP_PIN_NAME_LEN];
 	struct attached at = {0};
-	__u32 zero = 0;
+	struct decap_state *st = calloc(1, sizeof(*st));
 
 	decap_pin_name(ifname, dir);
-	settings_fd = open_pinned(dir, "decap_settings");
-	sources_fd = open_pinned(dir, "decap_sources");
-	stats_fd = open_pinned(dir, "decap_stats");
+	if (st)
+		decap_state_read(dir, st);
 	if (ifindex)
 		xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);
-	if (settings_fd >= 0)
-		bpf_map_lookup_elem(settings_fd, &zero, &settings);
 	json_object_object_add(o, "interface", json_object_new_string(ifname));
 	json_object_object_add(o, "program", xdp_link_json(&at));
-	json_object_object_add(o, "restricted", json_object_new_boolean(settings.restricted));
-	json_object_object_add(o, "sources", sources_json(sources_fd));
-	json_object_object_add(o, "counters", counters_json(stats_fd));
-	if (settings_fd >= 0)
-		close(settings_fd);
-	if (sources_fd >= 0)
-		close(sources_fd);
-	if (stats_fd >= 0)
-		close(stats_fd);
+	json_object_object_add(o, "restricted", json_object_new_boolean(st && st->restricted));
+	json_object_object_add(o, "sources", st ? sources_json(st) : json_object_new_array());
+	json_object_object_add(o, "counters", st ? counters_json(st) : json_object_new_object());
+	free(st);
 	return o;
 }
 
@@ -188,7 +159,7 @@ int cmd_decap_status(int argc, char **argv)
 			"decap attach`)\n");
 		return EXIT_RUNTIME;
 	}
-	root = json_object_new_object();
+	root = json_out_root(NULL);
 	arr = json_object_new_array();
 	for (i = 0; i < n; i++)
 		json_object_array_add(arr, iface_json(names[i]));

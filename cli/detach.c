@@ -13,6 +13,7 @@
 #include "kernel/privilege.h"
 #include "kernel/xdp_link.h"
 #include "cli/cmd.h"
+#include "cli/json_out.h"
 
 static void detach_usage(FILE *out)
 {
@@ -24,10 +25,11 @@ static void detach_usage(FILE *out)
 		"  -p, --prune  remove instead the state that network namespaces which no\n"
 		"               longer exist left in bpffs (data plane and decap), when no\n"
 		"               program uses it any more; `sluice status` lists it\n"
+		"  -j, --json   what happened as one JSON object on stdout (README.md)\n"
 		"  -h, --help   this text\n");
 }
 
-static int detach(const char *ifname)
+static int detach(const char *ifname, json_object *root)
 {
 	int ifindex = (int)if_nametoindex(ifname), err = 0, lock_fd;
 	struct attached at = {0};
@@ -61,8 +63,12 @@ static int detach(const char *ifname)
 		fprintf(stderr, "sluice: removing pins of %s: %s\n", ifname, strerror(-err));
 		return EXIT_RUNTIME;
 	}
-	printf("%s: detached%s\n", ifname, at.present ? "" : " (program was already gone; "
-	       "state removed)");
+	if (root)
+		json_object_object_add(root, "program_was_attached",
+				       json_object_new_boolean(at.present));
+	else
+		printf("%s: detached%s\n", ifname, at.present ? "" : " (program was already "
+		       "gone; state removed)");
 	journal_change(&(struct change){ .action = "detach", .ifname = ifname,
 		       .summary = at.present ? "program detached, pins removed" :
 					       "pins removed (the program was gone)" });
@@ -70,15 +76,17 @@ static int detach(const char *ifname)
 }
 
 /* Remove every pin directory of a vanished namespace that no program uses. */
-static int prune(void)
+static int prune(json_object *root)
 {
-	char names[64][NAME_MAX + 1];
+	char names[64][NAME_MAX + 1], path[PATH_MAX];
 	int n, i, err, ret = EXIT_OK;
+	json_object *removed;
 
 	if (privilege_check())
 		return EXIT_RUNTIME;
 	n = pin_list_leftovers(names, 64);
-	if (!n)
+	removed = json_object_new_array();
+	if (!n && !root)
 		printf("no leftover state\n");
 	for (i = 0; i < n; i++) {
 		err = pin_remove_leftover(names[i]);
@@ -86,10 +94,39 @@ static int prune(void)
 			fprintf(stderr, "sluice: removing %s/%s: %s\n", SLUICE_PIN_ROOT,
 				names[i], strerror(-err));
 			ret = EXIT_RUNTIME;
-		} else {
-			printf("removed %s/%s\n", SLUICE_PIN_ROOT, names[i]);
+			continue;
 		}
+		snprintf(path, sizeof(path), "%s/%.*s", SLUICE_PIN_ROOT, NAME_MAX, names[i]);
+		if (root)
+			json_object_array_add(removed, json_object_new_string(path));
+		else
+			printf("removed %s\n", path);
 	}
+	if (root)
+		json_object_object_add(root, "removed", removed);
+	else
+		json_object_put(removed);
+	return ret;
+}
+
+/*
+ * {"schema_version", "interface", "result", "program_was_attached", "messages",
+ * "exit_code"} on stdout, whatever happens; --prune: "removed" instead of the
+ * interface and program_was_attached.
+ */
+static int detach_json(const char *ifname)
+{
+	json_object *root = json_out_root(ifname);
+	struct json_capture cap;
+	int ret;
+
+	json_capture_begin(&cap, true);
+	ret = ifname ? detach(ifname, root) : prune(root);
+	json_capture_end(&cap, root);
+	json_object_object_add(root, "result", json_object_new_string(
+		ret == EXIT_OK ? (ifname ? "detached" : "pruned") : "failed"));
+	json_object_object_add(root, "exit_code", json_object_new_int(ret));
+	json_out_print(root, true);
 	return ret;
 }
 
@@ -97,15 +134,20 @@ int cmd_detach(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "prune", no_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	bool pruning = false;
+	bool pruning = false, json = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "ph", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pjh", opts, NULL)) != -1) {
 		if (c == 'p') {
 			pruning = true;
+			continue;
+		}
+		if (c == 'j') {
+			json = true;
 			continue;
 		}
 		if (c == 'h') {
@@ -121,7 +163,7 @@ int cmd_detach(int argc, char **argv)
 			detach_usage(stderr);
 			return EXIT_USAGE;
 		}
-		return prune();
+		return json ? detach_json(NULL) : prune(NULL);
 	}
 	if (argc - optind != 1) {
 		fprintf(stderr, "sluice detach: %s\n\n", argc == optind ?
@@ -133,5 +175,5 @@ int cmd_detach(int argc, char **argv)
 		fprintf(stderr, "sluice: '%s' is not an interface name\n", argv[optind]);
 		return EXIT_USAGE;
 	}
-	return detach(argv[optind]);
+	return json ? detach_json(argv[optind]) : detach(argv[optind], NULL);
 }

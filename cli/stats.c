@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sluice stats`: counters, and with --watch rates (metrics: stats_prom.c). */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <json-c/json.h>
 
 #include "cli/cmd.h"
+#include "cli/json_out.h"
+#include "cli/select.h"
 #include "cli/stats.h"
 #include "cli/switches.h"
 #include "kernel/counters.h"
@@ -20,21 +19,37 @@
 static void stats_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sluice stats [IFACE] [--json | --watch | --prometheus | --serve ADDR:PORT]\n\n"
+		"usage: sluice stats [IFACE] [--json] [-o COLUMNS] [--service NAME]\n"
+		"                    [--backend ADDR] [--sort COLUMN]\n"
+		"       sluice stats [IFACE] --watch [--json] [--interval SECONDS] [-o ...]\n"
+		"       sluice stats [IFACE] --prometheus | --serve ADDR:PORT\n\n"
 		"Packet and byte counters of IFACE (default: the only interface sluice is\n"
-		"attached to): verdicts, drops by reason, every filter rule, service and\n"
-		"backend, with each service's and backend's new and active flows.\n\n"
-		"  -j, --json        machine-readable output (documented in README.md)\n"
-		"  -w, --watch       print packet rates every second until interrupted: global\n"
-		"                    counters, then each rule, service and backend that saw\n"
-		"                    packets\n"
-		"  -p, --prometheus  the metrics in the Prometheus text format, once (for\n"
-		"                    node_exporter's textfile collector)\n"
-		"  -s, --serve ADDR:PORT\n"
-		"                    serve them over HTTP at /metrics until interrupted, e.g.\n"
-		"                    127.0.0.1:9444 or [::1]:9444; keeps the program's run-time\n"
-		"                    stats on meanwhile\n"
-		"  -h, --help        this text\n");
+		"attached to): totals first, then the global counters, drops by reason,\n"
+		"every filter rule, and each service and backend with its new and active\n"
+		"flows.\n\n"
+		"  -j, --json            machine-readable output (documented in README.md);\n"
+		"                        with --watch one JSON object per line and tick\n"
+		"  -w, --watch           rates (packets and bytes per second) every interval\n"
+		"                        until interrupted: totals, then the rules, services\n"
+		"                        and backends that saw packets; services and rules\n"
+		"                        an apply adds appear from their second tick\n"
+		"  -i, --interval SECONDS  --watch's interval, 0.1 to 3600 (default 1)\n"
+		"  -o, --output COLUMNS  the services table's columns, comma-separated;\n"
+		"                        +COLUMNS adds to the shown ones\n"
+		"  -S, --service NAME    only this service (exit 1 when there is none)\n"
+		"  -B, --backend ADDR    only this backend, in every service that has it\n"
+		"  -k, --sort COLUMN     services, backends and rules by COLUMN: numbers\n"
+		"                        largest first, text A to Z\n"
+		"  -p, --prometheus      the metrics in the Prometheus text format, once (for\n"
+		"                        node_exporter's textfile collector)\n"
+		"  -s, --serve ADDR:PORT serve them over HTTP at /metrics until interrupted,\n"
+		"                        e.g. 127.0.0.1:9444 or [::1]:9444; keeps the\n"
+		"                        program's run-time stats on meanwhile\n"
+		"  -h, --help            this text\n\n"
+		"columns:\n");
+	table_columns_help(out, stats_columns, STATS_COLUMNS);
+	fprintf(out, "columns with --watch:\n");
+	table_columns_help(out, stats_rate_columns, STATS_RATE_COLUMNS);
 }
 
 static json_object *counter_json(const struct sluice_counter *c)
@@ -89,14 +104,44 @@ static json_object *rule_json(const char *name, const struct sluice_counter *c)
 	return o;
 }
 
-static json_object *collect(const struct live_state *live, const struct counters_snapshot *snap)
+void stats_add_backends(json_object *arr, const struct live_state *live, __u32 service_id,
+			 json_object *(*make)(const struct live_state *live, __u32 id,
+					      const void *ctx), const void *ctx)
 {
-	json_object *root = json_object_new_object(), *global = json_object_new_object();
-	json_object *rules = json_object_new_array(), *svcs = json_object_new_array();
-	char addr[INET6_ADDRSTRLEN], vip[64];
-	size_t i;
+	char addr[INET6_ADDRSTRLEN];
 	__u32 id;
 
+	for (id = 1; id < SLUICE_MAX_BACKENDS; id++) {
+		const struct sluice_backend *be = &live->backends[id];
+		json_object *b;
+
+		if (!(be->flags & SLUICE_BACKEND_F_LIVE) || be->service_id != service_id)
+			continue;
+		b = make(live, id, ctx);
+		if (!b)
+			continue;
+		json_object_object_add(b, "addr", json_object_new_string(
+			fmt_addr(be->family, be->addr, addr)));
+		json_object_array_add(arr, b);
+	}
+}
+
+static json_object *backend_counts(const struct live_state *live, __u32 id, const void *ctx)
+{
+	const struct counters_snapshot *snap = ctx;
+
+	(void)live;
+	return lb_json(&snap->backends[id]);
+}
+
+static json_object *collect(const char *ifname, const struct live_state *live,
+			    const struct counters_snapshot *snap)
+{
+	json_object *root = json_out_root(ifname), *global = json_object_new_object();
+	json_object *rules = json_object_new_array(), *svcs = json_object_new_array();
+	size_t i;
+
+	json_out_timestamp(root);
 	for (i = 0; i < SLUICE_STAT_MAX; i++)
 		json_object_object_add(global, counters_stat_names[i],
 				       counter_json(&snap->global[i]));
@@ -124,19 +169,8 @@ static json_object *collect(const struct live_state *live, const struct counters
 		json_object *bes = json_object_new_array();
 
 		json_object_object_add(o, "name", json_object_new_string(s->meta.name));
-		json_object_object_add(o, "vip", json_object_new_string(
-			fmt_vip(&s->key, vip, sizeof(vip))));
-		for (id = 1; id < SLUICE_MAX_BACKENDS; id++) {
-			const struct sluice_backend *be = &live->backends[id];
-			json_object *b;
-
-			if (!(be->flags & SLUICE_BACKEND_F_LIVE) || be->service_id != s->val.id)
-				continue;
-			b = lb_json(&snap->backends[id]);
-			json_object_object_add(b, "addr", json_object_new_string(
-				fmt_addr(be->family, be->addr, addr)));
-			json_object_array_add(bes, b);
-		}
+		json_out_vip(o, &s->key);
+		stats_add_backends(bes, live, s->val.id, backend_counts, snap);
 		json_object_object_add(o, "backends", bes);
 		json_object_array_add(svcs, o);
 	}
@@ -148,172 +182,9 @@ static json_object *collect(const struct live_state *live, const struct counters
 	return root;
 }
 
-static int64_t packets_of(json_object *o)
-{
-	return json_object_get_int64(json_object_object_get(o, "packets"));
-}
-
-static int64_t bytes_of(json_object *o)
-{
-	return json_object_get_int64(json_object_object_get(o, "bytes"));
-}
-
-static long long int_of(json_object *o, const char *key)
-{
-	return (long long)json_object_get_int64(json_object_object_get(o, key));
-}
-
-static void print_human(const char *ifname, json_object *root)
-{
-	json_object *global = json_object_object_get(root, "global");
-	json_object *rules = json_object_object_get(root, "rules");
-	json_object *svcs = json_object_object_get(root, "services");
-	json_object *flows = json_object_object_get(root, "flows");
-	size_t i, j;
-
-	printf("%s:\n%-16s %14s %16s\n", ifname, "counter", "packets", "bytes");
-	for (i = 0; i < SLUICE_STAT_MAX; i++) {
-		json_object *c = json_object_object_get(global, counters_stat_names[i]);
-
-		printf("%-16s %14lld %16lld\n", counters_stat_names[i], (long long)packets_of(c),
-		       (long long)bytes_of(c));
-	}
-	printf("drops:\n");
-	json_object_object_foreach(json_object_object_get(root, "drops"), reason, count)
-		printf("  %-16s %12lld\n", reason, (long long)json_object_get_int64(count));
-	printf("flows: %lld active, %lld entries in a table of %lld\n", int_of(flows, "active"),
-	       int_of(flows, "entries"), int_of(flows, "size"));
-	printf("rules:\n");
-	for (i = 0; i < json_object_array_length(rules); i++) {
-		json_object *r = json_object_array_get_idx(rules, i);
-
-		json_object *limited;
-
-		printf("  %-14s %14lld %16lld",
-		       json_object_get_string(json_object_object_get(r, "name")),
-		       (long long)packets_of(r), (long long)bytes_of(r));
-		if (json_object_object_get_ex(r, "limited", &limited))
-			printf("  (%lld over the rate, dropped)", (long long)packets_of(limited));
-		printf("\n");
-	}
-	printf("%-48s %12s %12s\n", "services:", "new flows", "active flows");
-	for (i = 0; i < json_object_array_length(svcs); i++) {
-		json_object *s = json_object_array_get_idx(svcs, i);
-		json_object *bes = json_object_object_get(s, "backends");
-
-		printf("  %-14s %14lld %16lld %12lld %12lld  %s\n",
-		       json_object_get_string(json_object_object_get(s, "name")),
-		       (long long)packets_of(s), (long long)bytes_of(s), int_of(s, "new_flows"),
-		       int_of(s, "active_flows"),
-		       json_object_get_string(json_object_object_get(s, "vip")));
-		for (j = 0; j < json_object_array_length(bes); j++) {
-			json_object *b = json_object_array_get_idx(bes, j);
-
-			printf("    %-12s %14lld %16lld %12lld %12lld\n",
-			       json_object_get_string(json_object_object_get(b, "addr")),
-			       (long long)packets_of(b), (long long)bytes_of(b),
-			       int_of(b, "new_flows"), int_of(b, "active_flows"));
-		}
-	}
-}
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static unsigned long long pps(const struct sluice_counter *now, const struct sluice_counter *then)
-{
-	return (unsigned long long)(now->packets - then->packets);
-}
-
-/* Service and backend rates that were not zero in the last second. */
-static void print_lb_rates(const struct live_state *live, const struct counters_snapshot *now,
-			   const struct counters_snapshot *then)
-{
-	char addr[INET6_ADDRSTRLEN];
-	unsigned long long rate;
-	size_t i;
-	__u32 id;
-
-	for (i = 0; i < live->n_services; i++) {
-		const struct live_service *s = &live->services[i];
-
-		rate = pps(&now->services[s->val.id].traffic, &then->services[s->val.id].traffic);
-		if (rate)
-			printf("  service %s %llu pps\n", s->meta.name, rate);
-		for (id = 1; id < SLUICE_MAX_BACKENDS; id++) {
-			const struct sluice_backend *be = &live->backends[id];
-
-			if (!(be->flags & SLUICE_BACKEND_F_LIVE) || be->service_id != s->val.id)
-				continue;
-			rate = pps(&now->backends[id].traffic, &then->backends[id].traffic);
-			if (rate)
-				printf("    backend %s %llu pps\n",
-				       fmt_addr(be->family, be->addr, addr), rate);
-		}
-	}
-}
-
-/* One second's rates: the global counters on one line, then what saw packets. */
-static void print_rates(const struct live_state *live, const struct counters_snapshot *now,
-			const struct counters_snapshot *then)
-{
-	unsigned long long rate;
-	size_t i;
-	__u32 c;
-
-	for (i = 0; i < SLUICE_STAT_MAX; i++)
-		printf("%s %llu pps%s", counters_stat_names[i],
-		       pps(&now->global[i], &then->global[i]),
-		       i + 1 < SLUICE_STAT_MAX ? ", " : "\n");
-	for (i = 0; i < live->n_rules; i++) {
-		c = live->rules[i].counter;
-		rate = pps(&now->rules[c], &then->rules[c]);
-		if (rate)
-			printf("  rule %s %llu pps\n", live->rule_meta[c].name, rate);
-	}
-	print_lb_rates(live, now, then);
-	fflush(stdout);
-}
-
-/* Rates once a second until interrupted. Returns an exit code. */
-static int watch(const char *ifname, const struct sluice_maps *maps,
-		 const struct live_state *live)
-{
-	struct counters_snapshot *snaps = calloc(2, sizeof(*snaps)), *swap;
-	struct counters_snapshot *then = snaps, *now = snaps + 1;
-	int ifindex = (int)if_nametoindex(ifname), err;
-
-	if (!snaps)
-		return EXIT_RUNTIME;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	err = counters_read(maps, live, ifindex, false, then);
-	while (!err && !stop) {
-		sleep(1);
-		err = counters_read(maps, live, ifindex, false, now);
-		if (!err)
-			print_rates(live, now, then);
-		swap = then;
-		then = now;
-		now = swap;
-	}
-	free(snaps);
-	if (err) {
-		fprintf(stderr, "sluice: cannot read the counters of %s: %s\n", ifname,
-			strerror(-err));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
-}
-
 /* Counters and flows once, as JSON or for people. Returns an exit code. */
 static int show(const char *ifname, const struct sluice_maps *maps,
-		const struct live_state *live, bool json)
+		const struct live_state *live, const struct stats_view *view)
 {
 	struct counters_snapshot *snap = calloc(1, sizeof(*snap));
 	json_object *root;
@@ -326,37 +197,91 @@ static int show(const char *ifname, const struct sluice_maps *maps,
 		free(snap);
 		return EXIT_RUNTIME;
 	}
-	root = collect(live, snap);
-	if (json)
-		printf("%s\n", json_object_to_json_string_ext(root,
-			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	else
-		print_human(ifname, root);
-	json_object_put(root);
+	root = collect(ifname, live, snap);
 	free(snap);
+	if (select_apply("stats", ifname, json_object_object_get(root, "services"),
+			 &view->select, false)) {
+		json_object_put(root);
+		return EXIT_RUNTIME;
+	}
+	if (view->select.sort)
+		table_sort_json(json_object_object_get(root, "rules"), view->select.sort->key);
+	if (view->json) {
+		json_out_print(root, true);
+		return EXIT_OK;
+	}
+	stats_print(root, view);
+	json_object_put(root);
 	return EXIT_OK;
 }
 
-/* At most one of the output forms. */
-static bool one_form(bool json, bool watching, bool prometheus, bool serving)
+/* At most one of the output forms; --interval only with --watch. */
+static bool forms_agree(bool json, bool watching, bool prometheus, bool serving,
+			bool interval)
 {
-	if (json + watching + prometheus + serving <= 1)
+	const char *why = NULL;
+
+	if ((json && !watching) + watching + prometheus + serving > 1)
+		why = "--json, --watch, --prometheus and --serve do not go together "
+		      "(but --watch --json does)";
+	else if (interval && !watching)
+		why = "--interval goes with --watch";
+	if (!why)
 		return true;
-	fprintf(stderr, "sluice stats: --json, --watch, --prometheus and --serve do not go "
-		"together\n\n");
+	fprintf(stderr, "sluice stats: %s\n\n", why);
 	stats_usage(stderr);
 	return false;
 }
 
+/* --interval SECONDS: from 0.1 to 3600, decimals allowed. */
+static int parse_interval(const char *text, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(text, &end);
+	if (errno || end == text || *end || !(*out >= 0.1 && *out <= 3600)) {
+		fprintf(stderr, "sluice stats: --interval '%s' is not a number of seconds "
+			"from 0.1 to 3600\n", text);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check what was asked before anything is opened. Returns an exit code or -1: go on. */
+static int check_view(struct stats_view *view, const char *columns, const char *backend,
+		      const char *sort, const char *interval)
+{
+	const struct table_column *cols = view->watching ? stats_rate_columns :
+					  stats_columns;
+	size_t n = view->watching ? STATS_RATE_COLUMNS : STATS_COLUMNS;
+
+	if (table_choose("stats", columns, cols, n, &view->choice) ||
+	    select_parse("stats", backend, sort, cols, n, &view->select))
+		return EXIT_USAGE;
+	view->interval = 1.0;
+	if (interval && parse_interval(interval, &view->interval))
+		return EXIT_USAGE;
+	return -1;
+}
+
 int cmd_stats(int argc, char **argv)
 {
-	bool json = false, watching = false, prometheus = false, serving = false;
-	const char *listen_text = NULL;
+	bool prometheus = false, serving = false, has_columns = false, has_service = false,
+	     has_backend = false, has_sort = false, has_interval = false;
+	const char *listen_text = NULL, *columns = NULL, *backend = NULL, *sort = NULL,
+		   *interval = NULL;
+	struct stats_view view = {0};
 	const struct cmd_switch sw[] = {
-		{ "json", 'j', &json, NULL },
-		{ "watch", 'w', &watching, NULL },
+		{ "json", 'j', &view.json, NULL },
+		{ "watch", 'w', &view.watching, NULL },
 		{ "prometheus", 'p', &prometheus, NULL },
 		{ "serve", 's', &serving, &listen_text },
+		{ "output", 'o', &has_columns, &columns },
+		{ "service", 'S', &has_service, &view.select.service },
+		{ "backend", 'B', &has_backend, &backend },
+		{ "sort", 'k', &has_sort, &sort },
+		{ "interval", 'i', &has_interval, &interval },
 	};
 	struct conf_listen listen;
 	struct live_state *live;
@@ -365,25 +290,29 @@ int cmd_stats(int argc, char **argv)
 	const char *given;
 	int ret;
 
-	ret = switches_parse(argc, argv, "stats", sw, 4, stats_usage, &given);
+	ret = switches_parse(argc, argv, "stats", sw, sizeof(sw) / sizeof(sw[0]), stats_usage,
+			     &given);
 	if (ret != SWITCHES_RUN)
 		return ret;
-	if (!one_form(json, watching, prometheus, serving))
+	if (!forms_agree(view.json, view.watching, prometheus, serving, has_interval))
 		return EXIT_USAGE;
+	ret = check_view(&view, columns, backend, sort, interval);
+	if (ret >= 0)
+		return ret;
 	/* A bad address is a usage error, found before anything is opened. */
 	if (serving && stats_parse_listen(listen_text, &listen))
 		return EXIT_USAGE;
 	ret = iface_open_live(given, ifname, &maps, &live);
 	if (ret)
 		return ret;
-	if (watching)
-		ret = watch(ifname, &maps, live);
+	if (view.watching)
+		ret = stats_watch(ifname, &maps, live, &view);
 	else if (prometheus)
 		ret = stats_prometheus(ifname, &maps, live);
 	else if (serving)
 		ret = stats_serve(ifname, &maps, &listen);
 	else
-		ret = show(ifname, &maps, live, json);
+		ret = show(ifname, &maps, live, &view);
 	free(live);
 	maps_close(&maps);
 	return ret;

@@ -1,53 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sluice status`: what is attached, services, backends and rules. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-#include <bpf/bpf.h>
 #include <json-c/json.h>
 
 #include "cli/cmd.h"
+#include "cli/json_out.h"
+#include "cli/select.h"
+#include "cli/status.h"
 #include "cli/status_daemon.h"
+#include "cli/status_filter.h"
 #include "cli/switches.h"
 #include "kernel/fmt.h"
 #include "kernel/live.h"
 #include "kernel/maps.h"
 #include "kernel/netns.h"
 #include "kernel/pin.h"
-#include "cli/status_filter.h"
+#include "kernel/tables.h"
 #include "kernel/xdp_link.h"
 
 static void status_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sluice status [IFACE] [--json]\n\n"
+		"usage: sluice status [IFACE] [--json] [-o COLUMNS] [--service NAME]\n"
+		"                     [--backend ADDR] [--sort COLUMN]\n\n"
 		"What runs on IFACE (default: the only interface sluice is attached to):\n"
-		"the program, the flow table, every service with its backends and their\n"
-		"share of the Maglev table, and the filter rules in the order they are\n"
-		"matched.\n\n"
-		"  -j, --json  machine-readable output (documented in README.md)\n"
-		"  -h, --help  this text\n");
-}
-
-/* Slots held by each backend id in a service's live table. */
-static int table_shares(int outer_fd, __u32 slot, __u32 size, __u32 *slots_of)
-{
-	__u32 inner_id, i, value;
-	int fd;
-
-	if (bpf_map_lookup_elem(outer_fd, &slot, &inner_id))
-		return -errno;
-	fd = bpf_map_get_fd_by_id(inner_id);
-	if (fd < 0)
-		return -errno;
-	for (i = 0; i < size; i++)
-		if (!bpf_map_lookup_elem(fd, &i, &value) && value < SLUICE_MAX_BACKENDS)
-			slots_of[value]++;
-	close(fd);
-	return 0;
+		"the program, the flow table, totals, every service with its backends and\n"
+		"their share of the Maglev table, and the filter rules in the order they\n"
+		"are matched.\n\n"
+		"  -j, --json            machine-readable output (documented in README.md)\n"
+		"  -o, --output COLUMNS  the services table's columns, comma-separated;\n"
+		"                        +COLUMNS adds to the shown ones\n"
+		"  -S, --service NAME    only this service (exit 1 when there is none)\n"
+		"  -B, --backend ADDR    only this backend, in every service that has it\n"
+		"                        (exit 1 when no service has it)\n"
+		"  -k, --sort COLUMN     services, and backends within each, by COLUMN:\n"
+		"                        numbers largest first, text A to Z\n"
+		"  -h, --help            this text\n\n"
+		"With --service or --backend only the services table follows the totals.\n\n"
+		"columns:\n");
+	table_columns_help(out, status_columns, STATUS_COLUMNS);
 }
 
 /* Whole seconds until a drain's flows move (rounded up), null if they never do. */
@@ -121,14 +115,11 @@ static json_object *services_json(const struct sluice_maps *maps,
 	for (i = 0; i < live->n_services && slots_of; i++) {
 		const struct live_service *s = &live->services[i];
 		json_object *o = json_object_new_object(), *bes = json_object_new_array();
-		char vip[64];
 
 		memset(slots_of, 0, SLUICE_MAX_BACKENDS * sizeof(*slots_of));
-		table_shares(maps->maglev_tables, s->val.table_slot, s->val.table_size,
-			     slots_of);
+		tables_maglev_slots(maps, s->val.table_slot, s->val.table_size, slots_of);
 		json_object_object_add(o, "name", json_object_new_string(s->meta.name));
-		json_object_object_add(o, "vip", json_object_new_string(
-			fmt_vip(&s->key, vip, sizeof(vip))));
+		json_out_vip(o, &s->key);
 		json_object_object_add(o, "id", json_object_new_int64(s->val.id));
 		forward_json(o, &s->val);
 		json_object_object_add(o, "table_size", json_object_new_int64(s->val.table_size));
@@ -228,13 +219,12 @@ static json_object *leftovers_json(void)
 static json_object *status_json(const char *ifname, const struct sluice_maps *maps,
 				const struct live_state *live)
 {
-	json_object *root = json_object_new_object();
+	json_object *root = json_out_root(ifname);
 	int ifindex = (int)if_nametoindex(ifname);
 	struct attached at = {0};
 
 	if (ifindex)
 		xdp_link_find(ifindex, &at);
-	json_object_object_add(root, "interface", json_object_new_string(ifname));
 	json_object_object_add(root, "program", xdp_link_json(&at));
 	json_object_object_add(root, "netns", netns_json(ifname));
 	json_object_object_add(root, "leftovers", leftovers_json());
@@ -249,178 +239,54 @@ static json_object *status_json(const char *ifname, const struct sluice_maps *ma
 	return root;
 }
 
-static const char *str_of(json_object *o, const char *key)
-{
-	return json_object_get_string(json_object_object_get(o, key));
-}
-
-static void print_flows(json_object *root)
-{
-	json_object *f = json_object_object_get(root, "flows"), *ports;
-	int64_t idle = json_object_get_int64(json_object_object_get(f, "udp_idle_timeout"));
-	int64_t guard = json_object_get_int64(json_object_object_get(f, "new_flow_guard"));
-	size_t i;
-
-	printf("flows: table of %s entries, idle UDP flows move ", str_of(f, "size"));
-	if (idle)
-		printf("after %lld s", (long long)idle);
-	else
-		printf("never");
-	if (guard)
-		printf(", new-flow guard %lld/s (%s per CPU)\n", (long long)guard,
-		       str_of(f, "new_flows_per_cpu"));
-	else
-		printf(", no new-flow guard\n");
-	ports = json_object_object_get(root, "tx_ports");
-	for (i = 0; i < json_object_array_length(ports); i++)
-		printf("%s%s%s", i ? ", " : "tx_ports: ",
-		       json_object_get_string(json_object_array_get_idx(ports, i)),
-		       i + 1 < json_object_array_length(ports) ? "" : "\n");
-}
-
-/* "frames to: 02:00:00:00:00:01 (the interface's), 00:00:5e:00:01:01" */
-static void print_macs(json_object *macs)
-{
-	size_t i, n = json_object_array_length(macs);
-
-	printf("frames to: ");
-	if (!n)
-		printf("none yet (unicast is passed until apply sets the interface's MAC)");
-	for (i = 0; i < n; i++)
-		printf("%s%s%s", i ? ", " : "",
-		       json_object_get_string(json_object_array_get_idx(macs, i)),
-		       i ? "" : " (the interface's)");
-	printf("\n");
-}
-
-/* "ipip from 10.99.0.0/24 2001:db8:99::/120 table 65537, drain timeout 300 s" */
-static void print_service(json_object *s)
-{
-	json_object *src4 = NULL, *src6;
-	int64_t drain = json_object_get_int64(json_object_object_get(s, "drain_timeout"));
-
-	printf("  %s %s %s", str_of(s, "name"), str_of(s, "vip"), str_of(s, "forward"));
-	if (json_object_object_get_ex(s, "encap_source4", &src4))
-		printf(" from %s", json_object_get_string(src4));
-	if (json_object_object_get_ex(s, "encap_source6", &src6))
-		printf("%s%s", src4 ? " " : " from ", json_object_get_string(src6));
-	printf(" table %s", str_of(s, "table_size"));
-	if (drain)
-		printf(", drain timeout %lld s", (long long)drain);
-	printf("\n");
-}
-
-/* "draining (flows move in 42 s)", "draining (flows stay)" or "active". */
-static void print_state(json_object *b)
-{
-	json_object *left;
-
-	if (!json_object_object_get_ex(b, "drain_seconds_left", &left)) {
-		printf("%s", str_of(b, "state"));
-		return;
-	}
-	if (left)
-		printf("draining (flows move in %lld s)", (long long)json_object_get_int64(left));
-	else
-		printf("draining (flows stay)");
-}
-
-/* "pins: /sys/fs/bpf/sluice/eth0@netns-7 (network namespace lab, cookie 7)" */
-static void print_netns(json_object *root)
-{
-	json_object *ns = json_object_object_get(root, "netns");
-	const char *name = str_of(ns, "name");
-
-	printf("pins: %s (", str_of(ns, "pins"));
-	if (json_object_get_boolean(json_object_object_get(ns, "initial")))
-		printf("initial network namespace)\n");
-	else
-		printf("network namespace %s%scookie %s)\n", name ? name : "",
-		       name ? ", " : "", str_of(ns, "cookie"));
-}
-
-static void print_leftovers(FILE *out, json_object *leftovers)
-{
-	size_t i;
-
-	for (i = 0; i < json_object_array_length(leftovers); i++)
-		fprintf(out, "leftover: %s: its network namespace is gone and no program "
-			"uses it (`sluice detach --prune` removes it)\n",
-			json_object_get_string(json_object_array_get_idx(leftovers, i)));
-}
-
-/* The human form is a rendering of the JSON form, so the two never disagree. */
-static void print_human(json_object *root)
-{
-	json_object *prog = json_object_object_get(root, "program"), *svcs, *v;
-	size_t i, j;
-
-	printf("%s: ", json_object_get_string(json_object_object_get(root, "interface")));
-	if (json_object_get_boolean(json_object_object_get(prog, "attached")))
-		printf("program %s, %s mode%s\n",
-		       json_object_get_string(json_object_object_get(prog, "id")),
-		       json_object_get_string(json_object_object_get(prog, "mode")),
-		       json_object_get_boolean(json_object_object_get(prog, "dispatcher")) ?
-		       " (libxdp dispatcher)" : "");
-	else
-		printf("state pinned but program NOT attached (run `sluice detach`)\n");
-	print_netns(root);
-	print_macs(json_object_object_get(root, "macs"));
-	print_flows(root);
-	svcs = json_object_object_get(root, "services");
-	printf("services: %zu\n", json_object_array_length(svcs));
-	for (i = 0; i < json_object_array_length(svcs); i++) {
-		json_object *s = json_object_array_get_idx(svcs, i);
-		json_object *bes = json_object_object_get(s, "backends");
-
-		print_service(s);
-		for (j = 0; j < json_object_array_length(bes); j++) {
-			json_object *b = json_object_array_get_idx(bes, j);
-
-			v = json_object_object_get(b, "share");
-			printf("    %-39s %-17s weight %-7s %5.1f%% of slots ", str_of(b, "addr"),
-			       json_object_get_type(json_object_object_get(b, "mac")) ==
-			       json_type_null ? "-" : str_of(b, "mac"),
-			       str_of(b, "weight"), 100.0 * json_object_get_double(v));
-			print_state(b);
-			printf("\n");
-		}
-	}
-	status_filter_print(root);
-	status_daemon_print(json_object_object_get(root, "daemon"));
-	print_leftovers(stdout, json_object_object_get(root, "leftovers"));
-}
-
 int cmd_status(int argc, char **argv)
 {
-	bool json = false;
-	const struct cmd_switch sw[] = { { "json", 'j', &json, NULL } };
-	const char *given;
+	const char *given, *columns = NULL, *backend = NULL, *sort = NULL;
+	bool json = false, has_columns = false, has_service = false, has_backend = false,
+	     has_sort = false;
+	struct select sel = {0};
+	const struct cmd_switch sw[] = {
+		{ "json", 'j', &json, NULL },
+		{ "output", 'o', &has_columns, &columns },
+		{ "service", 'S', &has_service, &sel.service },
+		{ "backend", 'B', &has_backend, &backend },
+		{ "sort", 'k', &has_sort, &sort },
+	};
+	struct table_choice choice;
 	struct live_state *live;
 	struct sluice_maps maps;
 	char ifname[IF_NAMESIZE];
 	json_object *root;
 	int ret;
 
-	ret = switches_parse(argc, argv, "status", sw, 1, status_usage, &given);
+	ret = switches_parse(argc, argv, "status", sw, sizeof(sw) / sizeof(sw[0]),
+			     status_usage, &given);
 	if (ret != SWITCHES_RUN)
 		return ret;
+	if (table_choose("status", columns, status_columns, STATUS_COLUMNS, &choice) ||
+	    select_parse("status", backend, sort, status_columns, STATUS_COLUMNS, &sel))
+		return EXIT_USAGE;
 	ret = iface_open_live(given, ifname, &maps, &live);
 	if (ret) {
 		/* Nothing here, but perhaps what a vanished namespace left behind. */
 		root = leftovers_json();
-		print_leftovers(stderr, root);
+		status_print_leftovers(stderr, root);
 		json_object_put(root);
 		return ret;
 	}
 	root = status_json(ifname, &maps, live);
-	if (json)
-		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_NOSLASHESCAPE));
-	else
-		print_human(root);
-	json_object_put(root);
 	free(live);
 	maps_close(&maps);
+	if (select_apply("status", ifname, json_object_object_get(root, "services"), &sel,
+			 false)) {
+		json_object_put(root);
+		return EXIT_RUNTIME;
+	}
+	if (json) {
+		json_out_print(root, true);
+		return EXIT_OK;
+	}
+	status_print(root, &choice, select_narrows(&sel));
+	json_object_put(root);
 	return EXIT_OK;
 }

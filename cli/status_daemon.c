@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/status_daemon.h"
+#include "cli/table.h"
 #include "daemon/state_file.h"
 
 /* Is the daemon that wrote the file still there? A stale file names a gone pid. */
@@ -59,11 +60,29 @@ static const char *when(json_object *o, const char *key, char *buf, size_t len)
 	return buf;
 }
 
+/* The last failed check's reason, nothing while there is none. */
+static const char *reason_text(json_object *row, char *buf, size_t len)
+{
+	json_object *reason = json_object_object_get(row, "reason");
+
+	snprintf(buf, len, "%s", reason ? json_object_get_string(reason) : "");
+	return buf;
+}
+
+static const struct table_column health_columns[] = {
+	{ "SERVICE", "service", NULL, "", 0.3, 0, true, NULL },
+	{ "BACKEND", "addr", NULL, "", 0.3, 0, true, NULL },
+	{ "HEALTH", "health", NULL, "", 8, 0, true, NULL },
+	{ "LAST FAILURE", "reason", NULL, "", 0.2, 0, true, reason_text },
+};
+
 void status_daemon_print(json_object *d)
 {
 	json_object *pid = json_object_object_get(d, "pid");
 	json_object *last = json_object_object_get(d, "last_reload");
 	json_object *bes = json_object_object_get(d, "backends"), *error;
+	struct table_choice choice;
+	struct libscols_table *tb;
 	char loaded[32], at[32];
 	size_t i;
 
@@ -84,15 +103,9 @@ void status_daemon_print(json_object *d)
 	printf("  last reload %s: %s%s%s\n", when(last, "at", at, sizeof(at)),
 	       json_object_get_string(json_object_object_get(last, "result")),
 	       error ? ": " : "", error ? json_object_get_string(error) : "");
-	for (i = 0; i < json_object_array_length(bes); i++) {
-		json_object *b = json_object_array_get_idx(bes, i);
-		json_object *reason = json_object_object_get(b, "reason");
-
-		printf("  %-16s %-39s %-10s%s%s\n",
-		       json_object_get_string(json_object_object_get(b, "service")),
-		       json_object_get_string(json_object_object_get(b, "addr")),
-		       json_object_get_string(json_object_object_get(b, "health")),
-		       reason ? " last failure: " : "",
-		       reason ? json_object_get_string(reason) : "");
-	}
+	table_choose("status", NULL, health_columns, 4, &choice);
+	tb = json_object_array_length(bes) ? table_new(&choice, false) : NULL;
+	for (i = 0; tb && i < json_object_array_length(bes); i++)
+		table_add(tb, &choice, NULL, json_object_array_get_idx(bes, i), false);
+	table_print(tb);
 }

@@ -2,11 +2,11 @@
 /* The filter part of `sluice status`: rules as configured, and what they compiled to. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-#include <bpf/bpf.h>
 
-#include "kernel/fmt.h"
 #include "cli/status_filter.h"
+#include "cli/table.h"
+#include "kernel/fmt.h"
+#include "kernel/tables.h"
 
 static const char *const action_names[] = {
 	[SLUICE_ACT_ALLOW] = "allow",
@@ -94,83 +94,32 @@ static json_object *rule_json(const struct live_state *live, const struct sluice
 		r->action <= SLUICE_ACT_RATE_LIMIT ? action_names[r->action] : "?"));
 	if (r->action == SLUICE_ACT_RATE_LIMIT)
 		add_limit(o, r);
-	json_object_object_add(o, "counter", json_object_new_int64(r->counter));
 	return o;
 }
 
-/* Kernel memory of a map, as the kernel charges it (fdinfo's memlock). */
-static long long map_memlock(int fd)
+/* A count of the compiled maps, left out when its map could not be read. */
+static void add_count(json_object *o, const char *key, long long n)
 {
-	char path[64], line[128];
-	long long bytes = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "memlock: %lld", &bytes) == 1)
-			break;
-	fclose(f);
-	return bytes;
-}
-
-/* Entries of a keyed map, counted (an empty one is created with room for one). */
-static long long count_keys(int fd, __u32 key_size)
-{
-	char key[64], next[64];
-	long long n = 0;
-	void *prev = NULL;
-
-	if (key_size > sizeof(key))
-		return -1;
-	while (!bpf_map_get_next_key(fd, prev, next)) {
-		memcpy(key, next, key_size);
-		prev = key;
-		n++;
-	}
-	return n;
-}
-
-/* Entries and memory of the active slot's inner map in one outer map. */
-static void inner_size(int outer, __u32 slot, json_object *o, const char *what,
-		       long long *memory)
-{
-	struct bpf_map_info info = {0};
-	__u32 id, len = sizeof(info);
-	int fd;
-
-	if (bpf_map_lookup_elem(outer, &slot, &id))
-		return;
-	fd = bpf_map_get_fd_by_id(id);
-	if (fd < 0)
-		return;
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
-		json_object_object_add(o, what, json_object_new_int64(
-			info.type == BPF_MAP_TYPE_ARRAY ? info.max_entries :
-							  count_keys(fd, info.key_size)));
-	*memory += map_memlock(fd);
-	close(fd);
+	if (n >= 0)
+		json_object_object_add(o, key, json_object_new_int64(n));
 }
 
 static json_object *compiled_json(const struct sluice_maps *maps, const struct live_state *live)
 {
 	json_object *o = json_object_new_object();
-	long long memory = 0;
+	struct tables_filter t;
 
+	tables_filter_read(maps, live->filter_slot, &t);
 	json_object_object_add(o, "slot", json_object_new_int64(live->filter_slot));
 	json_object_object_add(o, "positions", json_object_new_int64(
 		live->filter_header.n_rules));
-	inner_size(maps->filter_tables, live->filter_slot, o, "table_cells", &memory);
-	inner_size(maps->filter_prefixes, live->filter_slot, o, "prefixes", &memory);
-	inner_size(maps->filter_pairs, live->filter_slot, o, "pair_entries", &memory);
-	inner_size(maps->filter_mixed, live->filter_slot, o, "address_joins", &memory);
-	/* The slot's value of the fixed regions, the hot copy's room included. */
+	add_count(o, "table_cells", t.table_cells);
+	add_count(o, "prefixes", t.prefixes);
+	add_count(o, "pair_entries", t.pair_entries);
+	add_count(o, "address_joins", t.address_joins);
 	json_object_object_add(o, "fixed_cells", json_object_new_int64(SLUICE_FIXED_CELLS));
-	memory += (long long)SLUICE_FIXED_CELLS * sizeof(__u64);
 	json_object_object_add(o, "maps", json_object_new_int(5));
-	json_object_object_add(o, "memory_bytes", json_object_new_int64(memory));
+	json_object_object_add(o, "memory_bytes", json_object_new_int64(t.memory_bytes));
 	json_object_object_add(o, "spare_ndp", json_object_new_boolean(
 		live->filter_header.flags & SLUICE_FILTER_SPARE_NDP));
 	json_object_object_add(o, "hot_fixed", json_object_new_boolean(
@@ -190,42 +139,70 @@ void status_filter_json(json_object *root, const struct sluice_maps *maps,
 		json_object_object_add(root, "filter", compiled_json(maps, live));
 }
 
-static void print_rule(json_object *r, size_t pos)
+static const char *str_of(json_object *o, const char *key)
+{
+	return json_object_get_string(json_object_object_get(o, key));
+}
+
+/* What a rule matches, in the config's words: "tcp dport 22 src 10.0.0.0/8". */
+static const char *match_text(json_object *r, char *buf, size_t len)
 {
 	static const char *const fields[] = {
-		"proto", "src", "dst", "sport", "dport", "tcp_flags", "icmp_type", "rate",
-		"burst", "per",
+		"src", "dst", "sport", "dport", "tcp_flags", "icmp_type", "rate", "burst", "per",
 	};
+	size_t used = (size_t)snprintf(buf, len, "%s",
+				       json_object_get_string(json_object_object_get(r, "proto")));
 	json_object *v;
 
-	printf("  %3zu %-16s %-10s", pos, json_object_get_string(json_object_object_get(r, "name")),
-	       json_object_get_string(json_object_object_get(r, "action")));
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]) && used < len; i++)
 		if (json_object_object_get_ex(r, fields[i], &v))
-			printf(" %s %s", fields[i], json_object_get_string(v));
-	printf("\n");
+			used += (size_t)snprintf(buf + used, len - used, " %s %s", fields[i],
+						 json_object_get_string(v));
+	return buf;
 }
+
+static const struct table_column rule_columns[] = {
+	{ "POS", "name", NULL, "position in match order", 3, SCOLS_FL_RIGHT, true, NULL },
+	{ "NAME", "name", NULL, "the rule's name", 0.2, 0, true, NULL },
+	{ "ACTION", "action", NULL, "allow, deny, count or rate-limit", 6, 0, true, NULL },
+	{ "MATCH", "proto", NULL, "what it matches", 0.5, SCOLS_FL_WRAP, true, match_text },
+};
 
 void status_filter_print(json_object *root)
 {
 	json_object *rules = json_object_object_get(root, "rules"), *f;
+	struct table_choice choice;
+	struct libscols_table *tb;
+	char pos[24];
+	struct table_list list;
 
-	printf("filter rules (first match wins): %zu\n", json_object_array_length(rules));
-	for (size_t i = 0; i < json_object_array_length(rules); i++)
-		print_rule(json_object_array_get_idx(rules, i), i + 1);
+	table_choose("status", NULL, rule_columns,
+		     sizeof(rule_columns) / sizeof(rule_columns[0]), &choice);
+	tb = table_new(&choice, false);
+	printf("\nfilter rules (first match wins): %zu\n", json_object_array_length(rules));
+	for (size_t i = 0; tb && i < json_object_array_length(rules); i++) {
+		struct libscols_line *ln = table_add(tb, &choice, NULL,
+						     json_object_array_get_idx(rules, i), false);
+
+		snprintf(pos, sizeof(pos), "%zu", i + 1);
+		if (ln)
+			scols_line_set_data(ln, 0, pos);
+	}
+	table_print(tb);
 	if (!json_object_object_get_ex(root, "filter", &f))
 		return;
-	printf("filter compiled: %s positions, %s table cells, %s prefixes, %s pair entries, "
-	       "%s address joins, %.1f MiB in 5 maps (slot %s)%s%s\n",
-	       json_object_get_string(json_object_object_get(f, "positions")),
-	       json_object_get_string(json_object_object_get(f, "table_cells")),
-	       json_object_get_string(json_object_object_get(f, "prefixes")),
-	       json_object_get_string(json_object_object_get(f, "pair_entries")),
-	       json_object_get_string(json_object_object_get(f, "address_joins")),
-	       json_object_get_int64(json_object_object_get(f, "memory_bytes")) / 1048576.0,
-	       json_object_get_string(json_object_object_get(f, "slot")),
-	       json_object_get_boolean(json_object_object_get(f, "hot_fixed")) ?
-	       "; port tables and actions in the fixed value" : "",
-	       json_object_get_boolean(json_object_object_get(f, "spare_ndp")) ?
-	       "; the deny default spares NDP" : "");
+	table_list_start(&list, "filter compiled: ");
+	table_item(&list, "%s positions", str_of(f, "positions"));
+	table_item(&list, "%s table cells", str_of(f, "table_cells"));
+	table_item(&list, "%s prefixes", str_of(f, "prefixes"));
+	table_item(&list, "%s pair entries", str_of(f, "pair_entries"));
+	table_item(&list, "%s address joins", str_of(f, "address_joins"));
+	table_item(&list, "%.1f MiB in 5 maps (slot %s)",
+		   json_object_get_int64(json_object_object_get(f, "memory_bytes")) / 1048576.0,
+		   str_of(f, "slot"));
+	if (json_object_get_boolean(json_object_object_get(f, "hot_fixed")))
+		table_item(&list, "port tables and actions in the fixed value");
+	if (json_object_get_boolean(json_object_object_get(f, "spare_ndp")))
+		table_item(&list, "the deny default spares NDP");
+	table_list_end(&list, "");
 }

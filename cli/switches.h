@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define SWITCHES_MAX	4
+#define SWITCHES_MAX	10
 
 struct cmd_switch {
 	const char *name;	/* --name */

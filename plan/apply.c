@@ -150,7 +150,10 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 		goto free_plan;
 	if (!opts->dry_run && plan.n_ops)
 		log_change(&plan, ifname, cfg_path, cfg, opts);
-	print_plan(&plan, ifname, opts->dry_run);
+	if (opts->report)
+		opts->report(&plan, opts->dry_run, opts->report_ctx);
+	else
+		print_plan(&plan, ifname, opts->dry_run);
 	ret = opts->dry_run && plan.n_ops ? APPLY_PENDING : APPLY_DONE;
 free_plan:
 	plan_free(&plan);

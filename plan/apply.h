@@ -8,6 +8,8 @@
 #include "conf/config.h"
 #include "plan/effective.h"
 
+struct plan;
+
 /* How an apply may go. */
 struct apply_opts {
 	bool dry_run;		/* plan and print, write nothing */
@@ -25,6 +27,12 @@ struct apply_opts {
 	bool *unanswered;
 	/* What the change log calls this change; NULL: "apply". */
 	const char *why;
+	/*
+	 * Called with the plan once it is carried out (dry run: computed) instead of
+	 * printing it; NULL: the plan's notes and its count of map updates are printed.
+	 */
+	void (*report)(const struct plan *plan, bool dry_run, void *ctx);
+	void *report_ctx;
 };
 
 /* How an apply ended; in every case but APPLY_DONE nothing changed. */

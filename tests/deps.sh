@@ -13,6 +13,7 @@ PACKAGES=(
 	libssl-dev
 	# fuzz/: clang's libFuzzer runtime (with its sanitizers)
 	libclang-rt-14-dev
+	libsmartcols-dev
 	# the unit file's check (systemd-analyze verify)
 	systemd
 	# lab and tests

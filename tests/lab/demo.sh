@@ -135,7 +135,7 @@ printf '  lb_too_big: %s packets answered with ICMP\n' \
 echo "== status"
 sluice status eth0
 echo "== stats: the counters that moved, and each service (without its backends)"
-sluice stats eth0 | awk '/^    / { next }
+sluice stats eth0 | awk '/^([|`]-|├─|└─)/ { next }
 {
 	numbers = nonzero = 0
 	for (i = 2; i <= NF; i++)

@@ -30,7 +30,7 @@ check "  TCP connections were spread over the backends" \
 check "  UDP requests reached backends" has "request 1 answered by be[123]"
 check "  tcp/22 answered on the node, tcp/6379 dropped by its rule" \
 	eval 'has "tcp/22 +-> lb-ssh" && has "tcp/6379 -> no answer: dropped by rule no-redis"'
-check "  status shows the pins and the services" eval 'has "^pins: " && has "^  web 192.0.2.10:80/tcp l2dsr"'
+check "  status shows the pins and the services" eval 'has "^pins: " && has "^web +192.0.2.10 +80 +tcp +l2dsr"'
 check "  every ipip VIP answered, from all five backends" eval '
 	lacks "(tcp/80|udp/53) .*(NOTHING|no answer)" &&
 	test "$(backends_on "^    (tcp/80|udp/53) ")" = "be1 be2 be3 be4 be5"'

@@ -166,7 +166,7 @@ expired_before=$(global_stat flow_expired)
 check "apply draining be1 with a 4 s timeout succeeds" \
 	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/timeout-drain.yaml"
 check "status shows be1 draining" expect_exit 0 sluice status eth0
-check "  (the drain, with the time left)" output_has "draining (flows move in"
+check "  (the drain, with the time left)" output_matches "^[|\`]-10\.200\.0\.11 .* draining [0-9]+s\$"
 left1=$(drain_left be1)
 echo "# drain left right after the apply: ${left1}s"
 check "  with a time left within the 4 s timeout" \

@@ -75,6 +75,16 @@ output_has()
 	fi
 }
 
+# output_matches REGEX: a line of the last expect_exit's output matches REGEX (grep -E).
+output_matches()
+{
+	if ! grep -qE -- "$1" "$TEST_TMP/out"; then
+		echo "  output has no line matching /$1/:" >&2
+		sed 's/^/  | /' "$TEST_TMP/out" >&2
+		return 1
+	fi
+}
+
 # no_answer [-6] ADDR PORT: a TCP connection from the client gets nothing back.
 no_answer()
 {
