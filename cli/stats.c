@@ -379,7 +379,7 @@ int cmd_stats(int argc, char **argv)
 	if (watching)
 		ret = watch(ifname, &maps, live);
 	else if (prometheus)
-		ret = stats_prometheus(ifname, &maps, live);
+		ret = stats_prometheus(ifname, &maps);
 	else if (serving)
 		ret = stats_serve(ifname, &maps, &listen);
 	else
