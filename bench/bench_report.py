@@ -96,6 +96,7 @@ def table(report):
                     else f"failed: {a['reason']}")
             lines.append(f"  {a['change']:<56} {took}")
         lines += _swap_lines(cp)
+        lines += _health_lines(cp)
     lines += ["", METHOD, f"total {report.get('seconds', 0)} s"]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
@@ -121,6 +122,22 @@ def _swap_lines(cp):
     if build is not None:
         lines.append(f"  {'of which the table build (bench-maglev)':<56} {build:8.2f} ms")
     return lines
+
+
+def _health_lines(cp):
+    """What health checks cost the daemon's event loop (bench-health)."""
+    h = cp.get("health")
+    if not h:
+        return []
+    head = f"health checks, {h['backends']} TCP backends checked once a second each"
+    if "checks_per_second" not in h:
+        return [head, f"  failed: {h.get('reason', '')}"]
+    return [head,
+            f"  {'checks done a second (passed / finished)':<56} "
+            f"{h['checks_per_second']:8.0f}  ({h['passed']} / {h['checks']})",
+            f"  {'CPU of the checking process, share of one core':<56} "
+            f"{h['cpu_share'] * 100:7.1f} %",
+            f"  {'CPU time per check':<56} {h['cpu_us_per_check']:8.1f} us"]
 
 
 COLOURS = {"sluice": "#2b6cb0", "xdp-filter": "#dd8b2b"}

@@ -308,7 +308,7 @@ int cmd_stats(int argc, char **argv)
 	if (view.watching)
 		ret = stats_watch(ifname, &maps, live, &view);
 	else if (prometheus)
-		ret = stats_prometheus(ifname, &maps, live);
+		ret = stats_prometheus(ifname, &maps);
 	else if (serving)
 		ret = stats_serve(ifname, &maps, &listen);
 	else

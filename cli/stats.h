@@ -52,8 +52,7 @@ int stats_watch(const char *ifname, const struct sluice_maps *maps,
 int stats_parse_listen(const char *text, struct conf_listen *out);
 
 /* The exposition of ifname, once, on stdout. Returns an exit code. */
-int stats_prometheus(const char *ifname, const struct sluice_maps *maps,
-		     const struct live_state *live);
+int stats_prometheus(const char *ifname, const struct sluice_maps *maps);
 
 /* Serve it at http://ADDR:PORT/metrics until SIGINT or SIGTERM. Returns an exit code. */
 int stats_serve(const char *ifname, const struct sluice_maps *maps,

@@ -5,7 +5,6 @@
  * (a node without the daemon can still be scraped).
  */
 #include <errno.h>
-#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include "cli/stats.h"
 #include "conf/listen.h"
 #include "kernel/counters.h"
+#include "kernel/maps.h"
 #include "metrics/render.h"
 #include "metrics/server.h"
 
@@ -30,28 +30,19 @@ int stats_parse_listen(const char *text, struct conf_listen *out)
 	return -1;
 }
 
-/* One interface's exposition: its counters read now, with the flow table walked. */
-static int render_now(FILE *out, const char *ifname, const struct sluice_maps *maps,
-		      const struct live_state *live)
+static int render(FILE *out, const char *ifname, const struct sluice_maps *maps)
 {
-	struct counters_snapshot *snap = calloc(1, sizeof(*snap));
-	struct metrics_source src = { .ifname = ifname, .live = live, .snap = snap };
-	int err = snap ? counters_read(maps, live, (int)if_nametoindex(ifname), true, snap)
-		       : -ENOMEM;
+	int err = metrics_render_now(out, ifname, maps, NULL);
 
 	if (err)
 		fprintf(stderr, "sluice: cannot read the counters of %s: %s\n", ifname,
 			strerror(-err));
-	else
-		metrics_render(out, &src, 1, NULL);
-	free(snap);
 	return err;
 }
 
-int stats_prometheus(const char *ifname, const struct sluice_maps *maps,
-		     const struct live_state *live)
+int stats_prometheus(const char *ifname, const struct sluice_maps *maps)
 {
-	return render_now(stdout, ifname, maps, live) ? EXIT_RUNTIME : EXIT_OK;
+	return render(stdout, ifname, maps) ? EXIT_RUNTIME : EXIT_OK;
 }
 
 struct serving {
@@ -63,14 +54,8 @@ struct serving {
 static int render_scrape(FILE *out, void *ctx)
 {
 	const struct serving *sv = ctx;
-	struct live_state *live;
-	int err;
 
-	if (live_read(sv->maps, &live))
-		return -1;
-	err = render_now(out, sv->ifname, sv->maps, live);
-	free(live);
-	return err;
+	return render(out, sv->ifname, sv->maps);
 }
 
 static volatile sig_atomic_t stop;

@@ -20,7 +20,6 @@
 #include "kernel/pin.h"
 #include "kernel/watch.h"
 #include "kernel/xdp_link.h"
-#include "metrics/server.h"
 #include "plan/plan.h"
 
 static int on_stop(sd_event_source *s, const struct signalfd_siginfo *si, void *ud)
@@ -143,7 +142,6 @@ static int add_sources(sd_event *ev, struct running *r)
 
 int daemon_run(const struct daemon_opts *o)
 {
-	struct metrics_server *metrics = NULL;
 	int ret, err, run_time_fd = -1;
 	struct running r;
 	sd_event *ev = NULL;
@@ -171,7 +169,7 @@ int daemon_run(const struct daemon_opts *o)
 	err = add_sources(ev, &r);
 	/* Scrapes are served in this loop too: no thread, nothing shared. */
 	if (err >= 0)
-		err = scrape_serve(&r, ev, &metrics);
+		err = scrape_start(&r.scrape, &r, ev);
 	if (err < 0) {
 		log_msg(LOG_ERR, "cannot set up the event loop: %s", strerror(-err));
 		ret = 1;
@@ -188,7 +186,6 @@ int daemon_run(const struct daemon_opts *o)
 out:
 	if (run_time_fd >= 0)
 		close(run_time_fd);
-	metrics_server_stop(metrics);
 	running_free(&r);
 	sd_event_unref(ev);
 	return ret;

@@ -23,7 +23,7 @@ static void write_state(struct running *r)
 {
 	struct daemon_report rep = {
 		.ifname = r->ifname, .cfg_path = r->cfg_path, .loaded_at = r->loaded_at,
-		.last = r->last, .health = r->health, .unanswered = r->unanswered,
+		.last = r->last, .health = r->health, .waiting = r->waiting,
 	};
 	int err = state_file_write(&rep);
 
@@ -38,7 +38,7 @@ static void notify_status(const struct running *r)
 
 	for (i = 0; i < r->health->n; i++) {
 		down += r->health->backends[i].down;
-		unresolved += r->unanswered[i];
+		unresolved += r->waiting[i].waiting;
 	}
 	sd_notifyf(0, "STATUS=%s: %zu services, %zu backends (%zu down, %zu unresolved); "
 		   "last reload %s", r->ifname, r->cfg.n_services, r->health->n, down,
@@ -73,10 +73,11 @@ static void fates_of(const struct conf *cfg, const struct health *h, enum backen
 
 /* why: what the change log calls the apply. */
 static enum apply_result apply_with(struct running *r, const struct conf *cfg,
-				    const struct health *h, bool *unanswered, const char *why)
+				    const struct health *h, struct neigh_wait *waiting,
+				    const char *why)
 {
 	enum backend_fate *fate = calloc(conf_backend_count(cfg) + 1, sizeof(*fate));
-	struct apply_opts opts = { .fate = fate, .unanswered = unanswered, .why = why };
+	struct apply_opts opts = { .fate = fate, .waiting = waiting, .why = why };
 	enum apply_result res;
 
 	if (!fate)
@@ -93,10 +94,14 @@ static int on_reapply(sd_event_source *s, void *ud)
 
 	(void)s;
 	r->reapply = sd_event_source_disable_unref(r->reapply);
-	if (apply_with(r, &r->cfg, r->health, r->unanswered, "run: health or neighbours") !=
-	    APPLY_DONE)
+	if (apply_with(r, &r->cfg, r->health, r->waiting, "run: health or neighbours") ==
+	    APPLY_DONE) {
+		r->applies_done++;
+	} else {
+		r->applies_refused++;
 		log_msg(LOG_ERR, "%s: the backends' new states were not applied; the next "
 			"change tries again", r->ifname);
+	}
 	write_state(r);
 	notify_status(r);
 	return 0;
@@ -114,31 +119,37 @@ static void on_health_changed(void *ctx)
 	reapply_soon(ctx);
 }
 
-/* A backend left out for want of a MAC is back as soon as its neighbour answers. */
+/*
+ * A backend left out for want of a MAC (or of its next hop's) is back as soon as
+ * that neighbour answers: the neighbour engine reports every change of the table.
+ */
 static void on_neigh(void *ctx, int ifindex, const struct conf_addr *addr, bool usable)
 {
 	struct running *r = ctx;
-	size_t i, j, k = 0;
+	size_t i, n = r->health->n;
 
-	(void)ifindex;
 	if (!usable)
 		return;
-	for (i = 0; i < r->cfg.n_services; i++)
-		for (j = 0; j < r->cfg.services[i].n_backends; j++, k++)
-			if (r->unanswered[k] &&
-			    conf_addr_equal(&r->cfg.services[i].backends[j].addr, addr))
-				reapply_soon(r);
+	for (i = 0; i < n; i++)
+		if (r->waiting[i].waiting && r->waiting[i].ifindex == ifindex &&
+		    conf_addr_equal(&r->waiting[i].hop, addr))
+			reapply_soon(r);
 }
 
 void running_tick(struct running *r)
 {
-	int ifindex = (int)if_nametoindex(r->ifname);
-	size_t i, j, k = 0;
+	size_t i, n = r->health->n;
 
-	for (i = 0; i < r->cfg.n_services; i++)
-		for (j = 0; j < r->cfg.services[i].n_backends; j++, k++)
-			if (r->unanswered[k] && r->cfg.services[i].forward == CONF_FORWARD_L2DSR)
-				watch_probe(r->watch, ifindex, &r->cfg.services[i].backends[j].addr);
+	for (i = 0; i < n; i++) {
+		const struct neigh_wait *w = &r->waiting[i];
+
+		if (!w->waiting)
+			continue;
+		if (watch_neigh_usable(r->watch, w->ifindex, &w->hop))
+			reapply_soon(r);
+		else
+			watch_probe(r->watch, w->ifindex, &w->hop);
+	}
 	if (++r->ticks % STATE_EVERY_TICKS == 0)
 		write_state(r);
 }
@@ -165,6 +176,9 @@ static void record(struct running *r, bool applied, const char *error)
 		r->applies_done++;
 	else
 		r->applies_refused++;
+	/* Only a reload is refused and recorded: a failed first apply ends the daemon. */
+	if (!applied)
+		r->reloads_refused++;
 	snprintf(r->last.error, sizeof(r->last.error), "%s", applied ? "" : error);
 	if (applied)
 		r->loaded_at = r->last.at;
@@ -180,9 +194,9 @@ int running_start(struct running *r, sd_event *ev)
 
 	r->ev = ev;
 	down = calloc(n + 1, sizeof(*down));
-	r->unanswered = calloc(n + 1, sizeof(*r->unanswered));
+	r->waiting = calloc(n + 1, sizeof(*r->waiting));
 	r->health = calloc(1, sizeof(*r->health));
-	if (!down || !r->unanswered || !r->health) {
+	if (!down || !r->waiting || !r->health) {
 		free(down);
 		return 1;
 	}
@@ -193,7 +207,7 @@ int running_start(struct running *r, sd_event *ev)
 		log_msg(LOG_ERR, "%s: cannot start: %s", r->ifname, strerror(-err));
 		return 1;
 	}
-	res = apply_with(r, &r->cfg, r->health, r->unanswered, "run: start");
+	res = apply_with(r, &r->cfg, r->health, r->waiting, "run: start");
 	if (res != APPLY_DONE) {
 		log_msg(LOG_ERR, "%s: %s was not applied", r->ifname, r->cfg_path);
 		return res == APPLY_REFUSED ? 2 : 1;
@@ -216,8 +230,8 @@ void running_reload(struct running *r, const char *why)
 {
 	char err[CONF_ERR_LEN];
 	struct health *health;
+	struct neigh_wait *waiting;
 	struct conf next;
-	bool *unanswered;
 	size_t n;
 
 	log_msg(LOG_INFO, "%s: reloading %s (%s)", r->ifname, r->cfg_path, why);
@@ -228,20 +242,20 @@ void running_reload(struct running *r, const char *why)
 	}
 	n = conf_backend_count(&next);
 	health = calloc(1, sizeof(*health));
-	unanswered = calloc(n + 1, sizeof(*unanswered));
-	if (!health || !unanswered ||
+	waiting = calloc(n + 1, sizeof(*waiting));
+	if (!health || !waiting ||
 	    health_start(health, r->ev, &next, r->health, NULL, on_health_changed, r)) {
 		free(health);
-		free(unanswered);
+		free(waiting);
 		conf_free(&next);
 		log_msg(LOG_ERR, "%s: out of memory; the running config stays", r->ifname);
 		record(r, false, "out of memory");
 		goto out;
 	}
-	if (apply_with(r, &next, health, unanswered, "run: reload") != APPLY_DONE) {
+	if (apply_with(r, &next, health, waiting, "run: reload") != APPLY_DONE) {
 		health_stop(health);
 		free(health);
-		free(unanswered);
+		free(waiting);
 		conf_free(&next);
 		log_msg(LOG_ERR, "%s: %s was refused at apply (see above); the running "
 			"config stays", r->ifname, r->cfg_path);
@@ -250,13 +264,15 @@ void running_reload(struct running *r, const char *why)
 	}
 	health_stop(r->health);
 	free(r->health);
-	free(r->unanswered);
+	free(r->waiting);
 	conf_free(&r->cfg);
 	r->cfg = next;
 	r->health = health;
-	r->unanswered = unanswered;
+	r->waiting = waiting;
 	record(r, true, NULL);
+	r->reloads_done++;
 	log_msg(LOG_NOTICE, "%s: %s applied", r->ifname, r->cfg_path);
+	scrape_follow(&r->scrape);
 out:
 	write_state(r);
 	notify_status(r);
@@ -291,8 +307,9 @@ void running_free(struct running *r)
 		free(r->health);
 	}
 	r->reapply = sd_event_source_disable_unref(r->reapply);
+	scrape_stop(&r->scrape);
 	watch_close(r->watch);
-	free(r->unanswered);
+	free(r->waiting);
 	conf_free(&r->cfg);
 	if (r->ev)
 		state_file_remove(r->ifname);

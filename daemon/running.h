@@ -11,8 +11,10 @@
 #include <systemd/sd-event.h>
 
 #include "conf/config.h"
+#include "kernel/neigh.h"
 #include "daemon/daemon.h"
 #include "daemon/health.h"
+#include "daemon/scrape.h"
 #include "daemon/state_file.h"
 
 struct running {
@@ -21,12 +23,14 @@ struct running {
 	sd_event *ev;
 	struct conf cfg;		/* the valid config running now */
 	struct health *health;		/* its backends' checks, file order */
-	bool *unanswered;		/* left out: no neighbour answered, file order */
+	struct neigh_wait *waiting;	/* left out: no neighbour answered yet, file order */
 	struct watch *watch;
+	struct scrape scrape;		/* its /metrics */
 	sd_event_source *reapply;	/* a pending apply after health or neighbours moved */
 	time_t loaded_at;
 	struct reload_result last;
 	uint64_t applies_done, applies_refused;	/* first apply, reloads, re-applies */
+	uint64_t reloads_done, reloads_refused;	/* SIGHUP and file changes only */
 	unsigned int ticks;
 };
 
@@ -45,7 +49,10 @@ void running_reload(struct running *r, const char *why);
 /* Reload when the file is written or replaced (inotify on its directory). */
 int running_watch_file(struct running *r);
 
-/* Once a second: probe the unanswered neighbours, refresh the state file. */
+/*
+ * Once a second: take in the backends whose neighbour answers now (an answer may
+ * come before its event is watched for), probe the others, refresh the state file.
+ */
 void running_tick(struct running *r);
 
 void running_free(struct running *r);

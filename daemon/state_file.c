@@ -70,7 +70,7 @@ static struct json_object *report_json(const struct daemon_report *r)
 	json_object_object_add(o, "last_reload", last);
 	for (i = 0; r->health && i < r->health->n; i++)
 		json_object_array_add(backends, backend_json(&r->health->backends[i],
-							     r->unanswered && r->unanswered[i]));
+							     r->waiting && r->waiting[i].waiting));
 	json_object_object_add(o, "backends", backends);
 	return o;
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "daemon/health.h"
+#include "kernel/neigh.h"
 
 #define STATE_FILE_DIR	"/run/sluice"
 
@@ -28,7 +29,7 @@ struct daemon_report {
 	time_t loaded_at;		/* when the config running now was applied */
 	struct reload_result last;
 	const struct health *health;	/* backends in file order */
-	const bool *unanswered;		/* left out for want of a neighbour, same order */
+	const struct neigh_wait *waiting;	/* left out for want of a neighbour, same order */
 };
 
 /* The file for ifname in this network namespace, into buf (PATH_MAX). */

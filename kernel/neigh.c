@@ -240,47 +240,83 @@ static void unresolved_error(const struct where *at, const struct wanted *w)
 			      "(is it up?)", asked, ifname, NEIGH_TIMEOUT_MS);
 }
 
+/* Every neighbour the table holds usable now: its MAC where l2dsr needs it. */
+static size_t take_usable(struct nl_cache *neighs, struct wanted *w, size_t n,
+			  struct backend_path *paths)
+{
+	size_t i, found = 0;
+	uint8_t mac[6];
+
+	for (i = 0; i < n; i++) {
+		if (w[i].resolved || !lookup(neighs, &w[i], mac))
+			continue;
+		/* ipip takes its MACs from the FIB per packet; l2dsr from here. */
+		if (w[i].svc->forward != CONF_FORWARD_IPIP)
+			memcpy(paths[i].mac, mac, 6);
+		w[i].resolved = true;
+		found++;
+	}
+	return found;
+}
+
+static void probe_missing(struct nl_sock *sk, const struct wanted *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!w[i].resolved)
+			neigh_probe(sk, w[i].ifindex, w[i].dst);
+}
+
 /* Probe and wait until every neighbour answers or NEIGH_TIMEOUT_MS passes. */
-static int resolve(const struct where *at, struct nl_sock *sk, struct wanted *w, size_t n,
-		   struct backend_path *paths, bool *unanswered)
+static int resolve_strict(const struct where *at, struct nl_sock *sk, struct wanted *w,
+			  size_t n, struct backend_path *paths)
 {
 	struct nl_cache *neighs = NULL;
 	long start = now_ms(), last_probe = 0;
 	size_t i, missing = n;
-	uint8_t mac[6];
 
 	if (rtnl_neigh_alloc_cache(sk, &neighs))
 		return -EIO;
 	for (;;) {
-		for (i = 0; i < n; i++) {
-			if (w[i].resolved || !lookup(neighs, &w[i], mac))
-				continue;
-			/* ipip takes its MACs from the FIB per packet; l2dsr from here. */
-			if (w[i].svc->forward != CONF_FORWARD_IPIP)
-				memcpy(paths[i].mac, mac, 6);
-			w[i].resolved = true;
-			missing--;
-		}
+		missing -= take_usable(neighs, w, n, paths);
 		if (!missing || now_ms() - start > NEIGH_TIMEOUT_MS)
 			break;
 		if (now_ms() - last_probe >= NEIGH_REPROBE_MS) {
-			for (i = 0; i < n; i++)
-				if (!w[i].resolved)
-					neigh_probe(sk, w[i].ifindex, w[i].dst);
+			probe_missing(sk, w, n);
 			last_probe = now_ms();
 		}
 		usleep(NEIGH_POLL_MS * 1000);
 		nl_cache_refill(sk, neighs);
 	}
 	nl_cache_free(neighs);
-	for (i = 0; i < n; i++) {
-		if (w[i].resolved)
-			continue;
-		unresolved_error(at, &w[i]);
-		if (unanswered)
-			unanswered[i] = true;
-	}
-	return missing && !unanswered ? -EHOSTUNREACH : 0;
+	for (i = 0; i < n; i++)
+		if (!w[i].resolved)
+			unresolved_error(at, &w[i]);
+	return missing ? -EHOSTUNREACH : 0;
+}
+
+/*
+ * The daemon's: what the table has now, without waiting (its event loop must not
+ * stall); the rest is asked for once and left to the caller to wait for.
+ */
+static int resolve_now(struct nl_sock *sk, struct wanted *w, size_t n,
+		       struct backend_path *paths, struct neigh_wait *waiting)
+{
+	struct nl_cache *neighs = NULL;
+	size_t i;
+
+	if (rtnl_neigh_alloc_cache(sk, &neighs))
+		return -EIO;
+	take_usable(neighs, w, n, paths);
+	nl_cache_free(neighs);
+	probe_missing(sk, w, n);
+	for (i = 0; i < n; i++)
+		if (!w[i].resolved)
+			waiting[i] = (struct neigh_wait){ .waiting = true,
+							  .ifindex = w[i].ifindex,
+							  .hop = w[i].hop };
+	return 0;
 }
 
 /* Where each backend's neighbour is; every reason a backend cannot be reached printed. */
@@ -326,7 +362,8 @@ out:
 }
 
 int neigh_resolve_backends(const char *ifname, const char *cfg_path,
-			   const struct conf *cfg, struct backend_path *paths, bool *unanswered)
+			   const struct conf *cfg, struct backend_path *paths,
+			   struct neigh_wait *waiting)
 {
 	struct where at = { .cfg_path = cfg_path, .ifname = ifname };
 	size_t n = conf_backend_count(cfg), i;
@@ -342,8 +379,8 @@ int neigh_resolve_backends(const char *ifname, const char *cfg_path,
 	if (!n)
 		return 0;
 	memset(paths, 0, n * sizeof(*paths));
-	if (unanswered)
-		memset(unanswered, 0, n * sizeof(*unanswered));
+	if (waiting)
+		memset(waiting, 0, n * sizeof(*waiting));
 	w = calloc(n, sizeof(*w));
 	sk = nl_socket_alloc();
 	if (!w || !sk || nl_connect(sk, NETLINK_ROUTE)) {
@@ -356,7 +393,8 @@ int neigh_resolve_backends(const char *ifname, const char *cfg_path,
 		fprintf(stderr, "sluice: cannot ask the kernel how to reach the backends: %s\n",
 			strerror(-err));
 	if (!err)
-		err = resolve(&at, sk, w, n, paths, unanswered);
+		err = waiting ? resolve_now(sk, w, n, paths, waiting) :
+				resolve_strict(&at, sk, w, n, paths);
 out:
 	for (i = 0; w && i < n; i++)
 		nl_addr_put(w[i].dst);

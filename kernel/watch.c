@@ -506,6 +506,22 @@ int watch_refresh(struct watch *w)
 	return 0;
 }
 
+bool watch_neigh_usable(struct watch *w, int ifindex, const struct conf_addr *addr)
+{
+	struct nl_addr *dst = nl_addr_build(addr->family, addr->bytes,
+					    addr->family == AF_INET6 ? 16 : 4);
+	struct rtnl_neigh *n = dst ? rtnl_neigh_get(w->neighs, ifindex, dst) : NULL;
+	const uint8_t *lladdr;
+	int state;
+
+	nl_addr_put(dst);
+	if (!n)
+		return false;
+	neigh_facts(n, &state, &lladdr);
+	rtnl_neigh_put(n);
+	return neigh_state_usable(state) && lladdr;
+}
+
 void watch_probe(struct watch *w, int ifindex, const struct conf_addr *addr)
 {
 	struct nl_addr *dst = nl_addr_build(addr->family, addr->bytes,

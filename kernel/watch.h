@@ -56,6 +56,9 @@ int watch_refresh(struct watch *w);
  */
 int watch_settle(struct watch *w, volatile sig_atomic_t *stopping);
 
+/* Does the neighbour table, as the last events left it, hold addr on ifindex usable? */
+bool watch_neigh_usable(struct watch *w, int ifindex, const struct conf_addr *addr);
+
 /* Ask the kernel to resolve addr on ifindex (ARP/NDP). */
 void watch_probe(struct watch *w, int ifindex, const struct conf_addr *addr);
 

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* sluice's own metric families, in the order README.md lists them. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+
 #include "metrics/prom.h"
 #include "metrics/render.h"
 #include "kernel/fmt.h"
@@ -224,4 +228,24 @@ void metrics_render(FILE *out, const struct metrics_source *src, size_t n,
 	program(out, src, n);
 	if (extra && extra->render)
 		extra->render(out, extra->ctx);
+}
+
+int metrics_render_now(FILE *out, const char *ifname, const struct sluice_maps *maps,
+		       const struct metrics_extra *extra)
+{
+	struct counters_snapshot *snap = calloc(1, sizeof(*snap));
+	struct metrics_source src = { .ifname = ifname, .snap = snap };
+	struct live_state *live = NULL;
+	int err = snap ? live_read(maps, &live) : -ENOMEM;
+
+	/* Read every map before a byte is written: a failed scrape writes nothing. */
+	if (!err)
+		err = counters_read(maps, live, (int)if_nametoindex(ifname), true, snap);
+	if (!err) {
+		src.live = live;
+		metrics_render(out, &src, 1, extra);
+	}
+	free(live);
+	free(snap);
+	return err;
 }

@@ -12,6 +12,7 @@
 
 #include "kernel/counters.h"
 #include "kernel/live.h"
+#include "kernel/maps.h"
 
 /* One interface: its name, what runs on it, and its counters at one instant. */
 struct metrics_source {
@@ -36,5 +37,14 @@ struct metrics_extra {
  */
 void metrics_render(FILE *out, const struct metrics_source *src, size_t n,
 		    const struct metrics_extra *extra);
+
+/*
+ * One scrape of ifname, whose maps are open: what runs and its counters read now
+ * (the flow table walked for active flows), rendered as metrics_render does. What
+ * `stats --prometheus`, `stats --serve` and the daemon serve. Returns 0 or -errno;
+ * on error nothing was written.
+ */
+int metrics_render_now(FILE *out, const char *ifname, const struct sluice_maps *maps,
+		       const struct metrics_extra *extra);
 
 #endif /* SLUICE_METRICS_RENDER_H */

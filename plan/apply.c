@@ -76,7 +76,7 @@ static void run_fates(const struct conf *cfg, const struct apply_opts *opts,
 	for (i = 0; i < cfg->n_services; i++)
 		for (j = 0; j < cfg->services[i].n_backends; j++, k++) {
 			fate[k] = opts->fate ? opts->fate[k] : BACKEND_AS_CONFIGURED;
-			if (!opts->unanswered || !opts->unanswered[k])
+			if (!opts->waiting || !opts->waiting[k].waiting)
 				continue;
 			fate[k] = BACKEND_LEFT_OUT;
 			fprintf(stderr, "sluice: service %s: backend %s left out until its "
@@ -130,13 +130,15 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	/* Read at every apply: `ip link set IFACE address` may have changed it. */
 	if (own_mac_read(ifname, if_mac))
 		goto free_plan;
-	err = neigh_resolve_backends(ifname, cfg_path, cfg, paths, opts->unanswered);
+	err = neigh_resolve_backends(ifname, cfg_path, cfg, paths, opts->waiting);
 	if (err) {
 		/* A backend the network cannot reach is the config's problem, not ours. */
 		if (err == -EHOSTUNREACH)
 			ret = APPLY_REFUSED;
 		goto free_plan;
 	}
+	if (opts->waiting)
+		effective_keep_forwarding(live, cfg, paths, opts->waiting);
 	run_fates(cfg, opts, fate);
 	if (effective_config(cfg, paths, fate, &running, running_paths))
 		goto free_plan;

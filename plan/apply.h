@@ -20,11 +20,13 @@ struct apply_opts {
 	 */
 	const enum backend_fate *fate;
 	/*
-	 * Lenient on neighbours: a backend whose neighbour does not answer is left out
-	 * (and marked here, one bool per backend in file order) while the rest goes
-	 * live. NULL: strict, such a backend refuses the whole apply.
+	 * The daemon's, lenient on neighbours and never waiting for them: a backend
+	 * whose neighbour the kernel has not resolved now is left out (and marked here
+	 * with the neighbour to wait for, file order) while the rest goes live; one the
+	 * data plane forwards to already keeps its path. NULL: strict, such a backend,
+	 * unanswered after NEIGH_TIMEOUT_MS, refuses the whole apply.
 	 */
-	bool *unanswered;
+	struct neigh_wait *waiting;
 	/* What the change log calls this change; NULL: "apply". */
 	const char *why;
 	/*

@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "plan/effective.h"
+#include "plan/plan.h"
 
 int effective_config(const struct conf *cfg, const struct backend_path *paths,
 		     const enum backend_fate *fate, struct conf *view,
@@ -49,4 +51,47 @@ void effective_free(struct conf *view)
 		free(view->services[i].backends);
 	free(view->services);
 	memset(view, 0, sizeof(*view));
+}
+
+static const struct sluice_backend *forwarding(const struct live_state *live,
+					       const struct conf_service *svc,
+					       const struct conf_backend *be)
+{
+	__u8 family = be->addr.family == AF_INET6 ? SLUICE_AF_INET6 : SLUICE_AF_INET;
+	const struct live_service *running = NULL;
+	struct sluice_vip_key key;
+	size_t i;
+	__u32 id;
+
+	plan_vip_key(svc, &key);
+	for (i = 0; i < live->n_services && !running; i++)
+		if (!memcmp(&live->services[i].key, &key, sizeof(key)))
+			running = &live->services[i];
+	for (id = 1; running && id < SLUICE_MAX_BACKENDS; id++) {
+		const struct sluice_backend *b = &live->backends[id];
+
+		if ((b->flags & SLUICE_BACKEND_F_LIVE) && b->service_id == running->val.id &&
+		    b->family == family && !memcmp(b->addr, be->addr.bytes, sizeof(b->addr)))
+			return b;
+	}
+	return NULL;
+}
+
+void effective_keep_forwarding(const struct live_state *live, const struct conf *cfg,
+			       struct backend_path *paths, struct neigh_wait *waiting)
+{
+	const struct sluice_backend *b;
+	size_t i, j, k = 0;
+
+	for (i = 0; i < cfg->n_services; i++)
+		for (j = 0; j < cfg->services[i].n_backends; j++, k++) {
+			if (!waiting[k].waiting)
+				continue;
+			b = forwarding(live, &cfg->services[i], &cfg->services[i].backends[j]);
+			if (!b)
+				continue;
+			if (cfg->services[i].forward != CONF_FORWARD_IPIP)
+				memcpy(paths[k].mac, b->mac, 6);
+			waiting[k].waiting = false;
+		}
 }

@@ -8,6 +8,7 @@
 #define SLUICE_PLAN_EFFECTIVE_H
 
 #include "conf/config.h"
+#include "kernel/live.h"
 #include "kernel/neigh.h"
 
 /* What becomes of one backend of the file in the running config. */
@@ -27,5 +28,15 @@ int effective_config(const struct conf *cfg, const struct backend_path *paths,
 		     struct backend_path *view_paths);
 
 void effective_free(struct conf *view);
+
+/*
+ * Of the backends waiting for their neighbour (waiting[i], file order), those the
+ * data plane already forwards to (same service, same address) keep the path they
+ * have, the l2dsr MAC of the live map, and wait no more: the kernel's table forgot
+ * or is re-probing a neighbour that answered before (`sluice watch` follows it), and
+ * a reload must not move the established flows of a backend it keeps.
+ */
+void effective_keep_forwarding(const struct live_state *live, const struct conf *cfg,
+			       struct backend_path *paths, struct neigh_wait *waiting);
 
 #endif /* SLUICE_PLAN_EFFECTIVE_H */

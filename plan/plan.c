@@ -40,7 +40,7 @@ static __u8 abi_family(int af)
 	return af == AF_INET6 ? SLUICE_AF_INET6 : SLUICE_AF_INET;
 }
 
-static void vip_key_of(const struct conf_service *svc, struct sluice_vip_key *key)
+void plan_vip_key(const struct conf_service *svc, struct sluice_vip_key *key)
 {
 	memset(key, 0, sizeof(*key));
 	memcpy(key->addr, svc->vip.bytes, sizeof(key->addr));
@@ -296,7 +296,7 @@ static int plan_service(struct planner *p, const struct conf_service *svc, size_
 	__u32 sid;
 	int err;
 
-	vip_key_of(svc, &key);
+	plan_vip_key(svc, &key);
 	fmt_vip(&key, vip, sizeof(vip));
 	old = live_by_key(p, &key, &live_idx);
 	if (old) {

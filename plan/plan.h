@@ -65,6 +65,9 @@ __u32 plan_flow_entries(const struct conf *cfg);
 int plan_check_flows(const struct live_state *live, const struct conf *cfg,
 		     const char *cfg_path);
 
+/* The key a service is known by in the data plane (its VIP, port and protocol). */
+void plan_vip_key(const struct conf_service *svc, struct sluice_vip_key *key);
+
 /* A configured rule as the data plane and rule_meta hold it (counter left 0). */
 void plan_rule_of(const struct conf_rule *r, struct sluice_rule *out);
 

@@ -3,12 +3,15 @@
 #
 # The metrics of a real node with traffic: `stats --prometheus` passes promtool,
 # `stats --serve` answers HTTP as documented, and a real Prometheus server (in the
-# sluice node's namespace, on its loopback) scrapes it and sees forwarded packets
-# at a non-zero rate. Every address or flag a user can get wrong gets its error.
+# sluice node's namespace, on its loopback) scrapes both it and the daemon's own
+# /metrics (`sluice run` with `metrics: listen`): it sees forwarded packets at a
+# non-zero rate from each, and the daemon's health of every backend. Every address
+# or flag a user can get wrong gets its error.
 # shellcheck source=tests/lab/testlib.sh
 source "$(dirname "$0")/testlib.sh"
 
 SERVE=127.0.0.1:9444
+DAEMON=127.0.0.1:9445
 PROM=127.0.0.1:9090
 
 # http METHOD URL: from the sluice node; prints the status, the content type, the body.
@@ -26,18 +29,19 @@ print(r.headers.get("Content-Type"))
 sys.stdout.write(r.read().decode())' "$1" "$2"
 }
 
-# wait_for WHAT CMD...: CMD succeeds within 20 s.
+# wait_for WHAT CMD...: CMD succeeds within 20 s (by the clock, however slow CMD is).
 wait_for()
 {
-	local what=$1 i
+	local what=$1 deadline=$((SECONDS + 20))
 
 	shift
-	for ((i = 0; i < 40; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
+	until "$@" >/dev/null 2>&1; do
+		if ((SECONDS >= deadline)); then
+			echo "  $what: not within 20 s" >&2
+			return 1
+		fi
 		sleep 0.5
 	done
-	echo "  $what: not within 20 s" >&2
-	return 1
 }
 
 # metric_value FILE NAME LABEL-SUBSTRING: the value of the first matching sample.
@@ -105,7 +109,18 @@ check "  POST /metrics: 405" test "$(http POST "http://$SERVE/metrics" | head -1
 check "a second --serve on the same port fails" expect_exit 1 sluice stats eth0 --serve "$SERVE"
 check "  saying the port is in use" output_has "cannot listen on $SERVE: Address already in use"
 
-# --- a real Prometheus scrapes it ------------------------------------------------------------
+# --- the daemon, on the same node: lab.yaml with web health-checked, and metrics ----------
+{
+	printf 'metrics: {listen: "%s"}\n' "$DAEMON"
+	sed '/table_size: 65537/a\    health: {check: tcp, port: 80, interval: 1s, rise: 1}' "$LAB_CONFIG"
+} >"$TEST_TMP/run.yaml"
+lab_spawn lb "$SLUICE" run eth0 -f "$TEST_TMP/run.yaml"
+RUN=$LAB_SPAWNED
+check "sluice run serves its own /metrics" wait_for "the daemon's server" http GET "http://$DAEMON/metrics"
+http GET "http://$DAEMON/metrics" | tail -n +3 >"$TEST_TMP/daemon.prom"
+check "  what it serves passes promtool check metrics" promtool check metrics <"$TEST_TMP/daemon.prom"
+
+# --- a real Prometheus scrapes both ---------------------------------------------------------
 mkdir -p "$TEST_TMP/prom"
 cat >"$TEST_TMP/prom/prometheus.yml" <<-YAML
 	global:
@@ -115,6 +130,9 @@ cat >"$TEST_TMP/prom/prometheus.yml" <<-YAML
 	  - job_name: sluice
 	    static_configs:
 	      - targets: ['$SERVE']
+	  - job_name: sluice-run
+	    static_configs:
+	      - targets: ['$DAEMON']
 YAML
 lab_spawn lb prometheus --config.file="$TEST_TMP/prom/prometheus.yml" \
 	--storage.tsdb.path="$TEST_TMP/prom/data" --web.listen-address="$PROM" \
@@ -132,13 +150,6 @@ r = json.load(sys.stdin)["data"]["result"]
 print(r[0]["value"][1] if r else "")'
 }
 
-rate_positive()
-{
-	local v
-
-	v=$(query "$1") && positive "$v"
-}
-
 # targets: what Prometheus says of its scrapes, when a check of it failed.
 targets()
 {
@@ -150,21 +161,36 @@ for t in json.load(sys.stdin)["data"]["activeTargets"]:
 
 target_up()
 {
-	test "$(query 'up{job="sluice"}')" = 1
+	test "$(query "up{job=\"$1\"}")" = 1
 }
 
-RATE='rate(sluice_service_packets_total{service="web"}[5s])'
-check "Prometheus scrapes sluice: the target is up" wait_for "the target up" target_up
+# count_is EXPR N: an instant query's first value is N.
+count_is()
+{
+	test "$(query "$1")" = "$2"
+}
+
+check "Prometheus scrapes stats --serve: the target is up" wait_for "the target up" target_up sluice
+check "  and the daemon: its target is up" wait_for "the target up" target_up sluice-run
+# both_rising EXPR: a rate above 0 from both targets, stats --serve and the daemon.
+both_rising()
+{
+	count_is "count(rate($1[5s]) > 0)" 2
+}
+
 lab_traffic 20
-check "  and sees web's packets at a non-zero rate: $RATE" \
-	wait_for "a rate above 0" rate_positive "$RATE"
-check "  and the forwarded packets' rate too" \
-	wait_for "a rate above 0" rate_positive 'rate(sluice_packets_total{counter="lb_forward"}[5s])'
-check "  and the program's runs, measured while --serve runs" \
-	wait_for "a rate above 0" rate_positive 'rate(sluice_program_runs_total[5s])'
+for expr in 'sluice_service_packets_total{service="web"}' \
+	    'sluice_packets_total{counter="lb_forward"}' 'sluice_program_runs_total'; do
+	check "  both see a non-zero rate of $expr" wait_for "both rates above 0" both_rising "$expr"
+done
+check "  sluice-run: sluice_backend_up is 1 for each of web's three backends" \
+	wait_for "three backends up" count_is 'sum(sluice_backend_up{job="sluice-run",service="web"})' 3
+check "  sluice-run: and has no sample for dns's unchecked backends" \
+	count_is 'count(sluice_backend_up{job="sluice-run",service="dns"}) or vector(0)' 0
 ((TEST_FAILED)) && targets
 wait "$TRAFFIC"
 check "Prometheus stops" lab_stop "$PROMETHEUS"
+check "sluice run stops on SIGTERM, exit 0" lab_stop "$RUN"
 check "stats --serve stops on SIGINT, exit 0" lab_stop "$SERVER" INT
 
 lab_test_done

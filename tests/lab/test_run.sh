@@ -6,8 +6,11 @@
 # interval) while no other connection breaks, and takes flows again after rise
 # checks; a bad file written over the good one is refused and traffic flows on, the
 # fixed file applies; SIGKILL and a restart go unnoticed by a long-lived
-# connection; a backend that never answers ARP is left out while the rest goes
-# live, and comes in when it answers; SIGTERM leaves the data plane forwarding.
+# connection; with `established: keep`, a connection to a backend that goes down
+# stays on it while new flows avoid it; a backend that never answers ARP (l2dsr,
+# or an ipip backend's next hop) is left out without stalling the reload, and
+# comes in by itself when it answers; a new metrics address is taken up at reload,
+# one that cannot be bound keeps the old; SIGTERM leaves the data plane forwarding.
 # Every mistake a user can make on the command line gets its clear error.
 # shellcheck source=tests/lab/testlib.sh
 source "$(dirname "$0")/testlib.sh"
@@ -17,18 +20,35 @@ FALL=2
 RISE=2
 DAEMON_PID=
 
-# write_config FILE [EXTRA_BACKEND]: web health-checked over TCP, dns unchecked; the
-# filter's default is $DEFAULT, with the VIP's ports allowed.
+# write_config FILE [EXTRA_BACKEND]: web health-checked over TCP, dns unchecked, api
+# and kept over HTTP (kept keeps a down backend's established flows); with $IPIP,
+# tunnel's one ipip backend behind a next hop. The filter's default is $DEFAULT,
+# with the VIP's ports allowed; metrics listen on $LISTEN_PORT.
 DEFAULT=allow
+IPIP=
 METRICS_PORT=9455
+LISTEN_PORT=$METRICS_PORT
+KEPT_PORT=7000
+TUNNEL_BACKEND=10.201.0.5
+TUNNEL_HOP=10.200.0.21
 
-# scrape: the daemon's /metrics, from the node itself, into $TEST_TMP/scrape.prom.
+# scrape [PORT]: the daemon's /metrics, from the node itself, into $TEST_TMP/scrape.prom.
 scrape()
 {
 	lab_exec lb python3 -c 'import sys, urllib.request
 sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode())' \
-		"http://127.0.0.1:$METRICS_PORT/metrics" >"$TEST_TMP/scrape.prom"
+		"http://127.0.0.1:${1:-$METRICS_PORT}/metrics" >"$TEST_TMP/scrape.prom"
 }
+
+# scraped_value SAMPLE: its value in a fresh scrape (SAMPLE: name and labels, exactly).
+scraped_value()
+{
+	scrape && awk -v s="$1" '$1 == s { print $2 }' "$TEST_TMP/scrape.prom"
+}
+
+# now_ms: a clock for the figures this test reports.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+since() { awk -v t="$1" -v n="$(now_ms)" 'BEGIN { printf "%.2f", (n - t) / 1000 }'; }
 
 # scraped SAMPLE VALUE-REGEX: a fresh scrape has SAMPLE (name and labels) at a value.
 scraped()
@@ -43,7 +63,7 @@ scraped()
 write_config()
 {
 	{
-		printf 'metrics: {listen: "127.0.0.1:%s"}\n' "$METRICS_PORT"
+		printf 'metrics: {listen: "127.0.0.1:%s"}\n' "$LISTEN_PORT"
 		printf 'filter:\n  default: %s\n  rules:\n' "$DEFAULT"
 		printf '    - {proto: tcp, dst: %s, dport: 80, action: allow}\n' "$LAB_VIP4"
 		printf '    - {proto: udp, dst: %s, dport: 53, action: allow}\n' "$LAB_VIP4"
@@ -61,6 +81,15 @@ write_config()
 		printf '    health: {check: http, port: 8081, path: /healthz, interval: 1s, '
 		printf 'rise: 1, fall: 1}\n'
 		printf '    backends: [{addr: 10.200.0.11}, {addr: 10.200.0.12}]\n'
+		printf '  - name: kept\n    vip: %s\n    port: %s\n    proto: tcp\n' "$LAB_VIP4" "$KEPT_PORT"
+		printf '    health: {check: http, port: 8082, interval: 1s, rise: 1, fall: 1, '
+		printf 'established: keep}\n'
+		printf '    backends: [{addr: 10.200.0.11}, {addr: 10.200.0.12}]\n'
+		if [[ -n $IPIP ]]; then
+			printf '  - name: tunnel\n    vip: %s\n    port: 9000\n    proto: tcp\n' "$LAB_VIP4"
+			printf '    forward: ipip\n    encap_source: 10.255.0.0/16\n'
+			printf '    backends: [{addr: %s}]\n' "$TUNNEL_BACKEND"
+		fi
 	} >"$1.new" && mv "$1.new" "$1"
 }
 
@@ -76,6 +105,7 @@ run_cleanup()
 {
 	stop_daemon
 	lab_conn_close long
+	lab_conn_close kept
 	[[ -n ${NOTIFY_PID-} ]] && kill "$NOTIFY_PID" 2>/dev/null
 	lab_test_cleanup
 }
@@ -179,9 +209,18 @@ check "... names it" output_has "no interface nosuch0"
 lab_test_up "$TEST_TMP/run.yaml"
 trap run_cleanup EXIT
 # api's health endpoints on be1 and be2 answer what $TEST_TMP/api-BE says.
+# kept's: health endpoints on 8082 that answer what $TEST_TMP/kept-BE says, and an
+# echo server. All started before any is waited for.
 for be in be1 be2; do
 	lab__serve "$be" http-8081 python3 "$LAB_DIR/servers/http_status.py" 8081 "$TEST_TMP/api-$be"
-	lab__wait_listen "$be" 8081 || bail_out "no health endpoint on $be"
+	lab__serve "$be" http-8082 python3 "$LAB_DIR/servers/http_status.py" 8082 "$TEST_TMP/kept-$be"
+	lab__serve "$be" tcp-$KEPT_PORT socat TCP6-LISTEN:$KEPT_PORT,ipv6only=0,reuseaddr,fork \
+		SYSTEM:"echo $be; exec cat"
+done
+for be in be1 be2; do
+	for port in 8081 8082 "$KEPT_PORT"; do
+		lab__wait_listen "$be" "$port" || bail_out "nothing listens on $be:$port"
+	done
 done
 python3 "$LAB_DIR/servers/notify_sink.py" "$TEST_TMP/notify" "$TEST_TMP/notify.log" &
 NOTIFY_PID=$!
@@ -199,15 +238,15 @@ check "... the connection opened before it still echoes" still_echoes
 check "status shows the daemon's pid" status_says "daemon: pid [0-9]+"
 check "status --json: running, its config, last reload applied" \
 	daemon_json "d['running'] and d['config'] == '$TEST_TMP/run.yaml' and d['last_reload']['result'] == 'applied'"
-check "systemd was told the daemon's status" grep -q '^STATUS=eth0: 3 services, 7 backends' "$TEST_TMP/notify.log"
+check "systemd was told the daemon's status" grep -q '^STATUS=eth0: 4 services, 9 backends' "$TEST_TMP/notify.log"
 check "health checks find every web backend up" wait_for $((RISE * INTERVAL + 3)) is_health web 10.200.0.11 up
 
 # ---- a backend's server dies, then comes back ----
 server_stop "$victim"
-killed=$SECONDS
+killed=$(now_ms)
 check "the dead backend is down within fall x interval + 1 interval" \
 	wait_for $(((FALL + 1) * INTERVAL + 1)) is_health web "${LAB_IP4[$victim]}" down
-echo "# $victim found down after $((SECONDS - killed)) s" >&2
+echo "# detection: $victim's server killed -> down in $(since "$killed") s (fall $FALL, interval ${INTERVAL}s)" >&2
 check "... the reason is logged (refused)" daemon_says "backend ${LAB_IP4[$victim]} is down: $FALL checks failed, the last refused"
 check "... new connections avoid it and are all answered" new_flows_avoid "$victim" 30
 check "... the connection to another backend never noticed" still_echoes
@@ -216,8 +255,10 @@ check "... /metrics says it is down" scraped "$victim_up" 0
 check "... and counts its refused checks" scraped \
 	"sluice_health_checks_total\\{interface=\"eth0\",service=\"web\",backend=\"${LAB_IP4[$victim]}\",result=\"refused\"\\}" "[1-9][0-9]*"
 server_start "$victim"
+restarted=$(now_ms)
 check "the restarted backend is up again after rise checks" \
 	wait_for $(((RISE + 1) * INTERVAL + 1)) is_health web "${LAB_IP4[$victim]}" up
+echo "# detection: $victim's server restarted -> up in $(since "$restarted") s (rise $RISE, interval ${INTERVAL}s)" >&2
 check "... and takes new flows" new_flows_reach "$victim" 30
 check "... /metrics says it is up" scraped "$victim_up" 1
 check "the daemon's /metrics passes promtool check metrics" \
@@ -247,6 +288,38 @@ check "... both are in api's table" \
 rm -f "$TEST_TMP/api-be1" "$TEST_TMP/api-be2"
 check "answering 200 again brings them up" wait_for 4 is_health api 10.200.0.11 up
 
+# ---- established: keep: a connection stays on a backend that goes down ----
+check "kept's backends are up" wait_for 5 eval 'is_health kept 10.200.0.11 up && is_health kept 10.200.0.12 up'
+lab_conn_open kept "$LAB_VIP4" "$KEPT_PORT"
+kept_on=$(lab_conn_read kept)
+kept_other=be1
+[[ $kept_on == be1 ]] && kept_other=be2
+echo "# kept's long-lived connection on $kept_on" >&2
+kept_echoes()
+{
+	kept_round=$((${kept_round:-0} + 1))
+	lab_conn_send kept "kept-$kept_round" && [[ $(lab_conn_read kept) == "kept-$kept_round" ]]
+}
+kept_new_flows_on() # BE N: N new connections to kept, every one answered by BE
+{
+	spread "$2" lab_request "$LAB_VIP4" "$KEPT_PORT" >"$TEST_TMP/spread"
+	cat "$TEST_TMP/spread" >&2
+	[[ $(awk '{ print $2 }' "$TEST_TMP/spread") == "$1" ]]
+}
+echo 503 >"$TEST_TMP/kept-$kept_on"
+check "established: keep: the connection's backend goes down" \
+	wait_for 4 is_health kept "${LAB_IP4[$kept_on]}" down
+check "... it drains: still in kept's table, draining" wait_for 3 daemon_json \
+	"[b['state'] for s in root['services'] if s['name'] == 'kept' for b in s['backends'] if b['addr'] == '${LAB_IP4[$kept_on]}'] == ['draining']"
+check "... the long-lived connection to it still echoes" kept_echoes
+check "... new connections all go to the other backend" kept_new_flows_on "$kept_other" 20
+check "... and the connection still echoes after them" kept_echoes
+rm -f "$TEST_TMP/kept-$kept_on"
+check "... back up, it takes new flows again" eval 'wait_for 4 is_health kept "${LAB_IP4[$kept_on]}" up &&
+	spread 20 lab_request "$LAB_VIP4" "$KEPT_PORT" | grep -q " $kept_on\$"'
+check "... the connection still echoes" kept_echoes
+lab_conn_close kept
+
 # ---- SIGHUP reloads ----
 kill -HUP "$DAEMON_PID"
 check "SIGHUP reloads the file" wait_for 5 daemon_says "reloading $TEST_TMP/run.yaml (SIGHUP)"
@@ -274,17 +347,61 @@ check "the restarted daemon is ready" wait_for 10 ready_more_than "$ready_before
 check "... its apply of the same file wrote nothing" daemon_says "eth0: no changes"
 check "... the long connection never noticed" still_echoes
 
-# ---- a backend that never answers ARP: down, the rest live; up when it answers ----
+# ---- neighbours that never answered ARP: their backends are left out and the reload
+# does not wait for them; they come in by themselves, no reload, when they answer ----
+lab_exec lb sysctl -qw net.ipv4.conf.eth0.forwarding=1
+lab_exec lb ip route add 10.201.0.0/24 via "$TUNNEL_HOP" dev eth0
+IPIP=1
+applied_lines() { grep -c "run.yaml applied" "$TEST_TMP/daemon.log"; }
+applied_before=$(applied_lines)
+t=$(now_ms)
 write_config "$TEST_TMP/run.yaml" 10.200.0.20
-check "a file with a backend that does not answer ARP still applies" \
-	wait_for 10 daemon_says "backend 10.200.0.20 left out until its neighbour answers"
-check "... that backend is reported unresolved" wait_for 5 is_health web 10.200.0.20 unresolved
+check "a file with backends whose neighbours do not answer ARP applies" \
+	wait_for 10 eval '(($(applied_lines) > applied_before))'
+took=$(since "$t")
+echo "# the reload with two silent neighbours took $took s (write to applied)" >&2
+check "... at once, not waiting for them (under 2 s)" awk "BEGIN { exit !($took < 2) }"
+check "... the l2dsr backend is left out" daemon_says "backend 10.200.0.20 left out until its neighbour answers"
+check "... and the ipip backend behind its silent next hop" \
+	daemon_says "service tunnel: backend $TUNNEL_BACKEND left out until its neighbour answers"
+check "... both are reported unresolved" \
+	eval 'is_health web 10.200.0.20 unresolved && is_health tunnel $TUNNEL_BACKEND unresolved'
+check "... /metrics says so" \
+	scraped "sluice_backend_unresolved\\{interface=\"eth0\",service=\"tunnel\",backend=\"$TUNNEL_BACKEND\"\\}" 1
+reloads=$(scraped_value 'sluice_reloads_total{interface="eth0",result="applied"}')
 check "... the other backends take new flows" new_flows_avoid no-such-backend 20
 check "... the long connection still echoes" still_echoes
 ip -n "$(lab__ns be3)" address add 10.200.0.20/24 dev eth0
-check "when it answers, it is in the service" \
+check "when the l2dsr backend answers, it is in the service" \
 	wait_for 10 daemon_json "any(b['addr'] == '10.200.0.20' for s in root['services'] for b in s['backends'])"
 check "... and its health is checked" wait_for $((RISE * INTERVAL + 3)) is_health web 10.200.0.20 up
+ip -n "$(lab__ns be2)" address add "$TUNNEL_HOP/24" dev eth0
+check "when the ipip backend's next hop answers, the backend is in tunnel" \
+	wait_for 10 daemon_json "[[b['addr'] for b in s['backends']] for s in root['services'] if s['name'] == 'tunnel'] == [['$TUNNEL_BACKEND']]"
+check "... /metrics no longer counts it unresolved" \
+	scraped "sluice_backend_unresolved\\{interface=\"eth0\",service=\"tunnel\",backend=\"$TUNNEL_BACKEND\"\\}" 0
+check "... neither came in by a reload" \
+	test "$(scraped_value 'sluice_reloads_total{interface="eth0",result="applied"}')" = "$reloads"
+
+# ---- metrics: listen follows the file; an address that cannot be bound keeps the old ----
+not_served() { ! scrape "$1" 2>/dev/null; }
+LISTEN_PORT=9456
+write_config "$TEST_TMP/run.yaml" 10.200.0.20
+check "a reload with another metrics address serves there" wait_for 5 scrape 9456
+check "... and no longer at the old one" wait_for 3 not_served "$METRICS_PORT"
+METRICS_PORT=9456
+lab_spawn lb socat TCP4-LISTEN:9457,bind=127.0.0.1 -
+HOLDER=$LAB_SPAWNED
+lab__wait_listen lb 9457 || bail_out "nothing holds 127.0.0.1:9457"
+LISTEN_PORT=9457
+write_config "$TEST_TMP/run.yaml" 10.200.0.20
+check "a metrics address in use is logged with the kernel's reason" \
+	wait_for 5 daemon_says "metrics: cannot listen on 127.0.0.1:9457: Address already in use"
+check "... the reload still applied" daemon_json "d['last_reload']['result'] == 'applied'"
+check "... the old listener still serves, and counts the failure" \
+	scraped 'sluice_metrics_listen_failures_total\{interface="eth0"\}' 1
+lab_stop "$HOLDER"
+LISTEN_PORT=$METRICS_PORT
 
 # ---- a deny default spares the checks' replies, and nothing else ----
 DEFAULT=deny

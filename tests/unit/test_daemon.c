@@ -7,12 +7,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <cmocka.h>
 
 #include "daemon/http_status.h"
 #include "plan/effective.h"
+#include "plan/plan.h"
 
 static int status_of(const char *s)
 {
@@ -133,6 +135,61 @@ static void test_effective_everything_out(void **state)
 	effective_free(&f.view);
 }
 
+/*
+ * A reload under the daemon does not wait for neighbours: of those not resolved
+ * now, the backends the data plane forwards to already keep their MAC and stay;
+ * only the others wait. Matched by service (VIP, port, protocol) and address.
+ */
+static void test_keep_forwarding(void **state)
+{
+	static const enum backend_fate none[5];
+	struct live_state *live = calloc(1, sizeof(*live));
+	struct neigh_wait waiting[5];
+	struct fixture f;
+	__u32 id;
+
+	(void)state;
+	assert_non_null(live);
+	view_of(&f, none);
+	effective_free(&f.view);
+	f.svc[0].vip.family = AF_INET;
+	f.svc[0].vip.bytes[0] = 192;
+	f.svc[0].port = 80;
+	f.svc[0].proto = 6;
+	f.svc[1] = f.svc[0];
+	f.svc[1].port = 5432;
+	strcpy(f.svc[1].name, "db");
+	f.svc[1].backends = f.be + 3;
+	f.svc[1].n_backends = 2;
+	live->n_services = 1;
+	plan_vip_key(&f.svc[0], &live->services[0].key);
+	live->services[0].val.id = 7;
+	/* web's second backend (10.0.0.2) forwards; 10.0.0.3 once did, no longer. */
+	for (id = 3; id <= 4; id++) {
+		live->backends[id].family = SLUICE_AF_INET;
+		memcpy(live->backends[id].addr, f.be[id - 2].addr.bytes, 16);
+		live->backends[id].service_id = 7;
+		memset(live->backends[id].mac, 0xa0 + (int)id, 6);
+	}
+	live->backends[3].flags = SLUICE_BACKEND_F_LIVE;
+	/* db's first backend has web's second address: another service, it waits. */
+	f.be[3].addr = f.be[1].addr;
+	memset(waiting, 0, sizeof(waiting));
+	for (int k = 1; k < 5; k++)
+		waiting[k].waiting = true;
+	memset(f.paths, 0, sizeof(f.paths));
+	effective_keep_forwarding(live, &f.cfg, f.paths, waiting);
+	assert_false(waiting[0].waiting);
+	assert_false(waiting[1].waiting);
+	assert_int_equal(f.paths[1].mac[0], 0xa3);
+	assert_int_equal(f.paths[1].mac[5], 0xa3);
+	assert_true(waiting[2].waiting);
+	assert_int_equal(f.paths[2].mac[0], 0);
+	assert_true(waiting[3].waiting);
+	assert_true(waiting[4].waiting);
+	free(live);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_http_status_not_http),
 		cmocka_unit_test(test_effective_fates),
 		cmocka_unit_test(test_effective_everything_out),
+		cmocka_unit_test(test_keep_forwarding),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
