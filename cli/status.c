@@ -19,6 +19,7 @@
 #include "kernel/pin.h"
 #include "cli/status_filter.h"
 #include "kernel/xdp_link.h"
+#include "lb/maglev.h"
 
 static void status_usage(FILE *out)
 {
@@ -32,21 +33,39 @@ static void status_usage(FILE *out)
 		"  -h, --help  this text\n");
 }
 
-/* Slots held by each backend id in a service's live table. */
-static int table_shares(int outer_fd, __u32 slot, __u32 size, __u32 *slots_of)
+/*
+ * Slots held by each backend id in a service's live table, and the table's digest:
+ * each slot named by its backend's key as the planner builds it (family, then the
+ * 16 address bytes), since backend ids are each node's own.
+ */
+static int table_shares(int outer_fd, const struct live_state *live, __u32 slot, __u32 size,
+			__u32 *slots_of, char digest[MAGLEV_DIGEST_HEX_LEN])
 {
+	struct maglev_digest d;
 	__u32 inner_id, i, value;
+	__u8 key[17];
 	int fd;
 
+	digest[0] = '\0';
 	if (bpf_map_lookup_elem(outer_fd, &slot, &inner_id))
 		return -errno;
 	fd = bpf_map_get_fd_by_id(inner_id);
 	if (fd < 0)
 		return -errno;
-	for (i = 0; i < size; i++)
-		if (!bpf_map_lookup_elem(fd, &i, &value) && value < SLUICE_MAX_BACKENDS)
-			slots_of[value]++;
+	maglev_digest_init(&d, size);
+	for (i = 0; i < size; i++) {
+		if (bpf_map_lookup_elem(fd, &i, &value) || value >= SLUICE_MAX_BACKENDS ||
+		    !(live->backends[value].flags & SLUICE_BACKEND_F_LIVE)) {
+			maglev_digest_slot(&d, NULL, 0);
+			continue;
+		}
+		slots_of[value]++;
+		key[0] = live->backends[value].family;
+		memcpy(&key[1], live->backends[value].addr, 16);
+		maglev_digest_slot(&d, key, sizeof(key));
+	}
 	close(fd);
+	maglev_digest_hex(&d, digest);
 	return 0;
 }
 
@@ -115,6 +134,7 @@ static json_object *services_json(const struct sluice_maps *maps,
 	json_object *arr = json_object_new_array();
 	__u32 *slots_of = calloc(SLUICE_MAX_BACKENDS, sizeof(*slots_of));
 	__u64 now_ns = monotonic_ns();
+	char digest[MAGLEV_DIGEST_HEX_LEN];
 	size_t i;
 	__u32 id;
 
@@ -124,8 +144,8 @@ static json_object *services_json(const struct sluice_maps *maps,
 		char vip[64];
 
 		memset(slots_of, 0, SLUICE_MAX_BACKENDS * sizeof(*slots_of));
-		table_shares(maps->maglev_tables, s->val.table_slot, s->val.table_size,
-			     slots_of);
+		table_shares(maps->maglev_tables, live, s->val.table_slot, s->val.table_size,
+			     slots_of, digest);
 		json_object_object_add(o, "name", json_object_new_string(s->meta.name));
 		json_object_object_add(o, "vip", json_object_new_string(
 			fmt_vip(&s->key, vip, sizeof(vip))));
@@ -133,6 +153,8 @@ static json_object *services_json(const struct sluice_maps *maps,
 		forward_json(o, &s->val);
 		json_object_object_add(o, "table_size", json_object_new_int64(s->val.table_size));
 		json_object_object_add(o, "table_slot", json_object_new_int64(s->val.table_slot));
+		json_object_object_add(o, "table_digest", digest[0] ?
+				       json_object_new_string(digest) : NULL);
 		for (id = 1; id < SLUICE_MAX_BACKENDS; id++) {
 			const struct sluice_backend *be = &live->backends[id];
 
@@ -305,6 +327,8 @@ static void print_service(json_object *s)
 	if (json_object_object_get_ex(s, "encap_source6", &src6))
 		printf("%s%s", src4 ? " " : " from ", json_object_get_string(src6));
 	printf(" table %s", str_of(s, "table_size"));
+	if (json_object_object_get(s, "table_digest"))
+		printf(" digest %s", str_of(s, "table_digest"));
 	if (drain)
 		printf(", drain timeout %lld s", (long long)drain);
 	printf("\n");

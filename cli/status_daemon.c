@@ -35,7 +35,7 @@ json_object *status_daemon_json(const char *ifname)
 	char path[PATH_MAX];
 	json_object *state, *out = json_object_new_object();
 	static const char *const keys[] = {
-		"pid", "config", "loaded_at", "last_reload", "backends",
+		"pid", "config", "loaded_at", "last_reload", "backends", "announce",
 	};
 	size_t i;
 
@@ -43,8 +43,9 @@ json_object *status_daemon_json(const char *ifname)
 	state = json_object_from_file(path);
 	json_object_object_add(out, "running", json_object_new_boolean(state && alive(state)));
 	for (i = 0; state && i < sizeof(keys) / sizeof(keys[0]); i++)
-		json_object_object_add(out, keys[i],
-				       json_object_get(json_object_object_get(state, keys[i])));
+		if (json_object_object_get_ex(state, keys[i], NULL))
+			json_object_object_add(out, keys[i], json_object_get(
+				json_object_object_get(state, keys[i])));
 	json_object_put(state);
 	return out;
 }
@@ -57,6 +58,33 @@ static const char *when(json_object *o, const char *key, char *buf, size_t len)
 	if (!t || !localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
 		return "never";
 	return buf;
+}
+
+/* "announce: table 200, protocol 201, drain 5 s" and each VIP, announced or why not. */
+static void print_announce(json_object *a)
+{
+	json_object *vips = json_object_object_get(a, "vips");
+	size_t i;
+
+	if (!a)
+		return;
+	printf("  announce: table %s, protocol %s, drain %s s%s\n",
+	       json_object_get_string(json_object_object_get(a, "table")),
+	       json_object_get_string(json_object_object_get(a, "protocol")),
+	       json_object_get_string(json_object_object_get(a, "drain")),
+	       json_object_get_boolean(json_object_object_get(a, "stopping")) ?
+	       ", stopping" : "");
+	for (i = 0; i < json_object_array_length(vips); i++) {
+		json_object *v = json_object_array_get_idx(vips, i);
+
+		if (json_object_get_boolean(json_object_object_get(v, "announced")))
+			printf("    %-39s announced\n",
+			       json_object_get_string(json_object_object_get(v, "vip")));
+		else
+			printf("    %-39s not announced: %s\n",
+			       json_object_get_string(json_object_object_get(v, "vip")),
+			       json_object_get_string(json_object_object_get(v, "reason")));
+	}
 }
 
 void status_daemon_print(json_object *d)
@@ -95,4 +123,5 @@ void status_daemon_print(json_object *d)
 		       reason ? " last failure: " : "",
 		       reason ? json_object_get_string(reason) : "");
 	}
+	print_announce(json_object_object_get(d, "announce"));
 }

@@ -11,6 +11,7 @@
 #include <systemd/sd-event.h>
 
 #include "conf/config.h"
+#include "daemon/announce.h"
 #include "daemon/daemon.h"
 #include "daemon/health.h"
 #include "daemon/state_file.h"
@@ -24,6 +25,8 @@ struct running {
 	bool *unanswered;		/* left out: no neighbour answered, file order */
 	struct watch *watch;
 	sd_event_source *reapply;	/* a pending apply after health or neighbours moved */
+	struct announce announce;	/* the VIPs' routes for the BGP daemon */
+	sd_event_source *drain;		/* a graceful stop's drain, once it began */
 	time_t loaded_at;
 	struct reload_result last;
 	uint64_t applies_done, applies_refused;	/* first apply, reloads, re-applies */
@@ -44,6 +47,9 @@ void running_reload(struct running *r, const char *why);
 
 /* Reload when the file is written or replaced (inotify on its directory). */
 int running_watch_file(struct running *r);
+
+/* Write the state file now (status reads it). */
+void running_write_state(struct running *r);
 
 /* Once a second: probe the unanswered neighbours, refresh the state file. */
 void running_tick(struct running *r);
