@@ -2197,6 +2197,22 @@ static void test_edge_example(void **state)
 	conf_free(&cfg);
 }
 
+/* The fleet's file: every node runs it, announcing through BIRD (fleet/bird-*.conf). */
+static void test_fleet_example(void **state)
+{
+	struct conf cfg;
+
+	(void)state;
+	load_example("fleet/sluice.yaml", &cfg);
+	assert_true(cfg.announce.set);
+	assert_int_equal(cfg.announce.table, 200);
+	assert_int_equal(cfg.announce.protocol, 201);
+	assert_int_equal(cfg.n_services, 2);
+	assert_int_equal(cfg.services[0].health.check, CONF_CHECK_TCP);
+	assert_int_equal(cfg.services[1].forward, CONF_FORWARD_IPIP);
+	conf_free(&cfg);
+}
+
 static void test_every_example_validates(void **state)
 {
 	DIR *dir = opendir(examples_dir);
@@ -2266,6 +2282,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_too_many_values_refused),
 		cmocka_unit_test(test_lab_example),
 		cmocka_unit_test(test_edge_example),
+		cmocka_unit_test(test_fleet_example),
 		cmocka_unit_test(test_every_example_validates),
 	};
 	struct CMUnitTest *errors;
