@@ -20,6 +20,7 @@
 #include "kernel/pin.h"
 #include "kernel/tables.h"
 #include "kernel/xdp_link.h"
+#include "lb/maglev.h"
 
 static void status_usage(FILE *out)
 {
@@ -109,6 +110,7 @@ static json_object *services_json(const struct sluice_maps *maps,
 	json_object *arr = json_object_new_array();
 	__u32 *slots_of = calloc(SLUICE_MAX_BACKENDS, sizeof(*slots_of));
 	__u64 now_ns = monotonic_ns();
+	char digest[MAGLEV_DIGEST_HEX_LEN];
 	size_t i;
 	__u32 id;
 
@@ -117,13 +119,16 @@ static json_object *services_json(const struct sluice_maps *maps,
 		json_object *o = json_object_new_object(), *bes = json_object_new_array();
 
 		memset(slots_of, 0, SLUICE_MAX_BACKENDS * sizeof(*slots_of));
-		tables_maglev_slots(maps, s->val.table_slot, s->val.table_size, slots_of);
+		tables_maglev_slots(maps, live, s->val.table_slot, s->val.table_size,
+				    slots_of, digest);
 		json_object_object_add(o, "name", json_object_new_string(s->meta.name));
 		json_out_vip(o, &s->key);
 		json_object_object_add(o, "id", json_object_new_int64(s->val.id));
 		forward_json(o, &s->val);
 		json_object_object_add(o, "table_size", json_object_new_int64(s->val.table_size));
 		json_object_object_add(o, "table_slot", json_object_new_int64(s->val.table_slot));
+		json_object_object_add(o, "table_digest", digest[0] ?
+				       json_object_new_string(digest) : NULL);
 		for (id = 1; id < SLUICE_MAX_BACKENDS; id++) {
 			const struct sluice_backend *be = &live->backends[id];
 

@@ -10,7 +10,7 @@
 #include "cli/table.h"
 
 /* The columns of the services table (-o, --sort). */
-#define STATUS_COLUMNS	13
+#define STATUS_COLUMNS	14
 extern const struct table_column status_columns[STATUS_COLUMNS];
 
 /*

@@ -36,7 +36,7 @@ json_object *status_daemon_json(const char *ifname)
 	char path[PATH_MAX];
 	json_object *state, *out = json_object_new_object();
 	static const char *const keys[] = {
-		"pid", "config", "loaded_at", "last_reload", "backends",
+		"pid", "config", "loaded_at", "last_reload", "backends", "announce",
 	};
 	size_t i;
 
@@ -44,8 +44,9 @@ json_object *status_daemon_json(const char *ifname)
 	state = json_object_from_file(path);
 	json_object_object_add(out, "running", json_object_new_boolean(state && alive(state)));
 	for (i = 0; state && i < sizeof(keys) / sizeof(keys[0]); i++)
-		json_object_object_add(out, keys[i],
-				       json_object_get(json_object_object_get(state, keys[i])));
+		if (json_object_object_get_ex(state, keys[i], NULL))
+			json_object_object_add(out, keys[i], json_object_get(
+				json_object_object_get(state, keys[i])));
 	json_object_put(state);
 	return out;
 }
@@ -75,6 +76,33 @@ static const struct table_column health_columns[] = {
 	{ "HEALTH", "health", NULL, "", 8, 0, true, NULL },
 	{ "LAST FAILURE", "reason", NULL, "", 0.2, 0, true, reason_text },
 };
+
+/* "announce: table 200, protocol 201, drain 5 s" and each VIP, announced or why not. */
+static void print_announce(json_object *a)
+{
+	json_object *vips = json_object_object_get(a, "vips");
+	size_t i;
+
+	if (!a)
+		return;
+	printf("  announce: table %s, protocol %s, drain %s s%s\n",
+	       json_object_get_string(json_object_object_get(a, "table")),
+	       json_object_get_string(json_object_object_get(a, "protocol")),
+	       json_object_get_string(json_object_object_get(a, "drain")),
+	       json_object_get_boolean(json_object_object_get(a, "stopping")) ?
+	       ", stopping" : "");
+	for (i = 0; i < json_object_array_length(vips); i++) {
+		json_object *v = json_object_array_get_idx(vips, i);
+
+		if (json_object_get_boolean(json_object_object_get(v, "announced")))
+			printf("    %-39s announced\n",
+			       json_object_get_string(json_object_object_get(v, "vip")));
+		else
+			printf("    %-39s not announced: %s\n",
+			       json_object_get_string(json_object_object_get(v, "vip")),
+			       json_object_get_string(json_object_object_get(v, "reason")));
+	}
+}
 
 void status_daemon_print(json_object *d)
 {
@@ -108,4 +136,16 @@ void status_daemon_print(json_object *d)
 	for (i = 0; tb && i < json_object_array_length(bes); i++)
 		table_add(tb, &choice, NULL, json_object_array_get_idx(bes, i), false);
 	table_print(tb);
+	for (i = 0; i < json_object_array_length(bes); i++) {
+		json_object *b = json_object_array_get_idx(bes, i);
+		json_object *reason = json_object_object_get(b, "reason");
+
+		printf("  %-16s %-39s %-10s%s%s\n",
+		       json_object_get_string(json_object_object_get(b, "service")),
+		       json_object_get_string(json_object_object_get(b, "addr")),
+		       json_object_get_string(json_object_object_get(b, "health")),
+		       reason ? " last failure: " : "",
+		       reason ? json_object_get_string(reason) : "");
+	}
+	print_announce(json_object_object_get(d, "announce"));
 }

@@ -78,6 +78,8 @@ const struct table_column status_columns[STATUS_COLUMNS] = {
 	  SCOLS_FL_RIGHT, false, NULL },
 	{ "ENCAP", "encap_source4", NULL, "ipip's outer source prefixes", 0.2, SCOLS_FL_WRAP,
 	  false, encap_text },
+	{ "DIGEST", "table_digest", NULL, "the live Maglev table's digest, equal on nodes "
+	  "holding the same table", 32, 0, false, NULL },
 };
 
 /* "flows: 65536 entries, idle UDP flows move after 60 s, guard 100000/s" */

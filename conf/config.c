@@ -19,6 +19,7 @@ enum {
 	TOP_FLOWS,
 	TOP_METRICS,
 	TOP_INCLUDE,
+	TOP_ANNOUNCE,
 	TOP_NKEYS,
 };
 
@@ -29,6 +30,7 @@ static const char *const top_keys[TOP_NKEYS] = {
 	[TOP_FLOWS] = "flows",
 	[TOP_METRICS] = "metrics",
 	[TOP_INCLUDE] = "include",
+	[TOP_ANNOUNCE] = "announce",
 };
 
 enum {
@@ -120,6 +122,9 @@ static int parse_root(struct conf_doc *doc, struct conf *cfg)
 		ret = -1;
 	if (v[TOP_METRICS] && (set_once(doc, v[TOP_METRICS], CONF_ONCE_METRICS, "metrics") ||
 			       conf_parse_metrics(doc, v[TOP_METRICS], &cfg->metrics)))
+		ret = -1;
+	if (v[TOP_ANNOUNCE] && (set_once(doc, v[TOP_ANNOUNCE], CONF_ONCE_ANNOUNCE, "announce") ||
+				conf_parse_announce(doc, v[TOP_ANNOUNCE], &cfg->announce)))
 		ret = -1;
 	if (v[TOP_FILTER] &&
 	    (set_once(doc, key_in(doc, v[TOP_FILTER], "default"), CONF_ONCE_DEFAULT,

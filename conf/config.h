@@ -213,12 +213,28 @@ struct conf_metrics {
 
 #define CONF_DIGEST_LEN	65	/* SHA-256 in hex, NUL included */
 
+/*
+ * Routes `sluice run` keeps for the VIPs that should attract traffic (section
+ * `announce`), for a BGP daemon to export: one host route per VIP, in `table`,
+ * marked with route protocol number `protocol`.
+ */
+#define CONF_ANNOUNCE_DRAIN_DEFAULT	5	/* seconds */
+#define CONF_ANNOUNCE_DRAIN_MAX		600
+
+struct conf_announce {
+	bool set;		/* no section: sluice touches no route */
+	uint32_t table;		/* 1..2^32-1, not the kernel's 253, 254, 255 */
+	uint32_t protocol;	/* 1..255, none the kernel or another daemon uses */
+	uint32_t drain_s;	/* a graceful stop forwards this long after withdrawing */
+};
+
 struct conf {
 	char sha256[CONF_DIGEST_LEN];	/* of the source text, for the change log */
 	enum conf_malformed malformed;
 	size_t n_macs;
 	struct conf_mac macs[CONF_MACS_MAX];
 	struct conf_metrics metrics;
+	struct conf_announce announce;
 	struct conf_flows flows;
 	struct conf_filter filter;
 	size_t n_services;

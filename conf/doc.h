@@ -37,6 +37,7 @@ enum conf_once {
 	CONF_ONCE_METRICS,
 	CONF_ONCE_DEFAULT,	/* filter.default */
 	CONF_ONCE_EXEMPT,	/* filter.exempt */
+	CONF_ONCE_ANNOUNCE,
 	CONF_ONCE_N,
 };
 

@@ -14,6 +14,9 @@ int conf_parse_flows(struct conf_doc *doc, const yaml_node_t *node, struct conf_
 /* `metrics:` (node may be null: no metrics server). Fills out. */
 int conf_parse_metrics(struct conf_doc *doc, const yaml_node_t *node, struct conf_metrics *out);
 
+/* `announce:` (node may be null: nothing announced). Fills out. */
+int conf_parse_announce(struct conf_doc *doc, const yaml_node_t *node, struct conf_announce *out);
+
 /* `services:` (node may be null: none). Fills cfg->services and cfg->n_services. */
 int conf_parse_services(struct conf_doc *doc, const yaml_node_t *node, struct conf *cfg);
 

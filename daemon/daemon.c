@@ -14,6 +14,7 @@
 #include "daemon/log.h"
 #include "daemon/running.h"
 #include "daemon/scrape.h"
+#include "daemon/stop.h"
 #include "kernel/counters.h"
 #include "kernel/maps.h"
 #include "kernel/journal.h"
@@ -24,13 +25,7 @@
 
 static int on_stop(sd_event_source *s, const struct signalfd_siginfo *si, void *ud)
 {
-	struct running *r = ud;
-
-	(void)s;
-	log_msg(LOG_NOTICE, "%s: signal %u: stopping; the data plane stays attached",
-		r->ifname, si->ssi_signo);
-	sd_notify(0, "STOPPING=1");
-	return sd_event_exit(sd_event_source_get_event(s), 0);
+	return daemon_stop(ud, sd_event_source_get_event(s), si->ssi_signo);
 }
 
 static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *ud)

@@ -18,18 +18,26 @@
 
 /* The state file is written on every change, and this often besides (counts). */
 #define STATE_EVERY_TICKS	5
+/* Announced routes are checked against the table this often besides every change. */
+#define ANNOUNCE_EVERY_TICKS	10
 
 static void write_state(struct running *r)
 {
 	struct daemon_report rep = {
 		.ifname = r->ifname, .cfg_path = r->cfg_path, .loaded_at = r->loaded_at,
 		.last = r->last, .health = r->health, .waiting = r->waiting,
+		.announce = &r->announce,
 	};
 	int err = state_file_write(&rep);
 
 	if (err)
 		log_msg(LOG_WARNING, "cannot write the state file under %s: %s",
 			STATE_FILE_DIR, strerror(-err));
+}
+
+void running_write_state(struct running *r)
+{
+	write_state(r);
 }
 
 static void notify_status(const struct running *r)
@@ -102,6 +110,7 @@ static int on_reapply(sd_event_source *s, void *ud)
 		log_msg(LOG_ERR, "%s: the backends' new states were not applied; the next "
 			"change tries again", r->ifname);
 	}
+	announce_sync(&r->announce, &r->cfg, r->health, r->waiting);
 	write_state(r);
 	notify_status(r);
 	return 0;
@@ -150,7 +159,9 @@ void running_tick(struct running *r)
 		else
 			watch_probe(r->watch, w->ifindex, &w->hop);
 	}
-	if (++r->ticks % STATE_EVERY_TICKS == 0)
+	if (++r->ticks % ANNOUNCE_EVERY_TICKS == 0)
+		announce_sync(&r->announce, &r->cfg, r->health, r->waiting);
+	if (r->ticks % STATE_EVERY_TICKS == 0)
 		write_state(r);
 }
 
@@ -213,6 +224,8 @@ int running_start(struct running *r, sd_event *ev)
 		return res == APPLY_REFUSED ? 2 : 1;
 	}
 	record(r, true, NULL);
+	/* The data plane serves the VIPs now: they may attract traffic. */
+	announce_sync(&r->announce, &r->cfg, r->health, r->waiting);
 	if (watch_open(r->ifname, false, &hooks, &r->watch))
 		return 1;
 	return 0;
@@ -252,7 +265,10 @@ void running_reload(struct running *r, const char *why)
 		record(r, false, "out of memory");
 		goto out;
 	}
+	/* Services it drops stop attracting traffic before they go. */
+	announce_prepare(&r->announce, &next);
 	if (apply_with(r, &next, health, waiting, "run: reload") != APPLY_DONE) {
+		announce_sync(&r->announce, &r->cfg, r->health, r->waiting);
 		health_stop(health);
 		free(health);
 		free(waiting);
@@ -271,6 +287,7 @@ void running_reload(struct running *r, const char *why)
 	r->waiting = waiting;
 	record(r, true, NULL);
 	r->reloads_done++;
+	announce_sync(&r->announce, &r->cfg, r->health, r->waiting);
 	log_msg(LOG_NOTICE, "%s: %s applied", r->ifname, r->cfg_path);
 	scrape_follow(&r->scrape);
 out:
@@ -308,6 +325,9 @@ void running_free(struct running *r)
 	}
 	r->reapply = sd_event_source_disable_unref(r->reapply);
 	scrape_stop(&r->scrape);
+	r->drain = sd_event_source_disable_unref(r->drain);
+	/* Whatever ended the loop, the routes go: SIGKILL alone leaves them. */
+	announce_free(&r->announce);
 	watch_close(r->watch);
 	free(r->waiting);
 	conf_free(&r->cfg);

@@ -12,6 +12,7 @@
 
 #include "conf/config.h"
 #include "kernel/neigh.h"
+#include "daemon/announce.h"
 #include "daemon/daemon.h"
 #include "daemon/health.h"
 #include "daemon/scrape.h"
@@ -27,6 +28,8 @@ struct running {
 	struct watch *watch;
 	struct scrape scrape;		/* its /metrics */
 	sd_event_source *reapply;	/* a pending apply after health or neighbours moved */
+	struct announce announce;	/* the VIPs' routes for the BGP daemon */
+	sd_event_source *drain;		/* a graceful stop's drain, once it began */
 	time_t loaded_at;
 	struct reload_result last;
 	uint64_t applies_done, applies_refused;	/* first apply, reloads, re-applies */
@@ -48,6 +51,9 @@ void running_reload(struct running *r, const char *why);
 
 /* Reload when the file is written or replaced (inotify on its directory). */
 int running_watch_file(struct running *r);
+
+/* Write the state file now (status reads it). */
+void running_write_state(struct running *r);
 
 /*
  * Once a second: take in the backends whose neighbour answers now (an answer may

@@ -72,6 +72,8 @@ static struct json_object *report_json(const struct daemon_report *r)
 		json_object_array_add(backends, backend_json(&r->health->backends[i],
 							     r->waiting && r->waiting[i].waiting));
 	json_object_object_add(o, "backends", backends);
+	if (r->announce && r->announce->in_force.set)
+		json_object_object_add(o, "announce", announce_json(r->announce));
 	return o;
 }
 

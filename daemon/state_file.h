@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "daemon/announce.h"
 #include "daemon/health.h"
 #include "kernel/neigh.h"
 
@@ -30,6 +31,7 @@ struct daemon_report {
 	struct reload_result last;
 	const struct health *health;	/* backends in file order */
 	const struct neigh_wait *waiting;	/* left out for want of a neighbour, same order */
+	const struct announce *announce;	/* the VIPs' routes */
 };
 
 /* The file for ifname in this network namespace, into buf (PATH_MAX). */

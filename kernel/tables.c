@@ -20,18 +20,33 @@ static int inner_open(int outer, __u32 slot)
 	return fd < 0 ? -errno : fd;
 }
 
-int tables_maglev_slots(const struct sluice_maps *maps, __u32 slot, __u32 size,
-			__u32 *slots_of)
+int tables_maglev_slots(const struct sluice_maps *maps, const struct live_state *live,
+			__u32 slot, __u32 size, __u32 *slots_of,
+			char digest[MAGLEV_DIGEST_HEX_LEN])
 {
 	int fd = inner_open(maps->maglev_tables, slot);
+	struct maglev_digest d;
 	__u32 i, value;
+	__u8 key[17];
 
+	digest[0] = '\0';
 	if (fd < 0)
 		return fd;
-	for (i = 0; i < size; i++)
-		if (!bpf_map_lookup_elem(fd, &i, &value) && value < SLUICE_MAX_BACKENDS)
-			slots_of[value]++;
+	maglev_digest_init(&d, size);
+	for (i = 0; i < size; i++) {
+		if (bpf_map_lookup_elem(fd, &i, &value) || value >= SLUICE_MAX_BACKENDS ||
+		    !(live->backends[value].flags & SLUICE_BACKEND_F_LIVE)) {
+			maglev_digest_slot(&d, NULL, 0);
+			continue;
+		}
+		slots_of[value]++;
+		/* Named as the planner keys backends: ids are each node's own. */
+		key[0] = live->backends[value].family;
+		memcpy(&key[1], live->backends[value].addr, 16);
+		maglev_digest_slot(&d, key, sizeof(key));
+	}
 	close(fd);
+	maglev_digest_hex(&d, digest);
 	return 0;
 }
 

@@ -8,14 +8,19 @@
 #define SLUICE_KERNEL_TABLES_H
 
 #include "xdp/abi.h"
+#include "kernel/live.h"
 #include "kernel/maps.h"
+#include "lb/maglev.h"
 
 /*
- * Add to slots_of[id] (SLUICE_MAX_BACKENDS cells) the slots backend id holds in
- * the Maglev table of `size` slots in table slot `slot`. Returns 0 or -errno.
+ * Add to slots_of[id] (SLUICE_MAX_BACKENDS cells) the slots each live backend of
+ * `live` holds in the Maglev table of `size` slots in table slot `slot`, and write
+ * the table's digest (lb/maglev_digest.h: the same on every node holding the same
+ * table; empty when it cannot be read). Returns 0 or -errno.
  */
-int tables_maglev_slots(const struct sluice_maps *maps, __u32 slot, __u32 size,
-			__u32 *slots_of);
+int tables_maglev_slots(const struct sluice_maps *maps, const struct live_state *live,
+			__u32 slot, __u32 size, __u32 *slots_of,
+			char digest[MAGLEV_DIGEST_HEX_LEN]);
 
 /* The inner maps of one filter slot; an entry count is -1 when it cannot be read. */
 struct tables_filter {

@@ -77,4 +77,21 @@ double maglev_disruption(const struct maglev_backend *old_backends, const uint32
 			 const struct maglev_backend *new_backends, const uint32_t *new_table,
 			 uint32_t m);
 
+/*
+ * A digest of a live table, so that the nodes of a fleet can show they hold the
+ * same one: fed the table size, then each slot's backend key in slot order (len 0
+ * for an empty slot). 128 bits of the frozen backend hash, chained: the same on
+ * every host and version, and two tables that differ in one slot differ in it. It
+ * tells tables apart; it is no defence against someone forging one.
+ */
+struct maglev_digest {
+	uint64_t lane[2];
+};
+
+#define MAGLEV_DIGEST_HEX_LEN	33	/* 32 hex digits and the NUL */
+
+void maglev_digest_init(struct maglev_digest *d, uint32_t m);
+void maglev_digest_slot(struct maglev_digest *d, const uint8_t *key, size_t len);
+const char *maglev_digest_hex(const struct maglev_digest *d, char out[MAGLEV_DIGEST_HEX_LEN]);
+
 #endif /* SLUICE_LB_MAGLEV_H */

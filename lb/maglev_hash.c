@@ -36,7 +36,7 @@ static uint64_t mix64(uint64_t x)
  * same key with trailing zero bytes differ. Each word goes through the bijective
  * mixer chained on the state, so every key byte reaches every output bit.
  */
-static uint64_t maglev_hash(const uint8_t *key, size_t len, uint64_t seed)
+uint64_t maglev_hash(const uint8_t *key, size_t len, uint64_t seed)
 {
 	uint64_t h = mix64(seed ^ (len * GOLDEN_GAMMA));
 

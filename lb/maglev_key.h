@@ -4,6 +4,8 @@
 #define SLUICE_LB_MAGLEV_KEY_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "lb/maglev.h"
@@ -27,5 +29,8 @@ static inline int maglev_key_cmp(const struct maglev_backend *a,
 		return c;
 	return (a->key_len > b->key_len) - (a->key_len < b->key_len);
 }
+
+/* The frozen 64-bit hash of key bytes under a seed (maglev_hash.c). */
+uint64_t maglev_hash(const uint8_t *key, size_t len, uint64_t seed);
 
 #endif /* SLUICE_LB_MAGLEV_KEY_H */

@@ -20,6 +20,8 @@ PACKAGES=(
 	iproute2 ethtool socat python3 xdp-tools util-linux procps
 	# metrics and top: promtool and a real Prometheus server, a real terminal
 	prometheus tmux
+	# the fleet: BIRD announces the VIPs sluice keeps routes for
+	bird2
 )
 
 missing=()

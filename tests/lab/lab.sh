@@ -5,15 +5,15 @@
 # TCP and UDP traffic crosses the sluice node. Integration tests, the live benchmark and
 # the demo all run on it. A second topology, "ipip", adds what encapsulation needs (below).
 #
-#   command:  tests/lab/lab.sh up [basic|ipip] | down | status | exec NODE CMD...
+#   command:  tests/lab/lab.sh up [basic|ipip|bgp] | down | status | exec NODE CMD...
 #   library:  source tests/lab/lab.sh; lab_trap_cleanup; lab_up; lab_request "$LAB_VIP4" 80
 #
 # Functions: lab_up [TOPOLOGY], lab_down, lab_status, lab_trap_cleanup, lab_exec NODE CMD...,
 # lab_request / lab_udp_request [-6] ADDR PORT, lab_wait_tcp / lab_wait_udp NODE ADDR PORT,
 # lab_conn_open / _send / _read / _close (one long-lived TCP connection). NODE is client,
-# lb, be1, be2, be3 or sw (ipip adds lb2, be4, be5). Addresses: LAB_VIP4, LAB_VIP6,
+# lb, be1, be2, be3 or sw (ipip adds lb2, be4, be5; bgp adds router, lb2, lb3). Addresses: LAB_VIP4, LAB_VIP6,
 # LAB_VIPS4 / LAB_VIPS6 (every VIP of the topology, LAB_VIP4 / LAB_VIP6 first),
-# LAB_IP4[NODE], LAB_IP6[NODE], LAB_IP4[lb:eth1], LAB_IP6[lb:eth1]. LAB_BACKENDS lists the
+# LAB_IP4[NODE], LAB_IP6[NODE], LAB_IP4[lb:eth1], LAB_IP6[lb:eth1], LAB_IP4[router:eth1]. LAB_BACKENDS lists the
 # backends of the topology that is up.
 # Settings: LAB_PREFIX, LAB_TOPOLOGY (basic when lab_up is given none), LAB_PASS_OBJ (an
 # XDP_PASS object), SLUICE (the sluice binary; ipip only), LAB_TIMEOUT, LAB_WAIT.
@@ -83,6 +83,23 @@
 #   lb's never meet. lab_down detaches sluice and decap in every node before it deletes
 #   the namespaces, so nothing the lab pinned outlives it.
 #
+# The bgp topology (lab_up bgp) is a fleet behind a router, as a BGP-announced VIP is
+# served in production:
+#
+#      client --br1-- router --br0-- lb  lb2  lb3   be1 be2 be3
+#   10.202.0.2   10.202.0.1  10.200.0.1  .3   .4   .5    .11 .12 .13
+#
+# - The client sits behind the router (its default route); the VIPs reach the router
+#   only by BGP from the three sluice nodes (the test runs BIRD on each), which the
+#   router spreads by ECMP, hashing on ports (fib_multipath_hash_policy=1).
+# - Backends hold the VIPs on lo and answer the client through the router (their
+#   default route), whichever node handed them a flow: l2dsr and ipip (they
+#   decapsulate with `sluice decap`) as in the ipip topology. Nodes forward on eth0
+#   for ipip's FIB lookups; the switch's ends of the nodes' ports run XDP_PASS.
+# - be1..3's tcp/80 server names itself on every line it echoes ("be1=LINE"), so a
+#   long-lived connection shows which backend serves it after a failover; tcp/8080
+#   greets with the name too (a second health-check port).
+#
 # Servers (started by lab_up, pid files under /run/sluice-lab-$LAB_PREFIX/):
 #   be1..3  tcp/80  greets with its name ("be1\n"), then echoes every line it receives
 #           udp/53  answers every datagram with its name (servers/udp_name.py)
@@ -106,12 +123,14 @@ LAB_VIP4=192.0.2.10
 LAB_VIP6=2001:db8::10
 declare -gA LAB_IP4=([client]=10.200.0.2 [lb]=10.200.0.3
 	[be1]=10.200.0.11 [be2]=10.200.0.12 [be3]=10.200.0.13
-	[lb2]=10.200.0.4 [be4]=10.201.0.14 [be5]=10.201.0.15 [lb:eth1]=10.201.0.3)
+	[lb2]=10.200.0.4 [be4]=10.201.0.14 [be5]=10.201.0.15 [lb:eth1]=10.201.0.3
+	[router]=10.200.0.1 [router:eth1]=10.202.0.1 [lb3]=10.200.0.5)
 declare -gA LAB_IP6=([client]=fd00:200::2 [lb]=fd00:200::3
 	[be1]=fd00:200::11 [be2]=fd00:200::12 [be3]=fd00:200::13
-	[lb2]=fd00:200::4 [be4]=fd00:201::14 [be5]=fd00:201::15 [lb:eth1]=fd00:201::3)
-# Nodes of either topology, so that lab_down finds whatever an earlier run left.
-LAB_ALL_NODES=(client lb be1 be2 be3 lb2 be4 be5)
+	[lb2]=fd00:200::4 [be4]=fd00:201::14 [be5]=fd00:201::15 [lb:eth1]=fd00:201::3
+	[router]=fd00:200::1 [router:eth1]=fd00:202::1 [lb3]=fd00:200::5)
+# Nodes of every topology, so that lab_down finds whatever an earlier run left.
+LAB_ALL_NODES=(client lb be1 be2 be3 lb2 be4 be5 router lb3)
 # Open lab_conn connections of this shell, by id: socat pid, write fd, read fd.
 declare -gA LAB_CONN_PID LAB_CONN_W LAB_CONN_R
 
@@ -131,8 +150,17 @@ lab__set_topology()
 		LAB_VIPS4=("$LAB_VIP4" 192.0.2.11 192.0.2.12)
 		LAB_VIPS6=("$LAB_VIP6" 2001:db8::11 2001:db8::12)
 		;;
+	bgp)
+		LAB_NODES=(client router lb lb2 lb3 be1 be2 be3)
+		LAB_BACKENDS=(be1 be2 be3)
+		LAB_VIPS4=("$LAB_VIP4" 192.0.2.11)
+		LAB_VIPS6=("$LAB_VIP6")
+		# Behind the router, on a segment of its own.
+		LAB_IP4[client]=10.202.0.2
+		LAB_IP6[client]=fd00:202::2
+		;;
 	*)
-		lab__err "unknown topology '$1' (basic or ipip)"
+		lab__err "unknown topology '$1' (basic, ipip or bgp)"
 		return 2
 		;;
 	esac
@@ -440,8 +468,15 @@ lab__start_servers()
 	local be addr
 
 	for be in "${LAB_BACKENDS[@]}"; do
-		lab__serve "$be" tcp-80 socat TCP6-LISTEN:80,ipv6only=0,reuseaddr,fork \
-			SYSTEM:"echo $be; exec cat"
+		if [[ $LAB__TOPOLOGY == bgp ]]; then
+			lab__serve "$be" tcp-80 socat TCP6-LISTEN:80,ipv6only=0,reuseaddr,fork \
+				SYSTEM:"echo $be; exec sed -u s/^/$be=/"
+			lab__serve "$be" tcp-8080 socat TCP6-LISTEN:8080,ipv6only=0,reuseaddr,fork \
+				SYSTEM:"echo $be"
+		else
+			lab__serve "$be" tcp-80 socat TCP6-LISTEN:80,ipv6only=0,reuseaddr,fork \
+				SYSTEM:"echo $be; exec cat"
+		fi
 		lab__serve "$be" udp-53 python3 "$LAB_DIR/servers/udp_name.py" "$be" 53 \
 			"${LAB_IP4[$be]}" "${LAB_VIPS4[@]}" "${LAB_IP6[$be]}" "${LAB_VIPS6[@]}"
 		if [[ $LAB__TOPOLOGY == ipip ]]; then
@@ -453,6 +488,9 @@ lab__start_servers()
 
 	for be in "${LAB_BACKENDS[@]}"; do
 		lab_wait_tcp "$be" "${LAB_IP4[$be]}" 80 || return
+		if [[ $LAB__TOPOLOGY == bgp ]]; then
+			lab_wait_tcp "$be" "${LAB_IP4[$be]}" 8080 || return
+		fi
 		for addr in "${LAB_IP4[$be]}" "${LAB_VIPS4[@]}" "${LAB_IP6[$be]}" "${LAB_VIPS6[@]}"; do
 			lab_wait_udp "$be" "$addr" 53 || return
 		done
@@ -484,8 +522,8 @@ lab__host_setup()
 {
 	local node=$1 bridge=br0
 
-	# be4 and be5 (ipip) sit on the second segment.
-	[[ $node == be[45] ]] && bridge=br1
+	# be4 and be5 (ipip) sit on the second segment, and so does bgp's client.
+	[[ $node == be[45] || ($node == client && $LAB__TOPOLOGY == bgp) ]] && bridge=br1
 	# Quiet hosts: no router solicitations, no duplicate address detection. Such
 	# frames would reach lb's XDP program at random times and blur its counters.
 	lab_exec "$node" sysctl -q -w net.ipv6.conf.all.accept_dad=0 \
@@ -513,6 +551,12 @@ lab__backend_setup()
 			route add default via ${LAB_IP6[lb:eth1]}
 		EOF
 	fi
+	if [[ $LAB__TOPOLOGY == bgp ]]; then
+		ip -n "$(lab__ns "$be")" -batch - <<-EOF || return
+			route add default via ${LAB_IP4[router]}
+			route add default via ${LAB_IP6[router]}
+		EOF
+	fi
 	lab_exec "$be" ethtool -K eth0 tx off >/dev/null
 }
 
@@ -520,6 +564,14 @@ lab__client_setup()
 {
 	local vip
 
+	if [[ $LAB__TOPOLOGY == bgp ]]; then
+		ip -n "$(lab__ns client)" -batch - <<-EOF || return
+			route add default via ${LAB_IP4[router:eth1]}
+			route add default via ${LAB_IP6[router:eth1]}
+		EOF
+		lab_exec client ethtool -K eth0 tx off >/dev/null
+		return
+	fi
 	for vip in "${LAB_VIPS4[@]}"; do
 		ip -n "$(lab__ns client)" route add "$vip/32" via "${LAB_IP4[lb]}" || return
 	done
@@ -550,6 +602,27 @@ lab__ipip_setup()
 	done
 }
 
+# bgp: the router's second port and forwarding with ECMP over ports, the nodes'
+# forwarding for ipip, XDP_PASS on the switch's ends of their ports, decap on the
+# backends.
+lab__bgp_setup()
+{
+	local sw node
+
+	sw=$(lab__ns sw)
+	lab__port_setup router eth1 br1 router-e1 "${LAB_IP4[router:eth1]}" \
+		"${LAB_IP6[router:eth1]}" &&
+	lab_exec router sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.eth0.rp_filter=0 net.ipv4.fib_multipath_hash_policy=1 || return
+	for node in lb lb2 lb3; do
+		lab_exec "$node" sysctl -q -w net.ipv4.conf.eth0.forwarding=1 &&
+		ip -n "$sw" link set dev "$node" xdpdrv obj "$LAB_PASS_OBJ" sec xdp || return
+	done
+	for node in "${LAB_BACKENDS[@]}"; do
+		lab_exec "$node" "$SLUICE" decap attach eth0 >/dev/null || return
+	done
+}
+
 lab__build()
 {
 	local node sw
@@ -572,7 +645,7 @@ lab__build()
 		link add br0 type bridge mcast_snooping 0
 		link set dev br0 up
 	EOF
-	if [[ $LAB__TOPOLOGY == ipip ]]; then
+	if [[ $LAB__TOPOLOGY != basic ]]; then
 		ip -n "$sw" -batch - <<-EOF || return
 			link add br1 type bridge mcast_snooping 0
 			link set dev br1 up
@@ -587,7 +660,11 @@ lab__build()
 	lab__client_setup || return
 	# Explicit, so that nothing answers on the VIPs unless sluice forwards.
 	lab_exec lb sysctl -q -w net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 || return
-	ip -n "$sw" link set dev lb xdpdrv obj "$LAB_PASS_OBJ" sec xdp || return
+	if [[ $LAB__TOPOLOGY == bgp ]]; then
+		lab__bgp_setup || return
+	else
+		ip -n "$sw" link set dev lb xdpdrv obj "$LAB_PASS_OBJ" sec xdp || return
+	fi
 	if [[ $LAB__TOPOLOGY == ipip ]]; then
 		lab__ipip_setup || return
 	fi
@@ -617,7 +694,7 @@ lab__check_prerequisites()
 			"build it (ninja -C build) or set LAB_PASS_OBJ"
 		return 1
 	fi
-	if [[ $LAB__TOPOLOGY == ipip && ! -x $SLUICE ]]; then
+	if [[ $LAB__TOPOLOGY != basic && ! -x $SLUICE ]]; then
 		lab__err "no sluice binary at $SLUICE (the ipip backends decapsulate with it):" \
 			"build it (ninja -C build) or set SLUICE"
 		return 1
@@ -793,7 +870,7 @@ lab__main()
 		lab_exec "$@"
 		;;
 	*)
-		echo "usage: $0 up [basic|ipip] | down | status | exec NODE CMD..." >&2
+		echo "usage: $0 up [basic|ipip|bgp] | down | status | exec NODE CMD..." >&2
 		return 2
 		;;
 	esac

@@ -148,7 +148,7 @@ static const struct error_case error_cases[] = {
 	{ "unknown top-level key with hint", "filter: {}\nservice:\n  - name: web\n", "2:1",
 	  "unknown key 'service' at the top level; did you mean 'services'?" },
 	{ "unknown top-level key", "colour: blue\n", "1:1",
-	  "unknown key 'colour' at the top level; expected settings, filter, services, flows, metrics or include" },
+	  "unknown key 'colour' at the top level; expected settings, filter, services, flows, metrics, include or announce" },
 	{ "unknown top-level key flow", "flow:\n  size: 1024\n", "1:1",
 	  "unknown key 'flow' at the top level; did you mean 'flows'?" },
 	{ "duplicate key", "filter:\n  default: allow\n  default: deny\n", "3:3",
@@ -797,6 +797,44 @@ static const struct error_case error_cases[] = {
 	  "listen '[127.0.0.1]:9444' has '127.0.0.1', not an IPv6 address" },
 	{ "metrics listen duplicate", "metrics:\n  listen: 127.0.0.1:1\n  listen: 127.0.0.1:2\n",
 	  "3:3", "duplicate key 'listen' in 'metrics' (first at 2:3)" },
+	/* announce */
+	{ "announce is a list", "announce:\n  - table: 200\n", "2:3",
+	  "'announce' must be a mapping (key: value), found a list" },
+	{ "announce unknown key with hint", "announce: {table: 200, protocol: 201, drian: 5s}\n",
+	  "1:39", "unknown key 'drian' in 'announce'; did you mean 'drain'?" },
+	{ "announce without table", "announce: {protocol: 201}\n", "1:11",
+	  "'announce' needs 'table': the routing table the BGP daemon exports VIPs from" },
+	{ "announce without protocol", "announce:\n  table: 200\n", "2:3",
+	  "'announce' needs 'protocol': the route protocol number that marks sluice's routes" },
+	{ "announce table 0", "announce: {table: 0, protocol: 201}\n", "1:19",
+	  "table 0 is out of range 1..4294967295" },
+	{ "announce table too large", "announce: {table: 4294967296, protocol: 201}\n", "1:19",
+	  "table 4294967296 is out of range 1..4294967295" },
+	{ "announce table main", "announce: {table: 254, protocol: 201}\n", "1:19",
+	  "table 254 is the kernel's 'main' table; announced VIPs need a table of their own" },
+	{ "announce table local", "announce: {table: 255, protocol: 201}\n", "1:19",
+	  "table 255 is the kernel's 'local' table" },
+	{ "announce table default", "announce: {table: 253, protocol: 201}\n", "1:19",
+	  "table 253 is the kernel's 'default' table" },
+	{ "announce table by name", "announce: {table: main, protocol: 201}\n", "1:19",
+	  "table 'main' is not a whole number; expected 1..4294967295" },
+	{ "announce protocol 0", "announce: {table: 200, protocol: 0}\n", "1:34",
+	  "protocol 0 is out of range 1..255" },
+	{ "announce protocol 256", "announce: {table: 200, protocol: 256}\n", "1:34",
+	  "protocol 256 is out of range 1..255" },
+	{ "announce protocol static", "announce: {table: 200, protocol: 4}\n", "1:34",
+	  "protocol 4 is reserved by the kernel; sluice owns (and deletes) every route of "
+	  "its protocol in its table, so it needs a number no other program uses" },
+	{ "announce protocol bird", "announce: {table: 200, protocol: 12}\n", "1:34",
+	  "protocol 12 is BIRD's; sluice owns" },
+	{ "announce protocol frr bgp", "announce: {table: 200, protocol: 186}\n", "1:34",
+	  "protocol 186 is FRR bgpd's" },
+	{ "announce drain in ms", "announce: {table: 200, protocol: 201, drain: 500ms}\n", "1:46",
+	  "drain '500ms': unknown unit 'ms'; expected s, m or h" },
+	{ "announce drain too long", "announce: {table: 200, protocol: 201, drain: 11m}\n", "1:46",
+	  "drain 660s is longer than 600s: the routers have long converged by then" },
+	{ "announce drain negative", "announce: {table: 200, protocol: 201, drain: -1}\n", "1:46",
+	  "drain -1 is negative" },
 };
 
 static void test_error_case(void **state)
@@ -1414,6 +1452,37 @@ static void test_metrics(void **state)
 	/* The unspecified address listens on every address of the host. */
 	assert_loads(any, strlen(any), &cfg);
 	assert_string_equal(conf_listen_str(&cfg.metrics.listen, text), "0.0.0.0:1");
+	conf_free(&cfg);
+}
+
+static void test_announce(void **state)
+{
+	static const char none[] = "announce:\n";
+	static const char given[] = "announce: {table: 200, protocol: 201, drain: 2m}\n";
+	static const char defaults[] = "announce:\n  table: 4294967295\n  protocol: 255\n";
+	static const char zero[] = "announce: {table: 1, protocol: 5, drain: 0}\n";
+	struct conf cfg;
+
+	(void)state;
+	assert_loads(none, strlen(none), &cfg);
+	assert_false(cfg.announce.set);
+	conf_free(&cfg);
+	assert_loads(given, strlen(given), &cfg);
+	assert_true(cfg.announce.set);
+	assert_int_equal(cfg.announce.table, 200);
+	assert_int_equal(cfg.announce.protocol, 201);
+	assert_int_equal(cfg.announce.drain_s, 120);
+	conf_free(&cfg);
+	assert_loads(defaults, strlen(defaults), &cfg);
+	assert_int_equal(cfg.announce.table, 4294967295u);
+	assert_int_equal(cfg.announce.protocol, 255);
+	assert_int_equal(cfg.announce.drain_s, CONF_ANNOUNCE_DRAIN_DEFAULT);
+	conf_free(&cfg);
+	/* No drain at all: a stop withdraws and exits at once. */
+	assert_loads(zero, strlen(zero), &cfg);
+	assert_int_equal(cfg.announce.table, 1);
+	assert_int_equal(cfg.announce.protocol, 5);
+	assert_int_equal(cfg.announce.drain_s, 0);
 	conf_free(&cfg);
 }
 
@@ -2128,6 +2197,22 @@ static void test_edge_example(void **state)
 	conf_free(&cfg);
 }
 
+/* The fleet's file: every node runs it, announcing through BIRD (fleet/bird-*.conf). */
+static void test_fleet_example(void **state)
+{
+	struct conf cfg;
+
+	(void)state;
+	load_example("fleet/sluice.yaml", &cfg);
+	assert_true(cfg.announce.set);
+	assert_int_equal(cfg.announce.table, 200);
+	assert_int_equal(cfg.announce.protocol, 201);
+	assert_int_equal(cfg.n_services, 2);
+	assert_int_equal(cfg.services[0].health.check, CONF_CHECK_TCP);
+	assert_int_equal(cfg.services[1].forward, CONF_FORWARD_IPIP);
+	conf_free(&cfg);
+}
+
 static void test_every_example_validates(void **state)
 {
 	DIR *dir = opendir(examples_dir);
@@ -2188,6 +2273,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_every_mistake_reported),
 		cmocka_unit_test(test_mistakes_capped),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_announce),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory_is_not_a_file),
 		cmocka_unit_test(test_file_errors_name_the_file),
@@ -2196,6 +2282,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_too_many_values_refused),
 		cmocka_unit_test(test_lab_example),
 		cmocka_unit_test(test_edge_example),
+		cmocka_unit_test(test_fleet_example),
 		cmocka_unit_test(test_every_example_validates),
 	};
 	struct CMUnitTest *errors;

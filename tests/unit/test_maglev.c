@@ -687,6 +687,73 @@ static void check_remove(size_t n)
 	free(left);
 }
 
+/* The digest of table[] as status computes it: each slot named by its key. */
+static const char *digest_of(const struct maglev_backend *b, const uint32_t *table, uint32_t m,
+			     char out[MAGLEV_DIGEST_HEX_LEN])
+{
+	struct maglev_digest d;
+	uint32_t i;
+
+	maglev_digest_init(&d, m);
+	for (i = 0; i < m; i++) {
+		if (table[i] == MAGLEV_EMPTY)
+			maglev_digest_slot(&d, NULL, 0);
+		else
+			maglev_digest_slot(&d, b[table[i]].key, b[table[i]].key_len);
+	}
+	return maglev_digest_hex(&d, out);
+}
+
+/*
+ * Fleet nodes compare digests: the same table gives the same digest whatever order
+ * the backends came in, and any difference (one slot, the size, an emptied table)
+ * another. The value is frozen like the permutation, since nodes of different
+ * versions compare it.
+ */
+static void test_digest(void **state)
+{
+	struct maglev_backend b[3] = {
+		{ .key = "10.0.0.1", .key_len = 8, .weight = 1 },
+		{ .key = "10.0.0.2", .key_len = 8, .weight = 1 },
+		{ .key = "10.0.0.3", .key_len = 8, .weight = 1 },
+	};
+	struct maglev_backend rev[3] = { b[2], b[1], b[0] };
+	uint32_t t[251], t_rev[251], t_less[251];
+	char d[MAGLEV_DIGEST_HEX_LEN], d_rev[MAGLEV_DIGEST_HEX_LEN];
+	char d_other[MAGLEV_DIGEST_HEX_LEN];
+	uint32_t i;
+
+	(void)state;
+	assert_int_equal(maglev_build(b, 3, 251, t), 0);
+	assert_int_equal(maglev_build(rev, 3, 251, t_rev), 0);
+	digest_of(b, t, 251, d);
+	assert_int_equal(strlen(d), 32);
+	assert_string_equal(digest_of(rev, t_rev, 251, d_rev), d);
+	assert_string_equal(d, "c573aadef3759f17b1cee4c865188ffb");
+	/* One slot handed to another backend. */
+	i = t[7];
+	t[7] = (i + 1) % 3;
+	assert_string_not_equal(digest_of(b, t, 251, d_other), d);
+	t[7] = i;
+	/* The same slots, another size fed in. */
+	{
+		struct maglev_digest x;
+
+		maglev_digest_init(&x, 257);
+		for (i = 0; i < 251; i++)
+			maglev_digest_slot(&x, b[t[i]].key, b[t[i]].key_len);
+		assert_string_not_equal(maglev_digest_hex(&x, d_other), d);
+	}
+	/* A backend out (down on one node): its slots go to others. */
+	b[1].weight = 0;
+	assert_int_equal(maglev_build(b, 3, 251, t_less), 0);
+	assert_string_not_equal(digest_of(b, t_less, 251, d_other), d);
+	/* Empty slots are not any backend's. */
+	for (i = 0; i < 251; i++)
+		t_less[i] = MAGLEV_EMPTY;
+	assert_string_not_equal(digest_of(b, t_less, 251, d_other), d);
+}
+
 static void test_disruption_remove(void **state)
 {
 	(void)state;
@@ -871,6 +938,7 @@ int main(void)
 		cmocka_unit_test(test_order_does_not_matter),
 		cmocka_unit_test(test_same_input_same_bytes),
 		cmocka_unit_test(test_key_padding_ignored),
+		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_disruption_remove),
 		cmocka_unit_test(test_disruption_add),
 		cmocka_unit_test(test_build_rejects_non_prime),
