@@ -16,20 +16,53 @@
 static void detach_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sluice detach IFACE\n"
+		"usage: sluice detach IFACE [--force]\n"
 		"       sluice detach --prune\n\n"
 		"Detach sluice's XDP program from IFACE and remove its pinned maps, so\n"
 		"nothing of sluice remains. Other XDP programs on IFACE are left alone.\n\n"
+		"  -f, --force  remove whatever XDP program is on IFACE too, another tool's\n"
+		"               included, and say which\n"
 		"  -p, --prune  remove instead the state that network namespaces which no\n"
 		"               longer exist left in bpffs (data plane and decap), when no\n"
 		"               program uses it any more; `sluice status` lists it\n"
 		"  -h, --help   this text\n");
 }
 
-static int detach(const char *ifname)
+/*
+ * The program on ifindex that is not sluice's, if any; with force, detach it and
+ * say so. Returns 0, or -errno when it could not be detached.
+ */
+static int other_program(const char *ifname, int ifindex, bool force)
+{
+	char name[BPF_OBJ_NAME_LEN];
+	struct attached other;
+	int err;
+
+	if (!ifindex || xdp_link_first(ifindex, &other, name) || !other.present ||
+	    !strcmp(name, SLUICE_PROG_NAME))
+		return 0;
+	if (!force) {
+		printf("%s: the XDP program on it (id %u, name '%s') is not sluice's and stays "
+		       "(`sluice detach --force %s` removes it too)\n", ifname, other.prog_id,
+		       name, ifname);
+		return 0;
+	}
+	err = xdp_link_detach_all(ifindex);
+	if (err) {
+		fprintf(stderr, "sluice: detaching program %u ('%s') from %s: %s\n",
+			other.prog_id, name, ifname, strerror(-err));
+		return err;
+	}
+	printf("%s: removed XDP program %u (name '%s', not sluice's)\n", ifname,
+	       other.prog_id, name);
+	return 0;
+}
+
+static int detach(const char *ifname, bool force)
 {
 	int ifindex = (int)if_nametoindex(ifname), err = 0, lock_fd;
-	struct attached at = {0};
+	struct attached at = {0}, other = {0};
+	char name[BPF_OBJ_NAME_LEN];
 	bool pinned;
 
 	if (privilege_check())
@@ -37,7 +70,9 @@ static int detach(const char *ifname)
 	pinned = pin_dir_exists(ifname);
 	if (ifindex)
 		err = xdp_link_find(ifindex, &at);
-	if (!at.present && !pinned) {
+	if (force && ifindex && !at.present)
+		xdp_link_first(ifindex, &other, name);
+	if (!at.present && !pinned && !other.present) {
 		fprintf(stderr, "sluice: not attached to %s\n", ifname);
 		return EXIT_RUNTIME;
 	}
@@ -53,15 +88,21 @@ static int detach(const char *ifname)
 			return EXIT_RUNTIME;
 		}
 	}
-	err = pin_remove_all(ifname);
+	if (other_program(ifname, ifindex, force)) {
+		if (lock_fd >= 0)
+			close(lock_fd);
+		return EXIT_RUNTIME;
+	}
+	err = pinned ? pin_remove_all(ifname) : 0;
 	if (lock_fd >= 0)
 		close(lock_fd);
 	if (err) {
 		fprintf(stderr, "sluice: removing pins of %s: %s\n", ifname, strerror(-err));
 		return EXIT_RUNTIME;
 	}
-	printf("%s: detached%s\n", ifname, at.present ? "" : " (program was already gone; "
-	       "state removed)");
+	if (at.present || pinned)
+		printf("%s: detached%s\n", ifname, at.present ? "" :
+		       " (sluice's program was already gone; state removed)");
 	return EXIT_OK;
 }
 
@@ -90,15 +131,17 @@ int cmd_detach(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "prune", no_argument, NULL, 'p' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	bool pruning = false;
+	bool pruning = false, force = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "ph", opts, NULL)) != -1) {
-		if (c == 'p') {
-			pruning = true;
+	while ((c = getopt_long(argc, argv, "pfh", opts, NULL)) != -1) {
+		if (c == 'p' || c == 'f') {
+			pruning |= c == 'p';
+			force |= c == 'f';
 			continue;
 		}
 		if (c == 'h') {
@@ -109,8 +152,8 @@ int cmd_detach(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (pruning) {
-		if (argc != optind) {
-			fprintf(stderr, "sluice detach: --prune takes no IFACE\n\n");
+		if (argc != optind || force) {
+			fprintf(stderr, "sluice detach: --prune takes no IFACE and no --force\n\n");
 			detach_usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -126,5 +169,5 @@ int cmd_detach(int argc, char **argv)
 		fprintf(stderr, "sluice: '%s' is not an interface name\n", argv[optind]);
 		return EXIT_USAGE;
 	}
-	return detach(argv[optind]);
+	return detach(argv[optind], force);
 }

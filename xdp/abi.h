@@ -45,6 +45,27 @@
  */
 #define SLUICE_TABLE_SLOTS	(2 * SLUICE_MAX_SERVICES)
 
+/*
+ * The layout of every pinned map: names, types, key and value structs, sizes. Bump
+ * it with any change to one of them, so that a sluice never reads or writes maps
+ * whose layout it does not know, and `sluice upgrade` refuses to hand the pinned
+ * maps to a program built for another layout. 1 was sluice before versions.
+ */
+#define SLUICE_LAYOUT_VERSION	2
+
+/*
+ * Value of the one-entry `identity` map: what the sluice that loaded the program
+ * wrote of it, frozen before the program was attached. Never pinned: it belongs to
+ * its program (bound to it, so it is among the program's map ids), and a later
+ * program gets its own.
+ */
+struct sluice_identity {
+	__u32 layout;		/* SLUICE_LAYOUT_VERSION of the object loaded */
+	__u8 tag[8];		/* the kernel's tag of the program it describes */
+	__u32 pad;
+	__u64 object;		/* FNV-1a 64 of the object file the program came from */
+};
+
 /* Where the control plane pins everything: SLUICE_PIN_ROOT "/<ifname>/<map>". */
 #define SLUICE_PIN_ROOT		"/sys/fs/bpf/sluice"
 

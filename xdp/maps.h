@@ -270,6 +270,14 @@ struct {
 	__type(value, struct sluice_rule_meta);
 } rule_meta SEC(".maps");
 
+/* Who loaded this program (abi.h); written and frozen by the control plane, never read here. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sluice_identity);
+} identity SEC(".maps");
+
 /* Every health-checked backend's address and check port (value unused). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
