@@ -27,6 +27,7 @@ struct map_contract {
 
 static const struct map_contract contract[] = {
 	{ "settings", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_settings), 1 },
+	{ "identity", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_identity), 1 },
 	{ "stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct sluice_counter),
 	  SLUICE_STAT_MAX },
 	{ "services", BPF_MAP_TYPE_HASH, sizeof(struct sluice_vip_key),

@@ -74,7 +74,16 @@ flows_before=$(flows_active)
 check "traffic was counted before the upgrade" test "${seen_before:-0}" -gt 0
 
 # Requests all through the swap: none may go unanswered.
-lab_traffic 4
+(
+	fails=0
+	end=$((SECONDS + 4))
+	while ((SECONDS < end)); do
+		lab_request "$LAB_VIP4" 80 >/dev/null 2>&1 || fails=$((fails + 1))
+	done
+	echo "$fails" >"$TEST_TMP/fails"
+) &
+TRAFFIC=$!
+TEST_PIDS+=("$TRAFFIC")
 check "sluice upgrade --object (another build, same layout): exit 0" \
 	expect_exit 0 sluice upgrade eth0 --object "$UPGRADE_NEXT_OBJ"
 check "  says what it replaced" output_has "program $old_id replaced by"
@@ -83,6 +92,7 @@ check "  a new program is on eth0" test "${new_id:-0}" -ne "${old_id:-0}"
 check "  natively, as before" test "$(sluice status eth0 --json 2>/dev/null |
 	json_of 'd["program"]["mode"]')" = native
 wait "$TRAFFIC"
+check "  no request went unanswered during the swap" test "$(cat "$TEST_TMP/fails")" = 0
 check "  the established connection keeps its backend" still_echoes
 check "  its counters carry on" at_least web-seen "$seen_before" "$(web_seen)"
 check "  and the flow table too" at_least active_flows "$flows_before" "$(flows_active)"
