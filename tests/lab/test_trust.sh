@@ -32,7 +32,7 @@ refused_by_all()
 	for cmd in "status eth0" "status" "stats eth0" "apply eth0 -f $LAB_CONFIG" \
 		   "watch eth0 --once" "top eth0 --once" "upgrade eth0"; do
 		# shellcheck disable=SC2086
-		check "$what: sluice $cmd exits 1" expect_exit 1 sluice $cmd
+		check "$what: sluice ${cmd//$LAB_CONFIG/CONFIG} exits 1" expect_exit 1 sluice $cmd
 		check "  and says what is wrong" output_has "$text"
 	done
 }
@@ -80,7 +80,7 @@ check "  traffic flows" lab_request "$LAB_VIP4" 80
 check "remove the pins by hand" rm -r "$PIN"
 for cmd in "status eth0" "status" "apply -f $LAB_CONFIG" "attach eth0"; do
 	# shellcheck disable=SC2086
-	check "no pins: sluice $cmd exits 1" expect_exit 1 sluice $cmd
+	check "no pins: sluice ${cmd//$LAB_CONFIG/CONFIG} exits 1" expect_exit 1 sluice $cmd
 	check "  says the state is gone and to attach --replace" \
 		output_has "\`sluice attach --replace eth0\`"
 done
