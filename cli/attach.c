@@ -22,7 +22,8 @@
 static void attach_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sluice attach IFACE [--mode native|generic] [-f CONFIG [--force]]\n\n"
+		"usage: sluice attach IFACE [--mode native|generic] [-f CONFIG [--force]] "
+		"[--replace]\n\n"
 		"Load sluice's XDP program, attach it to IFACE and pin its maps under\n"
 		"/sys/fs/bpf/sluice/IFACE/. With -f, CONFIG is validated before anything\n"
 		"is loaded and applied right after attaching; if that fails, nothing\n"
@@ -33,6 +34,9 @@ static void attach_usage(FILE *out)
 		"      --force        apply it even if it cuts your own session\n"
 		"  -j, --json         what happened as one JSON object on stdout\n"
 		"                     (documented in README.md)\n"
+		"      --replace      first take away sluice's program and pins on IFACE,\n"
+		"                     whatever state they are in (flows and counters start\n"
+		"                     afresh); another tool's program is left alone\n"
 		"  -h, --help         this text\n", SLUICE_FLOW_ENTRIES);
 }
 
@@ -59,12 +63,94 @@ static void undo_attach(const char *ifname, int ifindex)
 }
 
 /*
+ * What stands where a fresh attach would go: sluice attached already, or state
+ * that no sluice program owns. Says which and the way out; true if anything does.
+ */
+static bool in_the_way(const char *ifname, int ifindex, const struct attached *at)
+{
+	char dir[PATH_MAX], name[BPF_OBJ_NAME_LEN];
+	struct sluice_maps maps;
+	struct attached other;
+
+	pin_dir(ifname, dir);
+	if (at->present && !maps_pinned(ifname)) {
+		fprintf(stderr, "sluice: sluice's program %u is attached to %s but its pinned "
+			"state is gone; `sluice attach --replace %s` attaches afresh, `sluice "
+			"detach %s` removes the program\n", at->prog_id, ifname, ifname, ifname);
+		return true;
+	}
+	if (at->present) {
+		/* Consistent state is the operator's running config: never replaced here. */
+		if (maps_open(ifname, &maps))
+			return true;
+		maps_close(&maps);
+		fprintf(stderr, "sluice: already attached to %s (program %u, %s); use "
+			"`sluice apply` to change its configuration\n", ifname, at->prog_id,
+			xdp_link_mode_name(at->mode));
+		return true;
+	}
+	if (maps_any_pinned(ifname) && !xdp_link_first(ifindex, &other, name) && other.present) {
+		fprintf(stderr, "sluice: the XDP program on %s is not sluice's (id %u, name "
+			"'%s'), yet sluice's state of %s is pinned in %s: `sluice detach --force "
+			"%s` removes both\n", ifname, other.prog_id, name, ifname, dir, ifname);
+		return true;
+	}
+	if (maps_any_pinned(ifname)) {
+		fprintf(stderr, "sluice: sluice's state of %s is pinned in %s, but sluice's "
+			"program is not attached to %s; `sluice attach --replace %s` discards "
+			"that state and attaches afresh, `sluice detach %s` removes it\n", ifname,
+			dir, ifname, ifname, ifname);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * attach --replace: take away sluice's program and pins, whatever state they are
+ * in, never another tool's program. Says what it removed; 0 or -errno.
+ */
+static int clear_the_way(const char *ifname, int ifindex, const struct attached *at)
+{
+	char name[BPF_OBJ_NAME_LEN], dir[PATH_MAX];
+	struct attached other;
+	int err;
+
+	pin_dir(ifname, dir);
+	if (!at->present && !xdp_link_first(ifindex, &other, name) && other.present) {
+		fprintf(stderr, "sluice: the XDP program on %s is not sluice's (id %u, name "
+			"'%s'); --replace replaces only sluice's: `sluice detach --force %s` "
+			"removes it\n", ifname, other.prog_id, name, ifname);
+		return -EEXIST;
+	}
+	if (at->present) {
+		err = xdp_link_detach(ifindex);
+		if (err) {
+			fprintf(stderr, "sluice: detaching program %u from %s: %s\n", at->prog_id,
+				ifname, strerror(-err));
+			return err;
+		}
+		printf("%s: detached sluice's program %u\n", ifname, at->prog_id);
+	}
+	if (maps_any_pinned(ifname)) {
+		err = pin_clear(ifname);
+		if (err) {
+			fprintf(stderr, "sluice: removing the pins in %s: %s\n", dir,
+				strerror(-err));
+			return err;
+		}
+		printf("%s: removed sluice's pins in %s (flows and counters start afresh)\n",
+		       ifname, dir);
+	}
+	return 0;
+}
+
+/*
  * Load and attach the program, pins ready; prints why not and returns an exit code.
  * Under the pin directory's lock, so that of two attaches one attaches and the
  * other finds it attached, removing nothing.
  */
 static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode mode,
-			  __u32 flow_entries, json_object *root)
+			  __u32 flow_entries, bool replace, json_object *root)
 {
 	struct attached at;
 	int err, lock_fd;
@@ -73,25 +159,17 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
 	if (lock_fd < 0)
 		return EXIT_RUNTIME;
 	err = xdp_link_find(ifindex, &at);
-	if (!err && at.present && !maps_pinned(ifname)) {
-		fprintf(stderr, "sluice: sluice's program %u is attached to %s but its pinned "
-			"state is gone; `sluice detach %s` removes the program, then attach "
-			"again\n", at.prog_id, ifname, ifname);
-		close(lock_fd);
-		return EXIT_RUNTIME;
-	}
-	if (!err && at.present) {
-		fprintf(stderr, "sluice: already attached to %s (program %u, %s); use "
-			"`sluice apply` to change its configuration\n", ifname, at.prog_id,
-			xdp_link_mode_name(at.mode));
-		close(lock_fd);
-		return EXIT_RUNTIME;
-	}
-	if (xdp_link_attach_pinned(ifname, ifindex, mode, flow_entries, &at)) {
-		close(lock_fd);
-		return EXIT_RUNTIME;
+	if (err) {
+		fprintf(stderr, "sluice: cannot read the XDP programs of %s: %s\n", ifname,
+			strerror(-err));
+	} else if (replace ? clear_the_way(ifname, ifindex, &at) != 0 : in_the_way(ifname, ifindex, &at)) {
+		err = -EEXIST;
+	} else {
+		err = xdp_link_attach_pinned(ifname, ifindex, mode, flow_entries, &at);
 	}
 	close(lock_fd);
+	if (err)
+		return EXIT_RUNTIME;
 	if (root)
 		json_object_object_add(root, "program", xdp_link_json(&at));
 	else
@@ -125,7 +203,7 @@ static int own_mac_write(const char *ifname, int ifindex)
 }
 
 static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg_path,
-		  const struct apply_opts *apply, json_object *root)
+		  const struct apply_opts *apply, bool replace, json_object *root)
 {
 	int ifindex = (int)if_nametoindex(ifname), ret;
 	struct conf cfg;
@@ -137,14 +215,14 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 		return EXIT_USAGE;
 	}
 	if (!cfg_path) {
-		ret = attach_program(ifname, ifindex, mode, SLUICE_FLOW_ENTRIES, root);
+		ret = attach_program(ifname, ifindex, mode, SLUICE_FLOW_ENTRIES, replace, root);
 		return ret ?: own_mac_write(ifname, ifindex);
 	}
 	/* The config must be valid before anything is loaded. */
 	ret = config_load(cfg_path, &cfg);
 	if (ret)
 		return ret;
-	ret = attach_program(ifname, ifindex, mode, plan_flow_entries(&cfg), root);
+	ret = attach_program(ifname, ifindex, mode, plan_flow_entries(&cfg), replace, root);
 	if (!ret) {
 		ret = apply_exit_code(apply_config(ifname, conf_source_name(cfg_path), &cfg,
 						    apply));
@@ -162,7 +240,7 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
  * "map_updates"}, "messages", "exit_code"} on stdout, whatever happens.
  */
 static int attach_json(const char *ifname, enum xdp_attach_mode mode, const char *cfg_path,
-		       const struct apply_opts *opts)
+		       const struct apply_opts *opts, bool replace)
 {
 	json_object *root = json_out_root(ifname), *applied = NULL;
 	struct apply_opts apply = *opts;
@@ -175,7 +253,7 @@ static int attach_json(const char *ifname, enum xdp_attach_mode mode, const char
 		apply.report_ctx = applied;
 	}
 	json_capture_begin(&cap, true);
-	ret = attach(ifname, mode, cfg_path, &apply, root);
+	ret = attach(ifname, mode, cfg_path, &apply, replace, root);
 	json_capture_end(&cap, root);
 	if (!json_object_object_get_ex(root, "program", NULL))
 		json_object_object_add(root, "program", NULL);
@@ -195,16 +273,17 @@ int cmd_attach(int argc, char **argv)
 		{ "file", required_argument, NULL, 'f' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "replace", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	enum xdp_attach_mode mode = XDP_MODE_NATIVE;
 	struct apply_opts apply = { .why = "attach" };
 	const char *cfg_path = NULL;
-	bool json = false;
+	bool json = false, replace = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:f:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:f:jrh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (xdp_link_parse_mode(optarg, &mode)) {
@@ -222,6 +301,9 @@ int cmd_attach(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'r':
+			replace = true;
+			break;
 		case 'h':
 			attach_usage(stdout);
 			return EXIT_OK;
@@ -236,6 +318,6 @@ int cmd_attach(int argc, char **argv)
 		attach_usage(stderr);
 		return EXIT_USAGE;
 	}
-	return json ? attach_json(argv[optind], mode, cfg_path, &apply) :
-		      attach(argv[optind], mode, cfg_path, &apply, NULL);
+	return json ? attach_json(argv[optind], mode, cfg_path, &apply, replace) :
+		      attach(argv[optind], mode, cfg_path, &apply, replace, NULL);
 }

@@ -28,6 +28,7 @@ int cmd_decap(int argc, char **argv);
 int cmd_decap_status(int argc, char **argv);	/* `sluice decap status` */
 int cmd_watch(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
 
 /*
  * The interface a command acts on: `given` if set (it must be attached), else the

@@ -18,10 +18,12 @@
 static void detach_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sluice detach IFACE\n"
-		"       sluice detach --prune\n\n"
+		"usage: sluice detach IFACE [--force] [--json]\n"
+		"       sluice detach --prune [--json]\n\n"
 		"Detach sluice's XDP program from IFACE and remove its pinned maps, so\n"
 		"nothing of sluice remains. Other XDP programs on IFACE are left alone.\n\n"
+		"  -f, --force  remove whatever XDP program is on IFACE too, another tool's\n"
+		"               included, and say which\n"
 		"  -p, --prune  remove instead the state that network namespaces which no\n"
 		"               longer exist left in bpffs (data plane and decap), when no\n"
 		"               program uses it any more; `sluice status` lists it\n"
@@ -29,10 +31,41 @@ static void detach_usage(FILE *out)
 		"  -h, --help   this text\n");
 }
 
-static int detach(const char *ifname, json_object *root)
+/*
+ * The program on ifindex that is not sluice's, if any; with force, detach it and
+ * say so on out. Returns 0, or -errno when it could not be detached.
+ */
+static int other_program(const char *ifname, int ifindex, bool force, FILE *out)
+{
+	char name[BPF_OBJ_NAME_LEN];
+	struct attached other;
+	int err;
+
+	if (!ifindex || xdp_link_first(ifindex, &other, name) || !other.present ||
+	    !strcmp(name, SLUICE_PROG_NAME))
+		return 0;
+	if (!force) {
+		fprintf(out, "%s: the XDP program on it (id %u, name '%s') is not sluice's and stays "
+		       "(`sluice detach --force %s` removes it too)\n", ifname, other.prog_id,
+		       name, ifname);
+		return 0;
+	}
+	err = xdp_link_detach_all(ifindex);
+	if (err) {
+		fprintf(stderr, "sluice: detaching program %u ('%s') from %s: %s\n",
+			other.prog_id, name, ifname, strerror(-err));
+		return err;
+	}
+	fprintf(out, "%s: removed XDP program %u (name '%s', not sluice's)\n", ifname,
+	       other.prog_id, name);
+	return 0;
+}
+
+static int detach(const char *ifname, bool force, json_object *root)
 {
 	int ifindex = (int)if_nametoindex(ifname), err = 0, lock_fd;
-	struct attached at = {0};
+	struct attached at = {0}, other = {0};
+	char name[BPF_OBJ_NAME_LEN];
 	bool pinned;
 
 	if (privilege_check())
@@ -40,7 +73,9 @@ static int detach(const char *ifname, json_object *root)
 	pinned = pin_dir_exists(ifname);
 	if (ifindex)
 		err = xdp_link_find(ifindex, &at);
-	if (!at.present && !pinned) {
+	if (force && ifindex && !at.present)
+		xdp_link_first(ifindex, &other, name);
+	if (!at.present && !pinned && !other.present) {
 		fprintf(stderr, "sluice: not attached to %s\n", ifname);
 		return EXIT_RUNTIME;
 	}
@@ -56,7 +91,12 @@ static int detach(const char *ifname, json_object *root)
 			return EXIT_RUNTIME;
 		}
 	}
-	err = pin_remove_all(ifname);
+	if (other_program(ifname, ifindex, force, root ? stderr : stdout)) {
+		if (lock_fd >= 0)
+			close(lock_fd);
+		return EXIT_RUNTIME;
+	}
+	err = pinned ? pin_remove_all(ifname) : 0;
 	if (lock_fd >= 0)
 		close(lock_fd);
 	if (err) {
@@ -66,10 +106,11 @@ static int detach(const char *ifname, json_object *root)
 	if (root)
 		json_object_object_add(root, "program_was_attached",
 				       json_object_new_boolean(at.present));
-	else
-		printf("%s: detached%s\n", ifname, at.present ? "" : " (program was already "
-		       "gone; state removed)");
-	journal_change(&(struct change){ .action = "detach", .ifname = ifname,
+	else if (at.present || pinned)
+		printf("%s: detached%s\n", ifname, at.present ? "" :
+		       " (sluice's program was already gone; state removed)");
+	if (at.present || pinned)
+		journal_change(&(struct change){ .action = "detach", .ifname = ifname,
 		       .summary = at.present ? "program detached, pins removed" :
 					       "pins removed (the program was gone)" });
 	return EXIT_OK;
@@ -114,14 +155,14 @@ static int prune(json_object *root)
  * "exit_code"} on stdout, whatever happens; --prune: "removed" instead of the
  * interface and program_was_attached.
  */
-static int detach_json(const char *ifname)
+static int detach_json(const char *ifname, bool force)
 {
 	json_object *root = json_out_root(ifname);
 	struct json_capture cap;
 	int ret;
 
 	json_capture_begin(&cap, true);
-	ret = ifname ? detach(ifname, root) : prune(root);
+	ret = ifname ? detach(ifname, force, root) : prune(root);
 	json_capture_end(&cap, root);
 	json_object_object_add(root, "result", json_object_new_string(
 		ret == EXIT_OK ? (ifname ? "detached" : "pruned") : "failed"));
@@ -135,15 +176,17 @@ int cmd_detach(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "prune", no_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	bool pruning = false, json = false;
+	bool pruning = false, json = false, force = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "pjh", opts, NULL)) != -1) {
-		if (c == 'p') {
-			pruning = true;
+	while ((c = getopt_long(argc, argv, "pjfh", opts, NULL)) != -1) {
+		if (c == 'p' || c == 'f') {
+			pruning |= c == 'p';
+			force |= c == 'f';
 			continue;
 		}
 		if (c == 'j') {
@@ -158,8 +201,8 @@ int cmd_detach(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (pruning) {
-		if (argc != optind) {
-			fprintf(stderr, "sluice detach: --prune takes no IFACE\n\n");
+		if (argc != optind || force) {
+			fprintf(stderr, "sluice detach: --prune takes no IFACE and no --force\n\n");
 			detach_usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -175,5 +218,5 @@ int cmd_detach(int argc, char **argv)
 		fprintf(stderr, "sluice: '%s' is not an interface name\n", argv[optind]);
 		return EXIT_USAGE;
 	}
-	return json ? detach_json(argv[optind]) : detach(argv[optind], NULL);
+	return json ? detach_json(argv[optind], force) : detach(argv[optind], force, NULL);
 }

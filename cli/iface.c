@@ -20,10 +20,23 @@ bool iface_pins_lost(const char *ifname)
 	if (!ifindex || xdp_link_find(ifindex, &at) || !at.present || maps_pinned(ifname))
 		return false;
 	fprintf(stderr, "sluice: sluice's program %u is attached to %s but its pinned state "
-		"is gone, so nothing can read or change it; `sluice detach %s` removes the "
-		"program, then `sluice attach %s` starts afresh\n", at.prog_id, ifname, ifname,
-		ifname);
+		"is gone, so nothing can read or change it; `sluice attach --replace %s` "
+		"attaches afresh, `sluice detach %s` removes the program\n", at.prog_id,
+		ifname, ifname, ifname);
 	return true;
+}
+
+/* With no pins at all: is sluice's program on an interface anyway? Says so if it is. */
+static bool any_pins_lost(void)
+{
+	struct if_nameindex *all = if_nameindex(), *i;
+	bool lost = false;
+
+	for (i = all; i && i->if_index && !lost; i++)
+		lost = iface_pins_lost(i->if_name);
+	if (all)
+		if_freenameindex(all);
+	return lost;
 }
 
 int iface_pick(const char *given, char out[IF_NAMESIZE])
@@ -53,6 +66,8 @@ int iface_pick(const char *given, char out[IF_NAMESIZE])
 		strcpy(out, names[0]);
 		return EXIT_OK;
 	}
+	if (n == 0 && any_pins_lost())
+		return EXIT_RUNTIME;
 	if (n == 0) {
 		fprintf(stderr, "sluice: not attached to any interface (see `sluice attach`)\n");
 		return EXIT_RUNTIME;

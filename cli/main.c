@@ -13,6 +13,7 @@ static const struct {
 } commands[] = {
 	{ "attach", cmd_attach, "load sluice and attach it to an interface" },
 	{ "detach", cmd_detach, "detach sluice and remove all its state" },
+	{ "upgrade", cmd_upgrade, "run this sluice's program in place of the running one, state kept" },
 	{ "apply", cmd_apply, "bring the live configuration to a YAML file" },
 	{ "validate", cmd_validate, "check a YAML file without touching anything" },
 	{ "export", cmd_export, "print the running configuration as a YAML file" },

@@ -11,8 +11,8 @@
 #include "lb/maglev.h"
 #include "xdp/abi.h"
 
-/* Backend ids 1..SLUICE_MAX_BACKENDS-1 are shared by every service; 0 means none. */
-#define BACKENDS_MAX	(SLUICE_MAX_BACKENDS - 1)
+/* Backends of every service together; each takes one id of SLUICE_MAX_BACKENDS. */
+#define BACKENDS_MAX	SLUICE_CONF_BACKENDS
 
 /*
  * Maglev gives each backend its share of slots to within one slot: with fewer than
@@ -311,9 +311,9 @@ int conf_parse_services(struct conf_doc *doc, const yaml_node_t *node, struct co
 	if (conf_expect_sequence(doc, node, "'services'"))
 		return -1;
 	n = conf_sequence_len(node);
-	if (had + n > SLUICE_MAX_SERVICES)
-		return conf_fail(doc, conf_sequence_item(doc, node, SLUICE_MAX_SERVICES - had),
-				 "too many services: sluice holds at most %d", SLUICE_MAX_SERVICES);
+	if (had + n > SLUICE_CONF_SERVICES)
+		return conf_fail(doc, conf_sequence_item(doc, node, SLUICE_CONF_SERVICES - had),
+				 "too many services: sluice holds at most %d", SLUICE_CONF_SERVICES);
 	if (n == 0)
 		return 0;
 	/* Included files add theirs to the services read so far. */

@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "kernel/identity.h"
 #include "kernel/maps.h"
 #include "kernel/pin.h"
 
@@ -27,7 +28,7 @@ _Static_assert(sizeof(struct sluice_maps) ==
 	       sizeof(sluice_map_names) / sizeof(sluice_map_names[0]) * sizeof(int),
 	       "every map has a name");
 
-int maps_open(const char *ifname, struct sluice_maps *maps)
+int maps_open_pins(const char *ifname, struct sluice_maps *maps)
 {
 	int *fds = (int *)maps;
 	char path[PATH_MAX];
@@ -55,6 +56,17 @@ int maps_open(const char *ifname, struct sluice_maps *maps)
 	return 0;
 }
 
+int maps_open(const char *ifname, struct sluice_maps *maps)
+{
+	int err = maps_open_pins(ifname, maps);
+
+	if (!err && identity_check(ifname, maps, NULL)) {
+		maps_close(maps);
+		err = -EPROTO;
+	}
+	return err;
+}
+
 bool maps_pinned(const char *ifname)
 {
 	char path[PATH_MAX];
@@ -66,6 +78,19 @@ bool maps_pinned(const char *ifname)
 			return false;
 	}
 	return true;
+}
+
+bool maps_any_pinned(const char *ifname)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+
+	for (i = 0; i < sluice_map_count; i++) {
+		pin_map_path(ifname, sluice_map_names[i], path);
+		if (!access(path, F_OK))
+			return true;
+	}
+	return false;
 }
 
 void maps_close(struct sluice_maps *maps)

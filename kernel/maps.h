@@ -38,12 +38,21 @@ struct sluice_maps {
 extern const char *const sluice_map_names[];
 extern const unsigned int sluice_map_count;
 
-/* Open all pinned maps of ifname; on failure prints why and returns -errno. */
+/*
+ * Open all pinned maps of ifname, proven to be those of sluice's program on ifname
+ * (kernel/identity.h); on failure prints why and returns -errno.
+ */
 int maps_open(const char *ifname, struct sluice_maps *maps);
+
+/* Open them as pinned, proving nothing: for those that replace what is there. */
+int maps_open_pins(const char *ifname, struct sluice_maps *maps);
 void maps_close(struct sluice_maps *maps);
 
 /* Whether every map of ifname is pinned (quietly: status tells the operator). */
 bool maps_pinned(const char *ifname);
+
+/* Whether any map of ifname is pinned. */
+bool maps_any_pinned(const char *ifname);
 
 /* Number of possible CPUs, the value multiplier of per-CPU maps. */
 int maps_ncpus(void);

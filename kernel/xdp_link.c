@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "xdp/sluice.skel.h"
+#include "kernel/identity.h"
 #include "kernel/liblog.h"
 #include "kernel/maps.h"
 #include "kernel/pin.h"
@@ -92,18 +93,43 @@ int xdp_link_find_named(int ifindex, const char *name, struct attached *out)
 	return 0;
 }
 
+int xdp_link_first(int ifindex, struct attached *out, char name[BPF_OBJ_NAME_LEN])
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *prog;
+	long err;
+
+	memset(out, 0, sizeof(*out));
+	name[0] = '\0';
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	err = libxdp_get_error(mp);
+	if (err)
+		return err == -ENOENT ? 0 : (int)err;
+	prog = xdp_multiprog__is_legacy(mp) ? xdp_multiprog__main_prog(mp) :
+					      xdp_multiprog__next_prog(NULL, mp);
+	if (prog) {
+		out->present = true;
+		out->prog_id = xdp_program__id(prog);
+		out->mode = xdp_multiprog__attach_mode(mp);
+		out->dispatcher = !xdp_multiprog__is_legacy(mp);
+		snprintf(name, BPF_OBJ_NAME_LEN, "%s", xdp_program__name(prog));
+	}
+	xdp_multiprog__close(mp);
+	return 0;
+}
+
 int xdp_link_find(int ifindex, struct attached *out)
 {
 	return xdp_link_find_named(ifindex, SLUICE_PROG_NAME, out);
 }
 
-static int set_pin_paths(struct sluice_bpf *skel, const char *ifname)
+int xdp_link_pin_paths(struct bpf_object *obj, const char *ifname)
 {
 	char path[PATH_MAX];
 	struct bpf_map *map;
 	unsigned int i;
 
-	bpf_object__for_each_map(map, skel->obj) {
+	bpf_object__for_each_map(map, obj) {
 		for (i = 0; i < sluice_map_count; i++) {
 			if (strcmp(bpf_map__name(map), sluice_map_names[i]))
 				continue;
@@ -126,7 +152,7 @@ int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
 	skel = sluice_bpf__open();
 	if (!skel)
 		return -errno;
-	err = set_pin_paths(skel, ifname);
+	err = xdp_link_pin_paths(skel->obj, ifname);
 	/* Only before load: the kernel fixes a map's size when it creates it. */
 	if (!err && bpf_map__set_max_entries(skel->maps.flows, flow_entries))
 		err = -errno;
@@ -147,10 +173,22 @@ int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
 		liblog_flush();
 		libxdp_strerror(err, msg, sizeof(msg));
 		fprintf(stderr, "sluice: attaching to %s: %s\n", ifname, msg);
+		goto close;
+	}
+	liblog_clear();
+	/*
+	 * libxdp loads and attaches in one call; the stamp follows at once, under the
+	 * attach lock, before any apply can look for it.
+	 */
+	err = identity_stamp(skel->obj, xdp_program__fd(prog), identity_this_object());
+	if (err) {
+		fprintf(stderr, "sluice: cannot stamp sluice's identity on its program: %s\n",
+			strerror(-err));
+		xdp_program__detach(prog, ifindex, mode, 0);
 	} else {
-		liblog_clear();
 		err = xdp_link_find(ifindex, out);
 	}
+close:
 	xdp_program__close(prog);
 out:
 	sluice_bpf__destroy(skel);
@@ -178,6 +216,20 @@ int xdp_link_detach_named(int ifindex, const char *name)
 	return (int)err;
 }
 
+int xdp_link_detach_all(int ifindex)
+{
+	struct xdp_multiprog *mp;
+	long err;
+
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	err = libxdp_get_error(mp);
+	if (err)
+		return (int)err;
+	err = xdp_multiprog__detach(mp);
+	xdp_multiprog__close(mp);
+	return (int)err;
+}
+
 int xdp_link_detach(int ifindex)
 {
 	return xdp_link_detach_named(ifindex, SLUICE_PROG_NAME);
@@ -197,6 +249,8 @@ int xdp_link_attach_pinned(const char *ifname, int ifindex, enum xdp_attach_mode
 		err ? strerror(-err) : "");
 	if (err == -EEXIST || err == -EBUSY)
 		xdp_holder_explain(ifname, ifindex);
+		fprintf(stderr, "sluice: another XDP program is on %s (`sluice detach --force "
+			"%s` removes it)\n", ifname, ifname);
 	pin_remove_all(ifname);
 	return err ? err : -ENOENT;
 }

@@ -4,6 +4,7 @@
 #define SLUICE_KERNEL_XDP_LINK_H
 
 #include <stdbool.h>
+#include <linux/bpf.h>
 #include <xdp/libxdp.h>
 
 /* The name sluice's XDP program has in the kernel, to recognise it on a link. */
@@ -19,6 +20,10 @@ struct attached {
 /* Is sluice's program on ifindex? Returns 0 (see out->present) or -errno. */
 int xdp_link_find(int ifindex, struct attached *out);
 
+/* Give every map of obj that sluice pins its path under ifname's directory. */
+struct bpf_object;
+int xdp_link_pin_paths(struct bpf_object *obj, const char *ifname);
+
 /*
  * Load the embedded object with maps pinned for ifname, its flow table sized to
  * flow_entries, and attach it.
@@ -32,6 +37,15 @@ int xdp_link_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode,
  */
 int xdp_link_attach_pinned(const char *ifname, int ifindex, enum xdp_attach_mode mode,
 			   __u32 flow_entries, struct attached *out);
+
+/*
+ * Whatever program is on ifindex, sluice's or not: the lone one, or the first of a
+ * dispatcher's. out->present false when there is none.
+ */
+int xdp_link_first(int ifindex, struct attached *out, char name[BPF_OBJ_NAME_LEN]);
+
+/* Detach whatever is on ifindex: the lone program, or a dispatcher and all it runs. */
+int xdp_link_detach_all(int ifindex);
 
 /* Detach sluice's program (and only it) from ifindex. */
 int xdp_link_detach(int ifindex);

@@ -22,7 +22,7 @@
 #define RULE_NOTES_MAX	10
 
 struct rule_planner {
-	bool counter_taken[SLUICE_MAX_RULES];
+	bool counter_taken[SLUICE_RULE_IDS];
 	bool live_claimed[SLUICE_RULE_COUNTERS];	/* by position in live->rules */
 	struct sluice_rule rules[SLUICE_RULE_COUNTERS];	/* match order, default last */
 	const char *names[SLUICE_RULE_COUNTERS];
@@ -109,7 +109,7 @@ static int live_counter_of(struct rule_planner *rp, const struct live_state *liv
 		__u32 c = live->rules[i].counter;
 		const struct sluice_rule_meta *m = &live->rule_meta[c];
 
-		if (rp->live_claimed[i] || c >= SLUICE_MAX_RULES)
+		if (rp->live_claimed[i] || c >= SLUICE_RULE_IDS)
 			continue;
 		if (name[0] ? !strcmp(m->name, name) :
 			      !m->name[0] && same_match(&live->rules[i], want)) {
@@ -122,7 +122,7 @@ static int live_counter_of(struct rule_planner *rp, const struct live_state *liv
 
 static int alloc_counter(struct rule_planner *rp, const struct live_state *live, __u32 *c)
 {
-	for (__u32 i = 0; i < SLUICE_MAX_RULES; i++) {
+	for (__u32 i = 0; i < SLUICE_RULE_IDS; i++) {
 		if (!rp->counter_taken[i] && !live->rule_meta[i].in_use) {
 			rp->counter_taken[i] = true;
 			*c = i;
@@ -153,18 +153,18 @@ static int assign_counters(struct plan *plan, const struct sluice_maps *maps,
 		plan_rule_of(&filter->rules[i], &rp->rules[i]);
 		rp->names[i] = filter->rules[i].name;
 		c = live_counter_of(rp, live, rp->names[i], &rp->rules[i]);
-		rp->rules[i].counter = c < 0 ? SLUICE_MAX_RULES : (__u32)c;
+		rp->rules[i].counter = c < 0 ? SLUICE_RULE_IDS : (__u32)c;
 		if (c >= 0)
 			rp->counter_taken[c] = true;
 	}
 	size_t added = 0;
 
 	for (i = 0; i < filter->n_rules; i++)
-		added += rp->rules[i].counter == SLUICE_MAX_RULES;
+		added += rp->rules[i].counter == SLUICE_RULE_IDS;
 	for (i = 0; i < filter->n_rules; i++) {
 		__u32 c = rp->rules[i].counter;
 
-		if (c != SLUICE_MAX_RULES)
+		if (c != SLUICE_RULE_IDS)
 			continue;
 		if (alloc_counter(rp, live, &c)) {
 			fprintf(stderr, "sluice: no free rule counter; apply the removals first\n");

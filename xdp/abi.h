@@ -14,10 +14,19 @@
 
 #include <linux/types.h>
 
-/* Capacity of the maps; user space refuses configs that do not fit. */
-#define SLUICE_MAX_SERVICES	1024
-#define SLUICE_MAX_BACKENDS	8192	/* backend ids 1..MAX-1; 0 means "none" */
+/* What a config may hold; user space refuses configs that do not fit. */
+#define SLUICE_CONF_SERVICES	1024
+#define SLUICE_CONF_BACKENDS	8191	/* over every service */
 #define SLUICE_MAX_RULES	16384	/* filter rules of a config */
+/*
+ * Id spaces, twice what a config holds. An apply gives what it adds ids of their
+ * own while the running config still holds its ids, and frees those only once no
+ * packet can see them; so a config that replaces everything the running one holds
+ * (every rule renamed, every VIP or backend address changed) still fits.
+ */
+#define SLUICE_MAX_SERVICES	(2 * SLUICE_CONF_SERVICES)	/* service ids 0..MAX-1 */
+#define SLUICE_MAX_BACKENDS	(2 * (SLUICE_CONF_BACKENDS + 1))	/* ids 1..MAX-1; 0 = none */
+#define SLUICE_RULE_IDS		(2 * SLUICE_MAX_RULES)	/* counter ids of configured rules */
 #define SLUICE_MAX_COUNT_RULES	48	/* rules with action count (bits of a class result) */
 #define SLUICE_FLOW_ENTRIES	65536	/* default size of the flow table */
 #define SLUICE_FLOW_ENTRIES_MIN	1024
@@ -35,6 +44,27 @@
  * table_slot in one atomic hash-map update, so no packet sees a half-written table.
  */
 #define SLUICE_TABLE_SLOTS	(2 * SLUICE_MAX_SERVICES)
+
+/*
+ * The layout of every pinned map: names, types, key and value structs, sizes. Bump
+ * it with any change to one of them, so that a sluice never reads or writes maps
+ * whose layout it does not know, and `sluice upgrade` refuses to hand the pinned
+ * maps to a program built for another layout. 1 was sluice before versions.
+ */
+#define SLUICE_LAYOUT_VERSION	2
+
+/*
+ * Value of the one-entry `identity` map: what the sluice that loaded the program
+ * wrote of it, frozen before the program was attached. Never pinned: it belongs to
+ * its program (bound to it, so it is among the program's map ids), and a later
+ * program gets its own.
+ */
+struct sluice_identity {
+	__u32 layout;		/* SLUICE_LAYOUT_VERSION of the object loaded */
+	__u8 tag[8];		/* the kernel's tag of the program it describes */
+	__u32 pad;
+	__u64 object;		/* FNV-1a 64 of the object file the program came from */
+};
 
 /* Where the control plane pins everything: SLUICE_PIN_ROOT "/<ifname>/<map>". */
 #define SLUICE_PIN_ROOT		"/sys/fs/bpf/sluice"
@@ -263,14 +293,16 @@ enum sluice_action {
 };
 
 /*
- * Rule counter ids: 0..SLUICE_MAX_RULES-1 belong to configured rules and stay with a
- * rule across applies; the ids after them are fixed.
+ * Rule counter ids: 0..SLUICE_RULE_IDS-1 belong to configured rules and stay with a
+ * rule across applies; the ids after them are fixed. Every id fits the 16 bits a
+ * classifier action word gives it (SLUICE_FILTER_ACT_COUNTER).
  */
-#define SLUICE_DEFAULT_RULE_COUNTER	SLUICE_MAX_RULES	/* the default policy */
-#define SLUICE_NDP_RULE_COUNTER		(SLUICE_MAX_RULES + 1)	/* implicit: NDP spared */
-#define SLUICE_MGMT_RULE_COUNTER	(SLUICE_MAX_RULES + 2)	/* implicit: own session */
-#define SLUICE_HEALTH_RULE_COUNTER	(SLUICE_MAX_RULES + 3)	/* implicit: check replies */
-#define SLUICE_RULE_COUNTERS		(SLUICE_MAX_RULES + 4)
+#define SLUICE_DEFAULT_RULE_COUNTER	SLUICE_RULE_IDS		/* the default policy */
+#define SLUICE_NDP_RULE_COUNTER		(SLUICE_RULE_IDS + 1)	/* implicit: NDP spared */
+#define SLUICE_MGMT_RULE_COUNTER	(SLUICE_RULE_IDS + 2)	/* implicit: own session */
+#define SLUICE_HEALTH_RULE_COUNTER	(SLUICE_RULE_IDS + 3)	/* implicit: check replies */
+#define SLUICE_RULE_COUNTERS		(SLUICE_RULE_IDS + 4)
+_Static_assert(SLUICE_RULE_COUNTERS <= 0x10000, "a rule counter id fits 16 bits");
 
 #define SLUICE_RULE_F_SRC		(1U << 0)	/* src/src_len apply */
 #define SLUICE_RULE_F_DST		(1U << 1)

@@ -174,7 +174,7 @@ struct {
 /* Packets a rate-limit rule dropped, by rule counter. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SLUICE_MAX_RULES);
+	__uint(max_entries, SLUICE_RULE_IDS);
 	__type(key, __u32);
 	__type(value, struct sluice_counter);
 } rule_limited SEC(".maps");
@@ -182,7 +182,7 @@ struct {
 /* Rate-limit parameters and rule-wide buckets, by rule counter. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SLUICE_MAX_RULES);
+	__uint(max_entries, SLUICE_RULE_IDS);
 	__type(key, __u32);
 	__type(value, struct sluice_limit);
 } rule_limits SEC(".maps");
@@ -269,6 +269,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sluice_rule_meta);
 } rule_meta SEC(".maps");
+
+/* Who loaded this program (abi.h); written and frozen by the control plane, never read here. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sluice_identity);
+} identity SEC(".maps");
 
 /* Every health-checked backend's address and check port (value unused). */
 struct {

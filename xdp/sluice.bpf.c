@@ -129,4 +129,7 @@ int sluice_xdp(struct xdp_md *ctx)
 	return balance(ctx, &pkt);
 }
 
+/* The map layout this object is built for: `sluice upgrade` reads it before loading. */
+const volatile __u32 sluice_layout_version = SLUICE_LAYOUT_VERSION;
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

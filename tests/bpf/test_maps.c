@@ -27,6 +27,7 @@ struct map_contract {
 
 static const struct map_contract contract[] = {
 	{ "settings", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_settings), 1 },
+	{ "identity", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_identity), 1 },
 	{ "stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct sluice_counter),
 	  SLUICE_STAT_MAX },
 	{ "services", BPF_MAP_TYPE_HASH, sizeof(struct sluice_vip_key),
@@ -46,8 +47,8 @@ static const struct map_contract contract[] = {
 	{ "rule_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct sluice_counter),
 	  SLUICE_RULE_COUNTERS },
 	{ "rule_limited", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct sluice_counter),
-	  SLUICE_MAX_RULES },
-	{ "rule_limits", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_limit), SLUICE_MAX_RULES },
+	  SLUICE_RULE_IDS },
+	{ "rule_limits", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_limit), SLUICE_RULE_IDS },
 	{ "limit_sources", BPF_MAP_TYPE_LRU_HASH, sizeof(struct sluice_limit_key), 8,
 	  SLUICE_LIMIT_SOURCES },
 	{ "service_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct sluice_counter),

@@ -1815,15 +1815,15 @@ static void test_service_limit(void **state)
 	char where[32];
 
 	(void)state;
-	add_services(&t, SLUICE_MAX_SERVICES);
+	add_services(&t, SLUICE_CONF_SERVICES);
 	assert_loads(t.buf, t.len, &cfg);
-	assert_int_equal(cfg.n_services, SLUICE_MAX_SERVICES);
+	assert_int_equal(cfg.n_services, SLUICE_CONF_SERVICES);
 	conf_free(&cfg);
 	free(t.buf);
 
 	t = (struct text){ 0 };
-	add_services(&t, SLUICE_MAX_SERVICES + 1);
-	snprintf(where, sizeof(where), "%d:5", 2 + SLUICE_MAX_SERVICES);
+	add_services(&t, SLUICE_CONF_SERVICES + 1);
+	snprintf(where, sizeof(where), "%d:5", 2 + SLUICE_CONF_SERVICES);
 	assert_refused(t.buf, t.len, where, "too many services: sluice holds at most 1024");
 	free(t.buf);
 }
@@ -1842,10 +1842,10 @@ static void add_two_pools(struct text *t, size_t first, size_t second, const cha
 	text_add(t, "    ]}\n");
 }
 
-/* Backend ids are shared by all services and 0 means none: SLUICE_MAX_BACKENDS - 1 in all. */
+/* Backends are counted over all services: SLUICE_CONF_BACKENDS in all. */
 static void test_backend_limit(void **state)
 {
-	const size_t first = 5000, second = SLUICE_MAX_BACKENDS - 1 - first;
+	const size_t first = 5000, second = SLUICE_CONF_BACKENDS - first;
 	struct text t = { 0 };
 	struct conf cfg;
 	char where[32];
@@ -1854,7 +1854,7 @@ static void test_backend_limit(void **state)
 	add_two_pools(&t, first, second, "");
 	assert_loads(t.buf, t.len, &cfg);
 	assert_int_equal(cfg.services[0].n_backends + cfg.services[1].n_backends,
-			 SLUICE_MAX_BACKENDS - 1);
+			 SLUICE_CONF_BACKENDS);
 	conf_free(&cfg);
 	free(t.buf);
 

@@ -43,7 +43,7 @@ static __u64 now_ns;
 static __u8 if_mac[6] = IF_MAC;
 
 /* Resolved paths, one per backend in file order; tests may change one. */
-#define N_PATHS	16
+#define N_PATHS	SLUICE_CONF_BACKENDS
 static struct backend_path paths[N_PATHS];
 
 static void reset_paths(void)
@@ -72,12 +72,18 @@ struct sim {
 	struct sluice_counter rule_stats[SLUICE_RULE_COUNTERS];
 	__u64 service_flows[SLUICE_MAX_SERVICES];
 	__u64 backend_flows[SLUICE_MAX_BACKENDS];
-	struct sluice_counter rule_limited[SLUICE_MAX_RULES];
-	struct sluice_limit rule_limits[SLUICE_MAX_RULES];
+	struct sluice_counter rule_limited[SLUICE_RULE_IDS];
+	struct sluice_limit rule_limits[SLUICE_RULE_IDS];
 	/* The classifier's slots: which inner maps each holds, and its header. */
 	uint32_t filter_cells[2];
 	bool filter_fixed[2], filter_trie[2], filter_pairs[2], filter_mixed[2];
 	struct sluice_filter_header filter_headers[2];
+	bool rules_written;	/* rule_meta changed: order the rules again */
+	/*
+	 * Check what packets may meet after the whole plan only, not after each write:
+	 * for configs of thousands of services or backends, which the small ones cover.
+	 */
+	bool check_at_end;
 };
 
 static struct sim *sim_new(void)
@@ -95,7 +101,7 @@ static struct sim *sim_new(void)
 		s->backend_flows[i] = OLD_TRAFFIC;
 	for (size_t i = 0; i < SLUICE_RULE_COUNTERS; i++)
 		s->rule_stats[i].packets = OLD_TRAFFIC;
-	for (size_t i = 0; i < SLUICE_MAX_RULES; i++)
+	for (size_t i = 0; i < SLUICE_RULE_IDS; i++)
 		s->rule_limited[i].packets = OLD_TRAFFIC;
 	return s;
 }
@@ -298,7 +304,7 @@ static void write_op(struct sim *s, const struct op *op)
 		idx = key_index(op);
 		assert_in_range(idx, 0, SLUICE_RULE_COUNTERS - 1);
 		memcpy(&s->live.rule_meta[idx], op->value, op->value_len);
-		live_order_rules(&s->live);
+		s->rules_written = true;
 	} else if (op->map_fd == maps.service_stats) {
 		write_counter(s->service_stats, SLUICE_MAX_SERVICES, op);
 	} else if (op->map_fd == maps.backend_stats) {
@@ -306,7 +312,7 @@ static void write_op(struct sim *s, const struct op *op)
 	} else if (op->map_fd == maps.rule_stats) {
 		write_counter(s->rule_stats, SLUICE_RULE_COUNTERS, op);
 	} else if (op->map_fd == maps.rule_limited) {
-		write_counter(s->rule_limited, SLUICE_MAX_RULES, op);
+		write_counter(s->rule_limited, SLUICE_RULE_IDS, op);
 	} else if (op->map_fd == maps.service_flows) {
 		write_new_flows(s->service_flows, SLUICE_MAX_SERVICES, op);
 	} else if (op->map_fd == maps.backend_flows) {
@@ -316,7 +322,7 @@ static void write_op(struct sim *s, const struct op *op)
 	} else if (op->map_fd == maps.rule_limits) {
 		expect_update(op, sizeof(struct sluice_limit));
 		idx = key_index(op);
-		assert_in_range(idx, 0, SLUICE_MAX_RULES - 1);
+		assert_in_range(idx, 0, SLUICE_RULE_IDS - 1);
 		memcpy(&s->rule_limits[idx], op->value, op->value_len);
 	} else {
 		fail_msg("write to a map the planner does not own (fd %d)", op->map_fd);
@@ -363,8 +369,13 @@ static void run(struct sim *s, const struct plan *p)
 {
 	for (size_t i = 0; i < p->n_ops; i++) {
 		write_op(s, &p->ops[i]);
-		check_packet_view(s);
+		if (!s->check_at_end)
+			check_packet_view(s);
 	}
+	check_packet_view(s);
+	if (s->rules_written)
+		live_order_rules(&s->live);
+	s->rules_written = false;
 	for (size_t i = 0; i < s->live.n_services; i++)
 		s->live.services[i].meta = s->service_meta[s->live.services[i].val.id];
 	/* Metadata is written last, rule by rule; once it is all there it must close the set. */
@@ -1351,16 +1362,150 @@ static void test_full_rule_counters_refused(void **state)
 {
 	struct sim *s = *state;
 
-	for (uint32_t c = 0; c <= SLUICE_MAX_RULES; c++) {
+	for (uint32_t c = 0; c < SLUICE_RULE_IDS; c++) {
 		snprintf(s->live.rule_meta[c].name, SLUICE_NAME_LEN, "old-%u", c);
 		s->live.rule_meta[c].in_use = 1;
 		s->live.rule_meta[c].position = c;
 		s->live.rules[c].counter = c;
 		s->live.rules[c].action = SLUICE_ACT_DENY;
 	}
-	s->live.n_rules = SLUICE_MAX_RULES + 1;
+	s->live.n_rules = SLUICE_RULE_IDS;
 	assert_plan_refused(s, RULES("    - {name: new, proto: tcp, action: deny}\n"),
 			    -ENOSPC, "no free rule counter; apply the removals first");
+}
+
+/*
+ * A config that replaces everything the running one holds fits: what it adds gets
+ * ids of its own while the running config keeps its ids until the flip.
+ */
+static char *yaml_grow(char *yaml, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(yaml + *len, *cap - *len, fmt, ap);
+		va_end(ap);
+		assert_true(n >= 0);
+		if ((size_t)n < *cap - *len)
+			break;
+		*cap *= 2;
+		yaml = realloc(yaml, *cap);
+		assert_non_null(yaml);
+	}
+	*len += (size_t)n;
+	return yaml;
+}
+
+/* SLUICE_MAX_RULES rules named PREFIX-i, each on its own port. */
+static char *every_rule_named(const char *prefix)
+{
+	size_t len = 0, cap = 1 << 20;
+	char *yaml = malloc(cap);
+
+	assert_non_null(yaml);
+	yaml = yaml_grow(yaml, &len, &cap, "filter:\n  rules:\n");
+	for (int i = 0; i < SLUICE_MAX_RULES; i++)
+		yaml = yaml_grow(yaml, &len, &cap,
+				 "    - {name: %s-%d, proto: tcp, dport: %d, action: deny}\n",
+				 prefix, i, 1 + i);
+	return yaml;
+}
+
+static void test_every_rule_renamed_at_once(void **state)
+{
+	char *before = every_rule_named("old"), *after = every_rule_named("new");
+	struct sim *s = *state;
+	struct plan p;
+	s->check_at_end = true;
+
+	apply(s, before);
+	assert_int_equal(s->live.n_rules, SLUICE_MAX_RULES + 1);
+	plan_of(&p, s, after);
+	run(s, &p);
+	/* The renamed rules count from zero; what the old ones counted is gone. */
+	for (size_t i = 0; i + 1 < s->live.n_rules; i++) {
+		__u32 c = s->live.rules[i].counter;
+
+		assert_int_equal(strncmp(s->live.rule_meta[c].name, "new-", 4), 0);
+		assert_int_equal(s->rule_stats[c].packets, 0);
+	}
+	plan_free(&p);
+	/* And back again, onto the ids the first set left. */
+	apply(s, before);
+	assert_int_equal(s->live.n_rules, SLUICE_MAX_RULES + 1);
+	free(before);
+	free(after);
+}
+
+/* SLUICE_CONF_SERVICES services on VIPs 192.0.A.B, one backend each. */
+static char *every_service_on(unsigned int a)
+{
+	size_t len = 0, cap = 1 << 18;
+	char *yaml = malloc(cap);
+
+	assert_non_null(yaml);
+	yaml = yaml_grow(yaml, &len, &cap, "services:\n");
+	for (int i = 0; i < SLUICE_CONF_SERVICES; i++)
+		yaml = yaml_grow(yaml, &len, &cap,
+				 "  - {name: s%d, vip: 10.%u.%d.%d, port: 80, proto: tcp, "
+				 "table_size: 251, backends: [{addr: 10.200.0.1}]}\n",
+				 i, a, i / 256, i % 256);
+	return yaml;
+}
+
+static void test_every_service_moved_at_once(void **state)
+{
+	char *before = every_service_on(1), *after = every_service_on(2);
+	struct sim *s = *state;
+
+	s->check_at_end = true;
+
+	apply(s, before);
+	assert_int_equal(s->live.n_services, SLUICE_CONF_SERVICES);
+	apply(s, after);
+	assert_int_equal(s->live.n_services, SLUICE_CONF_SERVICES);
+	assert_int_equal(ntohl(service(s, "s0")->key.addr[0]), 0x0a020000);
+	free(before);
+	free(after);
+}
+
+/* SLUICE_CONF_BACKENDS backends on 10.A.x.y over eight services. */
+static char *every_backend_on(unsigned int a)
+{
+	size_t len = 0, cap = 1 << 20;
+	char *yaml = malloc(cap);
+	int i;
+
+	assert_non_null(yaml);
+	yaml = yaml_grow(yaml, &len, &cap, "services:\n");
+	for (i = 0; i < SLUICE_CONF_BACKENDS; i++) {
+		if (i % 1024 == 0)
+			yaml = yaml_grow(yaml, &len, &cap,
+					 "  - {name: s%d, vip: 192.0.2.%d, port: 80, proto: tcp,\n"
+					 "     backends: [\n", i / 1024, 1 + i / 1024);
+		yaml = yaml_grow(yaml, &len, &cap, "       {addr: 10.%u.%d.%d}%s\n", a,
+				 i / 256, i % 256,
+				 i % 1024 == 1023 || i + 1 == SLUICE_CONF_BACKENDS ? "]}" : ",");
+	}
+	return yaml;
+}
+
+static void test_every_backend_moved_at_once(void **state)
+{
+	char *before = every_backend_on(1), *after = every_backend_on(2);
+	struct sim *s = *state;
+
+	s->check_at_end = true;
+
+	apply(s, before);
+	assert_int_not_equal(backend_id(s, "s7", "10.1.31.254"), 0);
+	apply(s, after);
+	assert_int_not_equal(backend_id(s, "s7", "10.2.31.254"), 0);
+	assert_int_equal(backend_id(s, "s7", "10.1.31.254"), 0);
+	free(before);
+	free(after);
 }
 
 /* ---- ipip, drains, the flow table ---- */
@@ -2039,6 +2184,9 @@ int main(void)
 		T(test_full_backend_ids_refused_until_removals_applied),
 		T(test_full_service_ids_refused),
 		T(test_full_rule_counters_refused),
+		T(test_every_rule_renamed_at_once),
+		T(test_every_service_moved_at_once),
+		T(test_every_backend_moved_at_once),
 	};
 
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL) ? 1 : 0;
