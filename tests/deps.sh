@@ -14,12 +14,16 @@ PACKAGES=(
 	# fuzz/: clang's libFuzzer runtime (with its sanitizers)
 	libclang-rt-14-dev
 	libsmartcols-dev
+	# the man pages
+	scdoc
 	# the unit file's check (systemd-analyze verify)
 	systemd
 	# lab and tests
 	iproute2 ethtool socat python3 xdp-tools util-linux procps
 	# metrics and top: promtool and a real Prometheus server, a real terminal
 	prometheus tmux
+	# the Debian package's test: clean Debian 12 roots to build and install it in
+	mmdebstrap
 )
 
 missing=()
