@@ -23,7 +23,8 @@ PACKAGES=(
 	# metrics and top: promtool and a real Prometheus server, a real terminal
 	prometheus tmux
 	# the Debian package's test: clean Debian 12 roots to build and install it in
-	mmdebstrap
+	# (mmdebstrap's eatmydata hook asks dpkg-architecture)
+	mmdebstrap dpkg-dev
 )
 
 missing=()
