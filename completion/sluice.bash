@@ -11,6 +11,7 @@ _sluice_flags()
 	attach)		echo --mode --file --force --help ;;
 	detach)		echo --prune --help ;;
 	apply)		echo --file --dry-run --force --help ;;
+	export)		echo --help ;;
 	validate)	echo --file --help ;;
 	status)		echo --json --help ;;
 	stats)		echo --json --watch --prometheus --serve --help ;;
@@ -42,8 +43,8 @@ _sluice()
 
 	COMPREPLY=()
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W "attach detach apply validate status stats top watch
-			run decap version --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "attach detach apply validate export status stats top
+			watch run decap version --help --version" -- "$cur"))
 		return
 	fi
 	if [[ $cmd == decap ]]; then
