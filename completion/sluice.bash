@@ -8,13 +8,14 @@
 _sluice_flags()
 {
 	case $1 in
-	attach)		echo --mode --file --force --help ;;
-	detach)		echo --prune --help ;;
-	apply)		echo --file --dry-run --force --help ;;
+	attach)		echo --mode --file --force --json --help ;;
+	detach)		echo --prune --json --help ;;
+	apply)		echo --file --dry-run --force --json --help ;;
 	export)		echo --help ;;
-	validate)	echo --file --help ;;
-	status)		echo --json --help ;;
-	stats)		echo --json --watch --prometheus --serve --help ;;
+	validate)	echo --file --json --help ;;
+	status)		echo --json --output --service --backend --sort --help ;;
+	stats)		echo --json --watch --interval --output --service --backend --sort \
+			--prometheus --serve --help ;;
 	top)		echo --once --sort --help ;;
 	watch)		echo --once --help ;;
 	run)		echo --file --mode --help ;;
@@ -30,7 +31,8 @@ _sluice_takes_value()
 {
 	case $1:$2 in
 	*:-f | *:--file | *:-m | *:--mode | "decap attach":-s | *:--from | \
-	stats:-s | *:--serve | top:-s | *:--sort)
+	stats:-s | *:--serve | top:-s | *:-k | *:--sort | *:-i | *:--interval | \
+	*:-o | *:--output | *:-S | *:--service | *:-B | *:--backend)
 		return 0 ;;
 	esac
 	return 1

@@ -37,7 +37,7 @@ completes()
 # The long flags of `sluice WORDS... --help`, and --help, which every command takes.
 long_flags()
 {
-	{ "$SLUICE" "$@" --help | grep -oE '^ +(-[a-z0-9], )?--[a-z-]+' | grep -oE -- '--[a-z-]+'
+	{ "$SLUICE" "$@" --help | grep -oE '^ +(-[a-zA-Z0-9], )?--[a-z-]+' | grep -oE -- '--[a-z-]+'
 	  echo --help; } | words
 }
 
