@@ -55,7 +55,7 @@ static void apply_usage(FILE *out)
 		"refused unless --force is given.\n"
 		"Exit codes: 0 applied (or, with --dry-run, nothing to change), 1 runtime\n"
 		"failure, 2 invalid CONFIG or usage, 3 --dry-run found changes to make.\n\n"
-		"  -f, --file CONFIG  YAML configuration (see conf/README.md); - reads stdin\n"
+		"  -f, --file CONFIG  YAML configuration (see sluice.yaml(5)); - reads stdin\n"
 		"  -n, --dry-run      print what would change, change nothing\n"
 		"      --force        apply even if it cuts your own session\n"
 		"  -j, --json         the changes, or why not, as one JSON object on\n"

@@ -206,7 +206,7 @@ int cmd_detach(int argc, char **argv)
 			detach_usage(stderr);
 			return EXIT_USAGE;
 		}
-		return json ? detach_json(NULL) : prune(NULL);
+		return json ? detach_json(NULL, false) : prune(NULL);
 	}
 	if (argc - optind != 1) {
 		fprintf(stderr, "sluice detach: %s\n\n", argc == optind ?

@@ -3,8 +3,29 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cmd.h"
+#include "cli/version.h"
 #include "conf/closest.h"
 #include "kernel/liblog.h"
+
+static int cmd_version(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: sluice version\n       sluice --version\n\n"
+		       "Print the release of sluice and, when it was built from a git\n"
+		       "checkout, `git describe` of that tree.\n");
+		return EXIT_OK;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "sluice version: unexpected argument '%s'\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	/* Outside git, meson's fallback for the describe is the release itself. */
+	if (strcmp(SLUICE_GIT_DESCRIBE, SLUICE_RELEASE))
+		printf("sluice %s (git %s)\n", SLUICE_RELEASE, SLUICE_GIT_DESCRIBE);
+	else
+		printf("sluice %s\n", SLUICE_RELEASE);
+	return EXIT_OK;
+}
 
 static const struct {
 	const char *name;
@@ -23,6 +44,7 @@ static const struct {
 	{ "watch", cmd_watch, "keep backends' MACs and next hops resolved as they change" },
 	{ "run", cmd_run, "run the data plane unattended: reloads, neighbours, health checks" },
 	{ "decap", cmd_decap, "on a backend: strip sluice's ipip headers (attach|detach|status)" },
+	{ "version", cmd_version, "print sluice's version (also --version)" },
 };
 
 static void usage(FILE *out)
@@ -36,7 +58,8 @@ static void usage(FILE *out)
 		"  -vv  their debug messages too (the verifier's log)\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n`sluice COMMAND --help` describes each command.\n"
+	fprintf(out, "\n`sluice COMMAND --help` describes each command; man sluice describes\n"
+		"them all, man sluice.yaml the configuration.\n"
 		"exit codes: 0 ok, 1 runtime failure, 2 usage error or invalid config,\n"
 		"3 changes pending (apply --dry-run)\n");
 }
@@ -89,6 +112,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv + 1);
 	liblog_init(level);
 	for (i = 0; i < N_COMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))

@@ -247,10 +247,10 @@ int xdp_link_attach_pinned(const char *ifname, int ifindex, enum xdp_attach_mode
 		return 0;
 	fprintf(stderr, "sluice: could not attach to %s%s%s\n", ifname, err ? ": " : "",
 		err ? strerror(-err) : "");
-	if (err == -EEXIST || err == -EBUSY)
+	if (err == -EEXIST || err == -EBUSY) {
 		xdp_holder_explain(ifname, ifindex);
-		fprintf(stderr, "sluice: another XDP program is on %s (`sluice detach --force "
-			"%s` removes it)\n", ifname, ifname);
+		fprintf(stderr, "sluice: `sluice detach --force %s` removes it\n", ifname);
+	}
 	pin_remove_all(ifname);
 	return err ? err : -ENOENT;
 }

@@ -14,6 +14,8 @@ PACKAGES=(
 	# fuzz/: clang's libFuzzer runtime (with its sanitizers)
 	libclang-rt-14-dev
 	libsmartcols-dev
+	# the man pages
+	scdoc
 	# the unit file's check (systemd-analyze verify)
 	systemd
 	# lab and tests
@@ -22,6 +24,9 @@ PACKAGES=(
 	prometheus tmux
 	# the fleet: BIRD announces the VIPs sluice keeps routes for
 	bird2
+	# the Debian package's test: clean Debian 12 roots to build and install it in
+	# (mmdebstrap's eatmydata hook asks dpkg-architecture)
+	mmdebstrap dpkg-dev
 )
 
 missing=()

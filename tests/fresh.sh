@@ -16,8 +16,10 @@
 # suite as on any machine. When the command ends, the namespace and every mount in it
 # go, then the root. Downloaded packages are kept in $SLUICE_FRESH_CACHE (default
 # /var/cache/sluice-fresh), outside the repository, to save time on the next run; the
-# root itself is new every time. Exits with the command's status; if the root cannot
-# be made, says why and, for CI's count, prints "0 passed, 1 failed, 0 skipped".
+# root itself is new every time. Inside, the cache is apt's archive directory, and
+# SLUICE_FRESH_CACHE says so to the tests that make roots of their own. Exits with
+# the command's status; if the root cannot be made, says why and, for CI's count,
+# prints "0 passed, 1 failed, 0 skipped".
 set -uo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -119,6 +121,7 @@ unshare --mount --propagation private -- /bin/bash -c '
 	set +e
 	exec chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/root TERM="${TERM:-dumb}" CI="${CI:-}" LANG=C.UTF-8 \
+		SLUICE_FRESH_CACHE=/var/cache/apt/archives \
 		/bin/bash -c "cd /sluice && exec \"\$@\"" fresh "$@"
 ' fresh "$root" "$cache" "$@"
 

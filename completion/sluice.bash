@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+# bash completion of sluice(8): commands, their flags, the values of --mode and
+# --sort, interfaces (from /sys/class/net) and files for -f. Needs nothing of the
+# bash-completion package, so it works wherever it is sourced.
+
+# The long flags of a command ("decap attach" for decap's subcommands), as its
+# --help lists them.
+_sluice_flags()
+{
+	case $1 in
+	attach)		echo --mode --file --force --json --help ;;
+	detach)		echo --prune --json --help ;;
+	apply)		echo --file --dry-run --force --json --help ;;
+	export)		echo --help ;;
+	validate)	echo --file --json --help ;;
+	status)		echo --json --output --service --backend --sort --help ;;
+	stats)		echo --json --watch --interval --output --service --backend --sort \
+			--prometheus --serve --help ;;
+	top)		echo --once --sort --help ;;
+	watch)		echo --once --help ;;
+	run)		echo --file --mode --help ;;
+	"decap attach")	echo --mode --from --help ;;
+	"decap detach")	echo --help ;;
+	"decap status")	echo --json --help ;;
+	decap|version)	echo --help ;;
+	esac
+}
+
+# Whether flag $2 of command $1 takes the next word as its value.
+_sluice_takes_value()
+{
+	case $1:$2 in
+	*:-f | *:--file | *:-m | *:--mode | "decap attach":-s | *:--from | \
+	stats:-s | *:--serve | top:-s | *:-k | *:--sort | *:-i | *:--interval | \
+	*:-o | *:--output | *:-S | *:--service | *:-B | *:--backend)
+		return 0 ;;
+	esac
+	return 1
+}
+
+_sluice()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local cmd=${COMP_WORDS[1]} first=2 i positionals=0
+
+	COMPREPLY=()
+	if ((COMP_CWORD == 1)); then
+		COMPREPLY=($(compgen -W "attach detach apply validate export status stats top
+			watch run decap version --help --version" -- "$cur"))
+		return
+	fi
+	if [[ $cmd == decap ]]; then
+		if ((COMP_CWORD == 2)); then
+			COMPREPLY=($(compgen -W "attach detach status --help" -- "$cur"))
+			return
+		fi
+		cmd="decap ${COMP_WORDS[2]}"
+		first=3
+	fi
+
+	if _sluice_takes_value "$cmd" "$prev"; then
+		case $prev in
+		-f | --file)
+			compopt -o filenames 2>/dev/null
+			COMPREPLY=($(compgen -f -- "$cur")) ;;
+		-m | --mode)
+			COMPREPLY=($(compgen -W "native generic" -- "$cur")) ;;
+		-s | --sort)
+			[[ $cmd == top ]] &&
+				COMPREPLY=($(compgen -W "packets bits flows active name" -- "$cur")) ;;
+		esac
+		return
+	fi
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$(_sluice_flags "$cmd")" -- "$cur"))
+		return
+	fi
+
+	# The one positional word these commands take is an interface.
+	case $cmd in
+	validate | version | decap) return ;;
+	esac
+	for ((i = first; i < COMP_CWORD; i++)); do
+		if _sluice_takes_value "$cmd" "${COMP_WORDS[i]}"; then
+			((i++))
+		elif [[ ${COMP_WORDS[i]} != -* ]]; then
+			((positionals++))
+		fi
+	done
+	((positionals == 0)) || return
+	local ifaces=(/sys/class/net/*)
+	COMPREPLY=($(compgen -W "${ifaces[*]##*/}" -- "$cur"))
+}
+complete -F _sluice sluice
