@@ -8,8 +8,9 @@
 _sluice_flags()
 {
 	case $1 in
-	attach)		echo --mode --file --force --json --help ;;
-	detach)		echo --prune --json --help ;;
+	attach)		echo --mode --file --force --replace --json --help ;;
+	detach)		echo --force --prune --json --help ;;
+	upgrade)	echo --object --help ;;
 	apply)		echo --file --dry-run --force --json --help ;;
 	export)		echo --help ;;
 	validate)	echo --file --json --help ;;
@@ -32,7 +33,7 @@ _sluice_takes_value()
 	case $1:$2 in
 	*:-f | *:--file | *:-m | *:--mode | "decap attach":-s | *:--from | \
 	stats:-s | *:--serve | top:-s | *:-k | *:--sort | *:-i | *:--interval | \
-	*:-o | *:--output | *:-S | *:--service | *:-B | *:--backend)
+	*:-o | *:--output | *:-S | *:--service | *:-B | *:--backend | upgrade:--object)
 		return 0 ;;
 	esac
 	return 1
@@ -46,7 +47,7 @@ _sluice()
 	COMPREPLY=()
 	if ((COMP_CWORD == 1)); then
 		COMPREPLY=($(compgen -W "attach detach apply validate export status stats top
-			watch run decap version --help --version" -- "$cur"))
+			watch run upgrade decap version --help --version" -- "$cur"))
 		return
 	fi
 	if [[ $cmd == decap ]]; then
