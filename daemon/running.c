@@ -109,6 +109,11 @@ static void reapply_soon(struct running *r)
 		sd_event_add_defer(r->ev, &r->reapply, on_reapply, r);
 }
 
+void running_reapply(struct running *r)
+{
+	reapply_soon(r);
+}
+
 static void on_health_changed(void *ctx)
 {
 	reapply_soon(ctx);
@@ -141,6 +146,7 @@ void running_tick(struct running *r)
 				watch_probe(r->watch, ifindex, &r->cfg.services[i].backends[j].addr);
 	if (++r->ticks % STATE_EVERY_TICKS == 0)
 		write_state(r);
+	tamper_tick(r);
 }
 
 int running_load_first(struct running *r, const struct daemon_opts *o)

@@ -14,6 +14,7 @@
 #include "daemon/daemon.h"
 #include "daemon/health.h"
 #include "daemon/state_file.h"
+#include "daemon/tamper.h"
 
 struct running {
 	const char *ifname;
@@ -28,6 +29,7 @@ struct running {
 	struct reload_result last;
 	uint64_t applies_done, applies_refused;	/* first apply, reloads, re-applies */
 	unsigned int ticks;
+	struct tamper_count tamper;	/* changes found behind the daemon's back */
 };
 
 /* Load and validate the file; prints FILE:LINE:COL. Returns an exit code (0, 2). */
@@ -44,6 +46,9 @@ void running_reload(struct running *r, const char *why);
 
 /* Reload when the file is written or replaced (inotify on its directory). */
 int running_watch_file(struct running *r);
+
+/* Apply the running config again once the loop is free (daemon/tamper.c: repairs). */
+void running_reapply(struct running *r);
 
 /* Once a second: probe the unanswered neighbours, refresh the state file. */
 void running_tick(struct running *r);

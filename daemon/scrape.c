@@ -81,6 +81,7 @@ static void daemon_families(FILE *out, void *ctx)
 		   (uint64_t)r->loaded_at);
 	if (r->health)
 		health_families(out, r);
+	tamper_families(out, r);
 }
 
 /* Every scrape reads the maps afresh: what an apply changed meanwhile shows. */
