@@ -32,11 +32,11 @@ for k in ("daemon", "leftovers", "netns"):
 s["program"].pop("id", None)
 s.get("filter", {}).pop("slot", None)
 for svc in s["services"]:
-	svc.pop("id"); svc.pop("table_slot")
+	svc.pop("id", None); svc.pop("table_slot", None)
 	for be in svc["backends"]:
-		be.pop("id"); be.pop("drain_seconds_left", None)
+		be.pop("id", None); be.pop("drain_seconds_left", None)
 for r in s["rules"]:
-	r.pop("counter")
+	r.pop("counter", None)
 json.dump(s, sys.stdout, indent=1, sort_keys=True)'
 }
 
