@@ -12,10 +12,14 @@
 #include "cli/cmd.h"
 #include "cli/json_out.h"
 #include "kernel/journal.h"
+#include "kernel/fault.h"
+#include "kernel/intent.h"
 #include "kernel/maps.h"
 #include "kernel/own_mac.h"
 #include "kernel/pin.h"
 #include "kernel/privilege.h"
+#include "kernel/seal.h"
+#include "plan/commit.h"
 #include "plan/plan.h"
 #include "kernel/xdp_link.h"
 
@@ -146,29 +150,35 @@ static int clear_the_way(const char *ifname, int ifindex, const struct attached 
 
 /*
  * Load and attach the program, pins ready; prints why not and returns an exit code.
- * Under the pin directory's lock, so that of two attaches one attaches and the
- * other finds it attached, removing nothing.
+ * Under the pin directory's lock (the caller's), so that of two attaches one
+ * attaches and the other finds it attached, removing nothing. An attach a killed
+ * sluice left half done is removed first; this one is marked as under way until it
+ * is whole.
  */
 static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode mode,
 			  __u32 flow_entries, bool replace, json_object *root)
 {
 	struct attached at;
-	int err, lock_fd;
+	int err;
 
-	lock_fd = pin_make_locked(ifname);
-	if (lock_fd < 0)
+	if (commit_recover_locked(ifname, true) < 0)
 		return EXIT_RUNTIME;
 	err = xdp_link_find(ifindex, &at);
 	if (err) {
 		fprintf(stderr, "sluice: cannot read the XDP programs of %s: %s\n", ifname,
 			strerror(-err));
-	} else if (replace ? clear_the_way(ifname, ifindex, &at) != 0 : in_the_way(ifname, ifindex, &at)) {
-		err = -EEXIST;
-	} else {
-		err = xdp_link_attach_pinned(ifname, ifindex, mode, flow_entries, &at);
+		return EXIT_RUNTIME;
 	}
-	close(lock_fd);
-	if (err)
+	if (replace ? clear_the_way(ifname, ifindex, &at) != 0 : in_the_way(ifname, ifindex, &at))
+		return EXIT_RUNTIME;
+	err = intent_mark_attach(ifname);
+	if (err) {
+		fprintf(stderr, "sluice: cannot mark the attach to %s: %s\n", ifname,
+			strerror(-err));
+		return EXIT_RUNTIME;
+	}
+	fault_point();
+	if (xdp_link_attach_pinned(ifname, ifindex, mode, flow_entries, &at))
 		return EXIT_RUNTIME;
 	if (root)
 		json_object_object_add(root, "program", xdp_link_json(&at));
@@ -183,29 +193,49 @@ static int attach_program(const char *ifname, int ifindex, enum xdp_attach_mode 
  * Without a config no apply follows: the interface's MAC is written here, so that
  * frames sent to it are the node's from the start (an apply rewrites it anyway).
  */
-static int own_mac_write(const char *ifname, int ifindex)
+static int own_mac_write(const char *ifname)
 {
 	struct sluice_maps maps;
 	__u8 old[6], now[6];
 	int err;
 
-	if (maps_open(ifname, &maps)) {
-		err = -EIO;
-	} else {
-		err = own_mac_follow(ifname, &maps, old, now);
-		maps_close(&maps);
-	}
+	if (maps_open(ifname, &maps))
+		return EXIT_RUNTIME;
+	err = own_mac_follow_locked(ifname, &maps, old, now);
 	if (err >= 0)
+		err = seal_now(ifname, &maps);
+	maps_close(&maps);
+	return err < 0 ? EXIT_RUNTIME : EXIT_OK;
+}
+
+static int attach_locked(const char *ifname, int ifindex, enum xdp_attach_mode mode,
+			 const char *cfg_path, const struct conf *cfg,
+			 const struct apply_opts *apply, bool replace, json_object *root)
+{
+	struct apply_opts locked = *apply;
+	int ret;
+
+	ret = attach_program(ifname, ifindex, mode,
+			     cfg ? plan_flow_entries(cfg) : SLUICE_FLOW_ENTRIES, replace, root);
+	if (ret)
+		return ret;
+	locked.locked = true;
+	ret = cfg ? apply_exit_code(apply_config(ifname, conf_source_name(cfg_path), cfg,
+						  &locked)) :
+		    own_mac_write(ifname);
+	if (!ret && !intent_unmark_attach(ifname))
 		return EXIT_OK;
-	/* All or nothing, as with a config. */
+	if (root)
+		json_object_object_add(root, "program", NULL);
+	/* All or nothing: an attach whose config failed leaves no trace. */
 	undo_attach(ifname, ifindex);
-	return EXIT_RUNTIME;
+	return ret ?: EXIT_RUNTIME;
 }
 
 static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg_path,
 		  const struct apply_opts *apply, bool replace, json_object *root)
 {
-	int ifindex = (int)if_nametoindex(ifname), ret;
+	int ifindex = (int)if_nametoindex(ifname), ret, lock_fd;
 	struct conf cfg;
 
 	if (privilege_check())
@@ -214,24 +244,23 @@ static int attach(const char *ifname, enum xdp_attach_mode mode, const char *cfg
 		fprintf(stderr, "sluice: no interface %s\n", ifname);
 		return EXIT_USAGE;
 	}
-	if (!cfg_path) {
-		ret = attach_program(ifname, ifindex, mode, SLUICE_FLOW_ENTRIES, replace, root);
-		return ret ?: own_mac_write(ifname, ifindex);
-	}
 	/* The config must be valid before anything is loaded. */
-	ret = config_load(cfg_path, &cfg);
-	if (ret)
-		return ret;
-	ret = attach_program(ifname, ifindex, mode, plan_flow_entries(&cfg), replace, root);
-	if (!ret) {
-		ret = apply_exit_code(apply_config(ifname, conf_source_name(cfg_path), &cfg,
-						    apply));
-		if (ret && root)
-			json_object_object_add(root, "program", NULL);
+	if (cfg_path) {
+		ret = config_load(cfg_path, &cfg);
 		if (ret)
-			undo_attach(ifname, ifindex);
+			return ret;
 	}
-	conf_free(&cfg);
+	lock_fd = pin_make_locked(ifname);
+	if (lock_fd < 0) {
+		ret = EXIT_RUNTIME;
+	} else {
+		/* One lock from load to config: no apply sees the program half configured. */
+		ret = attach_locked(ifname, ifindex, mode, cfg_path, cfg_path ? &cfg : NULL,
+				    apply, replace, root);
+		close(lock_fd);
+	}
+	if (cfg_path)
+		conf_free(&cfg);
 	return ret;
 }
 

@@ -50,6 +50,16 @@ struct live_state;
 int iface_open_live(const char *given, char ifname[IF_NAMESIZE], struct sluice_maps *maps,
 		    struct live_state **live);
 
+/*
+ * The parts of ifname's state that differ from what the last apply left
+ * (kernel/seal.h), each named on stderr: a bit per part, 0 when none, or -errno.
+ */
+int iface_tampered(const char *ifname, const struct sluice_maps *maps,
+		   const struct live_state *live);
+
+/* The same, opening and reading ifname's maps. */
+int iface_tampered_now(const char *ifname);
+
 struct conf;
 
 /* Load and validate cfg_path into *cfg; prints FILE:LINE:COL errors. Returns an exit code. */

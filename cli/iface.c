@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Which interface a command acts on, and opening its live state. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
@@ -8,7 +10,9 @@
 #include "kernel/maps.h"
 #include "kernel/pin.h"
 #include "kernel/privilege.h"
+#include "kernel/seal.h"
 #include "kernel/xdp_link.h"
+#include "plan/commit.h"
 
 #define MAX_ATTACHED 64
 
@@ -51,7 +55,8 @@ int iface_pick(const char *given, char out[IF_NAMESIZE])
 			fprintf(stderr, "sluice: '%s' is not an interface name\n", given);
 			return EXIT_USAGE;
 		}
-		if (iface_pins_lost(given))
+		/* What a killed sluice left is finished or undone before anyone reads it. */
+		if (commit_recover(given) < 0 || iface_pins_lost(given))
 			return EXIT_RUNTIME;
 		if (!pin_dir_exists(given)) {
 			fprintf(stderr, "sluice: not attached to %s (see `sluice attach`)\n",
@@ -61,6 +66,10 @@ int iface_pick(const char *given, char out[IF_NAMESIZE])
 		strcpy(out, given);
 		return EXIT_OK;
 	}
+	n = pin_list("", names, MAX_ATTACHED);
+	for (i = 0; i < n; i++)
+		if (commit_recover(names[i]) < 0)
+			return EXIT_RUNTIME;
 	n = pin_list("", names, MAX_ATTACHED);
 	if (n == 1) {
 		strcpy(out, names[0]);
@@ -93,4 +102,34 @@ int iface_open_live(const char *given, char ifname[IF_NAMESIZE], struct sluice_m
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
+}
+
+int iface_tampered(const char *ifname, const struct sluice_maps *maps,
+		   const struct live_state *live)
+{
+	struct seal sealed, now;
+	int parts = seal_differs(ifname, maps, live, &sealed, &now);
+
+	if (parts > 0)
+		seal_report(ifname, (unsigned int)parts, &sealed, &now);
+	else if (parts < 0)
+		fprintf(stderr, "sluice: %s: cannot compare with what the last apply left: %s\n",
+			ifname, strerror(-parts));
+	return parts;
+}
+
+int iface_tampered_now(const char *ifname)
+{
+	struct sluice_maps maps;
+	struct live_state *live;
+	int parts = -EIO;
+
+	if (maps_open(ifname, &maps))
+		return parts;
+	if (!live_read(&maps, &live)) {
+		parts = iface_tampered(ifname, &maps, live);
+		free(live);
+	}
+	maps_close(&maps);
+	return parts;
 }

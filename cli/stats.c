@@ -313,6 +313,9 @@ int cmd_stats(int argc, char **argv)
 		ret = stats_serve(ifname, &maps, &listen);
 	else
 		ret = show(ifname, &maps, live, &view);
+	/* Counters of a state changed behind sluice's back count something else. */
+	if (!ret && !view.watching && !serving && iface_tampered(ifname, &maps, live))
+		ret = EXIT_RUNTIME;
 	free(live);
 	maps_close(&maps);
 	return ret;

@@ -18,6 +18,7 @@
 #include "kernel/maps.h"
 #include "kernel/netns.h"
 #include "kernel/pin.h"
+#include "kernel/seal.h"
 #include "kernel/tables.h"
 #include "kernel/xdp_link.h"
 #include "lb/maglev.h"
@@ -244,6 +245,17 @@ static json_object *status_json(const char *ifname, const struct sluice_maps *ma
 	return root;
 }
 
+/* The parts that differ from what the last apply left, by name (kernel/seal.h). */
+static json_object *tampered_json(int parts)
+{
+	json_object *list = json_object_new_array();
+
+	for (int p = 0; parts > 0 && p < SEAL_PARTS; p++)
+		if (parts & 1 << p)
+			json_object_array_add(list, json_object_new_string(seal_part_name(p)));
+	return list;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	const char *given, *columns = NULL, *backend = NULL, *sort = NULL;
@@ -262,7 +274,7 @@ int cmd_status(int argc, char **argv)
 	struct sluice_maps maps;
 	char ifname[IF_NAMESIZE];
 	json_object *root;
-	int ret;
+	int ret, tampered;
 
 	ret = switches_parse(argc, argv, "status", sw, sizeof(sw) / sizeof(sw[0]),
 			     status_usage, &given);
@@ -279,7 +291,9 @@ int cmd_status(int argc, char **argv)
 		json_object_put(root);
 		return ret;
 	}
+	tampered = iface_tampered(ifname, &maps, live);
 	root = status_json(ifname, &maps, live);
+	json_object_object_add(root, "tampered", tampered_json(tampered));
 	free(live);
 	maps_close(&maps);
 	if (select_apply("status", ifname, json_object_object_get(root, "services"), &sel,
@@ -289,9 +303,9 @@ int cmd_status(int argc, char **argv)
 	}
 	if (json) {
 		json_out_print(root, true);
-		return EXIT_OK;
+		return tampered ? EXIT_RUNTIME : EXIT_OK;
 	}
 	status_print(root, &choice, select_narrows(&sel));
 	json_object_put(root);
-	return EXIT_OK;
+	return tampered ? EXIT_RUNTIME : EXIT_OK;
 }

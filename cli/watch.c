@@ -69,8 +69,10 @@ static int watch(const char *given, bool once)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (watch_open(ifname, once, NULL, &w))
 		return EXIT_RUNTIME;
+	/* Once: also whether the maps are still what the last apply left. */
 	if (once)
-		ret = watch_settle(w, &stopping) ? EXIT_RUNTIME : EXIT_OK;
+		ret = watch_settle(w, &stopping) || iface_tampered_now(ifname) ?
+		      EXIT_RUNTIME : EXIT_OK;
 	else
 		ret = run_forever(w, ifname);
 	watch_close(w);
@@ -89,7 +91,8 @@ static void watch_usage(FILE *out)
 		"makes frames to the new one sluice's. One line per event. Applies\n"
 		"made meanwhile are picked up within a second. Stops on SIGINT or SIGTERM.\n\n"
 		"  -1, --once  resolve and fix everything once, then exit: 0 if every\n"
-		"              backend resolved, 1 if not\n"
+		"              backend resolved and the maps are what the last apply\n"
+		"              left, 1 if not\n"
 		"  -h, --help  this text\n");
 }
 

@@ -36,21 +36,25 @@ static const char *const top_keys[TOP_NKEYS] = {
 enum {
 	SET_MALFORMED,
 	SET_MACS,
+	SET_TAMPER,
 	SET_NKEYS,
 };
 
 static const char *const settings_keys[SET_NKEYS] = {
 	[SET_MALFORMED] = "malformed",
 	[SET_MACS] = "macs",
+	[SET_TAMPER] = "tamper",
 };
 
 /* Indexed like enum conf_malformed. */
 static const char *const malformed_words[] = { "pass", "drop" };
+/* Indexed like enum conf_tamper. */
+static const char *const tamper_words[] = { "repair", "alert" };
 
 static int parse_settings(struct conf_doc *doc, const yaml_node_t *node, struct conf *cfg)
 {
 	yaml_node_t *v[SET_NKEYS];
-	unsigned int malformed = CONF_MALFORMED_PASS;
+	unsigned int malformed = CONF_MALFORMED_PASS, tamper = CONF_TAMPER_REPAIR;
 
 	if (conf_is_null(node))
 		return 0;
@@ -61,6 +65,10 @@ static int parse_settings(struct conf_doc *doc, const yaml_node_t *node, struct 
 					     CONF_ARRAY_LEN(malformed_words), &malformed))
 		return -1;
 	cfg->malformed = (enum conf_malformed)malformed;
+	if (v[SET_TAMPER] && conf_keyword(doc, v[SET_TAMPER], "tamper", tamper_words,
+					  CONF_ARRAY_LEN(tamper_words), &tamper))
+		return -1;
+	cfg->tamper = (enum conf_tamper)tamper;
 	return v[SET_MACS] ? conf_parse_macs(doc, v[SET_MACS], cfg) : 0;
 }
 

@@ -43,6 +43,12 @@ enum conf_malformed {
 	CONF_MALFORMED_DROP,
 };
 
+/* What `sluice run` does when the maps differ from what it applied (settings.tamper). */
+enum conf_tamper {
+	CONF_TAMPER_REPAIR,	/* default: apply again, putting back what differs */
+	CONF_TAMPER_ALERT,	/* log it and count it, change nothing */
+};
+
 /* Whose packets one token bucket of a rate-limit rule meters. */
 enum conf_limit_scope {
 	CONF_LIMIT_RULE,	/* default: one bucket for every packet the rule matches */
@@ -231,6 +237,7 @@ struct conf_announce {
 struct conf {
 	char sha256[CONF_DIGEST_LEN];	/* of the source text, for the change log */
 	enum conf_malformed malformed;
+	enum conf_tamper tamper;
 	size_t n_macs;
 	struct conf_mac macs[CONF_MACS_MAX];
 	struct conf_metrics metrics;

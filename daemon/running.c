@@ -123,6 +123,11 @@ static void reapply_soon(struct running *r)
 		sd_event_add_defer(r->ev, &r->reapply, on_reapply, r);
 }
 
+void running_reapply(struct running *r)
+{
+	reapply_soon(r);
+}
+
 static void on_health_changed(void *ctx)
 {
 	reapply_soon(ctx);
@@ -163,6 +168,7 @@ void running_tick(struct running *r)
 		announce_sync(&r->announce, &r->cfg, r->health, r->waiting);
 	if (r->ticks % STATE_EVERY_TICKS == 0)
 		write_state(r);
+	tamper_tick(r);
 }
 
 int running_load_first(struct running *r, const struct daemon_opts *o)

@@ -17,6 +17,7 @@
 #include "daemon/health.h"
 #include "daemon/scrape.h"
 #include "daemon/state_file.h"
+#include "daemon/tamper.h"
 
 struct running {
 	const char *ifname;
@@ -35,6 +36,7 @@ struct running {
 	uint64_t applies_done, applies_refused;	/* first apply, reloads, re-applies */
 	uint64_t reloads_done, reloads_refused;	/* SIGHUP and file changes only */
 	unsigned int ticks;
+	struct tamper_count tamper;	/* changes found behind the daemon's back */
 };
 
 /* Load and validate the file; prints FILE:LINE:COL. Returns an exit code (0, 2). */
@@ -54,6 +56,10 @@ int running_watch_file(struct running *r);
 
 /* Write the state file now (status reads it). */
 void running_write_state(struct running *r);
+
+/* Apply the running config again once the loop is free (daemon/tamper.c: repairs). */
+void running_reapply(struct running *r);
+
 
 /*
  * Once a second: take in the backends whose neighbour answers now (an answer may

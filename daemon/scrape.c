@@ -105,6 +105,7 @@ static void daemon_families(FILE *out, void *ctx)
 	prom_count(out, "sluice_metrics_listen_failures_total", l, 1, s->listen_failures);
 	if (r->health)
 		health_families(out, r);
+	tamper_families(out, r);
 }
 
 /* Every scrape reads the maps afresh: what an apply changed meanwhile shows. */

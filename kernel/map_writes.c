@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* Map writes carried out one by one, each undone again if a later one fails. */
+/*
+ * Map writes carried out in order, each undone again if a later one fails. A run of
+ * writes into one map goes in one batch: one syscall for every backend or rule of an
+ * apply, and one RCU grace period (not one per entry) for a run of inner maps.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +11,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "kernel/fault.h"
 #include "kernel/maps.h"
 #include "kernel/map_writes.h"
 
@@ -135,8 +140,7 @@ static int create_inner_keyed(const struct op *op)
 
 static int do_op(const struct op *op)
 {
-	int fd, err;
-
+	fault_point();
 	switch (op->kind) {
 	case OP_UPDATE:
 		return bpf_map_update_elem(op->map_fd, op->key, op->value, BPF_ANY) ? -errno : 0;
@@ -144,17 +148,123 @@ static int do_op(const struct op *op)
 		if (bpf_map_delete_elem(op->map_fd, op->key) && errno != ENOENT)
 			return -errno;
 		return 0;
-	case OP_INNER:
-	case OP_INNER_KEYED:
-		fd = op->kind == OP_INNER ? create_inner(op) : create_inner_keyed(op);
-		if (fd < 0)
-			return fd;
-		err = bpf_map_update_elem(op->map_fd, op->key, &fd, BPF_ANY) ? -errno : 0;
-		/* The outer map holds its own reference now. */
-		close(fd);
-		return err;
+	default:
+		return -EINVAL;
 	}
-	return -EINVAL;
+}
+
+/* Can a and b share one batch? Same map, same kind, same sizes. */
+static bool same_run(const struct op *a, const struct op *b)
+{
+	bool inner = a->kind == OP_INNER || a->kind == OP_INNER_KEYED;
+
+	if (a->map_fd != b->map_fd)
+		return false;
+	if (inner)
+		return b->kind == OP_INNER || b->kind == OP_INNER_KEYED;
+	return a->kind == OP_UPDATE && b->kind == OP_UPDATE && a->key_len == b->key_len &&
+	       a->value_len == b->value_len;
+}
+
+/* Maps whose batch update is the kernel's loop of single updates (not devmaps). */
+static bool batchable(int map_fd)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
+		return false;
+	switch (info.type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Keys and values of ops[0..n-1] back to back, as a batch takes them. */
+static int pack(const struct op *ops, size_t n, size_t key_len, size_t value_len,
+		char **keys, char **values)
+{
+	size_t i;
+
+	*keys = malloc(n * key_len);
+	*values = malloc(n * value_len);
+	if (!*keys || !*values)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		memcpy(*keys + i * key_len, ops[i].key, key_len);
+		memcpy(*values + i * value_len, ops[i].value, value_len);
+	}
+	return 0;
+}
+
+static int update_batch(int map_fd, const void *keys, const void *values, __u32 n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, batch);
+	__u32 count = n;
+
+	fault_point();
+	if (bpf_map_update_batch(map_fd, keys, values, &count, &batch))
+		return -errno;
+	return count == n ? 0 : -EIO;
+}
+
+/* n updates of one map in one syscall. */
+static int do_updates(const struct op *ops, size_t n)
+{
+	char *keys = NULL, *values = NULL;
+	int err;
+
+	err = pack(ops, n, ops[0].key_len, ops[0].value_len, &keys, &values);
+	if (!err)
+		err = update_batch(ops[0].map_fd, keys, values, (__u32)n);
+	free(keys);
+	free(values);
+	return err;
+}
+
+/* n new inner maps into one outer map: filled one by one, then put in at once. */
+static int do_inners(const struct op *ops, size_t n)
+{
+	__u32 *keys = calloc(n, sizeof(*keys));
+	int *fds = calloc(n, sizeof(*fds));
+	size_t i, made = 0;
+	int err = keys && fds ? 0 : -ENOMEM;
+
+	for (i = 0; !err && i < n; i++, made++) {
+		keys[i] = *(const __u32 *)ops[i].key;
+		fds[i] = ops[i].kind == OP_INNER ? create_inner(&ops[i]) :
+						   create_inner_keyed(&ops[i]);
+		if (fds[i] < 0)
+			err = fds[i];
+	}
+	if (!err)
+		err = update_batch(ops[0].map_fd, keys, fds, (__u32)n);
+	/* The outer map holds its own references now. */
+	for (i = 0; i < made; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(keys);
+	free(fds);
+	return err;
+}
+
+static int do_run(const struct op *ops, size_t n)
+{
+	int err = 0;
+
+	if (ops[0].kind == OP_INNER || ops[0].kind == OP_INNER_KEYED)
+		return do_inners(ops, n);
+	if (n > 1 && batchable(ops[0].map_fd))
+		return do_updates(ops, n);
+	/* One op, or a map that takes no batches (a devmap): one by one. */
+	for (size_t i = 0; i < n && !err; i++)
+		err = do_op(&ops[i]);
+	return err;
 }
 
 static void undo_one(struct undo *u)
@@ -178,27 +288,44 @@ static void release(struct undo *u)
 		close(u->old_inner_fd);
 }
 
+/* Save what ops[0..n-1] overwrite; on failure nothing is kept. */
+static int save_run(const struct op *ops, struct undo *undo, size_t n)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++)
+		err = save_old(&ops[i], &undo[i]);
+	if (err)
+		while (i-- > 0)
+			release(&undo[i]);
+	return err;
+}
+
 int map_writes_execute(const struct op *ops, size_t n_ops)
 {
 	struct undo *undo;
-	size_t done = 0, i;
+	size_t done = 0, run, i;
 	int err = 0;
 
 	undo = calloc(n_ops ? n_ops : 1, sizeof(*undo));
 	if (!undo)
 		return -ENOMEM;
-	for (done = 0; done < n_ops; done++) {
-		err = save_old(&ops[done], &undo[done]);
-		if (!err)
-			err = do_op(&ops[done]);
-		if (err) {
-			release(&undo[done]);
+	while (done < n_ops) {
+		for (run = 1; done + run < n_ops && same_run(&ops[done], &ops[done + run]); run++)
+			;
+		err = save_run(&ops[done], &undo[done], run);
+		if (err)
 			break;
-		}
+		err = do_run(&ops[done], run);
+		/* A failed run is undone whole: putting back what was not written is harmless. */
+		done += run;
+		if (err)
+			break;
 	}
 	if (err) {
 		fprintf(stderr, "sluice: map update %zu of %zu failed: %s; rolling back\n",
-			done + 1, n_ops, strerror(-err));
+			done, n_ops, strerror(-err));
 		for (i = done; i-- > 0;)
 			undo_one(&undo[i]);
 	}

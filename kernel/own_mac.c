@@ -10,8 +10,10 @@
 #include <sys/socket.h>
 
 #include "xdp/abi.h"
+#include "kernel/fault.h"
 #include "kernel/own_mac.h"
 #include "kernel/pin.h"
+#include "kernel/seal.h"
 
 int own_mac_read(const char *ifname, __u8 mac[6])
 {
@@ -38,22 +40,16 @@ int own_mac_read(const char *ifname, __u8 mac[6])
 	return 0;
 }
 
-int own_mac_follow(const char *ifname, const struct sluice_maps *maps, __u8 old[6],
-		   __u8 now[6])
+int own_mac_follow_locked(const char *ifname, const struct sluice_maps *maps, __u8 old[6],
+			  __u8 now[6])
 {
 	struct sluice_settings set;
-	int lock_fd, err;
 	__u32 zero = 0;
+	int err;
 
 	err = own_mac_read(ifname, now);
 	if (err)
 		return err;
-	/* Under the lock an apply holds, so that neither undoes the other's write. */
-	lock_fd = pin_lock(ifname);
-	if (lock_fd < 0) {
-		fprintf(stderr, "sluice: cannot lock %s: %s\n", ifname, strerror(-lock_fd));
-		return lock_fd;
-	}
 	if (bpf_map_lookup_elem(maps->settings, &zero, &set)) {
 		err = -errno;
 	} else if (!set.n_macs || memcmp(set.macs[0].addr, now, 6)) {
@@ -63,11 +59,29 @@ int own_mac_follow(const char *ifname, const struct sluice_maps *maps, __u8 old[
 		memcpy(set.macs[0].addr, now, 6);
 		if (!set.n_macs)
 			set.n_macs = 1;
+		fault_point();
 		err = bpf_map_update_elem(maps->settings, &zero, &set, BPF_EXIST) ? -errno : 1;
 	}
-	close(lock_fd);
 	if (err < 0)
 		fprintf(stderr, "sluice: %s: cannot write the interface's MAC: %s\n", ifname,
 			strerror(-err));
+	return err;
+}
+
+int own_mac_follow(const char *ifname, const struct sluice_maps *maps, __u8 old[6],
+		   __u8 now[6])
+{
+	int lock_fd, err;
+
+	/* Under the lock an apply holds, so that neither undoes the other's write. */
+	lock_fd = pin_lock(ifname);
+	if (lock_fd < 0) {
+		fprintf(stderr, "sluice: cannot lock %s: %s\n", ifname, strerror(-lock_fd));
+		return lock_fd;
+	}
+	err = own_mac_follow_locked(ifname, maps, old, now);
+	if (err == 1 && seal_now(ifname, maps))
+		err = -EIO;
+	close(lock_fd);
 	return err;
 }

@@ -23,4 +23,8 @@ int own_mac_read(const char *ifname, __u8 mac[6]);
 int own_mac_follow(const char *ifname, const struct sluice_maps *maps, __u8 old[6],
 		   __u8 now[6]);
 
+/* The same for a caller that holds the lock already (attach). */
+int own_mac_follow_locked(const char *ifname, const struct sluice_maps *maps, __u8 old[6],
+			  __u8 now[6]);
+
 #endif /* SLUICE_KERNEL_OWN_MAC_H */

@@ -25,6 +25,7 @@
 #include "kernel/neigh.h"
 #include "kernel/own_mac.h"
 #include "kernel/pin.h"
+#include "kernel/seal.h"
 #include "kernel/fmt.h"
 #include "kernel/route.h"
 #include "kernel/watch.h"
@@ -116,6 +117,8 @@ static int set_mac(struct watch *w, struct watch_target *t, const uint8_t mac[6]
 		memcpy(be.mac, mac, 6);
 		if (bpf_map_update_elem(w->maps.backends, &t->backend_id, &be, BPF_EXIST))
 			err = -errno;
+		else	/* what watch writes is sluice's own: sealed, as an apply's is */
+			err = seal_now(w->ifname, &w->maps);
 	}
 	close(lock_fd);
 	return err;
@@ -140,6 +143,8 @@ static int bump_nexthop_gen(struct watch *w)
 		set.nexthop_gen++;
 		if (bpf_map_update_elem(w->maps.settings, &zero, &set, BPF_EXIST))
 			err = -errno;
+		else
+			err = seal_now(w->ifname, &w->maps);
 	}
 	close(lock_fd);
 	return err;

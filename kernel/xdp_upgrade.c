@@ -17,6 +17,7 @@
 #include "kernel/liblog.h"
 #include "kernel/maps.h"
 #include "kernel/xdp_link.h"
+#include "kernel/seal.h"
 #include "kernel/xdp_upgrade.h"
 
 /* The object's bytes: the file's (read into *owned, to free) or this sluice's own. */
@@ -205,6 +206,11 @@ int xdp_upgrade(const char *ifname, const char *object_path, struct upgrade_done
 		done->old_id = seen.prog_id;
 		done->new_id = at.prog_id;
 		done->layout = seen.id.layout;
+		/* The new program is sluice's own doing: not a tamper to report. */
+		err = seal_move_program(ifname, done->old_id, done->new_id);
+		if (err)
+			fprintf(stderr, "sluice: %s: cannot record the new program in the "
+				"seal: %s\n", ifname, strerror(-err));
 	}
 close_obj:
 	bpf_object__close(obj);

@@ -15,15 +15,16 @@
 #include "conf/config.h"
 #include "kernel/journal.h"
 #include "kernel/live.h"
-#include "kernel/map_writes.h"
 #include "kernel/maps.h"
 #include "kernel/neigh.h"
 #include "kernel/own_mac.h"
 #include "kernel/pin.h"
 #include "plan/apply.h"
+#include "plan/commit.h"
 #include "plan/effective.h"
 #include "plan/plan.h"
 #include "plan/session.h"
+#include "plan/tamper.h"
 
 static void print_plan(const struct plan *plan, const char *ifname, bool dry_run)
 {
@@ -113,16 +114,23 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 		return APPLY_FAILED;
 	running_paths = paths + n;
 	fate = (enum backend_fate *)(running_paths + n);
-	lock_fd = pin_lock(ifname);
-	if (lock_fd < 0) {
+	lock_fd = opts->locked ? -1 : pin_lock(ifname);
+	if (!opts->locked && lock_fd < 0) {
 		fprintf(stderr, "sluice: cannot lock %s: %s\n", ifname, strerror(-lock_fd));
 		free(paths);
 		return APPLY_FAILED;
 	}
-	if (maps_open(ifname, &maps))
+	/* An attach recovered before it marked itself (its marker is its own). */
+	err = opts->locked ? COMMIT_CLEAN : commit_recover_locked(ifname, false);
+	if (err == COMMIT_ATTACH_UNDONE)
+		fprintf(stderr, "sluice: not attached to %s (see `sluice attach`)\n", ifname);
+	if (err < 0 || err == COMMIT_ATTACH_UNDONE || maps_open(ifname, &maps))
 		goto unlock;
 	if (live_read(&maps, &live))
 		goto close_maps;
+	/* What changed behind sluice's back since the last apply is written again. */
+	if (tamper_prepare(ifname, &maps, live) < 0)
+		goto free_plan;
 	if (plan_check_flows(live, cfg, cfg_path)) {
 		ret = APPLY_REFUSED;
 		goto free_plan;
@@ -148,7 +156,7 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	err = err ?: plan_health_peers(&plan, &maps, live, cfg);
 	if (err)
 		goto free_plan;
-	if (!opts->dry_run && map_writes_execute(plan.ops, plan.n_ops))
+	if (!opts->dry_run && commit_execute(ifname, &maps, plan.ops, plan.n_ops))
 		goto free_plan;
 	if (!opts->dry_run && plan.n_ops)
 		log_change(&plan, ifname, cfg_path, cfg, opts);
@@ -163,7 +171,8 @@ free_plan:
 close_maps:
 	maps_close(&maps);
 unlock:
-	close(lock_fd);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	free(paths);
 	return ret;
 }

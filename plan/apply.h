@@ -35,6 +35,7 @@ struct apply_opts {
 	 */
 	void (*report)(const struct plan *plan, bool dry_run, void *ctx);
 	void *report_ctx;
+	bool locked;		/* the caller holds the interface lock (attach) */
 };
 
 /* How an apply ended; in every case but APPLY_DONE nothing changed. */
@@ -48,7 +49,8 @@ enum apply_result {
 
 /*
  * Resolve cfg's backends on ifname and bring the live maps of ifname to cfg, all or
- * nothing, under the interface lock. Prints what changed, or why not.
+ * nothing, under the interface lock, first finishing an apply a killed sluice left
+ * (plan/commit.h). Prints what changed, or why not.
  */
 enum apply_result apply_config(const char *ifname, const char *cfg_path,
 			       const struct conf *cfg, const struct apply_opts *opts);

@@ -169,6 +169,10 @@ static const struct error_case error_cases[] = {
 	  "unknown malformed 'reject'; expected pass or drop" },
 	{ "malformed policy empty", "settings:\n  malformed:\n", "2:13",
 	  "'malformed' has no value" },
+	{ "tamper misspelt", "settings:\n  tamper: repiar\n", "2:11",
+	  "unknown tamper 'repiar'; did you mean 'repair'?" },
+	{ "tamper unknown", "settings:\n  tamper: ignore\n", "2:11",
+	  "unknown tamper 'ignore'; expected repair or alert" },
 	{ "macs not a list", "settings:\n  macs: 02:00:5e:00:01:01\n", "2:9",
 	  "'macs' must be a list, found '02:00:5e:00:01:01'" },
 	{ "mac too short", "settings:\n  macs: [02:00:5e:00:01]\n", "2:10",
@@ -924,12 +928,18 @@ static void test_defaults_filled_in(void **state)
 static void test_settings_and_policy(void **state)
 {
 	static const char yaml[] = "settings: {malformed: drop}\nfilter: {default: deny}\n";
+	static const char alert[] = "settings: {tamper: alert}\n";
 	struct conf cfg;
 
 	(void)state;
 	assert_loads(yaml, strlen(yaml), &cfg);
 	assert_int_equal(cfg.malformed, CONF_MALFORMED_DROP);
 	assert_int_equal(cfg.filter.default_action, CONF_ACTION_DENY);
+	/* The daemon puts back what changed behind its back unless told to only say so. */
+	assert_int_equal(cfg.tamper, CONF_TAMPER_REPAIR);
+	conf_free(&cfg);
+	assert_loads(alert, strlen(alert), &cfg);
+	assert_int_equal(cfg.tamper, CONF_TAMPER_ALERT);
 	conf_free(&cfg);
 }
 

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* The seal of what the last apply left (seal.h): computing, pinning, comparing. */
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "kernel/fault.h"
+#include "kernel/pin.h"
+#include "kernel/seal.h"
+#include "kernel/xdp_link.h"
+
+#define SEAL_MAGIC	0x736c7569637365ULL	/* "sluicse" */
+#define FNV_OFFSET	0xcbf29ce484222325ULL
+#define FNV_PRIME	0x100000001b3ULL
+
+static const char *const part_names[SEAL_PARTS] = {
+	[SEAL_PROGRAM] = "program",
+	[SEAL_SETTINGS] = "settings",
+	[SEAL_SERVICES] = "services",
+	[SEAL_BACKENDS] = "backends",
+	[SEAL_TABLES] = "maglev_tables",
+	[SEAL_FILTER] = "filter",
+	[SEAL_RULES] = "rules",
+	[SEAL_PEERS] = "health_peers",
+	[SEAL_PORTS] = "tx_ports",
+};
+
+const char *seal_part_name(enum seal_part part)
+{
+	return part_names[part];
+}
+
+/* FNV-1a: a change anywhere changes the digest; not meant to resist a forger. */
+static __u64 mix(__u64 h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len--)
+		h = (h ^ *p++) * FNV_PRIME;
+	return h;
+}
+
+/* The id of the map in outer[slot], 0 when empty: which table packets read there. */
+static __u32 inner_id(int outer_fd, __u32 slot)
+{
+	__u32 id = 0;
+
+	if (bpf_map_lookup_elem(outer_fd, &slot, &id))
+		return 0;
+	return id;
+}
+
+static __u64 tables_digest(const struct sluice_maps *maps, const struct live_state *live)
+{
+	__u64 h = FNV_OFFSET;
+
+	for (size_t i = 0; i < live->n_services; i++) {
+		const struct sluice_service *v = &live->services[i].val;
+		__u32 id = inner_id(maps->maglev_tables, v->table_slot);
+
+		h = mix(h, &v->id, sizeof(v->id));
+		h = mix(h, &v->table_slot, sizeof(v->table_slot));
+		h = mix(h, &id, sizeof(id));
+	}
+	return h;
+}
+
+static int filter_digest(const struct sluice_maps *maps, const struct live_state *live,
+			 __u64 *out)
+{
+	const int outers[] = { maps->filter_tables, maps->filter_prefixes, maps->filter_pairs,
+			       maps->filter_mixed };
+	__u32 slot = live->filter_slot;
+	struct sluice_filter_fixed *fixed;
+	__u64 h = FNV_OFFSET;
+
+	fixed = malloc(sizeof(*fixed));
+	if (!fixed)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(maps->filter_fixed, &slot, fixed)) {
+		free(fixed);
+		return -errno;
+	}
+	h = mix(h, &slot, sizeof(slot));
+	h = mix(h, &live->filter_header, sizeof(live->filter_header));
+	h = mix(h, fixed, sizeof(*fixed));
+	free(fixed);
+	for (size_t i = 0; i < sizeof(outers) / sizeof(outers[0]); i++) {
+		__u32 id = inner_id(outers[i], slot);
+
+		h = mix(h, &id, sizeof(id));
+	}
+	*out = h;
+	return 0;
+}
+
+/* rule_meta, and the parameters of every rate-limit rule (not its bucket). */
+static __u64 rules_digest(const struct sluice_maps *maps, const struct live_state *live)
+{
+	__u64 h = mix(FNV_OFFSET, live->rule_meta, sizeof(live->rule_meta));
+
+	for (__u32 c = 0; c < SLUICE_MAX_RULES; c++) {
+		const struct sluice_rule_meta *m = &live->rule_meta[c];
+		struct sluice_limit l;
+
+		if (!m->in_use || m->rule.action != SLUICE_ACT_RATE_LIMIT ||
+		    bpf_map_lookup_elem(maps->rule_limits, &c, &l))
+			continue;
+		h = mix(h, &l.interval_ns, sizeof(l.interval_ns));
+		h = mix(h, &l.tolerance_ns, sizeof(l.tolerance_ns));
+		h = mix(h, &l.per_source, sizeof(l.per_source));
+	}
+	return h;
+}
+
+/* Hash order is not the config's: a set's digest is the same in any order. */
+static __u64 set_digest(const void *items, size_t n, size_t size)
+{
+	__u64 h = 0;
+
+	for (size_t i = 0; i < n; i++)
+		h ^= mix(FNV_OFFSET, (const char *)items + i * size, size);
+	return h;
+}
+
+int seal_compute(const char *ifname, const struct sluice_maps *maps,
+		 const struct live_state *live, struct seal *out)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+	struct attached at = {0};
+	__u64 h = FNV_OFFSET;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->magic = SEAL_MAGIC;
+	if (ifindex && !xdp_link_find(ifindex, &at) && at.present)
+		out->prog_id = at.prog_id;
+	out->filter_slot = live->filter_slot;
+	out->digest[SEAL_PROGRAM] = out->prog_id;
+	out->digest[SEAL_SETTINGS] = mix(FNV_OFFSET, &live->settings, sizeof(live->settings));
+	for (size_t i = 0; i < live->n_services; i++)
+		h = mix(h, &live->services[i], sizeof(live->services[i]));
+	out->digest[SEAL_SERVICES] = h;
+	out->digest[SEAL_BACKENDS] = mix(FNV_OFFSET, live->backends, sizeof(live->backends));
+	out->digest[SEAL_TABLES] = tables_digest(maps, live);
+	err = filter_digest(maps, live, &out->digest[SEAL_FILTER]);
+	out->digest[SEAL_RULES] = rules_digest(maps, live);
+	out->digest[SEAL_PEERS] = set_digest(live->health_peers, live->n_health_peers,
+					     sizeof(live->health_peers[0]));
+	out->digest[SEAL_PORTS] = set_digest(live->tx_ports, live->n_tx_ports,
+					     sizeof(live->tx_ports[0]));
+	return err;
+}
+
+int seal_write(const char *ifname, const struct seal *s)
+{
+	char path[PATH_MAX];
+	__u32 zero = 0;
+	int fd, err = 0;
+
+	pin_map_path(ifname, SEAL_PIN, path);
+	fd = bpf_obj_get(path);
+	if (fd < 0 && errno == ENOENT) {
+		fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "sluice_seal", sizeof(__u32),
+				    sizeof(*s), 1, NULL);
+		if (fd >= 0) {
+			fault_point();
+			if (bpf_obj_pin(fd, path)) {
+				err = -errno;
+				close(fd);
+				return err;
+			}
+		}
+	}
+	if (fd < 0)
+		return -errno;
+	fault_point();
+	if (bpf_map_update_elem(fd, &zero, s, BPF_ANY))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int seal_now(const char *ifname, const struct sluice_maps *maps)
+{
+	struct live_state *live;
+	struct seal s, old;
+	int err = live_read(maps, &live);
+
+	if (err)
+		return err;
+	err = seal_compute(ifname, maps, live, &s);
+	/* An apply that changed nothing writes nothing, its seal included. */
+	if (!err && (seal_read(ifname, &old) || memcmp(&old, &s, sizeof(s))))
+		err = seal_write(ifname, &s);
+	free(live);
+	if (err)
+		fprintf(stderr, "sluice: %s: cannot seal what was applied: %s\n", ifname,
+			strerror(-err));
+	return err;
+}
+
+int seal_move_program(const char *ifname, __u32 old_id, __u32 new_id)
+{
+	struct seal s;
+
+	if (seal_read(ifname, &s) || s.prog_id != old_id)
+		return 0;
+	s.prog_id = new_id;
+	s.digest[SEAL_PROGRAM] = new_id;
+	return seal_write(ifname, &s);
+}
+
+int seal_read(const char *ifname, struct seal *out)
+{
+	char path[PATH_MAX];
+	__u32 zero = 0;
+	int fd, err = 0;
+
+	pin_map_path(ifname, SEAL_PIN, path);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	if (bpf_map_lookup_elem(fd, &zero, out))
+		err = -errno;
+	else if (out->magic != SEAL_MAGIC)
+		err = -EINVAL;
+	close(fd);
+	return err;
+}
+
+int seal_differs(const char *ifname, const struct sluice_maps *maps,
+		 const struct live_state *live, struct seal *sealed, struct seal *now)
+{
+	int err = seal_read(ifname, sealed), parts = 0;
+
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	err = seal_compute(ifname, maps, live, now);
+	if (err)
+		return err;
+	for (int p = 0; p < SEAL_PARTS; p++)
+		if (sealed->digest[p] != now->digest[p])
+			parts |= 1 << p;
+	return parts;
+}
+
+void seal_report(const char *ifname, unsigned int parts, const struct seal *sealed,
+		 const struct seal *now)
+{
+	for (int p = 0; p < SEAL_PARTS; p++) {
+		if (!(parts & (1U << p)))
+			continue;
+		fprintf(stderr, "sluice: %s: tampered: ", ifname);
+		if (p == SEAL_PROGRAM && !now->prog_id)
+			fprintf(stderr, "sluice's program %u, which the last apply ran, is no "
+				"longer attached (another program replaced it, or none is "
+				"there)\n", sealed->prog_id);
+		else if (p == SEAL_PROGRAM)
+			fprintf(stderr, "program %u is attached, the last apply ran program "
+				"%u\n", now->prog_id, sealed->prog_id);
+		else if (p == SEAL_FILTER && now->filter_slot != sealed->filter_slot)
+			fprintf(stderr, "the filter's active slot is %u, the last apply left "
+				"%u (filter_state)\n", now->filter_slot, sealed->filter_slot);
+		else
+			fprintf(stderr, "the %s differ from what the last apply left\n",
+				part_names[p]);
+	}
+}

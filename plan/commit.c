@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* A plan's writes, staged then committed through a journal (commit.h). */
+#include <errno.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/intent.h"
+#include "kernel/pin.h"
+#include "kernel/seal.h"
+#include "kernel/xdp_link.h"
+#include "plan/commit.h"
+
+/*
+ * Writes no packet can see before the commit: new inner maps and the filter's
+ * regions always go to the slot packets do not use (the planner's double buffers),
+ * and counters are zeroed only for ids the running config has no packet for.
+ */
+static bool staged(const struct sluice_maps *maps, const struct op *op)
+{
+	if (op->kind == OP_INNER || op->kind == OP_INNER_KEYED)
+		return true;
+	if (op->kind != OP_UPDATE)
+		return false;
+	return op->map_fd == maps->filter_fixed || op->map_fd == maps->filter_headers ||
+	       op->map_fd == maps->service_stats || op->map_fd == maps->backend_stats ||
+	       op->map_fd == maps->service_flows || op->map_fd == maps->backend_flows ||
+	       op->map_fd == maps->rule_stats || op->map_fd == maps->rule_limited;
+}
+
+int commit_execute(const char *name, const struct sluice_maps *maps, const struct op *ops,
+		   size_t n)
+{
+	struct op *order = calloc(n ? n : 1, sizeof(*order));
+	size_t n_staged = 0, i, k = 0;
+	int err;
+
+	if (!order)
+		return -ENOMEM;
+	/* Each kind keeps the planner's order, which packets rely on while it runs. */
+	for (i = 0; i < n; i++)
+		if (staged(maps, &ops[i]))
+			order[k++] = ops[i];
+	n_staged = k;
+	for (i = 0; i < n; i++)
+		if (!staged(maps, &ops[i]))
+			order[k++] = ops[i];
+	err = map_writes_execute(order, n_staged);
+	if (!err && n > n_staged) {
+		err = intent_write(name, maps, order + n_staged, n - n_staged);
+		err = err ?: map_writes_execute(order + n_staged, n - n_staged);
+		/* Sealed while the journal stands: killed before it goes, the replay seals. */
+		err = err ?: seal_now(name, maps);
+		/* Done, or rolled back by map_writes_execute: nothing left to finish. */
+		if (intent_clear(name) && !err)
+			err = -EIO;
+	} else if (!err) {
+		err = seal_now(name, maps);
+	}
+	free(order);
+	return err;
+}
+
+static int undo_attach(const char *ifname, bool keep_dir)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+	struct attached at = {0};
+	int err = 0;
+
+	if (ifindex && !xdp_link_find(ifindex, &at) && at.present)
+		err = xdp_link_detach(ifindex);
+	if (!err)
+		err = keep_dir ? pin_clear(ifname) : pin_remove_all(ifname);
+	if (err) {
+		fprintf(stderr, "sluice: cannot undo the interrupted attach to %s: %s\n", ifname,
+			strerror(-err));
+		return err;
+	}
+	fprintf(stderr, "sluice: %s: an attach was interrupted; what it made is removed\n",
+		ifname);
+	return COMMIT_ATTACH_UNDONE;
+}
+
+/* The apply the journal finished is sealed as if it had ended by itself, then done. */
+static int seal_finished(const char *ifname)
+{
+	struct sluice_maps maps;
+	int err;
+
+	if (maps_open(ifname, &maps))
+		return -EIO;
+	err = seal_now(ifname, &maps);
+	maps_close(&maps);
+	return err ?: intent_clear(ifname);
+}
+
+int commit_recover_locked(const char *ifname, bool keep_dir)
+{
+	int err;
+
+	if (intent_attach_marked(ifname) || (!keep_dir && intent_bare_dir(ifname)))
+		return undo_attach(ifname, keep_dir);
+	err = intent_replay(ifname);
+	if (err > 0)
+		err = seal_finished(ifname) ?: 1;
+	return err < 0 ? err : err ? COMMIT_FINISHED : COMMIT_CLEAN;
+}
+
+int commit_recover(const char *ifname)
+{
+	int lock_fd, ret;
+
+	if (!intent_present(ifname) && !intent_attach_marked(ifname) &&
+	    !intent_bare_dir(ifname))
+		return COMMIT_CLEAN;
+	lock_fd = pin_lock(ifname);
+	if (lock_fd < 0)
+		return lock_fd == -ENOENT ? COMMIT_CLEAN : lock_fd;
+	ret = commit_recover_locked(ifname, false);
+	close(lock_fd);
+	return ret;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Carrying out a plan so that a sluice killed at any write leaves the old config or
+ * the new one, and finishing (or undoing) what a killed one left.
+ *
+ * A plan's writes are of two kinds. Staged ones go where no packet looks: the
+ * inactive slots of Maglev tables and of the filter, and the counters of ids the
+ * running config does not use. The others, which packets see, form the commit: they
+ * are pinned as a journal (kernel/intent.h) before the first of them is made.
+ * Killed before the journal is pinned, sluice changed nothing packets use; killed
+ * after, the next command replays the journal, and the apply is done.
+ */
+#ifndef SLUICE_PLAN_COMMIT_H
+#define SLUICE_PLAN_COMMIT_H
+
+#include <stddef.h>
+
+#include "kernel/maps.h"
+#include "kernel/map_writes.h"
+
+/*
+ * ops[0..n-1] into the maps of state `name`, staged ones first, and the seal of what
+ * they leave (kernel/seal.h) written before the journal goes. 0 or -errno.
+ */
+int commit_execute(const char *name, const struct sluice_maps *maps, const struct op *ops,
+		   size_t n);
+
+/* What commit_recover_locked found. */
+enum commit_recovery {
+	COMMIT_CLEAN,		/* nothing was left */
+	COMMIT_FINISHED,	/* an interrupted apply: its journal replayed */
+	COMMIT_ATTACH_UNDONE,	/* an interrupted attach: program and pins removed */
+};
+
+/*
+ * Finish or undo what a killed sluice left on ifname; the caller holds its lock.
+ * keep_dir: leave the pin directory (the caller's lock is on it) when an attach is
+ * undone. Returns an enum commit_recovery, or -errno after printing why.
+ */
+int commit_recover_locked(const char *ifname, bool keep_dir);
+
+/* The same for commands that take no lock otherwise: locks only when needed. */
+int commit_recover(const char *ifname);
+
+#endif /* SLUICE_PLAN_COMMIT_H */
