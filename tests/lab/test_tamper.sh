@@ -118,9 +118,9 @@ check "sluice's program replaced by another" bash -c \
 	"nsenter --net=/run/netns/$(lab__ns lb) ip link set dev eth0 xdp off &&
 	 nsenter --net=/run/netns/$(lab__ns lb) ip link set dev eth0 xdpdrv obj '$LAB_PASS_OBJ' sec xdp"
 check "status: exit 1" expect_exit 1 sluice status eth0
-check "  names the program" output_has "is no longer attached"
+check "  names the program that is there instead" output_has "is not sluice's (id"
 check "stats: exit 1" expect_exit 1 sluice stats eth0
-check "  names the program" output_has "is no longer attached"
+check "  names the program that is there instead" output_has "another tool replaced sluice"
 lab_exec lb ip link set dev eth0 xdp off
 check "detach removes the state" expect_exit 0 sluice detach eth0
 
