@@ -155,23 +155,6 @@ static void print_rules(json_object *rules)
 	table_print(tb);
 }
 
-static void print_services(json_object *svcs, const struct table_choice *choice)
-{
-	struct libscols_table *tb = table_new(choice, true);
-	size_t i, j;
-
-	for (i = 0; tb && i < json_object_array_length(svcs); i++) {
-		json_object *s = json_object_array_get_idx(svcs, i);
-		json_object *bes = json_object_object_get(s, "backends");
-		struct libscols_line *ln = table_add(tb, choice, NULL, s, false);
-
-		for (j = 0; ln && j < json_object_array_length(bes); j++)
-			table_add(tb, choice, ln, json_object_array_get_idx(bes, j), true);
-	}
-	printf("\n");
-	table_print(tb);
-}
-
 void stats_print(json_object *root, const struct stats_view *view)
 {
 	print_when(root);
@@ -180,7 +163,7 @@ void stats_print(json_object *root, const struct stats_view *view)
 		print_global(root);
 		print_rules(json_object_object_get(root, "rules"));
 	}
-	print_services(json_object_object_get(root, "services"), &view->choice);
+	table_print_services(json_object_object_get(root, "services"), &view->choice);
 }
 
 static double rate_of(json_object *global, const char *counter, const char *what)

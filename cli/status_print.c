@@ -169,23 +169,6 @@ static void print_totals(json_object *root, bool narrowed)
 	       json_object_array_length(json_object_object_get(root, "rules")));
 }
 
-static void print_services(json_object *svcs, const struct table_choice *choice)
-{
-	struct libscols_table *tb = table_new(choice, true);
-	size_t i, j;
-
-	for (i = 0; tb && i < json_object_array_length(svcs); i++) {
-		json_object *s = json_object_array_get_idx(svcs, i);
-		json_object *bes = json_object_object_get(s, "backends");
-		struct libscols_line *ln = table_add(tb, choice, NULL, s, false);
-
-		for (j = 0; ln && j < json_object_array_length(bes); j++)
-			table_add(tb, choice, ln, json_object_array_get_idx(bes, j), true);
-	}
-	printf("\n");
-	table_print(tb);
-}
-
 void status_print(json_object *root, const struct table_choice *choice, bool narrowed)
 {
 	json_object *prog = json_object_object_get(root, "program");
@@ -201,7 +184,7 @@ void status_print(json_object *root, const struct table_choice *choice, bool nar
 	print_macs(json_object_object_get(root, "macs"));
 	print_flows(root);
 	print_totals(root, narrowed);
-	print_services(json_object_object_get(root, "services"), choice);
+	table_print_services(json_object_object_get(root, "services"), choice);
 	if (narrowed)
 		return;
 	status_filter_print(root);

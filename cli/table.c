@@ -227,3 +227,20 @@ void table_print(struct libscols_table *tb)
 	scols_print_table(tb);
 	scols_unref_table(tb);
 }
+
+void table_print_services(json_object *svcs, const struct table_choice *choice)
+{
+	struct libscols_table *tb = table_new(choice, true);
+	size_t i, j;
+
+	for (i = 0; tb && i < json_object_array_length(svcs); i++) {
+		json_object *s = json_object_array_get_idx(svcs, i);
+		json_object *bes = json_object_object_get(s, "backends");
+		struct libscols_line *ln = table_add(tb, choice, NULL, s, false);
+
+		for (j = 0; ln && j < json_object_array_length(bes); j++)
+			table_add(tb, choice, ln, json_object_array_get_idx(bes, j), true);
+	}
+	printf("\n");
+	table_print(tb);
+}

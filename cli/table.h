@@ -83,4 +83,10 @@ void table_list_end(struct table_list *l, const char *empty);
 /* Print the table on stdout and free it. */
 void table_print(struct libscols_table *tb);
 
+/*
+ * The services of a status or stats JSON array as one table on stdout, after an
+ * empty line: a row per service, its backends as child rows under it.
+ */
+void table_print_services(json_object *svcs, const struct table_choice *choice);
+
 #endif /* SLUICE_CLI_TABLE_H */
