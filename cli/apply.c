@@ -6,6 +6,7 @@
 
 #include "conf/config.h"
 #include "plan/apply.h"
+#include "plan/filter_check.h"
 #include "plan/plan.h"
 #include "cli/cmd.h"
 #include "cli/json_out.h"
@@ -204,13 +205,33 @@ static json_object *error_json(const char *err)
 	return o;
 }
 
+/*
+ * Load cfg_path and compile its filter as apply would, so that validate accepts no
+ * file apply refuses; err gets the loader's report or "FILE: filter: why". 0 or -1.
+ */
+static int validate_load(const char *cfg_path, struct conf *cfg, char *err, size_t len)
+{
+	char why[512];
+	int n;
+
+	if (conf_load_file(cfg_path, cfg, err, len))
+		return -1;
+	if (!plan_filter_check(&cfg->filter, why, sizeof(why)))
+		return 0;
+	n = snprintf(err, len, "%s: filter: %s", conf_source_name(cfg_path), why);
+	if (n < 0 || (size_t)n >= len)
+		err[len - 1] = '\0';
+	conf_free(cfg);
+	return -1;
+}
+
 /* {"schema_version", "file", "valid", "services"?, "rules"?, "errors"}: exit 0 or 2. */
 static int validate_json(const char *cfg_path)
 {
 	json_object *root = json_out_root(NULL), *errors = json_object_new_array();
 	char err[CONF_ERR_LEN], *line, *next;
 	struct conf cfg;
-	bool valid = !conf_load_file(cfg_path, &cfg, err, sizeof(err));
+	bool valid = !validate_load(cfg_path, &cfg, err, sizeof(err));
 
 	json_object_object_add(root, "file", json_object_new_string(cfg_path));
 	json_object_object_add(root, "valid", json_object_new_boolean(valid));
@@ -239,6 +260,7 @@ int cmd_validate(int argc, char **argv)
 	};
 	const char *cfg_path = NULL;
 	bool json = false;
+	char err[CONF_ERR_LEN];
 	struct conf cfg;
 	int c;
 
@@ -266,8 +288,10 @@ int cmd_validate(int argc, char **argv)
 	}
 	if (json)
 		return validate_json(cfg_path);
-	if (config_load(cfg_path, &cfg))
+	if (validate_load(cfg_path, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
+	}
 	printf("%s: ok (%zu services, %zu filter rules)\n", conf_source_name(cfg_path),
 	       cfg.n_services, cfg.filter.n_rules);
 	conf_free(&cfg);

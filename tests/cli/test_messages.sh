@@ -29,6 +29,26 @@ expect()
 	fi
 }
 
+# A rule set the filter compiler cannot build: validate refuses it as apply would.
+icmp_rules()
+{
+	local n=$1 t
+
+	printf 'filter:\n  rules:\n'
+	for ((t = 0; t < n; t++)); do
+		printf '    - {name: t%d, proto: icmp, icmp_type: %d, action: deny}\n' "$t" "$t"
+	done
+}
+icmp_rules 40 >"$TMP/icmp40.yaml"
+icmp_rules 20 >"$TMP/icmp20.yaml"
+check "validate of 40 ICMP types: the filter cannot tell them apart, exit 2" \
+	expect 2 "icmp40.yaml: filter: the rules combine protocols, TCP flags and ICMP types in 41 ways; the filter tells at most 32 apart" \
+	"$SLUICE" validate -f "$TMP/icmp40.yaml"
+check "  the same as JSON: invalid, exit 2" \
+	expect 2 '"valid":false' "$SLUICE" validate --json -f "$TMP/icmp40.yaml"
+check "validate of 20 ICMP types: ok" \
+	expect 0 "ok (0 services, 20 filter rules)" "$SLUICE" validate -f "$TMP/icmp20.yaml"
+
 check "a mistyped command: did you mean, exit 2" \
 	expect 2 "unknown command 'aply'; did you mean 'apply'?" "$SLUICE" aply
 check "another one" expect 2 "did you mean 'export'?" "$SLUICE" exprot
