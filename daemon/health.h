@@ -35,6 +35,12 @@ struct health_backend {
 	struct conf_addr addr;
 	struct conf_health spec;	/* the service's; check NONE: never checked */
 	bool down;
+	/*
+	 * Down while every backend of its service was: it kept taking flows then, so
+	 * when a sibling comes up first its established flows stay (it drains) rather
+	 * than move; cleared once it is up again.
+	 */
+	bool down_with_all;
 	uint32_t passes, fails;		/* in a row */
 	char reason[HEALTH_REASON_LEN];	/* of the last failure, "" while passing */
 	struct health_counts counts;

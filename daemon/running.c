@@ -12,6 +12,7 @@
 #include "conf/addr.h"
 #include "daemon/adopt.h"
 #include "daemon/log.h"
+#include "daemon/fates.h"
 #include "daemon/running.h"
 #include "kernel/watch.h"
 #include "plan/apply.h"
@@ -53,35 +54,9 @@ static void notify_status(const struct running *r)
 		   unresolved, r->last.applied ? "applied" : "refused");
 }
 
-/*
- * What health asks of each backend. A service whose every checked backend is down
- * keeps them all, as configured: when every check fails at once, the checker's own
- * path is the likelier culprit, and a backend that may answer beats none at all.
- */
-static void fates_of(const struct conf *cfg, const struct health *h, enum backend_fate *fate)
-{
-	size_t i, j, k = 0, down;
-
-	for (i = 0; i < cfg->n_services; i++) {
-		const struct conf_service *svc = &cfg->services[i];
-
-		for (j = 0, down = 0; j < svc->n_backends; j++)
-			down += h->backends[k + j].down;
-		if (down && down == svc->n_backends)
-			log_msg(LOG_WARNING, "service %s: every backend is down; all of them "
-				"keep taking flows until one is up again", svc->name);
-		for (j = 0; j < svc->n_backends; j++, k++) {
-			fate[k] = BACKEND_AS_CONFIGURED;
-			if (h->backends[k].down && down < svc->n_backends)
-				fate[k] = svc->health.keep_established ? BACKEND_DRAINED :
-					  BACKEND_LEFT_OUT;
-		}
-	}
-}
-
 /* why: what the change log calls the apply. */
 static enum apply_result apply_with(struct running *r, const struct conf *cfg,
-				    const struct health *h, struct neigh_wait *waiting,
+				    struct health *h, struct neigh_wait *waiting,
 				    const char *why)
 {
 	enum backend_fate *fate = calloc(conf_backend_count(cfg) + 1, sizeof(*fate));
@@ -90,7 +65,7 @@ static enum apply_result apply_with(struct running *r, const struct conf *cfg,
 
 	if (!fate)
 		return APPLY_FAILED;
-	fates_of(cfg, h, fate);
+	health_fates(cfg, h, fate);
 	res = apply_config(r->ifname, r->cfg_path, cfg, &opts);
 	free(fate);
 	return res;

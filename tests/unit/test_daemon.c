@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
+#include "daemon/fates.h"
 #include "daemon/http_status.h"
 #include "plan/effective.h"
 #include "plan/plan.h"
@@ -63,6 +64,80 @@ struct fixture {
 	struct conf cfg, view;
 	struct backend_path paths[5], view_paths[5];
 };
+
+/* web's three backends, health-checked, moving their flows when down. */
+struct fates {
+	struct conf_backend be[3];
+	struct conf_service svc;
+	struct conf cfg;
+	struct health_backend hb[3];
+	struct health h;
+	enum backend_fate fate[3];
+};
+
+static void fates_setup(struct fates *f)
+{
+	memset(f, 0, sizeof(*f));
+	strcpy(f->svc.name, "web");
+	f->svc.backends = f->be;
+	f->svc.n_backends = 3;
+	f->svc.health.check = CONF_CHECK_TCP;
+	f->cfg.services = &f->svc;
+	f->cfg.n_services = 1;
+	f->h.backends = f->hb;
+	f->h.n = 3;
+}
+
+static void fates_with(struct fates *f, bool down0, bool down1, bool down2)
+{
+	f->hb[0].down = down0;
+	f->hb[1].down = down1;
+	f->hb[2].down = down2;
+	health_fates(&f->cfg, &f->h, f->fate);
+}
+
+static void test_fates_one_down_moves(void **state)
+{
+	struct fates f;
+
+	(void)state;
+	fates_setup(&f);
+	fates_with(&f, false, true, false);
+	assert_int_equal(f.fate[0], BACKEND_AS_CONFIGURED);
+	assert_int_equal(f.fate[1], BACKEND_LEFT_OUT);
+	assert_int_equal(f.fate[2], BACKEND_AS_CONFIGURED);
+	/* With established: keep it drains instead. */
+	f.svc.health.keep_established = true;
+	fates_with(&f, false, true, false);
+	assert_int_equal(f.fate[1], BACKEND_DRAINED);
+}
+
+static void test_fates_back_from_all_down(void **state)
+{
+	struct fates f;
+
+	(void)state;
+	fates_setup(&f);
+	/* Every check fails: all keep taking flows. */
+	fates_with(&f, true, true, true);
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(f.fate[k], BACKEND_AS_CONFIGURED);
+	/*
+	 * One passes its rise checks first: the two still down take no new flow, but
+	 * their established flows, served a moment ago, stay (no move).
+	 */
+	fates_with(&f, false, true, true);
+	assert_int_equal(f.fate[0], BACKEND_AS_CONFIGURED);
+	assert_int_equal(f.fate[1], BACKEND_DRAINED);
+	assert_int_equal(f.fate[2], BACKEND_DRAINED);
+	/* Once up again, a later failure of its own moves its flows as configured. */
+	fates_with(&f, false, false, true);
+	assert_int_equal(f.fate[1], BACKEND_AS_CONFIGURED);
+	assert_int_equal(f.fate[2], BACKEND_DRAINED);
+	fates_with(&f, false, true, false);
+	assert_int_equal(f.fate[1], BACKEND_LEFT_OUT);
+	assert_int_equal(f.fate[2], BACKEND_AS_CONFIGURED);
+}
 
 /* Backend k has address 10.0.0.(k+1) and its path ifindex k+1. */
 static void view_of(struct fixture *f, const enum backend_fate fate[5])
@@ -196,6 +271,8 @@ int main(void)
 		cmocka_unit_test(test_http_status_read),
 		cmocka_unit_test(test_http_status_partial),
 		cmocka_unit_test(test_http_status_not_http),
+		cmocka_unit_test(test_fates_one_down_moves),
+		cmocka_unit_test(test_fates_back_from_all_down),
 		cmocka_unit_test(test_effective_fates),
 		cmocka_unit_test(test_effective_everything_out),
 		cmocka_unit_test(test_keep_forwarding),
