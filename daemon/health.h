@@ -41,6 +41,8 @@ struct health_backend {
 	 * than move; cleared once it is up again.
 	 */
 	bool down_with_all;
+	/* CLOCK_MONOTONIC usec until which such a backend stays in the table; 0: unset. */
+	uint64_t kept_until;
 	uint32_t passes, fails;		/* in a row */
 	char reason[HEALTH_REASON_LEN];	/* of the last failure, "" while passing */
 	struct health_counts counts;

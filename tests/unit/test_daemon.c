@@ -73,6 +73,7 @@ struct fates {
 	struct health_backend hb[3];
 	struct health h;
 	enum backend_fate fate[3];
+	uint64_t now;	/* usec */
 };
 
 static void fates_setup(struct fates *f)
@@ -86,6 +87,10 @@ static void fates_setup(struct fates *f)
 	f->cfg.n_services = 1;
 	f->h.backends = f->hb;
 	f->h.n = 3;
+	f->svc.health.rise = 2;
+	f->svc.health.interval_s = 1;
+	f->hb[0].spec = f->hb[1].spec = f->hb[2].spec = f->svc.health;
+	f->now = 1000000;
 }
 
 static void fates_with(struct fates *f, bool down0, bool down1, bool down2)
@@ -93,7 +98,7 @@ static void fates_with(struct fates *f, bool down0, bool down1, bool down2)
 	f->hb[0].down = down0;
 	f->hb[1].down = down1;
 	f->hb[2].down = down2;
-	health_fates(&f->cfg, &f->h, f->fate);
+	health_fates(&f->cfg, &f->h, f->now, f->fate);
 }
 
 static void test_fates_one_down_moves(void **state)
@@ -122,21 +127,30 @@ static void test_fates_back_from_all_down(void **state)
 	fates_with(&f, true, true, true);
 	for (int k = 0; k < 3; k++)
 		assert_int_equal(f.fate[k], BACKEND_AS_CONFIGURED);
+	assert_false(health_grace_ended(&f.h, f.now));
 	/*
-	 * One passes its rise checks first: the two still down take no new flow, but
-	 * their established flows, served a moment ago, stay (no move).
+	 * One passes its rise checks first: for (rise + 1) intervals the two still
+	 * down stay in the table, as on nodes whose checks never failed.
 	 */
 	fates_with(&f, false, true, true);
-	assert_int_equal(f.fate[0], BACKEND_AS_CONFIGURED);
-	assert_int_equal(f.fate[1], BACKEND_DRAINED);
-	assert_int_equal(f.fate[2], BACKEND_DRAINED);
-	/* Once up again, a later failure of its own moves its flows as configured. */
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(f.fate[k], BACKEND_AS_CONFIGURED);
+	f.now += 2999999;
+	assert_false(health_grace_ended(&f.h, f.now));
+	/* One passes in time: it is simply up. */
 	fates_with(&f, false, false, true);
 	assert_int_equal(f.fate[1], BACKEND_AS_CONFIGURED);
-	assert_int_equal(f.fate[2], BACKEND_DRAINED);
-	fates_with(&f, false, true, false);
-	assert_int_equal(f.fate[1], BACKEND_LEFT_OUT);
 	assert_int_equal(f.fate[2], BACKEND_AS_CONFIGURED);
+	/* The other does not: its grace ends, it drains (its flows were served). */
+	f.now += 1;
+	assert_true(health_grace_ended(&f.h, f.now));
+	fates_with(&f, false, false, true);
+	assert_int_equal(f.fate[2], BACKEND_DRAINED);
+	assert_false(health_grace_ended(&f.h, f.now));
+	/* Once up again, a later failure of its own moves its flows as configured. */
+	fates_with(&f, false, false, false);
+	fates_with(&f, false, false, true);
+	assert_int_equal(f.fate[2], BACKEND_LEFT_OUT);
 }
 
 /* Backend k has address 10.0.0.(k+1) and its path ifindex k+1. */
