@@ -7,24 +7,11 @@
 #include "cli/stats.h"
 #include "kernel/counters.h"
 
-/* Cells of a service (or backend) row, shared with the rates' columns. */
-static const char *port_text(json_object *row, char *buf, size_t len)
-{
-	json_object *port;
-
-	if (!json_object_object_get_ex(row, "port", &port))
-		return "";
-	if (!port)
-		return "*";
-	snprintf(buf, len, "%s", json_object_get_string(port));
-	return buf;
-}
-
 const struct table_column stats_columns[STATS_COLUMNS] = {
 	{ "NAME", "name", "addr", "service name; a backend's address under it", 0.3, 0,
 	  true, NULL },
 	{ "VIP", "vip", NULL, "the service's address", 0.2, 0, false, NULL },
-	{ "PORT", "port", NULL, "its port (* for any)", 5, SCOLS_FL_RIGHT, false, port_text },
+	{ "PORT", "port", NULL, "its port (* for any)", 5, SCOLS_FL_RIGHT, false, table_port_text },
 	{ "PROTO", "proto", NULL, "tcp or udp", 5, 0, false, NULL },
 	{ "PACKETS", "packets", NULL, "packets forwarded to it", 10, SCOLS_FL_RIGHT, true,
 	  NULL },
@@ -225,7 +212,7 @@ const struct table_column stats_rate_columns[STATS_RATE_COLUMNS] = {
 	{ "NAME", "name", "addr", "service name; a backend's address under it", 0.3, 0,
 	  true, NULL },
 	{ "VIP", "vip", NULL, "the service's address", 0.2, 0, false, NULL },
-	{ "PORT", "port", NULL, "its port (* for any)", 5, SCOLS_FL_RIGHT, false, port_text },
+	{ "PORT", "port", NULL, "its port (* for any)", 5, SCOLS_FL_RIGHT, false, table_port_text },
 	{ "PROTO", "proto", NULL, "tcp or udp", 5, 0, false, NULL },
 	{ "PKT/S", "packets_per_second", NULL, "packets per second", 10, SCOLS_FL_RIGHT, true,
 	  NULL },

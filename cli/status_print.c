@@ -12,19 +12,6 @@ static const char *str_of(json_object *o, const char *key)
 	return json_object_get_string(json_object_object_get(o, key));
 }
 
-/* "80", "*" for a service of any port; nothing on a backend's row. */
-static const char *port_text(json_object *row, char *buf, size_t len)
-{
-	json_object *port;
-
-	if (!json_object_object_get_ex(row, "port", &port))
-		return "";
-	if (!port)
-		return "*";
-	snprintf(buf, len, "%s", json_object_get_string(port));
-	return buf;
-}
-
 static const char *share_text(json_object *row, char *buf, size_t len)
 {
 	json_object *share;
@@ -62,7 +49,7 @@ const struct table_column status_columns[STATUS_COLUMNS] = {
 	{ "NAME", "name", "addr", "service name; a backend's address under it", 0.25, 0,
 	  true, NULL },
 	{ "VIP", "vip", NULL, "the service's address", 0.2, 0, true, NULL },
-	{ "PORT", "port", NULL, "its port (* for any)", 5, SCOLS_FL_RIGHT, true, port_text },
+	{ "PORT", "port", NULL, "its port (* for any)", 5, SCOLS_FL_RIGHT, true, table_port_text },
 	{ "PROTO", "proto", NULL, "tcp or udp", 5, 0, true, NULL },
 	{ "FORWARD", "forward", NULL, "l2dsr or ipip", 5, 0, true, NULL },
 	{ "WEIGHT", "weight", NULL, "a backend's weight", 6, SCOLS_FL_RIGHT, true, NULL },

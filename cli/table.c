@@ -244,3 +244,15 @@ void table_print_services(json_object *svcs, const struct table_choice *choice)
 	printf("\n");
 	table_print(tb);
 }
+
+const char *table_port_text(json_object *row, char *buf, size_t len)
+{
+	json_object *port;
+
+	if (!json_object_object_get_ex(row, "port", &port))
+		return "";
+	if (!port)
+		return "*";
+	snprintf(buf, len, "%s", json_object_get_string(port));
+	return buf;
+}

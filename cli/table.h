@@ -80,6 +80,9 @@ void table_item(struct table_list *l, const char *fmt, ...) __attribute__((forma
 /* End the line, with `empty` when the list had no item. */
 void table_list_end(struct table_list *l, const char *empty);
 
+/* A service row's PORT cell: its port, "*" for any port; nothing on a backend's row. */
+const char *table_port_text(json_object *row, char *buf, size_t len);
+
 /* Print the table on stdout and free it. */
 void table_print(struct libscols_table *tb);
 

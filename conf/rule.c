@@ -49,6 +49,14 @@ static const char *const proto_words[] = { "any", "tcp", "udp", "icmp", "icmpv6"
 static const uint8_t proto_numbers[] = { 0, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP,
 					 IPPROTO_ICMPV6 };
 
+const char *conf_rule_proto_word(uint8_t proto)
+{
+	for (size_t i = 0; i < CONF_ARRAY_LEN(proto_numbers); i++)
+		if (proto_numbers[i] == proto)
+			return proto_words[i];
+	return "any";
+}
+
 /* Indexed like enum conf_action, less one. */
 static const char *const action_words[] = { "allow", "deny", "count", "rate-limit" };
 

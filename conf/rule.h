@@ -13,4 +13,7 @@
 int conf_parse_rule(struct conf_doc *doc, const yaml_node_t *node,
 		    const struct conf_names *taken, struct conf_rule *r);
 
+/* A rule's proto as the config writes it ("tcp", ..., "any" for 0). */
+const char *conf_rule_proto_word(uint8_t proto);
+
 #endif /* SLUICE_CONF_RULE_H */

@@ -12,6 +12,7 @@
 
 #include "conf/addr.h"
 #include "conf/listen.h"
+#include "conf/rule.h"
 #include "conf/rule_l4.h"
 #include "conf/write.h"
 
@@ -156,20 +157,6 @@ static void write_metrics(struct writer *w, const struct conf_metrics *m)
 	map_end(w);
 }
 
-static const char *proto_word(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMP:
-		return "icmp";
-	default:
-		return "icmpv6";
-	}
-}
-
 static void ports(struct writer *w, const char *key, uint16_t lo, uint16_t hi)
 {
 	if (lo == 0 && hi == 65535)
@@ -230,7 +217,7 @@ static void write_rule(struct writer *w, const struct conf_rule *r)
 	if (r->name[0])
 		key_s(w, "name", r->name);
 	if (r->proto)
-		key_s(w, "proto", proto_word(r->proto));
+		key_s(w, "proto", conf_rule_proto_word(r->proto));
 	if (r->has_src) {
 		scalar(w, "src");
 		cidr(w, &r->src);

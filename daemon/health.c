@@ -28,7 +28,7 @@
 
 static void finish(struct health_backend *b, bool passed, const char *reason);
 
-static uint64_t now_usec(sd_event *ev)
+uint64_t health_now_usec(sd_event *ev)
 {
 	uint64_t now = 0;
 
@@ -176,7 +176,7 @@ static void start_check(struct health_backend *b)
 	socklen_t len = sockaddr_of(b, &ss);
 	int err;
 
-	b->started = now_usec(b->owner->ev);
+	b->started = health_now_usec(b->owner->ev);
 	b->fd = socket(b->addr.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (b->fd < 0) {
 		finish(b, false, errno_reason(errno));
@@ -240,7 +240,7 @@ static void finish(struct health_backend *b, bool passed, const char *reason)
 	bool was_down = b->down;
 
 	histogram_observe(&b->owner->latency,
-			  (double)(now_usec(b->owner->ev) - b->started) / USEC_PER_SEC);
+			  (double)(health_now_usec(b->owner->ev) - b->started) / USEC_PER_SEC);
 	close_check(b);
 	b->counts.checks++;
 	conf_addr_str(&b->addr, addr);
@@ -302,7 +302,7 @@ int health_start(struct health *h, sd_event *ev, const struct conf *cfg,
 		 void (*changed)(void *ctx), void *ctx)
 {
 	size_t i, j, k = 0, n = conf_backend_count(cfg);
-	uint64_t now = now_usec(ev);
+	uint64_t now = health_now_usec(ev);
 
 	memset(h, 0, sizeof(*h));
 	if (was)

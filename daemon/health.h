@@ -79,4 +79,7 @@ int health_start(struct health *h, sd_event *ev, const struct conf *cfg,
 /* Stop every check and free what health_start took. */
 void health_stop(struct health *h);
 
+/* The loop's CLOCK_MONOTONIC time in usec, as checks and fates count it. */
+uint64_t health_now_usec(sd_event *ev);
+
 #endif /* SLUICE_DAEMON_HEALTH_H */

@@ -54,14 +54,6 @@ static void notify_status(const struct running *r)
 		   unresolved, r->last.applied ? "applied" : "refused");
 }
 
-static uint64_t now_usec(sd_event *ev)
-{
-	uint64_t now = 0;
-
-	sd_event_now(ev, CLOCK_MONOTONIC, &now);
-	return now;
-}
-
 /* why: what the change log calls the apply. */
 static enum apply_result apply_with(struct running *r, const struct conf *cfg,
 				    struct health *h, struct neigh_wait *waiting,
@@ -73,7 +65,7 @@ static enum apply_result apply_with(struct running *r, const struct conf *cfg,
 
 	if (!fate)
 		return APPLY_FAILED;
-	health_fates(cfg, h, now_usec(r->ev), fate);
+	health_fates(cfg, h, health_now_usec(r->ev), fate);
 	res = apply_config(r->ifname, r->cfg_path, cfg, &opts);
 	free(fate);
 	return res;
@@ -147,7 +139,7 @@ void running_tick(struct running *r)
 		else
 			watch_probe(r->watch, w->ifindex, &w->hop);
 	}
-	if (health_grace_ended(r->health, now_usec(r->ev)))
+	if (health_grace_ended(r->health, health_now_usec(r->ev)))
 		reapply_soon(r);
 	if (++r->ticks % ANNOUNCE_EVERY_TICKS == 0)
 		announce_sync(&r->announce, &r->cfg, r->health, r->waiting);
