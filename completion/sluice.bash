@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-# bash completion of sluice(8): commands, their flags, the values of --mode and
-# --sort, interfaces (from /sys/class/net) and files for -f. Needs nothing of the
+# bash completion of sluice(8): commands (after any -v), their flags, the values of
+# --mode and --sort, interfaces (from /sys/class/net) and files for -f. Needs nothing of the
 # bash-completion package, so it works wherever it is sourced.
 
 # The long flags of a command ("decap attach" for decap's subcommands), as its
@@ -42,21 +42,29 @@ _sluice_takes_value()
 _sluice()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local cmd=${COMP_WORDS[1]} first=2 i positionals=0
+	local at=1 cmd first i positionals=0
 
 	COMPREPLY=()
-	if ((COMP_CWORD == 1)); then
+	# -v, -vv and --verbose come before the command (sluice -v apply ...).
+	while ((at < COMP_CWORD)) && [[ ${COMP_WORDS[at]} == @(-v|-vv|--verbose) ]]; do
+		((at++))
+	done
+	if ((COMP_CWORD == at)); then
 		COMPREPLY=($(compgen -W "attach detach apply validate export status stats top
 			watch run upgrade decap version --help --version" -- "$cur"))
+		((at > 1)) || [[ $cur != -* ]] ||
+			COMPREPLY+=($(compgen -W "-v -vv --verbose" -- "$cur"))
 		return
 	fi
+	cmd=${COMP_WORDS[at]}
+	first=$((at + 1))
 	if [[ $cmd == decap ]]; then
-		if ((COMP_CWORD == 2)); then
+		if ((COMP_CWORD == at + 1)); then
 			COMPREPLY=($(compgen -W "attach detach status --help" -- "$cur"))
 			return
 		fi
-		cmd="decap ${COMP_WORDS[2]}"
-		first=3
+		cmd="decap ${COMP_WORDS[at + 1]}"
+		first=$((at + 2))
 	fi
 
 	if _sluice_takes_value "$cmd" "$prev"; then

@@ -47,6 +47,15 @@ commands=$("$SLUICE" --help | sed -n '/^commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' 
 check "the first word: every command of --help, --help, --version" \
 	completes "sluice " "$commands --help --version"
 check "a prefix picks the commands it starts" completes "sluice st" "status stats"
+check "sluice -v: -v and -vv" completes "sluice -v" "-v -vv"
+check "sluice --v: --verbose and --version" completes "sluice --v" "--verbose --version"
+check "after -vv: the commands" completes "sluice -vv " "$commands --help --version"
+check "after --verbose: a command's flags" \
+	completes "sluice --verbose validate --" "$(long_flags validate)"
+check "after -v: an interface" completes "sluice -v status l" \
+	"$(ls /sys/class/net | grep '^l' | words)"
+check "after -v: decap's subcommands" completes "sluice -v decap " "attach detach status --help"
+check "after -v: the value of --mode" completes "sluice -v attach lo --mode " "native generic"
 for cmd in $commands; do
 	[[ $cmd == decap ]] && continue
 	check "sluice $cmd --: the long flags of its --help" \
