@@ -228,7 +228,28 @@ int conf_load_file(const char *path, struct conf *cfg, char *err, size_t err_len
 	}
 	ret = conf_load_buffer(doc.name, buf, len, cfg, err, err_len);
 	free(buf);
+	if (!ret && !from_stdin && conf_add_source(cfg, path, false)) {
+		conf_free(cfg);
+		snprintf(err, err_len, "%s: out of memory", path);
+		return -1;
+	}
 	return ret;
+}
+
+int conf_add_source(struct conf *cfg, const char *path, bool glob)
+{
+	struct conf_source *more = realloc(cfg->sources,
+					   (cfg->n_sources + 1) * sizeof(*more));
+
+	if (!more)
+		return -1;
+	cfg->sources = more;
+	more[cfg->n_sources].path = strdup(path);
+	more[cfg->n_sources].glob = glob;
+	if (!more[cfg->n_sources].path)
+		return -1;
+	cfg->n_sources++;
+	return 0;
 }
 
 void conf_free(struct conf *cfg)
@@ -237,6 +258,9 @@ void conf_free(struct conf *cfg)
 		free(cfg->services[i].backends);
 	free(cfg->services);
 	free(cfg->filter.rules);
+	for (size_t i = 0; i < cfg->n_sources; i++)
+		free(cfg->sources[i].path);
+	free(cfg->sources);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

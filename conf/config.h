@@ -234,8 +234,16 @@ struct conf_announce {
 	uint32_t drain_s;	/* a graceful stop forwards this long after withdrawing */
 };
 
+/* A file a config was read from, or an include's glob that may match more later. */
+struct conf_source {
+	char *path;		/* as opened: relative to the working directory or absolute */
+	bool glob;
+};
+
 struct conf {
 	char sha256[CONF_DIGEST_LEN];	/* of the source text, for the change log */
+	size_t n_sources;
+	struct conf_source *sources;	/* what `sluice run` watches to reload */
 	enum conf_malformed malformed;
 	enum conf_tamper tamper;
 	size_t n_macs;
@@ -263,6 +271,9 @@ void conf_free(struct conf *cfg);
 
 /* How messages name the file at path: itself, or CONF_STDIN_NAME for "-". */
 const char *conf_source_name(const char *path);
+
+/* Remember path (copied) among cfg's sources; -1 when out of memory. */
+int conf_add_source(struct conf *cfg, const char *path, bool glob);
 
 /* Backends of every service together: the file order in which callers index them. */
 size_t conf_backend_count(const struct conf *cfg);

@@ -146,6 +146,9 @@ static int include_one(struct conf_doc *doc, const yaml_node_t *node, struct con
 			     CONF_STDIN_NAME) ? dirname(dir_of) : ".", text);
 	if (n < 0 || (size_t)n >= sizeof(pattern))
 		return conf_fail(doc, node, "include '%s': path too long", text);
+	/* Watched by `sluice run`, also when missing: creating it is a change too. */
+	if (conf_add_source(cfg, pattern, strpbrk(text, "*?[") != NULL))
+		return conf_fail(doc, node, "include '%s': out of memory", text);
 	/* A plain path goes through as is, so that a missing file says so by name. */
 	if (!strpbrk(text, "*?["))
 		return include_file(doc, node, pattern, cfg, parse);

@@ -228,6 +228,7 @@ void running_reload(struct running *r, const char *why)
 	struct health *health;
 	struct neigh_wait *waiting;
 	struct conf next;
+	int err_no;
 	size_t n;
 
 	log_msg(LOG_INFO, "%s: reloading %s (%s)", r->ifname, r->cfg_path, why);
@@ -272,32 +273,31 @@ void running_reload(struct running *r, const char *why)
 	r->reloads_done++;
 	announce_sync(&r->announce, &r->cfg, r->health, r->waiting);
 	log_msg(LOG_NOTICE, "%s: %s applied", r->ifname, r->cfg_path);
+	err_no = conf_watch_follow(&r->files, &r->cfg);
+	if (err_no < 0)
+		log_msg(LOG_WARNING, "%s: cannot watch the files %s now includes (%s); "
+			"send SIGHUP after changing them", r->ifname, r->cfg_path,
+			strerror(-err_no));
 	scrape_follow(&r->scrape);
 out:
 	write_state(r);
 	notify_status(r);
 }
 
-static int on_file(sd_event_source *s, const struct inotify_event *ev, void *ud)
+static void on_file_changed(void *ud, const char *path)
 {
-	struct running *r = ud;
-	char copy[PATH_MAX];
+	char why[PATH_MAX + 16];
 
-	(void)s;
-	snprintf(copy, sizeof(copy), "%s", r->cfg_path);
-	if (ev->len && !strcmp(ev->name, basename(copy)))
-		running_reload(r, "the file changed");
-	return 0;
+	snprintf(why, sizeof(why), "%s changed", path);
+	running_reload(ud, why);
 }
 
 int running_watch_file(struct running *r)
 {
-	char copy[PATH_MAX];
-
-	/* The directory, so that an editor's write-and-rename is seen too. */
-	snprintf(copy, sizeof(copy), "%s", r->cfg_path);
-	return sd_event_add_inotify(r->ev, NULL, dirname(copy), IN_CLOSE_WRITE | IN_MOVED_TO,
-				    on_file, r);
+	r->files.ev = r->ev;
+	r->files.changed = on_file_changed;
+	r->files.ud = r;
+	return conf_watch_follow(&r->files, &r->cfg);
 }
 
 void running_free(struct running *r)
@@ -312,6 +312,7 @@ void running_free(struct running *r)
 	/* Whatever ended the loop, the routes go: SIGKILL alone leaves them. */
 	announce_free(&r->announce);
 	watch_close(r->watch);
+	conf_watch_stop(&r->files);
 	free(r->waiting);
 	conf_free(&r->cfg);
 	if (r->ev)

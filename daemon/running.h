@@ -13,6 +13,7 @@
 #include "conf/config.h"
 #include "kernel/neigh.h"
 #include "daemon/announce.h"
+#include "daemon/conf_watch.h"
 #include "daemon/daemon.h"
 #include "daemon/health.h"
 #include "daemon/scrape.h"
@@ -27,6 +28,7 @@ struct running {
 	struct health *health;		/* its backends' checks, file order */
 	struct neigh_wait *waiting;	/* left out: no neighbour answered yet, file order */
 	struct watch *watch;
+	struct conf_watch files;	/* the config's files: a change reloads */
 	struct scrape scrape;		/* its /metrics */
 	sd_event_source *reapply;	/* a pending apply after health or neighbours moved */
 	struct announce announce;	/* the VIPs' routes for the BGP daemon */
@@ -51,7 +53,8 @@ void running_ready(struct running *r);
 /* Validate the file again and apply it all or nothing; a bad file keeps what runs. */
 void running_reload(struct running *r, const char *why);
 
-/* Reload when the file is written or replaced (inotify on its directory). */
+/* Reload when the file or one it includes is written or replaced, or a file is
+ * added to or removed from an include's glob (daemon/conf_watch.h). */
 int running_watch_file(struct running *r);
 
 /* Write the state file now (status reads it). */

@@ -5,7 +5,8 @@
 # blip; a backend whose server dies takes no new flows within fall x interval (+1
 # interval) while no other connection breaks, and takes flows again after rise
 # checks; a bad file written over the good one is refused and traffic flows on, the
-# fixed file applies; SIGKILL and a restart go unnoticed by a long-lived
+# fixed file applies; files it includes are watched as it is (a glob gaining or
+# losing a file too); SIGKILL and a restart go unnoticed by a long-lived
 # connection; with `established: keep`, a connection to a backend that goes down
 # stays on it while new flows avoid it; a backend that never answers ARP (l2dsr,
 # or an ipip backend's next hop) is left out without stalling the reload, and
@@ -333,6 +334,45 @@ check "... traffic keeps flowing to every backend" new_flows_avoid no-such-backe
 check "... the long connection still echoes" still_echoes
 write_config "$TEST_TMP/run.yaml"
 check "fixing the file applies it" wait_for 5 daemon_json "d['last_reload']['result'] == 'applied'"
+
+# ---- included files are watched too: one written, one a glob gains, one it loses ----
+included_rules_are() # NAMES...: the live filter's rules named inc-* are exactly these
+{
+	sluice status --json | python3 -c 'import json, sys
+names = sorted(r["name"] for r in json.load(sys.stdin)["rules"] if r["name"].startswith("inc-"))
+sys.exit(0 if names == sorted(sys.argv[1:]) else print("  rules:", names, file=sys.stderr) or 1)' "$@"
+}
+include_rule() # FILE NAME PORT: an included file of one rule
+{
+	printf 'filter:\n  rules:\n    - {name: %s, proto: tcp, dst: %s, dport: %s, action: deny}\n' \
+		"$2" "$LAB_VIP4" "$3" >"$1.new" && mv "$1.new" "$1"
+}
+mkdir -p "$TEST_TMP/rules.d"
+include_rule "$TEST_TMP/rules.d/a.yaml" inc-a 81
+{ cat "$TEST_TMP/run.yaml"; printf 'include: rules.d/*.yaml\n'; } >"$TEST_TMP/run.yaml.new" &&
+	mv "$TEST_TMP/run.yaml.new" "$TEST_TMP/run.yaml"
+check "a file that includes rules.d/*.yaml applies its rule" wait_for 5 included_rules_are inc-a
+printf 'filter:\n  rules:\n    - {name: inc-a2, proto: tcp, dst: %s, dport: 82, action: deny}\n' \
+	"$LAB_VIP4" >"$TEST_TMP/rules.d/a.yaml"
+check "writing the included file in place reloads" wait_for 5 included_rules_are inc-a2
+check "... and the log names the file that changed" \
+	daemon_says "reloading $TEST_TMP/run.yaml ($TEST_TMP/rules.d/a.yaml changed)"
+include_rule "$TEST_TMP/rules.d/b.yaml" inc-b 83
+check "a new file the glob matches reloads" wait_for 5 included_rules_are inc-a2 inc-b
+rm "$TEST_TMP/rules.d/b.yaml"
+check "removing it reloads without its rule" wait_for 5 included_rules_are inc-a2
+reloads=$(scraped_value 'sluice_reloads_total{interface="eth0",result="applied"}')
+echo "not a rule file" >"$TEST_TMP/rules.d/notes.txt"
+sleep 1
+check "a file the glob does not match changes nothing" \
+	test "$(scraped_value 'sluice_reloads_total{interface="eth0",result="applied"}')" = "$reloads"
+printf 'filter:\n  rules:\n    - {name: inc-a2, proto: tcp, dport: eighty, action: deny}\n' \
+	>"$TEST_TMP/rules.d/a.yaml"
+check "a bad included file is refused at its FILE:LINE:COL" \
+	wait_for 5 daemon_says "$TEST_TMP/rules.d/a.yaml:3:41: dport 'eighty' is not a port"
+check "... and the running rules stay" included_rules_are inc-a2
+write_config "$TEST_TMP/run.yaml"
+check "the file without the include drops the included rules" wait_for 5 included_rules_are
 
 # ---- SIGKILL, restart: a long-lived connection never notices ----
 kill -KILL "$DAEMON_PID"

@@ -98,6 +98,36 @@ static void test_split_config(void **state)
 	conf_free(&cfg);
 }
 
+/* What `sluice run` watches: the file, each include as named, globs as patterns. */
+static void test_sources(void **state)
+{
+	char err[CONF_ERR_LEN], want[3][300];
+	struct conf cfg;
+
+	(void)state;
+	put("main.yaml", "include: [lists/*.yaml, web.yaml]\n");
+	put("lists/a.yaml", "filter: {rules: [{name: block-a, src: 198.51.100.0/24, action: deny}]}\n");
+	put("lists/b.yaml", "filter: {rules: [{name: block-b, src: 203.0.113.0/24, action: deny}]}\n");
+	put("web.yaml", web);
+	if (load("main.yaml", &cfg, err))
+		fail_msg("%s", err);
+	snprintf(want[0], sizeof(want[0]), "%s/lists/*.yaml", dir);
+	snprintf(want[1], sizeof(want[1]), "%s/web.yaml", dir);
+	snprintf(want[2], sizeof(want[2]), "%s/main.yaml", dir);
+	assert_int_equal(cfg.n_sources, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_string_equal(cfg.sources[i].path, want[i]);
+	assert_true(cfg.sources[0].glob);
+	assert_false(cfg.sources[1].glob);
+	assert_false(cfg.sources[2].glob);
+	conf_free(&cfg);
+	/* Standard input is no file to watch; an in-memory load has none either. */
+	assert_int_equal(conf_load_buffer("mem.yaml", web, sizeof(web) - 1, &cfg, err,
+					  sizeof(err)), 0);
+	assert_int_equal(cfg.n_sources, 0);
+	conf_free(&cfg);
+}
+
 static void test_mistake_in_included_file(void **state)
 {
 	(void)state;
@@ -180,6 +210,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_config),
+		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_mistake_in_included_file),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_glob_matches_nothing),
