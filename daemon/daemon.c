@@ -16,11 +16,13 @@
 #include "daemon/scrape.h"
 #include "daemon/stop.h"
 #include "kernel/counters.h"
+#include "kernel/intent.h"
 #include "kernel/maps.h"
 #include "kernel/journal.h"
 #include "kernel/pin.h"
 #include "kernel/watch.h"
 #include "kernel/xdp_link.h"
+#include "plan/commit.h"
 #include "plan/plan.h"
 
 static int on_stop(sd_event_source *s, const struct signalfd_siginfo *si, void *ud)
@@ -62,10 +64,17 @@ static int on_refresh(sd_event_source *s, uint64_t usec, void *ud)
 	return sd_event_source_set_enabled(s, SD_EVENT_ON);
 }
 
-/* Attach if nothing runs, else adopt what runs: no detach, no map reset. */
-static int attach_or_adopt(const struct daemon_opts *o, const struct conf *cfg, bool *attached)
+/*
+ * Attach if nothing runs, else adopt what runs: no detach, no map reset. Whichever
+ * it did, *lock_fd is the attach lock, held until the first apply has ended: a
+ * `sluice attach` at the same moment waits, then adopts. An attach is marked as
+ * under way (kernel/intent.h) until that apply is whole, so that a daemon killed
+ * in between leaves nothing the next command does not remove.
+ */
+static int attach_or_adopt(const struct daemon_opts *o, const struct conf *cfg, bool *attached,
+			   int *lock_fd)
 {
-	int ifindex = (int)if_nametoindex(o->ifname), err, lock_fd, ret = 1;
+	int ifindex = (int)if_nametoindex(o->ifname), err, ret = 1;
 	struct attached at;
 
 	*attached = false;
@@ -73,12 +82,14 @@ static int attach_or_adopt(const struct daemon_opts *o, const struct conf *cfg, 
 		log_msg(LOG_ERR, "no interface %s", o->ifname);
 		return 1;
 	}
-	/* The attach lock: a `sluice attach` at the same moment waits, then adopts. */
-	lock_fd = pin_make_locked(o->ifname);
-	if (lock_fd < 0)
+	*lock_fd = pin_make_locked(o->ifname);
+	if (*lock_fd < 0)
 		return 1;
-	err = xdp_link_find(ifindex, &at);
-	if (err) {
+	/* What a killed apply or attach left is finished or removed first. */
+	if (commit_recover_locked(o->ifname, true) < 0) {
+		log_msg(LOG_ERR, "%s: what an interrupted sluice left cannot be put right",
+			o->ifname);
+	} else if ((err = xdp_link_find(ifindex, &at))) {
 		log_msg(LOG_ERR, "%s: cannot read its XDP programs: %s", o->ifname, strerror(-err));
 	} else if (at.present && maps_pinned(o->ifname)) {
 		log_msg(LOG_INFO, "%s: adopting the running program %u (%s mode)", o->ifname,
@@ -88,6 +99,8 @@ static int attach_or_adopt(const struct daemon_opts *o, const struct conf *cfg, 
 		log_msg(LOG_ERR, "%s: sluice's program %u is attached but its pinned state is "
 			"gone; `sluice detach %s` removes the program, then run again", o->ifname,
 			at.prog_id, o->ifname);
+	} else if ((err = intent_mark_attach(o->ifname))) {
+		log_msg(LOG_ERR, "%s: cannot mark the attach: %s", o->ifname, strerror(-err));
 	} else if (!xdp_link_attach_pinned(o->ifname, ifindex, o->mode,
 					   plan_flow_entries(cfg), &at)) {
 		*attached = true;
@@ -96,11 +109,18 @@ static int attach_or_adopt(const struct daemon_opts *o, const struct conf *cfg, 
 		journal_change(&(struct change){ .action = "run: attach", .ifname = o->ifname,
 			       .summary = "program attached" });
 		ret = 0;
+	} else {
+		/* The attach failed after its mark: whatever it made goes now. */
+		commit_recover_locked(o->ifname, true);
 	}
-	close(lock_fd);
+	if (ret) {
+		close(*lock_fd);
+		*lock_fd = -1;
+	}
 	return ret;
 }
 
+/* Under the attach lock: the attach of this start, its config not applied. */
 static void undo_attach(const char *ifname)
 {
 	xdp_link_detach((int)if_nametoindex(ifname));
@@ -137,7 +157,7 @@ static int add_sources(sd_event *ev, struct running *r)
 
 int daemon_run(const struct daemon_opts *o)
 {
-	int ret, err, run_time_fd = -1;
+	int ret, err, run_time_fd = -1, lock_fd = -1;
 	struct running r;
 	sd_event *ev = NULL;
 	bool attached;
@@ -146,21 +166,20 @@ int daemon_run(const struct daemon_opts *o)
 	ret = running_load_first(&r, o);
 	if (ret)
 		return ret;
-	ret = attach_or_adopt(o, &r.cfg, &attached);
+	ret = attach_or_adopt(o, &r.cfg, &attached, &lock_fd);
 	if (ret)
 		goto out;
-	ret = 1;
 	err = sd_event_default(&ev);
-	if (err < 0) {
+	if (err < 0)
 		log_msg(LOG_ERR, "cannot make the event loop: %s", strerror(-err));
-		goto out;
+	ret = err < 0 ? 1 : running_start(&r, ev);
+	if (attached && (ret || intent_unmark_attach(o->ifname))) {
+		undo_attach(o->ifname);
+		ret = ret ?: 1;
 	}
-	ret = running_start(&r, ev);
-	if (ret) {
-		if (attached)
-			undo_attach(o->ifname);
+	close(lock_fd);
+	if (ret || (ret = running_follow(&r)))
 		goto out;
-	}
 	err = add_sources(ev, &r);
 	/* Scrapes are served in this loop too: no thread, nothing shared. */
 	if (err >= 0)

@@ -55,12 +55,13 @@ static void notify_status(const struct running *r)
 }
 
 /* why: what the change log calls the apply. */
-static enum apply_result apply_with(struct running *r, const struct conf *cfg,
-				    struct health *h, struct neigh_wait *waiting,
-				    const char *why)
+static enum apply_result apply_locked(struct running *r, const struct conf *cfg,
+				      struct health *h, struct neigh_wait *waiting,
+				      const char *why, bool locked)
 {
 	enum backend_fate *fate = calloc(conf_backend_count(cfg) + 1, sizeof(*fate));
-	struct apply_opts opts = { .fate = fate, .waiting = waiting, .why = why };
+	struct apply_opts opts = { .fate = fate, .waiting = waiting, .why = why,
+				   .locked = locked };
 	enum apply_result res;
 
 	if (!fate)
@@ -69,6 +70,13 @@ static enum apply_result apply_with(struct running *r, const struct conf *cfg,
 	res = apply_config(r->ifname, r->cfg_path, cfg, &opts);
 	free(fate);
 	return res;
+}
+
+static enum apply_result apply_with(struct running *r, const struct conf *cfg,
+				    struct health *h, struct neigh_wait *waiting,
+				    const char *why)
+{
+	return apply_locked(r, cfg, h, waiting, why, false);
 }
 
 static int on_reapply(sd_event_source *s, void *ud)
@@ -180,7 +188,6 @@ static void record(struct running *r, bool applied, const char *error)
 
 int running_start(struct running *r, sd_event *ev)
 {
-	struct watch_hooks hooks = { .neigh_seen = on_neigh, .ctx = r };
 	size_t n = conf_backend_count(&r->cfg);
 	enum apply_result res;
 	bool *down;
@@ -201,17 +208,22 @@ int running_start(struct running *r, sd_event *ev)
 		log_msg(LOG_ERR, "%s: cannot start: %s", r->ifname, strerror(-err));
 		return 1;
 	}
-	res = apply_with(r, &r->cfg, r->health, r->waiting, "run: start");
+	res = apply_locked(r, &r->cfg, r->health, r->waiting, "run: start", true);
 	if (res != APPLY_DONE) {
 		log_msg(LOG_ERR, "%s: %s was not applied", r->ifname, r->cfg_path);
 		return res == APPLY_REFUSED ? 2 : 1;
 	}
 	record(r, true, NULL);
+	return 0;
+}
+
+int running_follow(struct running *r)
+{
+	struct watch_hooks hooks = { .neigh_seen = on_neigh, .ctx = r };
+
 	/* The data plane serves the VIPs now: they may attract traffic. */
 	announce_sync(&r->announce, &r->cfg, r->health, r->waiting);
-	if (watch_open(r->ifname, false, &hooks, &r->watch))
-		return 1;
-	return 0;
+	return watch_open(r->ifname, false, &hooks, &r->watch) ? 1 : 0;
 }
 
 void running_ready(struct running *r)

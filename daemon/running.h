@@ -44,8 +44,14 @@ struct running {
 /* Load and validate the file; prints FILE:LINE:COL. Returns an exit code (0, 2). */
 int running_load_first(struct running *r, const struct daemon_opts *o);
 
-/* First apply (lenient on neighbours), checks and the neighbour watch. Exit code. */
+/*
+ * The checks and the first apply (lenient on neighbours), under the attach lock the
+ * caller holds. Exit code.
+ */
 int running_start(struct running *r, sd_event *ev);
+
+/* Once the lock is released: announce what the first apply serves, watch neighbours. */
+int running_follow(struct running *r);
 
 /* Tell systemd the node is up (READY=1) and write the state file. */
 void running_ready(struct running *r);

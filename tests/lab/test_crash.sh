@@ -8,7 +8,7 @@
 # before its commit journal was pinned changed nothing packets use (the old config);
 # killed after, the next command finishes it (the new config). An attach killed at any
 # point leaves, once the next command has looked, nothing, or the node attached with
-# its whole config.
+# its whole config; so does `sluice run` killed while it attaches the node.
 # shellcheck source=tests/lab/testlib.sh
 source "$(dirname "$0")/testlib.sh"
 
@@ -155,6 +155,31 @@ for ((n = 1; n < 200; n++)); do
 done
 check "attach: $apoints write points ($nothing undone, $whole whole)" test "$nothing" -gt 0
 check "  past the last point the attach finishes" test "$rc" -eq 1
+check "  A exactly" same_as a
+check "  A's packets" runs_a
+
+# `sluice run` attaching the node, killed at every third write point of its start:
+# the same as an attach. Past its last point it runs until `timeout` stops it (124).
+check "detach for the daemon's points" expect_exit 0 sluice detach eth0
+rpoints=0 rnothing=0 rwhole=0
+for ((n = 1; n < 200; n += 3)); do
+	lab_exec lb env SLUICE_FAULT_WRITE="$n" timeout 4 "$SLUICE" run eth0 -f "$CONF_A" \
+		>"$TEST_TMP/out" 2>&1
+	rc=$?
+	((rc == 137)) || break
+	rpoints=$n
+	if [[ -e $PIN/attaching || ! -e $PIN/settings ]]; then
+		rnothing=$((rnothing + 1))
+		check "run killed at write $n: the next command removes its attach" not_attached
+	else
+		rwhole=$((rwhole + 1))
+		check "run killed at write $n (marker gone): A whole" same_as a
+		check "  detach" expect_exit 0 sluice detach eth0
+	fi
+done
+check "run: killed at $((rpoints / 3 + 1)) write points ($rnothing undone, $rwhole whole)" \
+	test "$rnothing" -gt 0
+check "  past its start the daemon runs until stopped" test "$rc" -eq 124
 check "  A exactly" same_as a
 check "  A's packets" runs_a
 
