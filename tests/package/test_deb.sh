@@ -35,7 +35,8 @@ mkdir -p "$cache" || bail "cannot create the package cache $cache"
 # to drop, and gone with every mount in them (mmdebstrap's /proc, /sys, /dev) when
 # the test ends, however it ends.
 if [[ ${1:-} != --in-own-mount-namespace ]]; then
-	exec unshare --mount --propagation private -- "$0" --in-own-mount-namespace
+	# At low CPU priority: it runs beside the lab tests, whose timing matters more.
+	exec unshare --mount --propagation private -- nice -n 10 "$0" --in-own-mount-namespace
 fi
 work=$(mktemp -d /var/tmp/sluice-deb.XXXXXX) || bail "cannot create a work directory"
 mount -t tmpfs -o size=6g,mode=0755 sluice-deb "$work" || bail "cannot mount a tmpfs on $work"
