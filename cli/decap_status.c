@@ -53,11 +53,38 @@ static json_object *counters_json(const struct decap_state *st)
 	return o;
 }
 
-static json_object *iface_json(const char *ifname)
+/*
+ * What is wrong with ifname's decap state (pins named dir), or NULL: pins that no
+ * program reads tell nothing of what the interface does.
+ */
+static char *state_problem(const char *ifname, const char *dir, const struct attached *at)
+{
+	const char *stranger;
+	char *text = NULL;
+
+	if (!at->present) {
+		if (asprintf(&text, "decap's state of %s is pinned, but no decap program is "
+			     "attached to it (another tool detached it): `sluice decap detach "
+			     "%s` removes the state", ifname, ifname) < 0)
+			return NULL;
+		return text;
+	}
+	stranger = decap_state_stranger(dir, at->prog_id);
+	if (stranger && asprintf(&text, "the maps pinned for %s (its '%s') are not those of "
+				 "decap program %u on it, which was attached without these "
+				 "pins (from a mount namespace that does not see them): what "
+				 "they show is no program's. `sluice decap detach %s`, then "
+				 "`sluice decap attach %s`", ifname, stranger, at->prog_id,
+				 ifname, ifname) < 0)
+		return NULL;
+	return text;
+}
+
+static json_object *iface_json(const char *ifname, bool *sound)
 {
 	json_object *o = json_object_new_object();
 	int ifindex = (int)if_nametoindex(ifname);
-	char dir[DECAP_PIN_NAME_LEN];
+	char dir[DECAP_PIN_NAME_LEN], *problem;
 	struct attached at = {0};
 	struct decap_state *st = calloc(1, sizeof(*st));
 
@@ -66,8 +93,15 @@ static json_object *iface_json(const char *ifname)
 		decap_state_read(dir, st);
 	if (ifindex)
 		xdp_link_find_named(ifindex, DECAP_PROG_NAME, &at);
+	problem = state_problem(ifname, dir, &at);
+	if (problem) {
+		fprintf(stderr, "sluice: %s\n", problem);
+		*sound = false;
+	}
 	json_object_object_add(o, "interface", json_object_new_string(ifname));
 	json_object_object_add(o, "program", xdp_link_json(&at));
+	json_object_object_add(o, "problem", problem ? json_object_new_string(problem) : NULL);
+	free(problem);
 	json_object_object_add(o, "restricted", json_object_new_boolean(st && st->restricted));
 	json_object_object_add(o, "sources", st ? sources_json(st) : json_object_new_array());
 	json_object_object_add(o, "counters", st ? counters_json(st) : json_object_new_object());
@@ -97,8 +131,7 @@ static void print_human(json_object *arr)
 			       json_object_get_boolean(json_object_object_get(prog,
 					"dispatcher")) ? " (libxdp dispatcher)" : "");
 		else
-			printf("state pinned but program NOT attached (run `sluice decap "
-			       "detach`)\n");
+			printf("state pinned, but no decap program is attached\n");
 		printf("  outer sources:");
 		if (!json_object_get_boolean(json_object_object_get(o, "restricted")))
 			printf(" any");
@@ -119,7 +152,9 @@ static void status_usage(FILE *out)
 	fprintf(out,
 		"usage: sluice decap status [IFACE] [--json]\n\n"
 		"Where decap runs (IFACE, or every interface of this network namespace):\n"
-		"its program, the outer sources it accepts and its counters.\n\n"
+		"its program, the outer sources it accepts and its counters. Exits 1\n"
+		"when the pinned state is no program's: no decap program is attached,\n"
+		"or the one attached was loaded without these pins.\n\n"
 		"  -j, --json  machine-readable output (documented in README.md)\n"
 		"  -h, --help  this text\n");
 }
@@ -131,6 +166,7 @@ int cmd_decap_status(int argc, char **argv)
 	const struct cmd_switch sw[] = { { "json", 'j', &json, NULL } };
 	json_object *root, *arr;
 	const char *given;
+	bool sound = true;
 	int n, i;
 
 	n = switches_parse(argc, argv, "decap status", sw, 1, status_usage, &given);
@@ -162,7 +198,7 @@ int cmd_decap_status(int argc, char **argv)
 	root = json_out_root(NULL);
 	arr = json_object_new_array();
 	for (i = 0; i < n; i++)
-		json_object_array_add(arr, iface_json(names[i]));
+		json_object_array_add(arr, iface_json(names[i], &sound));
 	json_object_object_add(root, "interfaces", arr);
 	if (json)
 		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
@@ -170,5 +206,6 @@ int cmd_decap_status(int argc, char **argv)
 	else
 		print_human(arr);
 	json_object_put(root);
-	return EXIT_OK;
+	/* As `sluice status`: state that is no program's is an error. */
+	return sound ? EXIT_OK : EXIT_RUNTIME;
 }

@@ -33,4 +33,11 @@ int decap_load_attach(const char *ifname, int ifindex, enum xdp_attach_mode mode
 /* What the maps pinned in dir hold; what cannot be read stays empty. */
 void decap_state_read(const char *dir, struct decap_state *out);
 
+/*
+ * Are the maps pinned in dir those of program prog_id? NULL if so, else the name
+ * of the first that is not (or cannot be read): decap was attached again without
+ * these pins (another mount namespace), so what they hold is no program's.
+ */
+const char *decap_state_stranger(const char *dir, __u32 prog_id);
+
 #endif /* SLUICE_KERNEL_DECAP_STATE_H */

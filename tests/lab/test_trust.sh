@@ -6,7 +6,7 @@
 # reads or writes the state, with a message naming it and the way out, which then
 # works: sluice detached and attached again from a mount namespace without these
 # pins (they name maps no program reads), another tool's program put in sluice's
-# place, and the pins removed while sluice runs.
+# place, and the pins removed while sluice runs. decap's state is proven the same way.
 # shellcheck source=tests/lab/testlib.sh
 source "$(dirname "$0")/testlib.sh"
 
@@ -90,4 +90,41 @@ check "  status works again" expect_exit 0 sluice status eth0
 check "  traffic flows" lab_request "$LAB_VIP4" 80
 check "detach --force of sluice's own program: exit 0" expect_exit 0 sluice detach --force eth0
 check "  and nothing is left" test ! -e "$PIN"
+
+# 4. decap's pins are proven the same way: a backend's decap state that no program
+# reads is an error of `decap status`, which says why and the way out.
+decap_status() { lab_exec be1 "$SLUICE" decap status eth0 "$@" >"$TEST_TMP/out" 2>&1; }
+# decap_problem_is EXIT PYTHON: decap status --json exits EXIT and its "problem" (p) holds.
+decap_problem_is()
+{
+	local want=$1 rc=0
+
+	lab_exec be1 "$SLUICE" decap status eth0 --json 2>/dev/null >"$TEST_TMP/json" || rc=$?
+	((rc == want)) || { echo "  exit $rc, expected $want" >&2; return 1; }
+	python3 -c 'import json, sys
+p = json.load(open(sys.argv[1]))["interfaces"][0]["problem"]
+print("  problem:", p, file=sys.stderr)
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$TEST_TMP/json" "$2"
+}
+check "decap attach on be1" lab_exec be1 "$SLUICE" decap attach eth0 --from 10.0.0.0/8
+check "  decap status --json: exit 0, no problem" decap_problem_is 0 "p is None"
+check "decap detached and attached again from a mount namespace without its pins" \
+	lab_exec be1 unshare -m --propagation private sh -c \
+	"umount /sys/fs/bpf && ip link set dev eth0 xdp off && '$SLUICE' decap attach eth0"
+check "  decap status exits 1" expect_exit 1 lab_exec be1 "$SLUICE" decap status eth0
+check "  naming the map that is no program's" output_has "(its 'decap_settings') are not those of decap program"
+check "  and the way out" output_has "\`sluice decap detach eth0\`, then \`sluice decap attach eth0\`"
+check "  --json carries the problem, exit 1" decap_problem_is 1 \
+	"p.startswith('the maps pinned for eth0')"
+check "the way out: decap detach, decap attach" eval 'lab_exec be1 "$SLUICE" decap detach eth0 >&2 &&
+	lab_exec be1 "$SLUICE" decap attach eth0 >&2'
+check "  decap status: exit 0 again" expect_exit 0 lab_exec be1 "$SLUICE" decap status eth0
+check "another tool takes decap's program off (ip link set xdp off)" \
+	lab_exec be1 ip link set dev eth0 xdp off
+check "  decap status exits 1" expect_exit 1 lab_exec be1 "$SLUICE" decap status eth0
+check "  saying no decap program is attached" \
+	output_has "decap's state of eth0 is pinned, but no decap program is attached"
+check "  decap detach removes the state" expect_exit 0 lab_exec be1 "$SLUICE" decap detach eth0
+check "  then decap status says nothing is attached, exit 1" eval \
+	'! decap_status && grep -q "decap is not attached to eth0" "$TEST_TMP/out"'
 lab_test_done
