@@ -17,7 +17,8 @@
 #include "lb/maglev.h"
 
 #define WEIGHT	100
-#define WEIGHT_SEED	7	/* the weighted builds' weights: the same in every run */
+#define WEIGHT_SEED	7
+#define ROUNDS		5	/* runs of consecutive builds whose medians show the noise */	/* the weighted builds' weights: the same in every run */
 
 static void usage(FILE *out)
 {
@@ -87,11 +88,15 @@ out:
 	return d;
 }
 
-/* Median ms of `builds` builds of set; -1 when one fails. */
+/*
+ * Median ms of `builds` builds of set, -1 when one fails; rounds[] gets the median
+ * of each of ROUNDS runs of consecutive builds (when there are that many builds),
+ * the noise `sluice-bench --compare` allows for.
+ */
 static double build_ms(const struct maglev_backend *set, uint32_t n, uint32_t m,
-		       uint32_t *table, double *ns, unsigned int builds)
+		       uint32_t *table, double *ns, unsigned int builds, double *rounds)
 {
-	unsigned int k;
+	unsigned int k, r, from, to;
 	double t;
 
 	for (k = 0; k < builds; k++) {
@@ -100,8 +105,23 @@ static double build_ms(const struct maglev_backend *set, uint32_t n, uint32_t m,
 			return -1;
 		ns[k] = now_ns() - t;
 	}
+	for (r = 0; r < ROUNDS && builds >= ROUNDS; r++) {
+		from = builds * r / ROUNDS;
+		to = builds * (r + 1) / ROUNDS;
+		qsort(ns + from, to - from, sizeof(*ns), cmp_double);
+		rounds[r] = ns[from + (to - from) / 2] / 1e6;
+	}
 	qsort(ns, builds, sizeof(*ns), cmp_double);
 	return ns[builds / 2] / 1e6;
+}
+
+/* "key": [r0, r1, ...], rounds as build_ms() filled them. */
+static void print_rounds(const char *key, const double *rounds, unsigned int builds)
+{
+	printf(", \"%s\": [", key);
+	for (unsigned int r = 0; r < ROUNDS && builds >= ROUNDS; r++)
+		printf("%s%.3f", r ? ", " : "", rounds[r]);
+	printf("]");
 }
 
 static int run(uint32_t n, uint32_t m, unsigned int builds)
@@ -109,6 +129,7 @@ static int run(uint32_t n, uint32_t m, unsigned int builds)
 	struct maglev_backend *set = calloc(n, sizeof(*set)), *weighted = calloc(n, sizeof(*set));
 	uint32_t *table = calloc(m, sizeof(*table));
 	double *ns = calloc(builds, sizeof(*ns)), equal_ms, weighted_ms;
+	double equal_rounds[ROUNDS], weighted_rounds[ROUNDS];
 	uint64_t seed = WEIGHT_SEED;
 	unsigned int k;
 	int ret = -1;
@@ -120,16 +141,19 @@ static int run(uint32_t n, uint32_t m, unsigned int builds)
 		weighted[k] = set[k];
 		weighted[k].weight = random_weight(&seed);
 	}
-	weighted_ms = build_ms(weighted, n, m, table, ns, builds);
+	weighted_ms = build_ms(weighted, n, m, table, ns, builds, weighted_rounds);
 	/* The equal-weight table last: balance and disruption are figures of it. */
-	equal_ms = build_ms(set, n, m, table, ns, builds);
+	equal_ms = build_ms(set, n, m, table, ns, builds, equal_rounds);
 	if (weighted_ms < 0 || equal_ms < 0)
 		goto out;
-	printf("{\"backends\": %u, \"table_size\": %u, \"builds\": %u, \"build_ms\": %.3f, "
+	printf("{\"backends\": %u, \"table_size\": %u, \"builds\": %u", n, m, builds);
+	print_rounds("build_ms_rounds", equal_rounds, builds);
+	print_rounds("build_ms_weighted_rounds", weighted_rounds, builds);
+	printf(", \"build_ms\": %.3f, "
 	       "\"build_ms_weighted\": %.3f, "
 	       "\"balance\": %.4f, \"disruption_remove\": %.5f, \"disruption_add\": %.5f, "
 	       "\"disruption_ideal_remove\": %.5f, \"disruption_ideal_add\": %.5f}\n",
-	       n, m, builds, equal_ms, weighted_ms, maglev_balance(set, n, table, m),
+	       equal_ms, weighted_ms, maglev_balance(set, n, table, m),
 	       change(set, table, n, m, -1), change(set, table, n, m, +1),
 	       1.0 / n, 1.0 / (n + 1));
 	ret = 0;
