@@ -156,15 +156,15 @@ static void read_health_peers(const struct sluice_maps *maps, struct live_state 
 	}
 }
 
-int live_read(const struct sluice_maps *maps, struct live_state **out)
+/*
+ * Everything into live, whose counts are 0: the whole arrays (backends, rule_meta)
+ * are overwritten, the others filled up to their counts.
+ */
+static int read_state(const struct sluice_maps *maps, struct live_state *live)
 {
-	struct live_state *live;
 	__u32 zero = 0;
 	int err;
 
-	live = calloc(1, sizeof(*live));
-	if (!live)
-		return -ENOMEM;
 	err = bpf_map_lookup_elem(maps->settings, &zero, &live->settings) ? -errno : 0;
 	if (!err)
 		err = read_array(maps->backends, SLUICE_MAX_BACKENDS, live->backends, "backends");
@@ -178,13 +178,34 @@ int live_read(const struct sluice_maps *maps, struct live_state **out)
 		err = read_flow_entries(maps, live);
 	if (err) {
 		fprintf(stderr, "sluice: cannot read the live state: %s\n", strerror(-err));
-		free(live);
 		return err;
 	}
 	read_tx_ports(maps, live);
 	read_health_peers(maps, live);
+	return 0;
+}
+
+int live_read(const struct sluice_maps *maps, struct live_state **out)
+{
+	/* calloc: pages the read does not write are never touched, nor faulted in. */
+	struct live_state *live = calloc(1, sizeof(*live));
+	int err;
+
+	if (!live)
+		return -ENOMEM;
+	err = read_state(maps, live);
+	if (err) {
+		free(live);
+		return err;
+	}
 	*out = live;
 	return 0;
+}
+
+int live_read_into(const struct sluice_maps *maps, struct live_state *live)
+{
+	live->n_services = live->n_rules = live->n_tx_ports = live->n_health_peers = 0;
+	return read_state(maps, live);
 }
 
 static bool backend_listed(const struct sluice_backend *be)

@@ -208,11 +208,11 @@ int seal_write(const char *ifname, const struct seal *s)
 	return err;
 }
 
-int seal_now(const char *ifname, const struct sluice_maps *maps)
+int seal_now(const char *ifname, const struct sluice_maps *maps, struct live_state *scratch)
 {
-	struct live_state *live;
+	struct live_state *live = scratch;
 	struct seal s, old;
-	int err = live_read(maps, &live);
+	int err = scratch ? live_read_into(maps, scratch) : live_read(maps, &live);
 
 	if (err)
 		return err;
@@ -220,7 +220,8 @@ int seal_now(const char *ifname, const struct sluice_maps *maps)
 	/* An apply that changed nothing writes nothing, its seal included. */
 	if (!err && (seal_read(ifname, &old) || memcmp(&old, &s, sizeof(s))))
 		err = seal_write(ifname, &s);
-	free(live);
+	if (!scratch)
+		free(live);
 	if (err)
 		fprintf(stderr, "sluice: %s: cannot seal what was applied: %s\n", ifname,
 			strerror(-err));
