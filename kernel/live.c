@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "kernel/bigmem.h"
 #include "kernel/live.h"
 
 /* A whole array in one syscall: status and apply read thousands of entries. */
@@ -187,8 +188,8 @@ static int read_state(const struct sluice_maps *maps, struct live_state *live)
 
 int live_read(const struct sluice_maps *maps, struct live_state **out)
 {
-	/* calloc: pages the read does not write are never touched, nor faulted in. */
-	struct live_state *live = calloc(1, sizeof(*live));
+	/* Zeroed: pages the read does not write are never touched, nor faulted in. */
+	struct live_state *live = bigmem_calloc(sizeof(*live));
 	int err;
 
 	if (!live)

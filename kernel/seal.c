@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "kernel/bigmem.h"
 #include "kernel/fault.h"
 #include "kernel/pin.h"
 #include "kernel/seal.h"
@@ -98,7 +99,7 @@ static int filter_digest(const struct sluice_maps *maps, const struct live_state
 	struct sluice_filter_fixed *fixed;
 	__u64 h = SEAL_DIGEST_START;
 
-	fixed = malloc(sizeof(*fixed));
+	fixed = bigmem_calloc(sizeof(*fixed));
 	if (!fixed)
 		return -ENOMEM;
 	if (bpf_map_lookup_elem(maps->filter_fixed, &slot, fixed)) {
