@@ -17,8 +17,8 @@
 #include "lb/maglev.h"
 
 #define WEIGHT	100
-#define WEIGHT_SEED	7
-#define ROUNDS		5	/* runs of consecutive builds whose medians show the noise */	/* the weighted builds' weights: the same in every run */
+#define WEIGHT_SEED	7	/* the weighted builds' weights: the same in every run */
+#define ROUNDS		5	/* runs of consecutive builds whose medians show the noise */
 
 static void usage(FILE *out)
 {
