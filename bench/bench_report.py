@@ -19,7 +19,10 @@ METHOD = (
     "its inverse; the baselines pay the same generator and veth costs.\n"
     "micro: bench-micro, BPF_PROG_TEST_RUN of the attached program, one packet per\n"
     "call, median of the kernel's per-run time; every call's verdict and output\n"
-    "checked. The empty program's figure is the floor of that measure.")
+    "checked. The empty program's figure is the floor of that measure.\n"
+    "rounds: live, each ~0.25 s call of the generator; micro, 5 runs of consecutive\n"
+    "calls; Maglev, 5 runs of consecutive builds. `--compare OLD.json` takes their\n"
+    "spread for the noise of a figure.")
 
 
 def forwards(expect):
@@ -84,9 +87,11 @@ def table(report):
     cp = report.get("control_plane")
     if cp:
         lines += ["", "control plane", f"{'Maglev M=65537':<26} {'build ms':>8} "
-                  f"{'balance':>8} {'moved -1':>9} {'ideal':>7} {'moved +1':>9} {'ideal':>7}"]
+                  f"{'weighted':>8} {'balance':>8} {'moved -1':>9} {'ideal':>7} "
+                  f"{'moved +1':>9} {'ideal':>7}"]
         for g in cp["maglev"]:
             lines.append(f"{str(g['backends']) + ' backends':<26} {g['build_ms']:8.3f} "
+                         f"{_fmt(g.get('build_ms_weighted'), '8.3f')} "
                          f"{g['balance']:8.4f} {g['disruption_remove']:9.4f} "
                          f"{g['disruption_ideal_remove']:7.4f} {g['disruption_add']:9.4f} "
                          f"{g['disruption_ideal_add']:7.4f}")
@@ -95,6 +100,15 @@ def table(report):
             took = (f"{a['seconds'] * 1000:8.0f} ms" if "seconds" in a
                     else f"failed: {a['reason']}")
             lines.append(f"  {a['change']:<56} {took}")
+        for c in cp.get("one_backend", []):
+            took = f"{c['ms']:8.1f} ms" if "ms" in c else f"failed: {c['reason']}"
+            lines.append(f"  {c['change']:<56} {took}")
+        st = cp.get("status")
+        if st:
+            took = f"{st['ms']:8.0f} ms" if "ms" in st else f"failed: {st['reason']}"
+            lines.append(f"sluice status of {st['services']:,} services (wall time)"
+                         f"{'':<18} {took}")
+        lines.append("(medians of repeated runs; every run's figure is in report.json)")
         lines += _swap_lines(cp)
         lines += _health_lines(cp)
     lines += ["", METHOD, f"total {report.get('seconds', 0)} s"]

@@ -160,10 +160,15 @@ static int read_returned(struct count_bpf *skel, struct bench_counter *sum)
 	return 0;
 }
 
+#define CALLS_KEPT	64	/* calls whose own ns per frame are reported, at most */
+
 struct sent {
 	long long frames;
 	double seconds;		/* wall time from the first call to the end of the last */
 	double busy;		/* time the kernel spent in the runs, by its own timer */
+	/* Each call's ns per frame after the first (which only finds the pace). */
+	double call_ns[CALLS_KEPT];
+	unsigned int calls;
 };
 
 /* Frames for the next call: about CALL_SECONDS of work, never past the deadline. */
@@ -215,6 +220,8 @@ static int send_frames(const struct gen_opts *o, int prog_fd, int ifindex, struc
 		if (bpf_prog_test_run_opts(prog_fd, &run))
 			return -errno;
 		per_frame = (now() - call) / run.repeat;
+		if (out->frames && out->calls < CALLS_KEPT)
+			out->call_ns[out->calls++] = run.duration;
 		out->frames += run.repeat;
 		out->busy += (double)run.duration * run.repeat / 1e9;
 	}
@@ -225,8 +232,13 @@ static int send_frames(const struct gen_opts *o, int prog_fd, int ifindex, struc
 static void print_result(const struct gen_opts *o, const struct sent *sent,
 			 const struct bench_counter *back)
 {
-	struct json_object *j = json_object_new_object();
+	struct json_object *j = json_object_new_object(), *calls = json_object_new_array();
+	unsigned int i;
 
+	for (i = 0; i < sent->calls; i++)
+		json_object_array_add(calls, json_object_new_double(sent->call_ns[i]));
+	/* The spread of these is the noise `sluice-bench --compare` allows for. */
+	json_object_object_add(j, "ns_per_packet_rounds", calls);
 	json_object_object_add(j, "sent", json_object_new_int64(sent->frames));
 	json_object_object_add(j, "seconds", json_object_new_double(sent->seconds));
 	json_object_object_add(j, "busy_seconds", json_object_new_double(sent->busy));

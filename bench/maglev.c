@@ -4,7 +4,9 @@
  * equally weighted backends: build time (median of several builds), balance (the
  * most loaded backend's share over its fair share), and disruption (share of slots
  * that change owner) when one backend is removed or one is added, against the
- * ideal 1/N. Prints one JSON object per N on one line each.
+ * ideal 1/N; and the build time of the same N with weights 1..1000, drawn from a
+ * fixed seed (the lighter backends' turns are scheduled apart from the heaviest).
+ * Prints one JSON object per N on one line each.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,13 +17,16 @@
 #include "lb/maglev.h"
 
 #define WEIGHT	100
+#define WEIGHT_SEED	7	/* the weighted builds' weights: the same in every run */
+#define ROUNDS		5	/* runs of consecutive builds whose medians show the noise */
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: bench-maglev [--size M] [--builds K] N...\n\n"
 		"Maglev build time, balance and disruption for tables of M slots (default\n"
-		"65537) over N backends; K builds are timed (default 50), the median kept.\n");
+		"65537) over N backends; K builds are timed (default 50), the median kept,\n"
+		"with equal weights and with weights 1..1000 (build_ms_weighted).\n");
 }
 
 /* Backend i of a set: named, like sluice names them, by its address bytes. */
@@ -42,6 +47,15 @@ static double now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* xorshift64: weights 1..1000 that every run and host draws alike. */
+static uint32_t random_weight(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (uint32_t)(1 + *state % 1000);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -74,34 +88,78 @@ out:
 	return d;
 }
 
-static int run(uint32_t n, uint32_t m, unsigned int builds)
+/*
+ * Median ms of `builds` builds of set, -1 when one fails; rounds[] gets the median
+ * of each of ROUNDS runs of consecutive builds (when there are that many builds),
+ * the noise `sluice-bench --compare` allows for.
+ */
+static double build_ms(const struct maglev_backend *set, uint32_t n, uint32_t m,
+		       uint32_t *table, double *ns, unsigned int builds, double *rounds)
 {
-	struct maglev_backend *set = calloc(n, sizeof(*set));
-	uint32_t *table = calloc(m, sizeof(*table));
-	double *ns = calloc(builds, sizeof(*ns)), t;
-	unsigned int k;
-	int ret = -1;
+	unsigned int k, r, from, to;
+	double t;
 
-	if (!set || !table || !ns)
-		goto out;
-	for (k = 0; k < n; k++)
-		backend(&set[k], k);
 	for (k = 0; k < builds; k++) {
 		t = now_ns();
 		if (maglev_build(set, n, m, table))
-			goto out;
+			return -1;
 		ns[k] = now_ns() - t;
 	}
+	for (r = 0; r < ROUNDS && builds >= ROUNDS; r++) {
+		from = builds * r / ROUNDS;
+		to = builds * (r + 1) / ROUNDS;
+		qsort(ns + from, to - from, sizeof(*ns), cmp_double);
+		rounds[r] = ns[from + (to - from) / 2] / 1e6;
+	}
 	qsort(ns, builds, sizeof(*ns), cmp_double);
-	printf("{\"backends\": %u, \"table_size\": %u, \"builds\": %u, \"build_ms\": %.3f, "
+	return ns[builds / 2] / 1e6;
+}
+
+/* "key": [r0, r1, ...], rounds as build_ms() filled them. */
+static void print_rounds(const char *key, const double *rounds, unsigned int builds)
+{
+	printf(", \"%s\": [", key);
+	for (unsigned int r = 0; r < ROUNDS && builds >= ROUNDS; r++)
+		printf("%s%.3f", r ? ", " : "", rounds[r]);
+	printf("]");
+}
+
+static int run(uint32_t n, uint32_t m, unsigned int builds)
+{
+	struct maglev_backend *set = calloc(n, sizeof(*set)), *weighted = calloc(n, sizeof(*set));
+	uint32_t *table = calloc(m, sizeof(*table));
+	double *ns = calloc(builds, sizeof(*ns)), equal_ms, weighted_ms;
+	double equal_rounds[ROUNDS], weighted_rounds[ROUNDS];
+	uint64_t seed = WEIGHT_SEED;
+	unsigned int k;
+	int ret = -1;
+
+	if (!set || !weighted || !table || !ns)
+		goto out;
+	for (k = 0; k < n; k++) {
+		backend(&set[k], k);
+		weighted[k] = set[k];
+		weighted[k].weight = random_weight(&seed);
+	}
+	weighted_ms = build_ms(weighted, n, m, table, ns, builds, weighted_rounds);
+	/* The equal-weight table last: balance and disruption are figures of it. */
+	equal_ms = build_ms(set, n, m, table, ns, builds, equal_rounds);
+	if (weighted_ms < 0 || equal_ms < 0)
+		goto out;
+	printf("{\"backends\": %u, \"table_size\": %u, \"builds\": %u", n, m, builds);
+	print_rounds("build_ms_rounds", equal_rounds, builds);
+	print_rounds("build_ms_weighted_rounds", weighted_rounds, builds);
+	printf(", \"build_ms\": %.3f, "
+	       "\"build_ms_weighted\": %.3f, "
 	       "\"balance\": %.4f, \"disruption_remove\": %.5f, \"disruption_add\": %.5f, "
 	       "\"disruption_ideal_remove\": %.5f, \"disruption_ideal_add\": %.5f}\n",
-	       n, m, builds, ns[builds / 2] / 1e6, maglev_balance(set, n, table, m),
+	       equal_ms, weighted_ms, maglev_balance(set, n, table, m),
 	       change(set, table, n, m, -1), change(set, table, n, m, +1),
 	       1.0 / n, 1.0 / (n + 1));
 	ret = 0;
 out:
 	free(set);
+	free(weighted);
 	free(table);
 	free(ns);
 	return ret;

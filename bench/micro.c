@@ -32,6 +32,8 @@
 #include "bench/frame.h"
 #include "bench/ipip_check.h"
 
+#define ROUNDS	5	/* runs of consecutive calls whose medians show the noise */
+
 enum expect {
 	EXPECT_DROP,	/* XDP_DROP, packet untouched */
 	EXPECT_PASS,	/* XDP_PASS, packet untouched */
@@ -246,6 +248,25 @@ static int attached_prog(const char *iface, char *name, size_t name_len, __u32 *
 	return fd;
 }
 
+/*
+ * The calls in ROUNDS consecutive runs, each run's median: how much the figure
+ * moves within one measurement, which `sluice-bench --compare` takes for noise.
+ * Sorts each run in place.
+ */
+static struct json_object *round_medians(uint32_t *ns, unsigned long n)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned long r, from, to;
+
+	for (r = 0; r < ROUNDS && n >= ROUNDS; r++) {
+		from = n * r / ROUNDS;
+		to = n * (r + 1) / ROUNDS;
+		qsort(ns + from, to - from, sizeof(*ns), cmp_u32);
+		json_object_array_add(a, json_object_new_int64(ns[from + (to - from) / 2]));
+	}
+	return a;
+}
+
 static void print_result(const struct micro_opts *o, const char *prog, __u32 id,
 			 uint32_t *ns, unsigned long n)
 {
@@ -255,6 +276,7 @@ static void print_result(const struct micro_opts *o, const char *prog, __u32 id,
 
 	for (i = 0; i < n; i++)
 		sum += ns[i];
+	json_object_object_add(j, "ns_rounds", round_medians(ns, n));
 	qsort(ns, n, sizeof(*ns), cmp_u32);
 	json_object_object_add(j, "program", json_object_new_string(prog));
 	json_object_object_add(j, "program_id", json_object_new_int64(id));

@@ -203,7 +203,7 @@ static int own_mac_write(const char *ifname)
 		return EXIT_RUNTIME;
 	err = own_mac_follow_locked(ifname, &maps, old, now);
 	if (err >= 0)
-		err = seal_now(ifname, &maps);
+		err = seal_now(ifname, &maps, NULL);
 	maps_close(&maps);
 	return err < 0 ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -109,17 +109,24 @@ static json_object *services_json(const struct sluice_maps *maps,
 				  const struct live_state *live)
 {
 	json_object *arr = json_object_new_array();
-	__u32 *slots_of = calloc(SLUICE_MAX_BACKENDS, sizeof(*slots_of));
+	/* Per backend id: slots held; then each service's backends, by service id. */
+	__u32 *slots_of = calloc(2 * SLUICE_MAX_BACKENDS + SLUICE_MAX_SERVICES + 1,
+				 sizeof(*slots_of));
+	__u32 *ids = slots_of + SLUICE_MAX_BACKENDS, *first = ids + SLUICE_MAX_BACKENDS;
 	__u64 now_ns = monotonic_ns();
 	char digest[MAGLEV_DIGEST_HEX_LEN];
 	size_t i;
-	__u32 id;
+	__u32 k;
 
+	if (slots_of)
+		live_backends_by_service(live, first, ids);
 	for (i = 0; i < live->n_services && slots_of; i++) {
 		const struct live_service *s = &live->services[i];
 		json_object *o = json_object_new_object(), *bes = json_object_new_array();
 
-		memset(slots_of, 0, SLUICE_MAX_BACKENDS * sizeof(*slots_of));
+		/* This service's backends start from 0 (a table may name others' too). */
+		for (k = first[s->val.id]; k < first[s->val.id + 1]; k++)
+			slots_of[ids[k]] = 0;
 		tables_maglev_slots(maps, live, s->val.table_slot, s->val.table_size,
 				    slots_of, digest);
 		json_object_object_add(o, "name", json_object_new_string(s->meta.name));
@@ -130,13 +137,10 @@ static json_object *services_json(const struct sluice_maps *maps,
 		json_object_object_add(o, "table_slot", json_object_new_int64(s->val.table_slot));
 		json_object_object_add(o, "table_digest", digest[0] ?
 				       json_object_new_string(digest) : NULL);
-		for (id = 1; id < SLUICE_MAX_BACKENDS; id++) {
-			const struct sluice_backend *be = &live->backends[id];
-
-			if ((be->flags & SLUICE_BACKEND_F_LIVE) && be->service_id == s->val.id)
-				json_object_array_add(bes, backend_json(be, id, slots_of[id],
-									&s->val, now_ns));
-		}
+		for (k = first[s->val.id]; k < first[s->val.id + 1]; k++)
+			json_object_array_add(bes, backend_json(&live->backends[ids[k]], ids[k],
+								slots_of[ids[k]], &s->val,
+								now_ns));
 		json_object_object_add(o, "backends", bes);
 		json_object_array_add(arr, o);
 	}

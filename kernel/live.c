@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "kernel/bigmem.h"
 #include "kernel/live.h"
 
 /* A whole array in one syscall: status and apply read thousands of entries. */
@@ -38,29 +39,41 @@ static int by_service_id(const void *a, const void *b)
 	return (x->val.id > y->val.id) - (x->val.id < y->val.id);
 }
 
-/* Hash order changes with every insert; service id order is stable for people. */
+/*
+ * The services hash and their names in two batches, not three syscalls a service.
+ * Hash order changes with every insert; service id order is stable for people.
+ */
 static int read_services(const struct sluice_maps *maps, struct live_state *live)
 {
-	struct sluice_vip_key key, next;
-	struct live_service *svc;
-	void *prev = NULL;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct sluice_vip_key *keys = calloc(SLUICE_MAX_SERVICES, sizeof(*keys));
+	struct sluice_service *vals = calloc(SLUICE_MAX_SERVICES, sizeof(*vals));
+	struct sluice_service_meta *meta = calloc(SLUICE_MAX_SERVICES, sizeof(*meta));
+	__u32 count = SLUICE_MAX_SERVICES, next, i;
+	int err = keys && vals && meta ? 0 : -ENOMEM;
 
-	while (!bpf_map_get_next_key(maps->services, prev, &next)) {
-		if (live->n_services == SLUICE_MAX_SERVICES)
-			break;
-		svc = &live->services[live->n_services];
-		svc->key = next;
-		if (bpf_map_lookup_elem(maps->services, &next, &svc->val) == 0) {
-			if (svc->val.id < SLUICE_MAX_SERVICES &&
-			    bpf_map_lookup_elem(maps->service_meta, &svc->val.id,
-						&svc->meta) == 0)
-				live->n_services++;
-		}
-		key = next;
-		prev = &key;
+	/* The map holds at most SLUICE_MAX_SERVICES: one call returns them all. */
+	if (!err && bpf_map_lookup_batch(maps->services, NULL, &next, keys, vals, &count,
+					 &opts) && errno != ENOENT)
+		err = -errno;
+	err = err ?: read_array(maps->service_meta, SLUICE_MAX_SERVICES, meta, "service_meta");
+	for (i = 0; !err && i < count; i++) {
+		struct live_service *svc = &live->services[live->n_services];
+
+		if (vals[i].id >= SLUICE_MAX_SERVICES)
+			continue;
+		svc->key = keys[i];
+		svc->val = vals[i];
+		svc->meta = meta[vals[i].id];
+		live->n_services++;
 	}
-	qsort(live->services, live->n_services, sizeof(live->services[0]), by_service_id);
-	return 0;
+	if (!err)
+		qsort(live->services, live->n_services, sizeof(live->services[0]),
+		      by_service_id);
+	free(keys);
+	free(vals);
+	free(meta);
+	return err;
 }
 
 static int by_position(const void *a, const void *b)
@@ -144,15 +157,15 @@ static void read_health_peers(const struct sluice_maps *maps, struct live_state 
 	}
 }
 
-int live_read(const struct sluice_maps *maps, struct live_state **out)
+/*
+ * Everything into live, whose counts are 0: the whole arrays (backends, rule_meta)
+ * are overwritten, the others filled up to their counts.
+ */
+static int read_state(const struct sluice_maps *maps, struct live_state *live)
 {
-	struct live_state *live;
 	__u32 zero = 0;
 	int err;
 
-	live = calloc(1, sizeof(*live));
-	if (!live)
-		return -ENOMEM;
 	err = bpf_map_lookup_elem(maps->settings, &zero, &live->settings) ? -errno : 0;
 	if (!err)
 		err = read_array(maps->backends, SLUICE_MAX_BACKENDS, live->backends, "backends");
@@ -166,13 +179,57 @@ int live_read(const struct sluice_maps *maps, struct live_state **out)
 		err = read_flow_entries(maps, live);
 	if (err) {
 		fprintf(stderr, "sluice: cannot read the live state: %s\n", strerror(-err));
-		free(live);
 		return err;
 	}
 	read_tx_ports(maps, live);
 	read_health_peers(maps, live);
+	return 0;
+}
+
+int live_read(const struct sluice_maps *maps, struct live_state **out)
+{
+	/* Zeroed: pages the read does not write are never touched, nor faulted in. */
+	struct live_state *live = bigmem_calloc(sizeof(*live));
+	int err;
+
+	if (!live)
+		return -ENOMEM;
+	err = read_state(maps, live);
+	if (err) {
+		free(live);
+		return err;
+	}
 	*out = live;
 	return 0;
+}
+
+int live_read_into(const struct sluice_maps *maps, struct live_state *live)
+{
+	live->n_services = live->n_rules = live->n_tx_ports = live->n_health_peers = 0;
+	return read_state(maps, live);
+}
+
+static bool backend_listed(const struct sluice_backend *be)
+{
+	return (be->flags & SLUICE_BACKEND_F_LIVE) && be->service_id < SLUICE_MAX_SERVICES;
+}
+
+void live_backends_by_service(const struct live_state *live, __u32 *first, __u32 *ids)
+{
+	__u32 id, s, next[SLUICE_MAX_SERVICES];
+
+	/* A counting sort by service id, which keeps each service's ids ascending. */
+	memset(first, 0, (SLUICE_MAX_SERVICES + 1) * sizeof(*first));
+	for (id = 1; id < SLUICE_MAX_BACKENDS; id++)
+		if (backend_listed(&live->backends[id]))
+			first[live->backends[id].service_id + 1]++;
+	for (s = 0; s < SLUICE_MAX_SERVICES; s++) {
+		first[s + 1] += first[s];
+		next[s] = first[s];
+	}
+	for (id = 1; id < SLUICE_MAX_BACKENDS; id++)
+		if (backend_listed(&live->backends[id]))
+			ids[next[live->backends[id].service_id]++] = id;
 }
 
 const struct live_service *live_service_by_id(const struct live_state *live, __u32 id)

@@ -197,9 +197,28 @@ void neigh_probe(struct nl_sock *sk, int ifindex, struct nl_addr *dst)
 	rtnl_neigh_put(n);
 }
 
+/*
+ * The cache's entry for w, found through the cache's hash of (family, interface,
+ * address): rtnl_neigh_get() walks the whole table, which made a config of 2,000
+ * backends on a node of 4,000 neighbours 8 million comparisons.
+ */
+static struct rtnl_neigh *find(struct nl_cache *neighs, const struct wanted *w)
+{
+	struct rtnl_neigh *needle = rtnl_neigh_alloc(), *n = NULL;
+
+	if (!needle)
+		return NULL;
+	rtnl_neigh_set_family(needle, nl_addr_get_family(w->dst));
+	rtnl_neigh_set_ifindex(needle, w->ifindex);
+	if (!rtnl_neigh_set_dst(needle, w->dst))
+		n = (struct rtnl_neigh *)nl_cache_search(neighs, (struct nl_object *)needle);
+	rtnl_neigh_put(needle);
+	return n;
+}
+
 static bool lookup(struct nl_cache *neighs, struct wanted *w, uint8_t mac[6])
 {
-	struct rtnl_neigh *n = rtnl_neigh_get(neighs, w->ifindex, w->dst);
+	struct rtnl_neigh *n = find(neighs, w);
 	struct nl_addr *ll;
 	bool ok = false;
 

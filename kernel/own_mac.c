@@ -80,7 +80,7 @@ int own_mac_follow(const char *ifname, const struct sluice_maps *maps, __u8 old[
 		return lock_fd;
 	}
 	err = own_mac_follow_locked(ifname, maps, old, now);
-	if (err == 1 && seal_now(ifname, maps))
+	if (err == 1 && seal_now(ifname, maps, NULL))
 		err = -EIO;
 	close(lock_fd);
 	return err;

@@ -9,14 +9,14 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "kernel/bigmem.h"
 #include "kernel/fault.h"
 #include "kernel/pin.h"
 #include "kernel/seal.h"
+#include "kernel/seal_digest.h"
 #include "kernel/xdp_link.h"
 
 #define SEAL_MAGIC	0x736c7569637365ULL	/* "sluicse" */
-#define FNV_OFFSET	0xcbf29ce484222325ULL
-#define FNV_PRIME	0x100000001b3ULL
 
 static const char *const part_names[SEAL_PARTS] = {
 	[SEAL_PROGRAM] = "program",
@@ -35,16 +35,6 @@ const char *seal_part_name(enum seal_part part)
 	return part_names[part];
 }
 
-/* FNV-1a: a change anywhere changes the digest; not meant to resist a forger. */
-static __u64 mix(__u64 h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len--)
-		h = (h ^ *p++) * FNV_PRIME;
-	return h;
-}
-
 /* The id of the map in outer[slot], 0 when empty: which table packets read there. */
 static __u32 inner_id(int outer_fd, __u32 slot)
 {
@@ -55,19 +45,49 @@ static __u32 inner_id(int outer_fd, __u32 slot)
 	return id;
 }
 
-static __u64 tables_digest(const struct sluice_maps *maps, const struct live_state *live)
+/*
+ * The id of the map in each slot of the Maglev tables (0: empty), in one batch: a
+ * lookup a service made the seal of a thousand services a thousand syscalls.
+ */
+static int table_ids(const struct sluice_maps *maps, __u32 *ids)
 {
-	__u64 h = FNV_OFFSET;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 *keys = calloc(SLUICE_TABLE_SLOTS, sizeof(*keys));
+	__u32 *vals = calloc(SLUICE_TABLE_SLOTS, sizeof(*vals));
+	__u32 count = SLUICE_TABLE_SLOTS, next, i;
+	int err = keys && vals ? 0 : -ENOMEM;
 
-	for (size_t i = 0; i < live->n_services; i++) {
+	memset(ids, 0, SLUICE_TABLE_SLOTS * sizeof(*ids));
+	/* Empty slots are left out of the answer: its keys say which were there. */
+	if (!err && bpf_map_lookup_batch(maps->maglev_tables, NULL, &next, keys, vals, &count,
+					 &opts) && errno != ENOENT)
+		err = -errno;
+	for (i = 0; !err && i < count; i++)
+		if (keys[i] < SLUICE_TABLE_SLOTS)
+			ids[keys[i]] = vals[i];
+	free(keys);
+	free(vals);
+	return err;
+}
+
+static int tables_digest(const struct sluice_maps *maps, const struct live_state *live,
+			 __u64 *out)
+{
+	__u32 *ids = calloc(SLUICE_TABLE_SLOTS, sizeof(*ids));
+	__u64 h = SEAL_DIGEST_START;
+	int err = ids ? table_ids(maps, ids) : -ENOMEM;
+
+	for (size_t i = 0; !err && i < live->n_services; i++) {
 		const struct sluice_service *v = &live->services[i].val;
-		__u32 id = inner_id(maps->maglev_tables, v->table_slot);
+		__u32 id = v->table_slot < SLUICE_TABLE_SLOTS ? ids[v->table_slot] : 0;
 
-		h = mix(h, &v->id, sizeof(v->id));
-		h = mix(h, &v->table_slot, sizeof(v->table_slot));
-		h = mix(h, &id, sizeof(id));
+		h = seal_digest_mix(h, &v->id, sizeof(v->id));
+		h = seal_digest_mix(h, &v->table_slot, sizeof(v->table_slot));
+		h = seal_digest_mix(h, &id, sizeof(id));
 	}
-	return h;
+	free(ids);
+	*out = h;
+	return err;
 }
 
 static int filter_digest(const struct sluice_maps *maps, const struct live_state *live,
@@ -77,23 +97,23 @@ static int filter_digest(const struct sluice_maps *maps, const struct live_state
 			       maps->filter_mixed };
 	__u32 slot = live->filter_slot;
 	struct sluice_filter_fixed *fixed;
-	__u64 h = FNV_OFFSET;
+	__u64 h = SEAL_DIGEST_START;
 
-	fixed = malloc(sizeof(*fixed));
+	fixed = bigmem_calloc(sizeof(*fixed));
 	if (!fixed)
 		return -ENOMEM;
 	if (bpf_map_lookup_elem(maps->filter_fixed, &slot, fixed)) {
 		free(fixed);
 		return -errno;
 	}
-	h = mix(h, &slot, sizeof(slot));
-	h = mix(h, &live->filter_header, sizeof(live->filter_header));
-	h = mix(h, fixed, sizeof(*fixed));
+	h = seal_digest_mix(h, &slot, sizeof(slot));
+	h = seal_digest_mix(h, &live->filter_header, sizeof(live->filter_header));
+	h = seal_digest_mix(h, fixed, sizeof(*fixed));
 	free(fixed);
 	for (size_t i = 0; i < sizeof(outers) / sizeof(outers[0]); i++) {
 		__u32 id = inner_id(outers[i], slot);
 
-		h = mix(h, &id, sizeof(id));
+		h = seal_digest_mix(h, &id, sizeof(id));
 	}
 	*out = h;
 	return 0;
@@ -102,7 +122,8 @@ static int filter_digest(const struct sluice_maps *maps, const struct live_state
 /* rule_meta, and the parameters of every rate-limit rule (not its bucket). */
 static __u64 rules_digest(const struct sluice_maps *maps, const struct live_state *live)
 {
-	__u64 h = mix(FNV_OFFSET, live->rule_meta, sizeof(live->rule_meta));
+	__u64 h = seal_digest_mix(SEAL_DIGEST_START, live->rule_meta,
+				  sizeof(live->rule_meta));
 
 	for (__u32 c = 0; c < SLUICE_MAX_RULES; c++) {
 		const struct sluice_rule_meta *m = &live->rule_meta[c];
@@ -111,9 +132,9 @@ static __u64 rules_digest(const struct sluice_maps *maps, const struct live_stat
 		if (!m->in_use || m->rule.action != SLUICE_ACT_RATE_LIMIT ||
 		    bpf_map_lookup_elem(maps->rule_limits, &c, &l))
 			continue;
-		h = mix(h, &l.interval_ns, sizeof(l.interval_ns));
-		h = mix(h, &l.tolerance_ns, sizeof(l.tolerance_ns));
-		h = mix(h, &l.per_source, sizeof(l.per_source));
+		h = seal_digest_mix(h, &l.interval_ns, sizeof(l.interval_ns));
+		h = seal_digest_mix(h, &l.tolerance_ns, sizeof(l.tolerance_ns));
+		h = seal_digest_mix(h, &l.per_source, sizeof(l.per_source));
 	}
 	return h;
 }
@@ -124,7 +145,7 @@ static __u64 set_digest(const void *items, size_t n, size_t size)
 	__u64 h = 0;
 
 	for (size_t i = 0; i < n; i++)
-		h ^= mix(FNV_OFFSET, (const char *)items + i * size, size);
+		h ^= seal_digest_mix(SEAL_DIGEST_START, (const char *)items + i * size, size);
 	return h;
 }
 
@@ -133,7 +154,7 @@ int seal_compute(const char *ifname, const struct sluice_maps *maps,
 {
 	int ifindex = (int)if_nametoindex(ifname);
 	struct attached at = {0};
-	__u64 h = FNV_OFFSET;
+	__u64 h = SEAL_DIGEST_START;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -142,13 +163,15 @@ int seal_compute(const char *ifname, const struct sluice_maps *maps,
 		out->prog_id = at.prog_id;
 	out->filter_slot = live->filter_slot;
 	out->digest[SEAL_PROGRAM] = out->prog_id;
-	out->digest[SEAL_SETTINGS] = mix(FNV_OFFSET, &live->settings, sizeof(live->settings));
+	out->digest[SEAL_SETTINGS] = seal_digest_mix(SEAL_DIGEST_START, &live->settings,
+						     sizeof(live->settings));
 	for (size_t i = 0; i < live->n_services; i++)
-		h = mix(h, &live->services[i], sizeof(live->services[i]));
+		h = seal_digest_mix(h, &live->services[i], sizeof(live->services[i]));
 	out->digest[SEAL_SERVICES] = h;
-	out->digest[SEAL_BACKENDS] = mix(FNV_OFFSET, live->backends, sizeof(live->backends));
-	out->digest[SEAL_TABLES] = tables_digest(maps, live);
-	err = filter_digest(maps, live, &out->digest[SEAL_FILTER]);
+	out->digest[SEAL_BACKENDS] = seal_digest_mix(SEAL_DIGEST_START, live->backends,
+						     sizeof(live->backends));
+	err = tables_digest(maps, live, &out->digest[SEAL_TABLES]);
+	err = err ?: filter_digest(maps, live, &out->digest[SEAL_FILTER]);
 	out->digest[SEAL_RULES] = rules_digest(maps, live);
 	out->digest[SEAL_PEERS] = set_digest(live->health_peers, live->n_health_peers,
 					     sizeof(live->health_peers[0]));
@@ -186,11 +209,11 @@ int seal_write(const char *ifname, const struct seal *s)
 	return err;
 }
 
-int seal_now(const char *ifname, const struct sluice_maps *maps)
+int seal_now(const char *ifname, const struct sluice_maps *maps, struct live_state *scratch)
 {
-	struct live_state *live;
+	struct live_state *live = scratch;
 	struct seal s, old;
-	int err = live_read(maps, &live);
+	int err = scratch ? live_read_into(maps, scratch) : live_read(maps, &live);
 
 	if (err)
 		return err;
@@ -198,7 +221,8 @@ int seal_now(const char *ifname, const struct sluice_maps *maps)
 	/* An apply that changed nothing writes nothing, its seal included. */
 	if (!err && (seal_read(ifname, &old) || memcmp(&old, &s, sizeof(s))))
 		err = seal_write(ifname, &s);
-	free(live);
+	if (!scratch)
+		free(live);
 	if (err)
 		fprintf(stderr, "sluice: %s: cannot seal what was applied: %s\n", ifname,
 			strerror(-err));

@@ -59,9 +59,10 @@ int seal_write(const char *ifname, const struct seal *s);
 
 /*
  * Compute and pin the seal of ifname now, reading its maps; the caller holds the lock
- * and has just written them. Prints why not. 0 or -errno.
+ * and has just written them. scratch: a state read before, to read into (its memory
+ * is mapped already), or NULL. Prints why not. 0 or -errno.
  */
-int seal_now(const char *ifname, const struct sluice_maps *maps);
+int seal_now(const char *ifname, const struct sluice_maps *maps, struct live_state *scratch);
 
 /* The pinned seal of ifname: 0, -ENOENT when there is none, or -errno. */
 int seal_read(const char *ifname, struct seal *out);

@@ -2,6 +2,7 @@
 /* Reading back what the compiled Maglev and filter tables of a slot hold. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -20,21 +21,48 @@ static int inner_open(int outer, __u32 slot)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * Cells 0..size-1 of an array map in one syscall; 0 or -errno. Cells the map does
+ * not have stay 0, backend id 0, which is no backend: an empty slot, as before.
+ */
+static int read_cells(int fd, __u32 size, __u32 *values)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 count = size, next, *keys = calloc(size, sizeof(*keys));
+	int err = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	if (bpf_map_lookup_batch(fd, NULL, &next, keys, values, &count, &opts) &&
+	    errno != ENOENT)
+		err = -errno;
+	free(keys);
+	return err;
+}
+
 int tables_maglev_slots(const struct sluice_maps *maps, const struct live_state *live,
 			__u32 slot, __u32 size, __u32 *slots_of,
 			char digest[MAGLEV_DIGEST_HEX_LEN])
 {
-	int fd = inner_open(maps->maglev_tables, slot);
+	int fd = inner_open(maps->maglev_tables, slot), err;
+	__u32 i, value, *cells;
 	struct maglev_digest d;
-	__u32 i, value;
 	__u8 key[17];
 
 	digest[0] = '\0';
 	if (fd < 0)
 		return fd;
+	cells = calloc(size ? size : 1, sizeof(*cells));
+	err = cells ? read_cells(fd, size, cells) : -ENOMEM;
+	close(fd);
+	if (err) {
+		free(cells);
+		return err;
+	}
 	maglev_digest_init(&d, size);
 	for (i = 0; i < size; i++) {
-		if (bpf_map_lookup_elem(fd, &i, &value) || value >= SLUICE_MAX_BACKENDS ||
+		value = cells[i];
+		if (value >= SLUICE_MAX_BACKENDS ||
 		    !(live->backends[value].flags & SLUICE_BACKEND_F_LIVE)) {
 			maglev_digest_slot(&d, NULL, 0);
 			continue;
@@ -45,7 +73,7 @@ int tables_maglev_slots(const struct sluice_maps *maps, const struct live_state 
 		memcpy(&key[1], live->backends[value].addr, 16);
 		maglev_digest_slot(&d, key, sizeof(key));
 	}
-	close(fd);
+	free(cells);
 	maglev_digest_hex(&d, digest);
 	return 0;
 }

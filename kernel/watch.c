@@ -118,7 +118,7 @@ static int set_mac(struct watch *w, struct watch_target *t, const uint8_t mac[6]
 		if (bpf_map_update_elem(w->maps.backends, &t->backend_id, &be, BPF_EXIST))
 			err = -errno;
 		else	/* what watch writes is sluice's own: sealed, as an apply's is */
-			err = seal_now(w->ifname, &w->maps);
+			err = seal_now(w->ifname, &w->maps, NULL);
 	}
 	close(lock_fd);
 	return err;
@@ -144,7 +144,7 @@ static int bump_nexthop_gen(struct watch *w)
 		if (bpf_map_update_elem(w->maps.settings, &zero, &set, BPF_EXIST))
 			err = -errno;
 		else
-			err = seal_now(w->ifname, &w->maps);
+			err = seal_now(w->ifname, &w->maps, NULL);
 	}
 	close(lock_fd);
 	return err;

@@ -28,15 +28,22 @@
  * Cost. Walking every backend every round is O(rounds * n), which explodes for
  * skewed weights (1 heavy and 999 light backends need ~m rounds of 1000). So the
  * backends of the largest weight, which play every round, sit in a plain list,
- * and the lighter ones wait in a min-heap keyed by (next round, index); each
- * round merges the list with the heap's entries due that round, in index
- * order. Equal weights never touch the heap; in general the cost is
- * O(m + light turns * log n) plus the permutation walks.
+ * and each lighter one waits in the bucket of the round of its next turn; each
+ * round merges the list with the bucket's backends in index order, which a
+ * bitmap of indices gives (set the bucket's bits, read them back in order). A
+ * round past the last one the heavy backends can play is never reached, so there
+ * are at most ceil(m / heavy) buckets. Turn rounds are kept as a quotient and a
+ * remainder that grow by constant steps, so no turn divides. Equal weights never
+ * touch the buckets; in general the cost is O(m + light turns + rounds * n / 4096)
+ * plus the permutation walks.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "lb/maglev.h"
+
+#define NONE		UINT32_MAX	/* end of a bucket's list */
+#define WORD_BITS	64
 
 struct maglev_fill {
 	const uint32_t *skip;
@@ -46,12 +53,24 @@ struct maglev_fill {
 	uint32_t *table;
 	uint32_t filled;
 	uint32_t *next;		/* per backend: next slot of its permutation to try */
-	uint32_t *taken;	/* per backend: turns taken so far */
 	uint32_t *heavy;	/* backends of weight wmax, in index order */
 	size_t nheavy;
-	uint64_t *heap;		/* lighter backends' next turns, see turn_key() */
-	size_t nlight;
-	uint32_t *due;		/* lighter backends playing the current round */
+	/*
+	 * Per lighter backend, after k turns: k * wmax = quot * weight + rem, so its
+	 * next turn is in round quot + (rem != 0); each turn adds wmax, that is
+	 * quot_step = wmax / weight and rem_step = wmax % weight.
+	 */
+	uint64_t *quot;
+	uint32_t *rem;
+	uint32_t *quot_step;
+	uint32_t *rem_step;
+	uint32_t *bucket;	/* per round: the first lighter backend due then, or NONE */
+	uint32_t nbuckets;
+	uint32_t *link;		/* per backend: the next one in its bucket */
+	uint64_t *bits;		/* a bit per backend: the round's due ones */
+	uint64_t *words;	/* a bit per word of bits that has one set */
+	size_t nwords;
+	uint32_t *due;		/* lighter backends playing the current round, by index */
 };
 
 /* (pos + skip) mod m without overflow for m up to 2^32 - 1. */
@@ -72,59 +91,59 @@ static void take_turn(struct maglev_fill *f, uint32_t b)
 		slot = step(slot, f->skip[b], f->m);
 	f->table[slot] = b;
 	f->next[b] = step(slot, f->skip[b], f->m);
-	f->taken[b]++;
 	f->filled++;
 }
 
 /*
- * Heap key: round in the high half, index in the low half, so one integer
- * comparison orders turns. The heaviest backend plays every round and fills a
- * slot each time, so the table is full by round m - 1 < UINT32_MAX: clamping a
- * later round to UINT32_MAX keeps it out of reach without changing any order
- * that matters.
+ * Puts lighter backend b in the bucket of its next turn. The heaviest backends
+ * play every round and fill a slot each time, so no round from nbuckets on is
+ * played: a turn that late is dropped.
  */
-static uint64_t turn_key(uint32_t taken, uint32_t wmax, uint32_t w, uint32_t b)
+static void schedule(struct maglev_fill *f, uint32_t b)
 {
-	/* ceil(k * wmax / w): k < 2^32 and wmax < 2^32, so the product fits. */
-	uint64_t credit = (uint64_t)taken * wmax;
-	uint64_t round = credit / w + (credit % w != 0);
+	uint64_t round = f->quot[b] + (f->rem[b] != 0);
 
-	if (round > UINT32_MAX)
-		round = UINT32_MAX;
-	return round << 32 | b;
+	if (round >= f->nbuckets)
+		return;
+	f->link[b] = f->bucket[round];
+	f->bucket[round] = b;
 }
 
-static void heap_push(uint64_t *heap, size_t *len, uint64_t key)
+/* One more turn taken: k * wmax grows by wmax (no overflow, both below 2^32). */
+static void advance(struct maglev_fill *f, uint32_t b)
 {
-	size_t at = (*len)++;
+	uint64_t rem = (uint64_t)f->rem[b] + f->rem_step[b];
 
-	while (at && heap[(at - 1) / 2] > key) {
-		heap[at] = heap[(at - 1) / 2];
-		at = (at - 1) / 2;
+	f->quot[b] += f->quot_step[b];
+	if (rem >= f->weight[b]) {
+		rem -= f->weight[b];
+		f->quot[b]++;
 	}
-	heap[at] = key;
+	f->rem[b] = (uint32_t)rem;
 }
 
-static uint64_t heap_pop(uint64_t *heap, size_t *len)
+/* The backends of a round's bucket into f->due in index order; returns how many. */
+static size_t due_in_order(struct maglev_fill *f, uint64_t round)
 {
-	uint64_t top = heap[0];
-	uint64_t last = heap[--(*len)];
-	size_t at = 0;
+	size_t ndue = 0;
 
-	for (;;) {
-		size_t child = 2 * at + 1;
-
-		if (child >= *len)
-			break;
-		if (child + 1 < *len && heap[child + 1] < heap[child])
-			child++;
-		if (heap[child] >= last)
-			break;
-		heap[at] = heap[child];
-		at = child;
+	for (uint32_t b = f->bucket[round]; b != NONE; b = f->link[b]) {
+		f->bits[b / WORD_BITS] |= 1ULL << (b % WORD_BITS);
+		f->words[b / WORD_BITS / WORD_BITS] |= 1ULL << (b / WORD_BITS % WORD_BITS);
 	}
-	heap[at] = last;
-	return top;
+	for (size_t s = 0; s * WORD_BITS < f->nwords; s++) {
+		while (f->words[s]) {
+			size_t w = s * WORD_BITS + (size_t)__builtin_ctzll(f->words[s]);
+
+			f->words[s] &= f->words[s] - 1;
+			while (f->bits[w]) {
+				f->due[ndue++] = (uint32_t)(w * WORD_BITS +
+							    (size_t)__builtin_ctzll(f->bits[w]));
+				f->bits[w] &= f->bits[w] - 1;
+			}
+		}
+	}
+	return ndue;
 }
 
 static int fill_check(const uint32_t *offset, const uint32_t *skip, const uint32_t *weight,
@@ -146,8 +165,8 @@ static void fill_rounds(struct maglev_fill *f)
 	for (uint64_t round = 0;; round++) {
 		size_t ndue = 0, h = 0, d = 0;
 
-		while (f->nlight && f->heap[0] >> 32 == round)
-			f->due[ndue++] = (uint32_t)heap_pop(f->heap, &f->nlight);
+		if (f->bucket[round] != NONE)
+			ndue = due_in_order(f, round);
 		while (h < f->nheavy || d < ndue) {
 			uint32_t b;
 
@@ -158,17 +177,44 @@ static void fill_rounds(struct maglev_fill *f)
 			take_turn(f, b);
 			if (f->filled == f->m)
 				return;
-			if (f->weight[b] != f->wmax)
-				heap_push(f->heap, &f->nlight,
-					  turn_key(f->taken[b], f->wmax, f->weight[b], b));
+			if (f->weight[b] != f->wmax) {
+				advance(f, b);
+				schedule(f, b);
+			}
 		}
 	}
+}
+
+/* The arrays of f for n backends, in one allocation; 0 or -ENOMEM. */
+static int fill_alloc(struct maglev_fill *f, size_t n)
+{
+	size_t nsummary;
+
+	f->nwords = (n + WORD_BITS - 1) / WORD_BITS;
+	nsummary = (f->nwords + WORD_BITS - 1) / WORD_BITS;
+	/* 64-bit arrays first, so the 32-bit ones behind them stay aligned. */
+	f->quot = calloc(1, (n + f->nwords + nsummary) * sizeof(uint64_t) +
+			 (7 * n + f->nbuckets) * sizeof(uint32_t));
+	if (!f->quot)
+		return -ENOMEM;
+	f->bits = f->quot + n;
+	f->words = f->bits + f->nwords;
+	f->next = (uint32_t *)(f->words + nsummary);
+	f->heavy = f->next + n;
+	f->rem = f->heavy + n;
+	f->quot_step = f->rem + n;
+	f->rem_step = f->quot_step + n;
+	f->link = f->rem_step + n;
+	f->due = f->link + n;
+	f->bucket = f->due + n;
+	return 0;
 }
 
 int maglev_fill(const uint32_t *offset, const uint32_t *skip, const uint32_t *weight,
 		size_t n, uint32_t m, uint32_t *table)
 {
 	struct maglev_fill f = { .skip = skip, .weight = weight, .m = m, .table = table };
+	size_t nheavy = 0;
 	int err;
 
 	err = fill_check(offset, skip, weight, n, m, table);
@@ -182,28 +228,28 @@ int maglev_fill(const uint32_t *offset, const uint32_t *skip, const uint32_t *we
 			table[s] = MAGLEV_EMPTY;
 		return 0;
 	}
-
-	/* 64-bit heap first, so the 32-bit arrays behind it stay aligned. */
-	f.heap = malloc(n * (sizeof(*f.heap) + 4 * sizeof(uint32_t)));
-	if (!f.heap)
+	for (size_t i = 0; i < n; i++)
+		nheavy += weight[i] == f.wmax;
+	f.nbuckets = (uint32_t)((m + nheavy - 1) / nheavy);
+	if (fill_alloc(&f, n))
 		return -ENOMEM;
-	f.next = (uint32_t *)(f.heap + n);
-	f.taken = f.next + n;
-	f.heavy = f.taken + n;
-	f.due = f.heavy + n;
 
 	/* Round 0 is everyone's first turn, in index order. */
+	for (uint32_t r = 0; r < f.nbuckets; r++)
+		f.bucket[r] = NONE;
 	for (size_t i = 0; i < n; i++) {
 		f.next[i] = offset[i];
-		f.taken[i] = 0;
-		if (weight[i] == f.wmax)
-			f.heavy[f.nheavy++] = i;
-		else if (weight[i])
-			heap_push(f.heap, &f.nlight, turn_key(0, f.wmax, weight[i], i));
+		if (weight[i] == f.wmax) {
+			f.heavy[f.nheavy++] = (uint32_t)i;
+		} else if (weight[i]) {
+			f.quot_step[i] = f.wmax / weight[i];
+			f.rem_step[i] = f.wmax % weight[i];
+			schedule(&f, (uint32_t)i);
+		}
 	}
 	for (uint32_t s = 0; s < m; s++)
 		table[s] = MAGLEV_EMPTY;
 	fill_rounds(&f);
-	free(f.heap);
+	free(f.quot);
 	return 0;
 }

@@ -156,7 +156,8 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	err = err ?: plan_health_peers(&plan, &maps, live, cfg);
 	if (err)
 		goto free_plan;
-	if (!opts->dry_run && commit_execute(ifname, &maps, plan.ops, plan.n_ops))
+	/* The planner is done with live: the seal reads the new state into it. */
+	if (!opts->dry_run && commit_execute(ifname, &maps, plan.ops, plan.n_ops, live))
 		goto free_plan;
 	if (!opts->dry_run && plan.n_ops)
 		log_change(&plan, ifname, cfg_path, cfg, opts);

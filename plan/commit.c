@@ -32,7 +32,7 @@ static bool staged(const struct sluice_maps *maps, const struct op *op)
 }
 
 int commit_execute(const char *name, const struct sluice_maps *maps, const struct op *ops,
-		   size_t n)
+		   size_t n, struct live_state *scratch)
 {
 	struct op *order = calloc(n ? n : 1, sizeof(*order));
 	size_t n_staged = 0, i, k = 0;
@@ -53,12 +53,12 @@ int commit_execute(const char *name, const struct sluice_maps *maps, const struc
 		err = intent_write(name, maps, order + n_staged, n - n_staged);
 		err = err ?: map_writes_execute(order + n_staged, n - n_staged);
 		/* Sealed while the journal stands: killed before it goes, the replay seals. */
-		err = err ?: seal_now(name, maps);
+		err = err ?: seal_now(name, maps, scratch);
 		/* Done, or rolled back by map_writes_execute: nothing left to finish. */
 		if (intent_clear(name) && !err)
 			err = -EIO;
 	} else if (!err) {
-		err = seal_now(name, maps);
+		err = seal_now(name, maps, scratch);
 	}
 	free(order);
 	return err;
@@ -92,7 +92,7 @@ static int seal_finished(const char *ifname)
 
 	if (maps_open(ifname, &maps))
 		return -EIO;
-	err = seal_now(ifname, &maps);
+	err = seal_now(ifname, &maps, NULL);
 	maps_close(&maps);
 	return err ?: intent_clear(ifname);
 }

@@ -15,15 +15,17 @@
 
 #include <stddef.h>
 
+#include "kernel/live.h"
 #include "kernel/maps.h"
 #include "kernel/map_writes.h"
 
 /*
  * ops[0..n-1] into the maps of state `name`, staged ones first, and the seal of what
- * they leave (kernel/seal.h) written before the journal goes. 0 or -errno.
+ * they leave (kernel/seal.h) written before the journal goes; the state is read back
+ * for it into scratch (seal_now), which may be NULL. 0 or -errno.
  */
 int commit_execute(const char *name, const struct sluice_maps *maps, const struct op *ops,
-		   size_t n);
+		   size_t n, struct live_state *scratch);
 
 /* What commit_recover_locked found. */
 enum commit_recovery {

@@ -29,6 +29,11 @@ struct planner {
 	bool backend_kept[SLUICE_MAX_BACKENDS];
 	/* Backend ids chosen for the service being planned, in config order. */
 	__u32 ids[SLUICE_MAX_BACKENDS];
+	/* The live backends by service (live_backends_by_service). */
+	__u32 live_first[SLUICE_MAX_SERVICES + 1];
+	__u32 live_ids[SLUICE_MAX_BACKENDS];
+	/* Indices into live->services, by key (memcmp order): services found by VIP. */
+	__u32 live_by_vip[SLUICE_MAX_SERVICES];
 	/* Removals are queued here and appended after every service has flipped. */
 	struct plan late;
 	/* Something ipip's cached next hops depend on changes: bump nexthop_gen. */
@@ -49,18 +54,47 @@ void plan_vip_key(const struct conf_service *svc, struct sluice_vip_key *key)
 	key->family = abi_family(svc->vip.family);
 }
 
+/* The live service of this VIP key, found by bisection of p->live_by_vip. */
 static const struct live_service *live_by_key(struct planner *p,
 					      const struct sluice_vip_key *key, size_t *idx)
 {
-	size_t i;
+	size_t lo = 0, hi = p->live->n_services;
 
-	for (i = 0; i < p->live->n_services; i++) {
-		if (!memcmp(&p->live->services[i].key, key, sizeof(*key))) {
-			*idx = i;
-			return &p->live->services[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct live_service *s = &p->live->services[p->live_by_vip[mid]];
+		int c = memcmp(&s->key, key, sizeof(*key));
+
+		if (!c) {
+			*idx = p->live_by_vip[mid];
+			return s;
 		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return NULL;
+}
+
+static int by_vip(const void *a, const void *b, void *live)
+{
+	const struct live_service *services = ((const struct live_state *)live)->services;
+
+	return memcmp(&services[*(const __u32 *)a].key, &services[*(const __u32 *)b].key,
+		      sizeof(struct sluice_vip_key));
+}
+
+/* The planner's indices of the live state: services by VIP, backends by service. */
+static void index_live(struct planner *p)
+{
+	__u32 s;
+
+	for (s = 0; s < p->live->n_services; s++)
+		p->live_by_vip[s] = s;
+	qsort_r(p->live_by_vip, p->live->n_services, sizeof(p->live_by_vip[0]), by_vip,
+		(void *)p->live);
+	live_backends_by_service(p->live, p->live_first, p->live_ids);
 }
 
 static int alloc_id(bool *taken, __u32 first, __u32 limit, __u32 *id)
@@ -88,11 +122,13 @@ static bool backend_is(const struct sluice_backend *be, __u32 service_id,
 static __u32 find_live_backend(struct planner *p, __u32 service_id,
 			       const struct conf_backend *want)
 {
-	__u32 id;
+	__u32 i;
 
-	for (id = 1; id < SLUICE_MAX_BACKENDS; id++)
-		if (backend_is(&p->live->backends[id], service_id, want))
-			return id;
+	if (service_id >= SLUICE_MAX_SERVICES)
+		return 0;
+	for (i = p->live_first[service_id]; i < p->live_first[service_id + 1]; i++)
+		if (backend_is(&p->live->backends[p->live_ids[i]], service_id, want))
+			return p->live_ids[i];
 	return 0;
 }
 
@@ -207,18 +243,11 @@ static int plan_backends(struct planner *p, const struct conf_service *svc, __u3
 static bool composition_unchanged(struct planner *p, const struct live_service *old,
 				  const struct conf_service *svc)
 {
-	size_t i, live_count = 0;
-	__u32 id;
+	size_t i;
 
 	if (!old || old->val.table_size != svc->table_size)
 		return false;
-	for (id = 1; id < SLUICE_MAX_BACKENDS; id++) {
-		const struct sluice_backend *be = &p->live->backends[id];
-
-		if ((be->flags & SLUICE_BACKEND_F_LIVE) && be->service_id == old->val.id)
-			live_count++;
-	}
-	if (live_count != svc->n_backends)
+	if (p->live_first[old->val.id + 1] - p->live_first[old->val.id] != svc->n_backends)
 		return false;
 	for (i = 0; i < svc->n_backends; i++) {
 		const struct sluice_backend *be = &p->live->backends[p->ids[i]];
@@ -525,6 +554,7 @@ int plan_build(struct plan *plan, const struct sluice_maps *maps,
 	p->if_mac = if_mac;
 	p->now_ns = now_ns;
 	mark_live_ids(p);
+	index_live(p);
 
 	plan_settings(p, &want);
 	settings_changed = memcmp(&want, &live->settings, sizeof(want));

@@ -15,6 +15,7 @@
 #include <linux/bpf.h>
 
 #include "filter/filter_compile.h"
+#include "kernel/bigmem.h"
 #include "plan/plan.h"
 #include "plan/plan_ops.h"
 
@@ -340,7 +341,7 @@ int plan_rules(struct plan *plan, const struct sluice_maps *maps,
 	__u32 c;
 	int err;
 
-	rp = calloc(1, sizeof(*rp));
+	rp = bigmem_calloc(sizeof(*rp));
 	if (!rp)
 		return -ENOMEM;
 	err = assign_counters(plan, maps, rp, live, filter);

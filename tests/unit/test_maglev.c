@@ -705,6 +705,50 @@ static const char *digest_of(const struct maglev_backend *b, const uint32_t *tab
 }
 
 /*
+ * Weighted tables are frozen too: nodes of different versions serve one fleet, so a
+ * faster fill must give the bytes the earlier one gave. The digests below are the
+ * tables sluice built before the fill's schedule moved from a heap to buckets.
+ */
+static void test_weighted_tables_are_frozen(void **state)
+{
+	static const struct {
+		size_t n;
+		uint32_t m;
+		uint32_t wmax;		/* weights 1..wmax, or 0: one of 1,000,000, the rest 1..1000 */
+		unsigned int zero_every;	/* every k-th backend draining (weight 0), or 0 */
+		const char *digest;
+	} cases[] = {
+		{ 1000, M_DEFAULT, 1000, 0, "2bf0a44c1a6c0cff3086fea903e6f61c" },
+		{ 1000, M_DEFAULT, 0, 0, "e61effe6bba5468d9aa165db95676994" },
+		{ 997, M_DEFAULT, 100, 4, "aa732e08102a77cc1e94ba5316798d0e" },
+		{ 100, M_SMALL, 7, 0, "1b5cfdf57f9d03684cd3eb9fc019371f" },
+		{ 5000, M_DEFAULT, 1000000, 3, "071c5d78a3506548d0c9630862abd96f" },
+	};
+	char d[MAGLEV_DIGEST_HEX_LEN];
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct maglev_backend *b = backends(cases[c].n, 0);
+		uint64_t seed = 11 + c;
+		uint32_t *t;
+
+		for (size_t i = 0; i < cases[c].n; i++) {
+			uint32_t wmax = cases[c].wmax ? cases[c].wmax : 1000;
+
+			b[i].weight = 1 + rng_next(&seed) % wmax;
+			if (cases[c].zero_every && i % cases[c].zero_every == 0)
+				b[i].weight = 0;
+		}
+		if (!cases[c].wmax)
+			b[cases[c].n / 2].weight = 1000000;
+		t = build(b, cases[c].n, cases[c].m);
+		assert_string_equal(digest_of(b, t, cases[c].m, d), cases[c].digest);
+		free(t);
+		free(b);
+	}
+}
+
+/*
  * Fleet nodes compare digests: the same table gives the same digest whatever order
  * the backends came in, and any difference (one slot, the size, an emptied table)
  * another. The value is frozen like the permutation, since nodes of different
@@ -939,6 +983,7 @@ int main(void)
 		cmocka_unit_test(test_same_input_same_bytes),
 		cmocka_unit_test(test_key_padding_ignored),
 		cmocka_unit_test(test_digest),
+		cmocka_unit_test(test_weighted_tables_are_frozen),
 		cmocka_unit_test(test_disruption_remove),
 		cmocka_unit_test(test_disruption_add),
 		cmocka_unit_test(test_build_rejects_non_prime),
