@@ -16,6 +16,7 @@
 #include "daemon/running.h"
 #include "kernel/watch.h"
 #include "plan/apply.h"
+#include "plan/commit.h"
 
 /* The state file is written on every change, and this often besides (counts). */
 #define STATE_EVERY_TICKS	5
@@ -136,6 +137,15 @@ static void on_neigh(void *ctx, int ifindex, const struct conf_addr *addr, bool 
 void running_tick(struct running *r)
 {
 	size_t i, n = r->health->n;
+
+	/*
+	 * A `sluice apply` killed inside its commit left its journal, and packets meet
+	 * part of its writes until a command finishes them: the daemon is that command,
+	 * within a second. It waits for an apply that is still running.
+	 */
+	if (commit_recover(r->ifname) == COMMIT_FINISHED)
+		log_msg(LOG_WARNING, "%s: an interrupted apply was finished from its journal",
+			r->ifname);
 
 	for (i = 0; i < n; i++) {
 		const struct neigh_wait *w = &r->waiting[i];

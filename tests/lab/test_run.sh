@@ -6,7 +6,8 @@
 # interval) while no other connection breaks, and takes flows again after rise
 # checks; a bad file written over the good one is refused and traffic flows on, the
 # fixed file applies; files it includes are watched as it is (a glob gaining or
-# losing a file too); SIGKILL and a restart go unnoticed by a long-lived
+# losing a file too); an apply killed inside its commit is finished by the daemon
+# from its journal; SIGKILL and a restart go unnoticed by a long-lived
 # connection; with `established: keep`, a connection to a backend that goes down
 # stays on it while new flows avoid it; a backend that never answers ARP (l2dsr,
 # or an ipip backend's next hop) is left out without stalling the reload, and
@@ -373,6 +374,33 @@ check "a bad included file is refused at its FILE:LINE:COL" \
 check "... and the running rules stay" included_rules_are inc-a2
 write_config "$TEST_TMP/run.yaml"
 check "the file without the include drops the included rules" wait_for 5 included_rules_are
+
+# ---- an apply killed by hand inside its commit: the daemon finishes it from its
+# journal within a second, no command needed. The daemon is stopped (SIGSTOP) while
+# the apply is killed at one write point after another until one leaves the journal.
+PIN=$(lab_pin_dir lb) || bail_out "cannot read lb's network namespace cookie"
+include_rule "$TEST_TMP/killed-rule.yaml" inc-killed 84
+{ cat "$TEST_TMP/run.yaml"; printf 'include: killed-rule.yaml\n'; } >"$TEST_TMP/killed.yaml"
+kill -STOP "$DAEMON_PID"
+journal_at=
+for ((n = 1; n < 100; n++)); do
+	lab_exec lb env SLUICE_FAULT_WRITE="$n" "$SLUICE" apply eth0 -f "$TEST_TMP/killed.yaml" \
+		>"$TEST_TMP/out" 2>&1
+	(($? == 137)) || break
+	if [[ -e $PIN/journal ]]; then
+		journal_at=$n
+		break
+	fi
+done
+kill -CONT "$DAEMON_PID"
+check "an apply killed at write $journal_at leaves its journal" test -n "$journal_at"
+check "... the daemon finishes it, no command run" wait_for 3 test ! -e "$PIN/journal"
+check "... and says so" daemon_says "eth0: an interrupted apply was finished from its journal"
+check "... the killed apply's config runs whole" included_rules_are inc-killed
+check "... sealed: status finds nothing changed behind sluice's back" \
+	daemon_json "not root.get('tampered')"
+kill -HUP "$DAEMON_PID"
+check "SIGHUP puts the daemon's own file back" wait_for 5 included_rules_are
 
 # ---- SIGKILL, restart: a long-lived connection never notices ----
 kill -KILL "$DAEMON_PID"
