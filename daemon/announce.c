@@ -4,23 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "conf/addr.h"
 #include "daemon/announce.h"
 #include "daemon/log.h"
 #include "kernel/vip_route.h"
-
-static bool same_identity(const struct conf_announce *a, const struct conf_announce *b)
-{
-	return a->set == b->set && (!a->set || (a->table == b->table &&
-						 a->protocol == b->protocol));
-}
-
-static bool is_host_route(const struct conf_cidr *c)
-{
-	return c->prefix_len == (c->addr.family == AF_INET6 ? 128 : 32);
-}
 
 static void log_route(const char *what, const struct conf_announce *in, const struct conf_addr *vip,
 		      int err)
@@ -33,10 +21,10 @@ static void log_route(const char *what, const struct conf_announce *in, const st
 }
 
 /*
- * Delete our routes whose VIP keep() refuses; every one of them when keep is NULL.
+ * Delete our routes that keep() refuses; every one of them when keep is NULL.
  * Returns how many went, or -errno when the table cannot be read.
  */
-static int withdraw_where(struct announce *a, bool (*keep)(const struct conf_addr *vip,
+static int withdraw_where(struct announce *a, bool (*keep)(const struct conf_cidr *route,
 							   const void *ctx), const void *ctx)
 {
 	struct conf_cidr *ours = NULL;
@@ -52,7 +40,7 @@ static int withdraw_where(struct announce *a, bool (*keep)(const struct conf_add
 		return err;
 	}
 	for (i = 0; i < n; i++) {
-		if (keep && is_host_route(&ours[i]) && keep(&ours[i].addr, ctx))
+		if (keep && keep(&ours[i], ctx))
 			continue;
 		err = vip_routes_del(a->routes, &ours[i]);
 		/* Gone already (someone else deleted it): as good as withdrawn. */
@@ -78,7 +66,7 @@ static int take_identity(struct announce *a, const struct conf_announce *want)
 {
 	int err;
 
-	if (same_identity(&a->in_force, want)) {
+	if (announce_same_identity(&a->in_force, want)) {
 		a->in_force.drain_s = want->drain_s;
 		return 0;
 	}
@@ -94,131 +82,35 @@ static int take_identity(struct announce *a, const struct conf_announce *want)
 	return 0;
 }
 
-static bool in_config(const struct conf_addr *vip, const void *ctx)
+static bool in_config(const struct conf_cidr *route, const void *cfg)
 {
-	const struct conf *cfg = ctx;
-	size_t i;
-
-	for (i = 0; i < cfg->n_services; i++)
-		if (conf_addr_equal(&cfg->services[i].vip, vip))
-			return true;
-	return false;
+	return announce_route_in_config(route, cfg);
 }
 
 void announce_prepare(struct announce *a, const struct conf *next)
 {
-	if (!same_identity(&a->in_force, &next->announce))
+	if (!announce_same_identity(&a->in_force, &next->announce))
 		release(a);
 	else
 		withdraw_where(a, in_config, next);
 }
 
-/*
- * Whether any service of the VIP whose services begin at index first has a backend
- * that takes new flows (up, active, resolved); if none has, why not.
- */
-static bool serves(const struct conf *cfg, size_t first, const struct health *h,
-		   const struct neigh_wait *waiting, char *why, size_t len)
-{
-	const struct conf_addr *vip = &cfg->services[first].vip;
-	size_t i, j, k = 0, off = 0;
-	bool any = false;
-
-	for (i = 0; i < cfg->n_services; i++) {
-		const struct conf_service *svc = &cfg->services[i];
-		size_t down = 0, draining = 0, unresolved = 0;
-
-		if (!conf_addr_equal(&svc->vip, vip) || i < first) {
-			k += svc->n_backends;
-			continue;
-		}
-		for (j = 0; j < svc->n_backends; j++, k++) {
-			if (waiting[k].waiting)
-				unresolved++;
-			else if (h->backends[k].down)
-				down++;
-			else if (svc->backends[j].state == CONF_BACKEND_DRAINING)
-				draining++;
-			else
-				any = true;
-		}
-		if (off < len)
-			off += (size_t)snprintf(why + off, len - off, "%s%s: %zu down, %zu "
-						"draining, %zu unresolved", off ? "; " :
-						"no backend takes new flows: ", svc->name, down,
-						draining, unresolved);
-	}
-	return any;
-}
-
-/* The VIP's entry in vips[0..n), added if new; NULL when out of memory. */
-static struct announce_vip *vip_entry(struct announce_vip **vips, size_t *n,
-				      const struct conf_addr *vip, bool *added)
-{
-	struct announce_vip *more;
-	size_t i;
-
-	*added = false;
-	for (i = 0; i < *n; i++)
-		if (conf_addr_equal(&(*vips)[i].vip, vip))
-			return &(*vips)[i];
-	more = realloc(*vips, (*n + 1) * sizeof(*more));
-	if (!more)
-		return NULL;
-	*vips = more;
-	memset(&more[*n], 0, sizeof(more[*n]));
-	more[*n].vip = *vip;
-	*added = true;
-	return &more[(*n)++];
-}
-
-static bool listed(const struct conf_cidr *ours, size_t n, const struct conf_addr *vip)
+/* Whether ours[0..n) holds the route that v (wanted) needs. */
+static bool listed(const struct conf_cidr *ours, size_t n, const struct announce_vip *v)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (is_host_route(&ours[i]) && conf_addr_equal(&ours[i].addr, vip))
+		if (announce_route_wanted(&ours[i], v, 1))
 			return true;
 	return false;
 }
 
-static bool wanted(const struct conf_addr *vip, const void *ctx)
+static bool wanted(const struct conf_cidr *route, const void *ctx)
 {
 	const struct announce *a = ctx;
-	size_t i;
 
-	for (i = 0; i < a->n_vips; i++)
-		if (conf_addr_equal(&a->vips[i].vip, vip))
-			return a->vips[i].announced;
-	return false;
-}
-
-/* Which VIPs should be announced, each with why not; announced stays false here. */
-static struct announce_vip *decide(const struct announce *a, const struct conf *cfg,
-				   const struct health *h, const struct neigh_wait *waiting,
-				   size_t *n)
-{
-	struct announce_vip *vips = NULL, *v;
-	size_t i;
-	bool added;
-
-	*n = 0;
-	for (i = 0; i < cfg->n_services; i++) {
-		v = vip_entry(&vips, n, &cfg->services[i].vip, &added);
-		if (!v) {
-			free(vips);
-			*n = 0;
-			return NULL;
-		}
-		if (!added)
-			continue;
-		if (a->stopping)
-			snprintf(v->why, sizeof(v->why), "stopping: withdrawn, forwarding until "
-				 "the drain ends");
-		else if (serves(cfg, i, h, waiting, v->why, sizeof(v->why)))
-			v->why[0] = '\0';
-	}
-	return vips;
+	return announce_route_wanted(route, a->vips, a->n_vips);
 }
 
 /* Log the VIPs that changed hands since the last sync. */
@@ -250,7 +142,7 @@ static void add_missing(struct announce *a, struct announce_vip *vips, size_t n,
 	for (i = 0; i < n; i++) {
 		if (vips[i].why[0])
 			continue;
-		if (listed(ours, n_ours, &vips[i].vip)) {
+		if (listed(ours, n_ours, &vips[i])) {
 			vips[i].announced = true;
 			continue;
 		}
@@ -280,7 +172,7 @@ void announce_sync(struct announce *a, const struct conf *cfg, const struct heal
 		a->n_vips = 0;
 		return;
 	}
-	vips = decide(a, cfg, h, waiting, &n);
+	vips = announce_decide(cfg, h, waiting, a->stopping, &n);
 	if (!vips && n) {
 		log_msg(LOG_ERR, "out of memory; the announced VIPs stay as they are");
 		return;
@@ -310,8 +202,7 @@ bool announce_stop(struct announce *a)
 	gone = withdraw_where(a, NULL, NULL);
 	for (i = 0; i < a->n_vips; i++) {
 		a->vips[i].announced = false;
-		snprintf(a->vips[i].why, sizeof(a->vips[i].why), "stopping: withdrawn, "
-			 "forwarding until the drain ends");
+		snprintf(a->vips[i].why, sizeof(a->vips[i].why), "%s", ANNOUNCE_WHY_STOPPING);
 	}
 	/* A table that cannot be read may still hold routes: drain to be safe. */
 	return gone != 0;

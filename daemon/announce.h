@@ -15,17 +15,9 @@
 #include <json-c/json.h>
 
 #include "conf/config.h"
+#include "daemon/announce_decide.h"
 #include "daemon/health.h"
 #include "kernel/neigh.h"
-
-#define ANNOUNCE_WHY_LEN	192
-
-/* One VIP of the running config, as last synced. */
-struct announce_vip {
-	struct conf_addr vip;
-	bool announced;
-	char why[ANNOUNCE_WHY_LEN];	/* why not, when not announced */
-};
 
 struct announce {
 	struct conf_announce in_force;	/* table and protocol of the routes held */

@@ -22,8 +22,8 @@ PACKAGES=(
 	iproute2 ethtool socat python3 xdp-tools util-linux procps
 	# metrics and top: promtool and a real Prometheus server, a real terminal
 	prometheus tmux
-	# the fleet: BIRD announces the VIPs sluice keeps routes for
-	bird2
+	# the fleet: BIRD and FRR announce the VIPs sluice keeps routes for
+	bird2 frr
 	# the Debian package's test: clean Debian 12 roots to build and install it in
 	# (mmdebstrap's eatmydata hook asks dpkg-architecture)
 	mmdebstrap dpkg-dev

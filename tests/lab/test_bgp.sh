@@ -2,19 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #
 # A fleet behind BGP, with real TCP: a client behind a router running BIRD, three
-# sluice nodes each running BIRD and `sluice run` with the same file
-# (conf/examples/fleet/), BIRD configs from the same folder. The router's route to
-# each VIP (an l2dsr and an ipip service) has a next hop per node that announces
-# it, and new connections land on every node. 100 long-lived connections then live
-# through: one node whose checks see every backend of a service down (it withdraws
-# that VIP alone, the others keep it; it comes back); a graceful stop (the node's
-# routes leave the router, it forwards through the drain, the data plane stays);
-# a daemon SIGKILL (nothing withdrawn, the BGP session stays, a restart adopts the
-# routes without a flap); a hard failure with BFD and one without (the router drops
-# the node within BFD's or BGP's hold time, connections through it go on after TCP
-# retransmits); every node back. Not one connection may break or change backend.
-# Failover times, connections lost per scenario and ECMP evenness are printed as
-# TAP comments.
+# sluice nodes each running `sluice run` with the same file (conf/examples/fleet/),
+# lb and lb2 with BIRD, lb3 with FRR (zebra, bgpd, bfdd), their configs from the
+# same folder. The router's route to each VIP (an l2dsr and an ipip service) has a
+# next hop per node that announces it, and new connections land on every node. 100
+# long-lived connections then live through: one node whose checks see every backend
+# of a service down (it withdraws that VIP alone, the others keep it; it comes
+# back); a graceful stop (the node's routes leave the router, it forwards through
+# the drain, the data plane stays); a daemon SIGKILL (nothing withdrawn, the BGP
+# session stays, a restart adopts the routes without a flap); a hard failure of a
+# BIRD node and of the FRR node (BFD, through the nodes' deny-by-default filter,
+# drops each from the router well within BGP's hold time; connections through it go
+# on after TCP retransmits); every node back. Not one connection may break or
+# change backend. Failover times, connections lost per scenario and ECMP evenness
+# are printed as TAP comments.
 LAB_TOPOLOGY=bgp
 # shellcheck source=tests/lab/testlib.sh
 source "$(dirname "$0")/testlib.sh"
@@ -30,22 +31,33 @@ DRAIN=5
 declare -A DAEMON=()
 POOL_PID=
 
+# The node that runs FRR instead of BIRD, and where FRR's daemons are.
+FRR_NODE=lb3
+FRR_BIN=/usr/lib/frr
+FRR_DIR=$TEST_TMP/frr-$FRR_NODE
+
 command -v bird >/dev/null && command -v birdc >/dev/null ||
 	bail_out "BIRD 2 is missing (tests/deps.sh installs bird2)"
+[[ -x $FRR_BIN/bgpd && -x $FRR_BIN/bfdd && -x $FRR_BIN/zebra ]] && command -v vtysh >/dev/null ||
+	bail_out "FRR is missing (tests/deps.sh installs frr)"
 
-# The fleet's files as the lab runs them: BIRD logs to a file each, lb3's sessions
-# go without BFD (to measure BGP's own hold time).
+# The fleet's files as the lab runs them: BIRD and FRR log to a file each.
 fleet_configs()
 {
 	cp "$FLEET/sluice.yaml" "$TEST_TMP/sluice.yaml" &&
 	grep -q "drain: ${DRAIN}s" "$TEST_TMP/sluice.yaml" || return 1
-	sed "s|^log syslog all;|log \"$TEST_TMP/bird-router.log\" all;|
-	     /^protocol bgp lb3 /a\\	bfd off;" "$FLEET/bird-router.conf" >"$TEST_TMP/bird-router.conf" &&
+	sed "s|^log syslog all;|log \"$TEST_TMP/bird-router.log\" all;|" \
+		"$FLEET/bird-router.conf" >"$TEST_TMP/bird-router.conf" &&
 	for node in "${NODES[@]}"; do
+		[[ $node == "$FRR_NODE" ]] && continue
 		sed "s|^log syslog all;|log \"$TEST_TMP/bird-$node.log\" all;|" \
 			"$FLEET/bird-node.conf" >"$TEST_TMP/bird-$node.conf" || return 1
 	done
-	sed -i 's/^\tbfd on;/\tbfd off;/' "$TEST_TMP/bird-lb3.conf"
+	# FRR's daemons drop root for its user, which must reach their directory.
+	chmod 711 "$TEST_TMP" && mkdir "$FRR_DIR" && : >"$FRR_DIR/empty.conf" &&
+	sed "s|^log syslog informational|log file $FRR_DIR/frr.log informational|" \
+		"$FLEET/frr-node.conf" >"$FRR_DIR/frr.conf" &&
+	chown -R frr:frr "$FRR_DIR"
 }
 
 # bird_start NODE: BIRD in NODE's namespace, in the foreground (so the test owns
@@ -55,6 +67,33 @@ bird_start()
 	local conf=$TEST_TMP/bird-$1.conf
 
 	lab_spawn "$1" bird -f -c "$conf" -s "$TEST_TMP/bird-$1.ctl" -P "$TEST_TMP/bird-$1.pid"
+}
+
+# frr_start NODE: zebra, bfdd and bgpd in NODE's namespace, in the foreground, with
+# sockets and pid files of their own; then vtysh loads the integrated config into
+# them, as FRR's init script does.
+frr_start()
+{
+	local d common=(-u frr -g frr -P 0 --vty_socket "$FRR_DIR" -f "$FRR_DIR/empty.conf")
+
+	lab_spawn "$1" "$FRR_BIN/zebra" "${common[@]}" -i "$FRR_DIR/zebra.pid" \
+		-z "$FRR_DIR/zserv.api"
+	lab_spawn "$1" "$FRR_BIN/bfdd" "${common[@]}" -i "$FRR_DIR/bfdd.pid" \
+		-z "$FRR_DIR/zserv.api" --bfdctl "$FRR_DIR/bfdd.sock"
+	lab_spawn "$1" "$FRR_BIN/bgpd" "${common[@]}" -i "$FRR_DIR/bgpd.pid" \
+		-z "$FRR_DIR/zserv.api"
+	for d in zebra bfdd bgpd; do
+		wait_for 10 test -S "$FRR_DIR/$d.vty" || return 1
+	done
+	lab_exec "$1" vtysh --vty_socket "$FRR_DIR" --config_dir "$FRR_DIR" -b >&2
+}
+
+vtysh_on()
+{
+	local node=$1
+
+	shift
+	lab_exec "$node" vtysh --vty_socket "$FRR_DIR" -c "$*"
 }
 
 birdc_on()
@@ -181,13 +220,26 @@ connections_hold()
 	[[ $(pool_get alive) == 100 && $(pool_get broken) == 0 && $(pool_get moved) == 0 ]]
 }
 
+# FRR's own checker on both FRR files (the lab runs the node's; the router here
+# is BIRD).
+frr_checks()
+{
+	local f
+
+	for f in frr-node.conf frr-router.conf; do
+		vtysh --dryrun -f "$FLEET/$f" >&2 || { echo "  $f refused" >&2; return 1; }
+	done
+}
+check "FRR's checker (vtysh --dryrun) accepts frr-node.conf and frr-router.conf" frr_checks
+
 trap bgp_cleanup EXIT
 trap 'exit 130' INT TERM
 lab_up >/dev/null || bail_out "the lab did not come up"
 fleet_configs || bail_out "cannot write the fleet's configs"
 for node in router "${NODES[@]}"; do
-	bird_start "$node"
+	[[ $node == "$FRR_NODE" ]] || bird_start "$node"
 done
+frr_start "$FRR_NODE" || bail_out "FRR did not start on $FRR_NODE"
 for node in "${NODES[@]}"; do
 	daemon_start "$node"
 done
@@ -210,6 +262,8 @@ fleet_diag()
 		birdc_on router show protocols
 		lab_exec router ip route
 		tail -n 20 "$TEST_TMP/bird-router.log"
+		vtysh_on "$FRR_NODE" show ip bgp summary
+		tail -n 20 "$FRR_DIR/frr.log"
 	} 2>&1 | sed 's/^/  | /' >&2
 }
 three_hops() { via_is "$WEB" "lb lb2 lb3" && via_is "$API" "lb lb2 lb3"; }
@@ -388,36 +442,69 @@ check "  a new daemon adopts them: no withdrawal, no re-announcement, no flap" n
 
 # --- Hard failures ----------------------------------------------------------------
 
-# hard_failure NODE OTHERS: NODE's link goes down; the router drops it.
+# bfd_up: the router's BFD session to every node is up, and each node's to it.
+bfd_up()
+{
+	local node
+
+	birdc_on router show bfd sessions >"$TEST_TMP/bfd-router" || return 1
+	sed 's/^/  | /' "$TEST_TMP/bfd-router" >&2
+	for node in "${NODES[@]}"; do
+		grep -qE "^${LAB_IP4[$node]//./\\.} +eth0 +Up " "$TEST_TMP/bfd-router" || return 1
+	done
+	for node in "${NODES[@]}"; do
+		[[ $node == "$FRR_NODE" ]] && continue
+		birdc_on "$node" show bfd sessions | grep -qE "^${LAB_IP4[router]//./\\.} +eth0 +Up " ||
+			return 1
+	done
+	vtysh_on "$FRR_NODE" show bfd peers brief >"$TEST_TMP/bfd-frr" || return 1
+	sed 's/^/  | /' "$TEST_TMP/bfd-frr" >&2
+	grep -qE "${LAB_IP4[$FRR_NODE]//./\\.} +${LAB_IP4[router]//./\\.} +up" "$TEST_TMP/bfd-frr"
+}
+check "BFD sessions are up between the router and every node (BIRD and FRR)" \
+	wait_for 10 bfd_up
+
+# gone_from_router NODE: the router's routes to the VIPs have no next hop via NODE
+# (polled with ip alone, so that the failover is timed to a few tens of ms).
+gone_from_router()
+{
+	! ip -n "$(lab__ns router)" route show exact "$WEB/32" | grep -q "via ${LAB_IP4[$1]} " &&
+	! ip -n "$(lab__ns router)" route show exact "$API/32" | grep -q "via ${LAB_IP4[$1]} "
+}
+
+# hard_failure NODE OTHERS: NODE's link goes down; BFD, not BGP's hold time (3 s),
+# drops it from the router.
 hard_failure()
 {
 	local start
 
 	start=$(now)
 	echo "  $1 link down at $(date +%T.%N)" >&2
-	lab_exec "$1" ip link set dev eth0 down || return 1
-	wait_for 15 eval "via_is \$WEB '$2' && via_is \$API '$2'" || return 1
+	ip -n "$(lab__ns "$1")" link set dev eth0 down || return 1
+	wait_for 15 gone_from_router "$1" || return 1
 	FAILOVER=$(since "$start")
-	# What the router's BIRD saw, and when: BFD or the hold timer.
-	{ grep -iE "${SESSION[$1]}.*(bfd|hold|error|down)|bfd.*${LAB_IP4[$1]}" \
-		"$TEST_TMP/bird-router.log" || echo "(nothing logged)"; } | tail -n 4 |
-		sed 's/^/  | /' >&2
-	return 0
+	via_is "$WEB" "$2" && via_is "$API" "$2" || return 1
+	birdc_on router show protocols all "${SESSION[$1]}" >"$TEST_TMP/session" || return 1
+	grep -E "State|Last error" "$TEST_TMP/session" | sed 's/^/  | /' >&2
+	grep -q "Last error: .*BFD session down" "$TEST_TMP/session" &&
+	awk -v t="$FAILOVER" 'BEGIN { exit !(t < 3) }'
 }
-check "hard failure of lb2 (link down, BFD): the router drops it" hard_failure lb2 lb3
-echo "# failover with BFD (100 ms x 3): ${FAILOVER:-none} s from link down to the router's new route"
+check "hard failure of lb2 (BIRD, link down): BFD drops it from the router" \
+	hard_failure lb2 "lb3"
+echo "# failover with BFD (100 ms x 3), BIRD node: ${FAILOVER:-none} s from link down to the router's new route"
 check "  every connection goes on after TCP retransmits, on its backend" \
-	connections_hold "hard failure of lb2 (BFD)" 20
+	connections_hold "hard failure of lb2 (BIRD)" 20
 lab_exec lb2 ip link set dev eth0 up
 check "lb2's link comes back: it is announced again" \
 	wait_for 20 eval 'via_is $WEB "lb2 lb3" && via_is $API "lb2 lb3"'
 check "  every connection holds, on its backend" connections_hold "lb2 back" 10
 
 FAILOVER=
-check "hard failure of lb3 (link down, no BFD): BGP's hold time drops it" hard_failure lb3 lb2
-echo "# failover without BFD (hold time 3 s): ${FAILOVER:-none} s from link down to the router's new route"
+check "hard failure of lb3 (FRR, link down): BFD drops it from the router" \
+	hard_failure lb3 "lb2"
+echo "# failover with BFD (100 ms x 3), FRR node: ${FAILOVER:-none} s from link down to the router's new route"
 check "  every connection goes on after TCP retransmits, on its backend" \
-	connections_hold "hard failure of lb3 (hold time)" 20
+	connections_hold "hard failure of lb3 (FRR)" 20
 lab_exec lb3 ip link set dev eth0 up
 
 # --- Back -------------------------------------------------------------------------

@@ -837,6 +837,12 @@ static const struct error_case error_cases[] = {
 	  "drain '500ms': unknown unit 'ms'; expected s, m or h" },
 	{ "announce drain too long", "announce: {table: 200, protocol: 201, drain: 11m}\n", "1:46",
 	  "drain 660s is longer than 600s: the routers have long converged by then" },
+	{ "announce a scalar", "announce: yes\n", "1:11",
+	  "'announce' must be a mapping (key: value), found 'yes'" },
+	{ "announce protocol by name", "announce: {table: 200, protocol: bird}\n", "1:34",
+	  "protocol 'bird' is not a whole number; expected 1..255" },
+	{ "announce protocol frr zebra", "announce: {table: 200, protocol: 11}\n", "1:34",
+	  "protocol 11 is zebra's (FRR); sluice owns" },
 	{ "announce drain negative", "announce: {table: 200, protocol: 201, drain: -1}\n", "1:46",
 	  "drain -1 is negative" },
 };
