@@ -34,9 +34,23 @@ for pkg in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$pkg")
 done
+# Daemons the tests start themselves, in namespaces of their own, and their units: a
+# package installed here must not start them on this machine, now or at its next boot.
+TEST_DAEMONS=(bird2:bird.service frr:frr.service prometheus:prometheus.service)
+
 if ((${#missing[@]})); then
 	echo "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	# invoke-rc.d asks policy-rc.d: 101 is "do not start". One already there is kept.
+	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+	fi
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	for daemon in "${TEST_DAEMONS[@]}"; do
+		[[ " ${missing[*]} " == *" ${daemon%%:*} "* ]] || continue
+		systemctl disable --quiet "${daemon#*:}" 2>/dev/null || true
+	done
 fi
