@@ -12,23 +12,32 @@
 #include "kernel/bigmem.h"
 #include "kernel/live.h"
 
+int live_read_cells(int fd, __u32 n, void *values, __u32 *read)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 next, *keys = calloc(n, sizeof(*keys));
+	int err = 0;
+
+	*read = n;
+	if (!keys)
+		return -ENOMEM;
+	if (bpf_map_lookup_batch(fd, NULL, &next, keys, values, read, &opts) &&
+	    errno != ENOENT)
+		err = -errno;
+	free(keys);
+	return err;
+}
+
 /* A whole array in one syscall: status and apply read thousands of entries. */
 static int read_array(int fd, __u32 n, void *values, const char *what)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	__u32 count = n, next, *keys = calloc(n, sizeof(*keys));
-	int err = 0;
+	__u32 count;
+	int err = live_read_cells(fd, n, values, &count);
 
-	if (!keys)
-		return -ENOMEM;
-	if (bpf_map_lookup_batch(fd, NULL, &next, keys, values, &count, &opts) &&
-	    errno != ENOENT)
-		err = -errno;
-	else if (count != n)
+	if (!err && count != n)
 		err = -EIO;
 	if (err)
 		fprintf(stderr, "sluice: reading %s: %s\n", what, strerror(-err));
-	free(keys);
 	return err;
 }
 

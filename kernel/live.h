@@ -41,6 +41,12 @@ struct live_state {
 	struct sluice_health_peer health_peers[SLUICE_MAX_BACKENDS];
 };
 
+/*
+ * Cells 0..n-1 of an array map in one syscall into values; *read gets how many the
+ * map had. 0 or -errno.
+ */
+int live_read_cells(int fd, __u32 n, void *values, __u32 *read);
+
 /* Allocates *out; returns 0 or -errno (after printing why). */
 int live_read(const struct sluice_maps *maps, struct live_state **out);
 

@@ -21,31 +21,12 @@ static int inner_open(int outer, __u32 slot)
 	return fd < 0 ? -errno : fd;
 }
 
-/*
- * Cells 0..size-1 of an array map in one syscall; 0 or -errno. Cells the map does
- * not have stay 0, backend id 0, which is no backend: an empty slot, as before.
- */
-static int read_cells(int fd, __u32 size, __u32 *values)
-{
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	__u32 count = size, next, *keys = calloc(size, sizeof(*keys));
-	int err = 0;
-
-	if (!keys)
-		return -ENOMEM;
-	if (bpf_map_lookup_batch(fd, NULL, &next, keys, values, &count, &opts) &&
-	    errno != ENOENT)
-		err = -errno;
-	free(keys);
-	return err;
-}
-
 int tables_maglev_slots(const struct sluice_maps *maps, const struct live_state *live,
 			__u32 slot, __u32 size, __u32 *slots_of,
 			char digest[MAGLEV_DIGEST_HEX_LEN])
 {
 	int fd = inner_open(maps->maglev_tables, slot), err;
-	__u32 i, value, *cells;
+	__u32 i, value, read, *cells;
 	struct maglev_digest d;
 	__u8 key[17];
 
@@ -53,7 +34,8 @@ int tables_maglev_slots(const struct sluice_maps *maps, const struct live_state 
 	if (fd < 0)
 		return fd;
 	cells = calloc(size ? size : 1, sizeof(*cells));
-	err = cells ? read_cells(fd, size, cells) : -ENOMEM;
+	/* Cells the map does not have stay 0: backend id 0, no backend, an empty slot. */
+	err = cells ? live_read_cells(fd, size, cells, &read) : -ENOMEM;
 	close(fd);
 	if (err) {
 		free(cells);
