@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * `sluice monitor`: packets sampled at their verdict, explained with the names of
+ * the running config. The data plane samples only while the gate is set (xdp/
+ * monitor.h); this command sets it for as long as it runs, and one monitor runs at
+ * a time per interface (a lock on the ring's pin).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cli/cmd.h"
+#include "cli/monitor_match.h"
+#include "cli/monitor_out.h"
+#include "cli/monitor_pcap.h"
+#include "cli/switches.h"
+#include "kernel/live.h"
+#include "kernel/maps.h"
+
+#define MONITOR_RATE_DEFAULT	1000
+#define MONITOR_RATE_MAX	1000000
+#define MONITOR_POLL_MS		200
+#define MONITOR_RELOAD_NS	1000000000LL	/* names re-read at most once a second */
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+struct monitor {
+	const char *ifname;
+	struct sluice_maps *maps;
+	struct live_state *live;
+	struct monitor_match match;
+	struct monitor_pcap *pcap;
+	bool json;
+	unsigned long count;		/* 0: until interrupted */
+	unsigned long shown;
+	long long realtime_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	long long reloaded_ns;
+};
+
+static void monitor_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: sluice monitor [IFACE] [--drops] [--match EXPR] [--pcap FILE]\n"
+		"                      [--rate N] [--count N] [--json]\n\n"
+		"Packets of IFACE (default: the only interface sluice is attached to),\n"
+		"sampled at their verdict and explained: the verdict, why (the rule that\n"
+		"denied it, the service without a backend...), the service and backend, the\n"
+		"addresses and ports. Nothing is sampled while no monitor runs.\n\n"
+		"  -d, --drops         only packets sluice dropped\n"
+		"  -m, --match EXPR    only samples EXPR holds for (below)\n"
+		"  -w, --pcap FILE     also write each sample's frame (its first %d bytes) to\n"
+		"                      FILE in the pcap format (tcpdump -r FILE reads it)\n"
+		"  -r, --rate N        sample at most N packets a second on each CPU, 1 to %d\n"
+		"                      (default %d); those over it are counted, not shown\n"
+		"  -c, --count N       stop after N samples shown\n"
+		"  -j, --json          one JSON object per sample and line\n"
+		"  -h, --help          this text\n\n"
+		"EXPR: TERM [and|or TERM]... ('and' binds tighter), TERM: [not] FIELD VALUE:\n"
+		"  src|dst|host PREFIX    sport|dport|port PORT[-PORT]\n"
+		"  proto tcp|udp|icmp|icmpv6|NUMBER    service NAME    rule NAME\n"
+		"  backend ADDR    verdict drop|pass|tx|redirect|aborted\n"
+		"  reason filter_drop|rate_limited|lb_no_backend|lb_forward|pass|... (stats' names)\n"
+		"e.g. --match 'rule deny-ssh or service web and not src 10.0.0.0/8'\n",
+		SLUICE_MONITOR_SNAP, MONITOR_RATE_MAX, MONITOR_RATE_DEFAULT);
+}
+
+static long long clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* N from min to max, or -1 after saying what is wrong. */
+static int parse_number(const char *opt, const char *text, unsigned long min, unsigned long max,
+			unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(text, &end, 10);
+	if (errno || end == text || *end || *text == '-' || *out < min || *out > max) {
+		fprintf(stderr, "sluice monitor: %s '%s' is not a number from %lu to %lu\n", opt,
+			text, min, max);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every service and rule that --match names exists on ifname. */
+static int names_exist(const struct monitor_match *m, const struct live_state *live,
+		       const char *ifname)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->n; i++) {
+		const struct match_term *t = &m->terms[i];
+		bool found = false;
+
+		if (t->field == MATCH_SERVICE)
+			for (j = 0; j < live->n_services && !found; j++)
+				found = !strcmp(live->services[j].meta.name, t->name);
+		else if (t->field == MATCH_RULE)
+			for (j = 0; j < live->n_rules && !found; j++)
+				found = !strcmp(live->rule_meta[live->rules[j].counter].name,
+						t->name);
+		else
+			continue;
+		if (!found) {
+			fprintf(stderr, "sluice monitor: --match: %s has no %s '%s' (see `sluice "
+				"status %s`)\n", ifname, t->field == MATCH_SERVICE ? "service" :
+				"rule", t->name, ifname);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Samples left out since the program started, over every CPU. */
+static int budget_totals(const struct sluice_maps *maps, __u64 *suppressed, __u64 *lost)
+{
+	int ncpus = maps_ncpus(), i;
+	struct sluice_monitor_budget *cells = calloc((size_t)ncpus, sizeof(*cells));
+	__u32 zero = 0;
+
+	*suppressed = *lost = 0;
+	if (!cells || bpf_map_lookup_elem(maps->monitor_budget, &zero, cells)) {
+		free(cells);
+		return -1;
+	}
+	for (i = 0; i < ncpus; i++) {
+		*suppressed += cells[i].suppressed;
+		*lost += cells[i].lost;
+	}
+	free(cells);
+	return 0;
+}
+
+/* The names of what the sample's ids point to, re-reading the state once when one is unknown. */
+static bool resolve(struct monitor *m, const struct sluice_monitor_event *ev,
+		    struct match_sample *s)
+{
+	const struct live_service *svc;
+
+	s->ev = ev;
+	s->rule = NULL;
+	s->service = NULL;
+	s->backend = NULL;
+	if (ev->rule < SLUICE_RULE_COUNTERS && m->live->rule_meta[ev->rule].in_use)
+		s->rule = m->live->rule_meta[ev->rule].name;
+	if (ev->service != SLUICE_MONITOR_NONE) {
+		svc = live_service_by_id(m->live, ev->service);
+		s->service = svc ? svc->meta.name : NULL;
+	}
+	if (ev->backend && ev->backend < SLUICE_MAX_BACKENDS &&
+	    (m->live->backends[ev->backend].flags & SLUICE_BACKEND_F_LIVE))
+		s->backend = &m->live->backends[ev->backend];
+	return (ev->rule == SLUICE_MONITOR_NONE || s->rule) &&
+	       (ev->service == SLUICE_MONITOR_NONE || s->service) && (!ev->backend || s->backend);
+}
+
+/* An apply since the monitor started may have given ids new names. */
+static void reload_live(struct monitor *m)
+{
+	long long now = clock_ns(CLOCK_MONOTONIC);
+	struct live_state *fresh;
+
+	if (now - m->reloaded_ns < MONITOR_RELOAD_NS)
+		return;
+	m->reloaded_ns = now;
+	if (!live_read(m->maps, &fresh)) {
+		free(m->live);
+		m->live = fresh;
+	}
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct monitor *m = ctx;
+	const struct sluice_monitor_event *ev = data;
+	long long wall;
+	struct match_sample s;
+	struct timeval when;
+
+	if (size < sizeof(*ev) || (m->count && m->shown >= m->count))
+		return 0;
+	if (!resolve(m, ev, &s)) {
+		reload_live(m);
+		resolve(m, ev, &s);
+	}
+	if (!monitor_match_eval(&m->match, &s))
+		return 0;
+	wall = (long long)ev->ts_ns + m->realtime_offset_ns;
+	when.tv_sec = (time_t)(wall / 1000000000LL);
+	when.tv_usec = (suseconds_t)(wall % 1000000000LL / 1000);
+	if (m->json)
+		monitor_print_json(stdout, m->ifname, &s, &when);
+	else
+		monitor_print_text(stdout, &s, &when);
+	fflush(stdout);
+	if (m->pcap)
+		monitor_pcap_write(m->pcap, ev, &when);
+	m->shown++;
+	return 0;
+}
+
+/* Poll until interrupted or --count is reached; says each second what the rate left out. */
+static int run(struct monitor *m, struct ring_buffer *rb, unsigned long rate)
+{
+	__u64 sup0, lost0, sup, lost, sup_seen, lost_seen;
+	long long next = clock_ns(CLOCK_MONOTONIC) + 1000000000LL;
+	int err = 0;
+
+	if (budget_totals(m->maps, &sup0, &lost0))
+		return -EIO;
+	sup_seen = sup0;
+	lost_seen = lost0;
+	while (!stop && !(m->count && m->shown >= m->count)) {
+		err = ring_buffer__poll(rb, MONITOR_POLL_MS);
+		if (err < 0 && err != -EINTR)
+			break;
+		err = 0;
+		if (clock_ns(CLOCK_MONOTONIC) < next || budget_totals(m->maps, &sup, &lost))
+			continue;
+		next += 1000000000LL;
+		if (sup != sup_seen || lost != lost_seen)
+			fprintf(stderr, "sluice monitor: %llu packets not sampled (over %lu a "
+				"second per CPU), %llu samples lost (the reader fell behind)\n",
+				(unsigned long long)(sup - sup_seen), rate,
+				(unsigned long long)(lost - lost_seen));
+		sup_seen = sup;
+		lost_seen = lost;
+	}
+	if (!budget_totals(m->maps, &sup, &lost))
+		fprintf(stderr, "sluice monitor: %lu samples shown; %llu packets not sampled "
+			"(over the rate), %llu samples lost\n", m->shown,
+			(unsigned long long)(sup - sup0), (unsigned long long)(lost - lost0));
+	return err;
+}
+
+static int set_gate(const struct sluice_maps *maps, __u32 value)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(maps->monitor_gate, &zero, &value, BPF_ANY) ? -errno : 0;
+}
+
+/* With the state open: lock, gate, poll, ungate. Returns an exit code. */
+static int monitor_iface(struct monitor *m, unsigned long rate, bool drops, const char *pcap)
+{
+	struct ring_buffer *rb;
+	int err, ret = EXIT_RUNTIME;
+
+	if (flock(m->maps->monitor_events, LOCK_EX | LOCK_NB)) {
+		fprintf(stderr, "sluice monitor: another sluice monitor is running on %s\n",
+			m->ifname);
+		return EXIT_RUNTIME;
+	}
+	if (pcap && !(m->pcap = monitor_pcap_open(pcap)))
+		return EXIT_RUNTIME;
+	rb = ring_buffer__new(m->maps->monitor_events, on_sample, m, NULL);
+	if (!rb) {
+		fprintf(stderr, "sluice monitor: cannot read the samples of %s: %s\n", m->ifname,
+			strerror(errno));
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	m->realtime_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	err = set_gate(m->maps, (__u32)rate | (drops ? SLUICE_MONITOR_DROPS_ONLY : 0));
+	if (err) {
+		fprintf(stderr, "sluice monitor: cannot start sampling on %s: %s\n", m->ifname,
+			strerror(-err));
+		goto free_rb;
+	}
+	err = run(m, rb, rate);
+	/* Off first: whatever is still in the ring is someone else's to skip. */
+	if (set_gate(m->maps, 0))
+		fprintf(stderr, "sluice monitor: cannot stop sampling on %s: %s\n", m->ifname,
+			strerror(errno));
+	else if (!err)
+		ret = EXIT_OK;
+	if (err)
+		fprintf(stderr, "sluice monitor: reading the samples of %s: %s\n", m->ifname,
+			strerror(-err));
+free_rb:
+	ring_buffer__free(rb);
+out:
+	monitor_pcap_close(m->pcap);
+	return ret;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	bool drops = false, has_match = false, has_pcap = false, has_rate = false,
+	     has_count = false, json = false;
+	const char *match = NULL, *pcap = NULL, *rate_text = NULL, *count_text = NULL, *given;
+	const struct cmd_switch sw[] = {
+		{ "drops", 'd', &drops, NULL },
+		{ "match", 'm', &has_match, &match },
+		{ "pcap", 'w', &has_pcap, &pcap },
+		{ "rate", 'r', &has_rate, &rate_text },
+		{ "count", 'c', &has_count, &count_text },
+		{ "json", 'j', &json, NULL },
+	};
+	struct monitor m = { .json = json };
+	unsigned long rate = MONITOR_RATE_DEFAULT;
+	char ifname[IF_NAMESIZE], err[256];
+	struct sluice_maps maps;
+	int ret;
+
+	ret = switches_parse(argc, argv, "monitor", sw, sizeof(sw) / sizeof(sw[0]),
+			     monitor_usage, &given);
+	if (ret != SWITCHES_RUN)
+		return ret;
+	m.json = json;
+	if ((has_rate && parse_number("--rate", rate_text, 1, MONITOR_RATE_MAX, &rate)) ||
+	    (has_count && parse_number("--count", count_text, 1, ULONG_MAX, &m.count)))
+		return EXIT_USAGE;
+	if (has_match && monitor_match_parse(match, &m.match, err, sizeof(err))) {
+		fprintf(stderr, "sluice monitor: --match: %s\n", err);
+		return EXIT_USAGE;
+	}
+	ret = iface_open_live(given, ifname, &maps, &m.live);
+	if (ret)
+		return ret;
+	m.ifname = ifname;
+	m.maps = &maps;
+	m.reloaded_ns = clock_ns(CLOCK_MONOTONIC);
+	if (names_exist(&m.match, m.live, ifname))
+		ret = EXIT_USAGE;
+	else
+		ret = monitor_iface(&m, rate, drops, pcap);
+	free(m.live);
+	maps_close(&maps);
+	return ret;
+}
