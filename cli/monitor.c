@@ -3,15 +3,17 @@
  * `sluice monitor`: packets sampled at their verdict, explained with the names of
  * the running config. The data plane samples only while the gate is set (xdp/
  * monitor.h); this command sets it for as long as it runs, and one monitor runs at
- * a time per interface (a lock on the ring's pin).
+ * a time per interface: two would share the ring's one reader position.
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -24,6 +26,7 @@
 #include "cli/switches.h"
 #include "kernel/live.h"
 #include "kernel/maps.h"
+#include "kernel/pin.h"
 
 #define MONITOR_RATE_DEFAULT	1000
 #define MONITOR_RATE_MAX	1000000
@@ -253,6 +256,38 @@ static int run(struct monitor *m, struct ring_buffer *rb, unsigned long rate)
 	return err;
 }
 
+/*
+ * Hold the interface's monitor lock until exit: an abstract socket named after its
+ * state, which the kernel releases however the process ends. Returns the socket
+ * or -1 after saying why. (A flock on the ring's fd would not do: every map fd
+ * shares one anonymous inode, so it would lock out the monitors of every interface.)
+ */
+static int monitor_lock(const char *ifname)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char state[PATH_MAX];
+	socklen_t len;
+	int fd;
+
+	pin_state_name(ifname, state, sizeof(state));
+	/* sun_path[0] stays 0: the name is abstract, and of this network namespace. */
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+			  (size_t)snprintf(addr.sun_path + 1, sizeof(addr.sun_path) - 1,
+					   "sluice-monitor/%s", state));
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && !bind(fd, (struct sockaddr *)&addr, len))
+		return fd;
+	if (errno == EADDRINUSE)
+		fprintf(stderr, "sluice monitor: another sluice monitor is running on %s\n",
+			ifname);
+	else
+		fprintf(stderr, "sluice monitor: cannot take the monitor lock of %s: %s\n",
+			ifname, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 static int set_gate(const struct sluice_maps *maps, __u32 value)
 {
 	__u32 zero = 0;
@@ -263,16 +298,15 @@ static int set_gate(const struct sluice_maps *maps, __u32 value)
 /* With the state open: lock, gate, poll, ungate. Returns an exit code. */
 static int monitor_iface(struct monitor *m, unsigned long rate, bool drops, const char *pcap)
 {
+	int err, ret = EXIT_RUNTIME, lock = monitor_lock(m->ifname);
 	struct ring_buffer *rb;
-	int err, ret = EXIT_RUNTIME;
 
-	if (flock(m->maps->monitor_events, LOCK_EX | LOCK_NB)) {
-		fprintf(stderr, "sluice monitor: another sluice monitor is running on %s\n",
-			m->ifname);
+	if (lock < 0)
+		return EXIT_RUNTIME;
+	if (pcap && !(m->pcap = monitor_pcap_open(pcap))) {
+		close(lock);
 		return EXIT_RUNTIME;
 	}
-	if (pcap && !(m->pcap = monitor_pcap_open(pcap)))
-		return EXIT_RUNTIME;
 	rb = ring_buffer__new(m->maps->monitor_events, on_sample, m, NULL);
 	if (!rb) {
 		fprintf(stderr, "sluice monitor: cannot read the samples of %s: %s\n", m->ifname,
@@ -303,6 +337,7 @@ free_rb:
 	ring_buffer__free(rb);
 out:
 	monitor_pcap_close(m->pcap);
+	close(lock);
 	return ret;
 }
 
