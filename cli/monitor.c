@@ -16,8 +16,6 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "cli/cmd.h"
 #include "cli/monitor_match.h"
@@ -26,6 +24,7 @@
 #include "cli/switches.h"
 #include "kernel/live.h"
 #include "kernel/maps.h"
+#include "kernel/monitor.h"
 #include "kernel/pin.h"
 
 #define MONITOR_RATE_DEFAULT	1000
@@ -48,6 +47,7 @@ struct monitor {
 	struct monitor_match match;
 	struct monitor_pcap *pcap;
 	bool json;
+	bool skipping;			/* samples an earlier monitor left in the ring */
 	unsigned long count;		/* 0: until interrupted */
 	unsigned long shown;
 	long long realtime_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
@@ -134,26 +134,6 @@ static int names_exist(const struct monitor_match *m, const struct live_state *l
 	return 0;
 }
 
-/* Samples left out since the program started, over every CPU. */
-static int budget_totals(const struct sluice_maps *maps, __u64 *suppressed, __u64 *lost)
-{
-	int ncpus = maps_ncpus(), i;
-	struct sluice_monitor_budget *cells = calloc((size_t)ncpus, sizeof(*cells));
-	__u32 zero = 0;
-
-	*suppressed = *lost = 0;
-	if (!cells || bpf_map_lookup_elem(maps->monitor_budget, &zero, cells)) {
-		free(cells);
-		return -1;
-	}
-	for (i = 0; i < ncpus; i++) {
-		*suppressed += cells[i].suppressed;
-		*lost += cells[i].lost;
-	}
-	free(cells);
-	return 0;
-}
-
 /* The names of what the sample's ids point to, re-reading the state once when one is unknown. */
 static bool resolve(struct monitor *m, const struct sluice_monitor_event *ev,
 		    struct match_sample *s)
@@ -192,15 +172,14 @@ static void reload_live(struct monitor *m)
 	}
 }
 
-static int on_sample(void *ctx, void *data, size_t size)
+static int on_sample(void *ctx, const struct sluice_monitor_event *ev)
 {
 	struct monitor *m = ctx;
-	const struct sluice_monitor_event *ev = data;
 	long long wall;
 	struct match_sample s;
 	struct timeval when;
 
-	if (size < sizeof(*ev) || (m->count && m->shown >= m->count))
+	if (m->skipping || (m->count && m->shown >= m->count))
 		return 0;
 	if (!resolve(m, ev, &s)) {
 		reload_live(m);
@@ -223,22 +202,23 @@ static int on_sample(void *ctx, void *data, size_t size)
 }
 
 /* Poll until interrupted or --count is reached; says each second what the rate left out. */
-static int run(struct monitor *m, struct ring_buffer *rb, unsigned long rate)
+static int run(struct monitor *m, struct monitor_ring *ring, unsigned long rate)
 {
 	__u64 sup0, lost0, sup, lost, sup_seen, lost_seen;
 	long long next = clock_ns(CLOCK_MONOTONIC) + 1000000000LL;
 	int err = 0;
 
-	if (budget_totals(m->maps, &sup0, &lost0))
-		return -EIO;
+	err = monitor_left_out(m->maps, &sup0, &lost0);
+	if (err)
+		return err;
 	sup_seen = sup0;
 	lost_seen = lost0;
 	while (!stop && !(m->count && m->shown >= m->count)) {
-		err = ring_buffer__poll(rb, MONITOR_POLL_MS);
+		err = monitor_ring_poll(ring, MONITOR_POLL_MS);
 		if (err < 0 && err != -EINTR)
 			break;
 		err = 0;
-		if (clock_ns(CLOCK_MONOTONIC) < next || budget_totals(m->maps, &sup, &lost))
+		if (clock_ns(CLOCK_MONOTONIC) < next || monitor_left_out(m->maps, &sup, &lost))
 			continue;
 		next += 1000000000LL;
 		if (sup != sup_seen || lost != lost_seen)
@@ -249,7 +229,7 @@ static int run(struct monitor *m, struct ring_buffer *rb, unsigned long rate)
 		sup_seen = sup;
 		lost_seen = lost;
 	}
-	if (!budget_totals(m->maps, &sup, &lost))
+	if (!monitor_left_out(m->maps, &sup, &lost))
 		fprintf(stderr, "sluice monitor: %lu samples shown; %llu packets not sampled "
 			"(over the rate), %llu samples lost\n", m->shown,
 			(unsigned long long)(sup - sup0), (unsigned long long)(lost - lost0));
@@ -288,18 +268,11 @@ static int monitor_lock(const char *ifname)
 	return -1;
 }
 
-static int set_gate(const struct sluice_maps *maps, __u32 value)
-{
-	__u32 zero = 0;
-
-	return bpf_map_update_elem(maps->monitor_gate, &zero, &value, BPF_ANY) ? -errno : 0;
-}
-
 /* With the state open: lock, gate, poll, ungate. Returns an exit code. */
 static int monitor_iface(struct monitor *m, unsigned long rate, bool drops, const char *pcap)
 {
-	int err, ret = EXIT_RUNTIME, lock = monitor_lock(m->ifname);
-	struct ring_buffer *rb;
+	int err, gate_err, ret = EXIT_RUNTIME, lock = monitor_lock(m->ifname);
+	struct monitor_ring *ring;
 
 	if (lock < 0)
 		return EXIT_RUNTIME;
@@ -307,8 +280,8 @@ static int monitor_iface(struct monitor *m, unsigned long rate, bool drops, cons
 		close(lock);
 		return EXIT_RUNTIME;
 	}
-	rb = ring_buffer__new(m->maps->monitor_events, on_sample, m, NULL);
-	if (!rb) {
+	ring = monitor_ring_open(m->maps, on_sample, m);
+	if (!ring) {
 		fprintf(stderr, "sluice monitor: cannot read the samples of %s: %s\n", m->ifname,
 			strerror(errno));
 		goto out;
@@ -317,24 +290,29 @@ static int monitor_iface(struct monitor *m, unsigned long rate, bool drops, cons
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	m->realtime_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
-	err = set_gate(m->maps, (__u32)rate | (drops ? SLUICE_MONITOR_DROPS_ONLY : 0));
+	/* What the last monitor left unread (taken after it stopped reading) is old news. */
+	m->skipping = true;
+	monitor_ring_consume(ring);
+	m->skipping = false;
+	err = monitor_gate_set(m->maps, (__u32)rate | (drops ? SLUICE_MONITOR_DROPS_ONLY : 0));
 	if (err) {
 		fprintf(stderr, "sluice monitor: cannot start sampling on %s: %s\n", m->ifname,
 			strerror(-err));
-		goto free_rb;
+		goto close_ring;
 	}
-	err = run(m, rb, rate);
-	/* Off first: whatever is still in the ring is someone else's to skip. */
-	if (set_gate(m->maps, 0))
+	err = run(m, ring, rate);
+	/* What is left in the ring then, the next monitor skips. */
+	gate_err = monitor_gate_set(m->maps, 0);
+	if (gate_err)
 		fprintf(stderr, "sluice monitor: cannot stop sampling on %s: %s\n", m->ifname,
-			strerror(errno));
+			strerror(-gate_err));
 	else if (!err)
 		ret = EXIT_OK;
 	if (err)
 		fprintf(stderr, "sluice monitor: reading the samples of %s: %s\n", m->ifname,
 			strerror(-err));
-free_rb:
-	ring_buffer__free(rb);
+close_ring:
+	monitor_ring_close(ring);
 out:
 	monitor_pcap_close(m->pcap);
 	close(lock);
@@ -354,7 +332,7 @@ int cmd_monitor(int argc, char **argv)
 		{ "count", 'c', &has_count, &count_text },
 		{ "json", 'j', &json, NULL },
 	};
-	struct monitor m = { .json = json };
+	struct monitor m = {0};
 	unsigned long rate = MONITOR_RATE_DEFAULT;
 	char ifname[IF_NAMESIZE], err[256];
 	struct sluice_maps maps;

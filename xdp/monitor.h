@@ -65,7 +65,8 @@ __noinline int monitor_sample(struct xdp_md *ctx, const struct parsed_pkt *pkt, 
 	struct sluice_monitor_budget *b;
 	__u32 zero = 0;
 
-	if (!ctx || !pkt)
+	/* A global function's pointer arguments may be NULL, says the verifier. */
+	if (!pkt)
 		return 0;
 	if ((gate & SLUICE_MONITOR_DROPS_ONLY) && verdict != XDP_DROP)
 		return 0;
