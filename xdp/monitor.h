@@ -8,9 +8,8 @@
  * monitor_sample only when it is set. monitor_sample is a global function, so it is
  * in the program once and verified once on its own, however many exits call it.
  * Each CPU samples at most the gate's rate per second (a one-second window, as the
- * new-flow guard keeps; at most twice the rate in a second that straddles two);
- * what is over it is only counted, so that a flood costs the listener a bounded
- * share of each CPU.
+ * new-flow guard keeps); what is over it is only counted, so that a flood costs the
+ * listener a bounded share of each CPU.
  */
 #ifndef SLUICE_XDP_MONITOR_H
 #define SLUICE_XDP_MONITOR_H
@@ -30,11 +29,7 @@ static __always_inline int monitor_reason_is_rule(__u32 reason)
 	return reason == SLUICE_STAT_FILTER_DROP || reason == SLUICE_STAT_RATE_LIMITED;
 }
 
-/*
- * Whether this CPU may take one more sample in the current second. Over the rate
- * the clock is read only at every 64th packet, so that a flood pays little more
- * than being counted; a new window so starts at most 63 packets late.
- */
+/* Whether this CPU may take one more sample in the current second. */
 static __always_inline int monitor_take(__u32 rate)
 {
 	struct sluice_monitor_budget *b;
@@ -44,19 +39,15 @@ static __always_inline int monitor_take(__u32 rate)
 	b = bpf_map_lookup_elem(&monitor_budget, &zero);
 	if (!b)
 		return 0;
-	if (b->taken >= rate) {
-		if (b->suppressed & 63) {
-			b->suppressed++;
-			return 0;
-		}
-		now = bpf_ktime_get_coarse_ns();
-		/* Signed: a window stored ahead of the clock stands until the clock gets there. */
-		if ((__s64)(now - b->window_ns) < MONITOR_WINDOW_NS) {
-			b->suppressed++;
-			return 0;
-		}
+	now = bpf_ktime_get_coarse_ns();
+	/* Signed: a window stored ahead of the clock stands until the clock gets there. */
+	if ((__s64)(now - b->window_ns) >= MONITOR_WINDOW_NS) {
 		b->window_ns = now;
 		b->taken = 0;
+	}
+	if (b->taken >= rate) {
+		b->suppressed++;
+		return 0;
 	}
 	b->taken++;
 	return 1;
