@@ -125,13 +125,15 @@ check "a config with dns's backends all draining applies" \
 	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/monitor.yaml"
 
 # monitor_run NAME ARGS...: sluice monitor in the background until it exits, while the
-# client sends what the rule no-redis denies and a new dns flow every 0.1 s (10 s at most).
+# client sends what the rule no-redis denies and a new dns flow every 0.1 s.
 monitor_run()
 {
 	local name=$1 mon i
 
 	shift
-	lab_exec lb "$SLUICE" monitor eth0 "$@" >"$TEST_TMP/$name" 2>"$TEST_TMP/$name.err" &
+	# Stopped after 15 s at most, so that a count never reached fails the checks.
+	lab_exec lb timeout -s INT --preserve-status 15 "$SLUICE" monitor eth0 "$@" \
+		>"$TEST_TMP/$name" 2>"$TEST_TMP/$name.err" &
 	mon=$!
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$mon" 2>/dev/null || break
@@ -196,10 +198,10 @@ check "  names the service and its backend" grep -Eq \
 	"$TEST_TMP/fwd"
 
 # The rate bounds what a flood costs; what it leaves out is counted and shown.
-check "monitor --rate 1 --count 2 under steady drops: exit 0" \
-	monitor_run rate --drops --rate 1 --count 2
+check "monitor --rate 1 --count 3 under steady drops (2 CPUs: over a second): exit 0" \
+	monitor_run rate --drops --rate 1 --count 3
 check "  tells how many packets it did not sample" grep -Eq \
-	"^sluice monitor: 2 samples shown; [1-9][0-9]* packets not sampled" "$TEST_TMP/rate.err"
+	"^sluice monitor: 3 samples shown; [1-9][0-9]* packets not sampled" "$TEST_TMP/rate.err"
 
 lab_exec lb timeout -s INT --preserve-status 2 "$SLUICE" monitor eth0 >/dev/null 2>&1 &
 mon=$!
