@@ -184,7 +184,8 @@ for s in lines:
 	"$TEST_TMP/match"
 
 # Forwarded packets: the service and the backend that took them.
-lab_exec lb "$SLUICE" monitor eth0 --match "service web and dport 80" --count 1 \
+lab_exec lb timeout -s INT --preserve-status 15 "$SLUICE" monitor eth0 \
+	--match "service web and dport 80" --count 1 \
 	>"$TEST_TMP/fwd" 2>&1 &
 mon=$!
 for ((i = 0; i < 50; i++)); do
