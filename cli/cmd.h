@@ -24,6 +24,7 @@ int cmd_export(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 int cmd_decap(int argc, char **argv);
 int cmd_decap_status(int argc, char **argv);	/* `sluice decap status` */
 int cmd_watch(int argc, char **argv);

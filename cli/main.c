@@ -41,6 +41,7 @@ static const struct {
 	{ "status", cmd_status, "what is attached: services, backends, rules" },
 	{ "stats", cmd_stats, "packet counters: verdicts, rules, services, backends" },
 	{ "top", cmd_top, "live view: program cost, rates, busiest rules and services" },
+	{ "monitor", cmd_monitor, "sampled packets with their verdict explained: why dropped" },
 	{ "watch", cmd_watch, "keep backends' MACs and next hops resolved as they change" },
 	{ "run", cmd_run, "run the data plane unattended: reloads, neighbours, health checks" },
 	{ "decap", cmd_decap, "on a backend: strip sluice's ipip headers (attach|detach|status)" },

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # bash completion of sluice(8): commands (after any -v), their flags, the values of
-# --mode and --sort, interfaces (from /sys/class/net) and files for -f. Needs nothing of the
-# bash-completion package, so it works wherever it is sourced.
+# --mode and --sort, interfaces (from /sys/class/net) and files for -f and --pcap.
+# Needs nothing of the bash-completion package, so it works wherever it is sourced.
 
 # The long flags of a command ("decap attach" for decap's subcommands), as its
 # --help lists them.
@@ -18,6 +18,7 @@ _sluice_flags()
 	stats)		echo --json --watch --interval --output --service --backend --sort \
 			--prometheus --serve --help ;;
 	top)		echo --once --sort --help ;;
+	monitor)	echo --drops --match --pcap --rate --count --json --help ;;
 	watch)		echo --once --help ;;
 	run)		echo --file --mode --help ;;
 	"decap attach")	echo --mode --from --help ;;
@@ -33,7 +34,8 @@ _sluice_takes_value()
 	case $1:$2 in
 	*:-f | *:--file | *:-m | *:--mode | "decap attach":-s | *:--from | \
 	stats:-s | *:--serve | top:-s | *:-k | *:--sort | *:-i | *:--interval | \
-	*:-o | *:--output | *:-S | *:--service | *:-B | *:--backend | upgrade:--object)
+	*:-o | *:--output | *:-S | *:--service | *:-B | *:--backend | upgrade:--object | \
+	monitor:-w | *:--pcap | monitor:-r | *:--rate | monitor:-c | *:--count | *:--match)
 		return 0 ;;
 	esac
 	return 1
@@ -51,7 +53,7 @@ _sluice()
 	done
 	if ((COMP_CWORD == at)); then
 		COMPREPLY=($(compgen -W "attach detach apply validate export status stats top
-			watch run upgrade decap version --help --version" -- "$cur"))
+			monitor watch run upgrade decap version --help --version" -- "$cur"))
 		((at > 1)) || [[ $cur != -* ]] ||
 			COMPREPLY+=($(compgen -W "-v -vv --verbose" -- "$cur"))
 		return
@@ -69,7 +71,7 @@ _sluice()
 
 	if _sluice_takes_value "$cmd" "$prev"; then
 		case $prev in
-		-f | --file)
+		-f | --file | -w | --pcap)
 			compopt -o filenames 2>/dev/null
 			COMPREPLY=($(compgen -f -- "$cur")) ;;
 		-m | --mode)

@@ -2,6 +2,7 @@
 /* Opening the pinned maps of an interface by name. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@ const char *const sluice_map_names[] = {
 	"backend_stats",
 	"service_meta", "rule_meta",
 	"service_flows", "backend_flows", "flow_guard", "tx_ports", "health_peers",
+	"monitor_gate", "monitor_events", "monitor_budget",
 };
 const unsigned int sluice_map_count =
 	sizeof(sluice_map_names) / sizeof(sluice_map_names[0]);
@@ -27,6 +29,14 @@ const unsigned int sluice_map_count =
 _Static_assert(sizeof(struct sluice_maps) ==
 	       sizeof(sluice_map_names) / sizeof(sluice_map_names[0]) * sizeof(int),
 	       "every map has a name");
+
+const char *maps_object_name(unsigned int i)
+{
+	/* A global's map is named after its section, which libbpf keeps dotted. */
+	if (i == offsetof(struct sluice_maps, monitor_gate) / sizeof(int))
+		return ".data.monitor";
+	return sluice_map_names[i];
+}
 
 int maps_open_pins(const char *ifname, struct sluice_maps *maps)
 {

@@ -32,11 +32,20 @@ struct sluice_maps {
 	int flow_guard;
 	int tx_ports;
 	int health_peers;
+	int monitor_gate;	/* the global monitor_gate's map (xdp/maps.h) */
+	int monitor_events;
+	int monitor_budget;
 };
 
 /* Names of every map that attach pins, in struct order. */
 extern const char *const sluice_map_names[];
 extern const unsigned int sluice_map_count;
+
+/*
+ * The name of map i in the object (libbpf's): its pin's name, but for the map of a
+ * global, which is named after its section.
+ */
+const char *maps_object_name(unsigned int i);
 
 /*
  * Open all pinned maps of ifname, proven to be those of sluice's program on ifname

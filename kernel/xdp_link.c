@@ -131,7 +131,7 @@ int xdp_link_pin_paths(struct bpf_object *obj, const char *ifname)
 
 	bpf_object__for_each_map(map, obj) {
 		for (i = 0; i < sluice_map_count; i++) {
-			if (strcmp(bpf_map__name(map), sluice_map_names[i]))
+			if (strcmp(bpf_map__name(map), maps_object_name(i)))
 				continue;
 			pin_map_path(ifname, sluice_map_names[i], path);
 			if (bpf_map__set_pin_path(map, path))

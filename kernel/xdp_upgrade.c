@@ -91,7 +91,7 @@ static int match_pins(struct bpf_object *obj, const struct sluice_maps *maps)
 		struct bpf_map_info info = {0};
 		__u32 len = sizeof(info);
 
-		map = bpf_object__find_map_by_name(obj, sluice_map_names[i]);
+		map = bpf_object__find_map_by_name(obj, maps_object_name(i));
 		if (!map || bpf_obj_get_info_by_fd(fds[i], &info, &len))
 			return -ENOENT;
 		if (!strcmp(sluice_map_names[i], "flows") &&

@@ -14,6 +14,8 @@ PACKAGES=(
 	# fuzz/: clang's libFuzzer runtime (with its sanitizers)
 	libclang-rt-14-dev
 	libsmartcols-dev
+	# sluice monitor --pcap writes with libpcap; its test reads the file back with tcpdump
+	libpcap-dev tcpdump
 	# the man pages
 	scdoc
 	# the unit file's check (systemd-analyze verify)

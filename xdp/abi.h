@@ -51,7 +51,7 @@
  * whose layout it does not know, and `sluice upgrade` refuses to hand the pinned
  * maps to a program built for another layout. 1 was sluice before versions.
  */
-#define SLUICE_LAYOUT_VERSION	2
+#define SLUICE_LAYOUT_VERSION	3	/* 3: the monitor's maps */
 
 /*
  * Value of the one-entry `identity` map: what the sluice that loaded the program
@@ -554,6 +554,43 @@ struct sluice_rule_meta {
 	__u32 in_use;
 	__u32 position;		/* 0-based match order in the active rule set */
 	struct sluice_rule rule;
+};
+
+/*
+ * `sluice monitor`: packets sampled at their verdict, explained in user space.
+ *
+ * The gate (`.data.monitor`, one global the program reads once per packet at its
+ * verdict) is 0 while nobody listens. `sluice monitor` sets it to the samples each
+ * CPU may take per second, SLUICE_MONITOR_DROPS_ONLY or'ed in for --drops, and
+ * clears it when it stops.
+ */
+#define SLUICE_MONITOR_DROPS_ONLY	(1U << 31)
+#define SLUICE_MONITOR_RATE_MASK	(SLUICE_MONITOR_DROPS_ONLY - 1)
+#define SLUICE_MONITOR_SNAP		128	/* bytes of each frame kept for --pcap */
+#define SLUICE_MONITOR_RING		(256 * 1024)	/* bytes of `monitor_events` */
+#define SLUICE_MONITOR_NONE		0xffffffffU	/* no rule, no service */
+
+/* A record of the `monitor_events` ring buffer. */
+struct sluice_monitor_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns() at the verdict */
+	struct sluice_flow_key tuple;	/* as parsed; zero where the packet had none */
+	__u32 frame_len;	/* the whole frame, at the verdict */
+	__u32 cap_len;		/* bytes of it in frame[] */
+	__u32 verdict;		/* XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT */
+	__u32 reason;		/* the enum sluice_stat that counted the packet */
+	__u32 rule;		/* filter drops: the deciding rule's counter; else NONE */
+	__u32 service;		/* VIP packets: the service id; else NONE */
+	__u32 backend;		/* forwarded: the backend id; else 0 */
+	__u32 pad;
+	__u8 frame[SLUICE_MONITOR_SNAP];
+};
+
+/* Per-CPU value of `monitor_budget` (key 0): the sampling window and what it left out. */
+struct sluice_monitor_budget {
+	__u64 window_ns;	/* start of the current one-second window */
+	__u64 taken;		/* samples in it */
+	__u64 suppressed;	/* since the program started: over the rate, not sampled */
+	__u64 lost;		/* ring full (the reader is behind): sampled, not delivered */
 };
 
 /*

@@ -24,10 +24,18 @@
 #include "xdp/ratelimit.h"
 #include "xdp/stats.h"
 
+/*
+ * What filter_packet returns: a verdict in the low FILTER_VERDICT_BITS, the counter
+ * of the rule that decided above them (for `sluice monitor` to name it).
+ */
 enum filter_verdict {
 	FILTER_ALLOW,
 	FILTER_DENY,
+	FILTER_LIMITED,		/* over a rate-limit rule's rate: dropped too */
 };
+
+#define FILTER_VERDICT_BITS	2
+#define FILTER_VERDICT_MASK	((1U << FILTER_VERDICT_BITS) - 1)
 
 /*
  * The slot's header and table, looked up once per packet; the trie and hashes only
@@ -486,13 +494,13 @@ __noinline int filter_packet(const struct parsed_pkt *pkt)
 	}
 	stats_add(&rule_stats, counter, pkt->len);
 	if (action == SLUICE_ACT_DENY)
-		return FILTER_DENY;
+		return counter << FILTER_VERDICT_BITS | FILTER_DENY;
 	if (action == SLUICE_ACT_RATE_LIMIT && !limit_conforms(counter, pkt)) {
 		stats_add(&rule_limited, counter, pkt->len);
 		stats_add(&stats, SLUICE_STAT_RATE_LIMITED, pkt->len);
-		return FILTER_DENY;
+		return counter << FILTER_VERDICT_BITS | FILTER_LIMITED;
 	}
-	return FILTER_ALLOW;
+	return counter << FILTER_VERDICT_BITS | FILTER_ALLOW;
 }
 
 #endif /* SLUICE_XDP_FILTER_H */

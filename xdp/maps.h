@@ -286,4 +286,23 @@ struct {
 	__type(value, __u32);
 } health_peers SEC(".maps");
 
+/*
+ * `sluice monitor` (monitor.h): its gate, one global so that reading it costs a
+ * load and no lookup, in a section of its own so that it is a map of its own to
+ * pin; its samples; and each CPU's sampling budget.
+ */
+__u32 monitor_gate SEC(".data.monitor");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SLUICE_MONITOR_RING);
+} monitor_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sluice_monitor_budget);
+} monitor_budget SEC(".maps");
+
 #endif /* SLUICE_XDP_MAPS_H */

@@ -12,6 +12,7 @@
 #include "xdp/icmp_err.h"
 #include "xdp/lb.h"
 #include "xdp/maps.h"
+#include "xdp/monitor.h"
 #include "xdp/own_mac.h"
 #include "xdp/parse.h"
 #include "xdp/stats.h"
@@ -47,6 +48,7 @@ static __always_inline int forward(struct xdp_md *ctx, const struct parsed_pkt *
 		if (is_error)
 			stats_add(&stats, SLUICE_STAT_ICMP_TO_BACKEND, pkt->len);
 	}
+	monitor_verdict(ctx, pkt, verdict, stat, svc->id, backend_id);
 	return verdict;
 }
 
@@ -73,6 +75,7 @@ static __noinline int balance(struct xdp_md *ctx, const struct parsed_pkt *pkt)
 		be = lb_pick_backend(pkt, svc, &backend_id);
 		if (!be) {
 			stats_add(&stats, SLUICE_STAT_LB_NO_BACKEND, pkt->len);
+			monitor_verdict(ctx, pkt, XDP_DROP, SLUICE_STAT_LB_NO_BACKEND, svc->id, 0);
 			return XDP_DROP;
 		}
 	} else {
@@ -92,6 +95,7 @@ static __noinline int balance(struct xdp_md *ctx, const struct parsed_pkt *pkt)
 	return forward(ctx, pkt, flow, is_error, svc, be, backend_id);
 pass:
 	stats_add(&stats, SLUICE_STAT_PASS, pkt->len);
+	monitor_verdict(ctx, pkt, XDP_PASS, SLUICE_STAT_PASS, SLUICE_MONITOR_NONE, 0);
 	return XDP_PASS;
 }
 
@@ -99,30 +103,38 @@ SEC("xdp")
 int sluice_xdp(struct xdp_md *ctx)
 {
 	struct parsed_pkt pkt = {};
-	int res;
+	int res, verdict;
 
 	if (!own_mac_frame_is_ours(ctx)) {
 		__u32 len = ctx->data_end - ctx->data;
 
 		stats_add(&stats, SLUICE_STAT_RX, len);
 		stats_add(&stats, SLUICE_STAT_OTHER_HOST, len);
+		monitor_verdict(ctx, &pkt, XDP_PASS, SLUICE_STAT_OTHER_HOST, SLUICE_MONITOR_NONE, 0);
 		return XDP_PASS;
 	}
 	res = parse_packet(ctx, &pkt);
 	stats_add(&stats, SLUICE_STAT_RX, pkt.len);
 	if (res == PARSE_NON_IP) {
 		stats_add(&stats, SLUICE_STAT_NON_IP, pkt.len);
+		monitor_verdict(ctx, &pkt, XDP_PASS, SLUICE_STAT_NON_IP, SLUICE_MONITOR_NONE, 0);
 		return XDP_PASS;
 	}
 	if (res == PARSE_MALFORMED) {
 		stats_add(&stats, SLUICE_STAT_MALFORMED, pkt.len);
-		return malformed_verdict();
+		verdict = malformed_verdict();
+		monitor_verdict(ctx, &pkt, verdict, SLUICE_STAT_MALFORMED, SLUICE_MONITOR_NONE, 0);
+		return verdict;
 	}
 	if (pkt.is_fragment)
 		stats_add(&stats, SLUICE_STAT_FRAGMENT, pkt.len);
 
-	if (filter_packet(&pkt) == FILTER_DENY) {
+	res = filter_packet(&pkt);
+	if (res & FILTER_VERDICT_MASK) {
 		stats_add(&stats, SLUICE_STAT_FILTER_DROP, pkt.len);
+		monitor_verdict(ctx, &pkt, XDP_DROP, (res & FILTER_VERDICT_MASK) == FILTER_LIMITED ?
+				SLUICE_STAT_RATE_LIMITED : SLUICE_STAT_FILTER_DROP,
+				(__u32)res >> FILTER_VERDICT_BITS, 0);
 		return XDP_DROP;
 	}
 	stats_add(&stats, SLUICE_STAT_FILTER_PASS, pkt.len);

@@ -99,13 +99,39 @@ check "decap status with nothing attached: exit 1 too" \
 check "export with nothing attached: exit 1" \
 	expect 1 "not attached to any interface" unshare --net -- "$SLUICE" export
 
+check "monitor with nothing attached: exit 1" \
+	expect 1 "not attached to any interface" unshare --net -- "$SLUICE" monitor
+check "monitor of an interface sluice is not on: exit 1" \
+	expect 1 "sluice: not attached to nosuch0 (see \`sluice attach\`)" \
+	unshare --net -- "$SLUICE" monitor nosuch0 --drops
+
+# sluice monitor's mistakes, found before anything is opened: exit 2.
+check "monitor --match with a misspelt field: did you mean, exit 2" \
+	expect 2 "sluice monitor: --match: 'dprot' is not a field; did you mean 'dport'?" \
+	"$SLUICE" monitor --match "dprot 80"
+check "monitor --match with a bad prefix: exit 2" \
+	expect 2 "sluice monitor: --match: src '10.0.0.1/8' has host bits set; did you mean 10.0.0.0/8?" \
+	"$SLUICE" monitor --match "src 10.0.0.1/8"
+check "monitor --match with two terms unjoined: exit 2" \
+	expect 2 "sluice monitor: --match: expected 'and' or 'or' before 'src'" \
+	"$SLUICE" monitor --match "dport 80 src 10.0.0.0/8"
+check "monitor --match empty: exit 2" \
+	expect 2 "sluice monitor: --match: the expression is empty" "$SLUICE" monitor --match ""
+check "monitor --rate 0: exit 2" \
+	expect 2 "sluice monitor: --rate '0' is not a number from 1 to 1000000" \
+	"$SLUICE" monitor --rate 0
+check "monitor --count x: exit 2" \
+	expect 2 "sluice monitor: --count 'x' is not a number from 1 to" "$SLUICE" monitor --count x
+check "monitor --pcap without a file: exit 2" \
+	expect 2 "usage: sluice monitor" "$SLUICE" monitor --pcap
+
 # Every command that touches the kernel, run by a user without privileges.
 nobody()
 {
 	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$TMP/sluice" "$@"
 }
 NEEDS="sluice: permission denied: sluice needs root (CAP_SYS_ADMIN, CAP_BPF, CAP_NET_ADMIN)"
-for cmd in "status" "stats" "top --once" "export" "watch --once" "apply -f /dev/null" \
+for cmd in "status" "stats" "top --once" "monitor --drops" "export" "watch --once" "apply -f /dev/null" \
 	"attach lo" "detach lo" "detach --prune" "run lo -f /dev/null" "decap status" \
 	"decap attach lo" "decap detach lo"; do
 	# shellcheck disable=SC2086

@@ -4,7 +4,8 @@
 # The filter with real traffic: rule sets swapped under a steady flow lose none of
 # its packets; rate limits limit; a deny default keeps ARP, NDP and the operator's
 # own session alive unless told otherwise; an apply that would cut that session
-# needs --force; status shows what the rules compiled to, stats their hits.
+# needs --force; status shows what the rules compiled to, stats their hits; sluice
+# monitor names the rule that dropped a packet, or the service that had no backend.
 # shellcheck source=tests/lab/testlib.sh
 source "$(dirname "$0")/testlib.sh"
 
@@ -113,6 +114,110 @@ check "stats --watch prints rates until interrupted" \
 	expect_exit 0 lab_exec lb timeout -s INT --preserve-status 2.5 "$SLUICE" stats eth0 --watch
 check "  and the rate of the rule that matches the flow" output_matches "^dns-limit +[1-9]"
 wait "$steady"
+
+# --- sluice monitor: why a packet was dropped ----------------------------------------
+# The lab's config with every backend of dns draining: its table is empty, so a new
+# flow to it has no backend.
+awk '/name: dns/ { dns = 1 } dns && /weight: 100}/ { sub(/}$/, ", state: draining}") } 1' \
+	"$LAB_CONFIG" >"$TEST_TMP/monitor.yaml"
+PIN=$(lab_pin_dir lb) || bail_out "cannot read lb's network namespace cookie"
+check "a config with dns's backends all draining applies" \
+	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/monitor.yaml"
+
+# monitor_run NAME ARGS...: sluice monitor in the background until it exits, while the
+# client sends what the rule no-redis denies and a new dns flow every 0.1 s.
+monitor_run()
+{
+	local name=$1 mon i
+
+	shift
+	# Stopped after 15 s at most, so that a count never reached fails the checks.
+	lab_exec lb timeout -s INT --preserve-status 15 "$SLUICE" monitor eth0 "$@" \
+		>"$TEST_TMP/$name" 2>"$TEST_TMP/$name.err" &
+	mon=$!
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$mon" 2>/dev/null || break
+		lab_exec client socat -u - "TCP4:$LAB_VIP4:6379,connect-timeout=0.05" \
+			</dev/null >/dev/null 2>&1
+		echo q | lab_exec client socat -u - "UDP4-SENDTO:$LAB_VIP4:53" >/dev/null 2>&1
+		sleep 0.1
+	done
+	wait "$mon"
+}
+
+# gate_is VALUE: the monitor's gate, as the data plane reads it.
+gate_is()
+{
+	bpftool map dump pinned "$PIN/monitor_gate" | grep -q "\"monitor_gate\": $1\$"
+}
+
+check "monitor --drops --count 4 --pcap: exit 0" \
+	monitor_run drops --drops --count 4 --pcap "$TEST_TMP/drops.pcap"
+check "  names the rule that denied the packet" grep -Eq \
+	"drop tcp 10\.200\.0\.2:[0-9]+ > 192\.0\.2\.10:6379 len [0-9]+: denied by rule no-redis$" \
+	"$TEST_TMP/drops"
+check "  and the service that had no backend" grep -Eq \
+	"drop udp 10\.200\.0\.2:[0-9]+ > 192\.0\.2\.10:53 len [0-9]+: service dns has no backend$" \
+	"$TEST_TMP/drops"
+check "  four samples, every one a drop" test "$(grep -c ' drop ' "$TEST_TMP/drops")" -eq 4
+check "  says how many it showed" grep -q "^sluice monitor: 4 samples shown" "$TEST_TMP/drops.err"
+check "tcpdump -r reads the pcap back: the same four frames" \
+	expect_exit 0 tcpdump -nr "$TEST_TMP/drops.pcap"
+check "  the denied SYN and the datagram" \
+	bash -c "grep -q '10.200.0.2.[0-9]* > 192.0.2.10.6379: Flags \[S\]' $TEST_TMP/out &&
+		 grep -q '10.200.0.2.[0-9]* > 192.0.2.10.53: ' $TEST_TMP/out &&
+		 test \$(grep -c '^[0-9]' $TEST_TMP/out) -eq 4"
+check "the monitor is off once it stops: its gate reads 0" \
+	gate_is 0
+
+# --match, --json: only what the expression holds for, in sluice's names.
+check "monitor --match 'rule no-redis' --json --count 2: exit 0" \
+	monitor_run match --match "rule no-redis" --json --count 2
+check "  two JSON lines, both the rule's drops" python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 2, lines
+for s in lines:
+    assert (s["verdict"], s["reason"], s["rule"], s["proto"], s["dport"]) == \
+        ("drop", "filter_drop", "no-redis", "tcp", 6379), s
+    assert s["explanation"] == "denied by rule no-redis" and s["interface"] == "eth0", s' \
+	"$TEST_TMP/match"
+
+# Forwarded packets: the service and the backend that took them.
+lab_exec lb timeout -s INT --preserve-status 15 "$SLUICE" monitor eth0 \
+	--match "service web and dport 80" --count 1 \
+	>"$TEST_TMP/fwd" 2>&1 &
+mon=$!
+for ((i = 0; i < 50; i++)); do
+	kill -0 "$mon" 2>/dev/null || break
+	lab_request "$LAB_VIP4" 80 >/dev/null 2>&1
+	sleep 0.1
+done
+check "monitor of a forwarded request: exit 0" wait "$mon"
+check "  names the service and its backend" grep -Eq \
+	"^[0-9:.]+ tx tcp 10\.200\.0\.2:[0-9]+ > 192\.0\.2\.10:80 len [0-9]+: service web, to backend 10\.200\.0\.1[123]$" \
+	"$TEST_TMP/fwd"
+
+# The rate bounds what a flood costs; what it leaves out is counted and shown.
+check "monitor --rate 1 --count 3 under steady drops (2 CPUs: over a second): exit 0" \
+	monitor_run rate --drops --rate 1 --count 3
+check "  tells how many packets it did not sample" grep -Eq \
+	"^sluice monitor: 3 samples shown; [1-9][0-9]* packets not sampled" "$TEST_TMP/rate.err"
+
+lab_exec lb timeout -s INT --preserve-status 2 "$SLUICE" monitor eth0 >/dev/null 2>&1 &
+mon=$!
+sleep 0.5
+check "while a monitor runs its gate is set: 1000 a second per CPU" gate_is 1000
+check "a second monitor of the same interface: exit 1" \
+	expect_exit 1 sluice monitor eth0 --count 1
+check "  says one runs already" output_has "another sluice monitor is running on eth0"
+check "  the first stops on SIGINT: exit 0" wait "$mon"
+check "  and turns sampling off" gate_is 0
+check "--match naming a service eth0 lacks: exit 2" \
+	expect_exit 2 sluice monitor eth0 --match "service nope"
+check "  says so" output_has "sluice monitor: --match: eth0 has no service 'nope'"
+check "  and leaves the monitor off" \
+	gate_is 0
 
 # --- a deny default spares ARP, NDP and the operator's session ----------------------
 # resolves FAMILY ADDR: after a datagram to ADDR, the client has its link address.
