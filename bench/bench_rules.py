@@ -138,9 +138,10 @@ def _yaml_rule(rule):
     return f"    - {{{fields}}}\n"
 
 
-def config_yaml(rules):
-    """A sluice config holding only the filter (default deny)."""
-    return "filter:\n  default: deny\n  rules:\n" + "".join(_yaml_rule(r) for r in rules)
+def config_yaml(rules, default="deny"):
+    """A sluice config holding only the filter (default deny, unless told)."""
+    return (f"filter:\n  default: {default}\n  rules:\n" +
+            "".join(_yaml_rule(r) for r in rules))
 
 
 def xdp_filter_entries(rules):

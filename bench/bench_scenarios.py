@@ -7,6 +7,7 @@ options), the path every packet must take (`expect`, checked by bench-micro on
 every call; for sluice also a counter that must grow with every live frame), and
 the baselines its figures are set against. Adding a scenario is adding an entry.
 """
+import os
 from dataclasses import dataclass, field
 
 import bench_rules
@@ -47,12 +48,18 @@ class Scenario:
     xdp_filter: tuple = None
     baselines: list = field(default_factory=list)
     note: str = ""
+    cpus: int = 1           # live: generators at once, one per CPU, flows of their own
+    warmup: float = 0       # live: seconds of the same traffic before anything is timed
+    flow_entries: int = 0   # sluice: the flow table's size (flows.size), 0 = default
 
 
 def _backends(n, family):
     return "".join(f"      - {{addr: {topo.backend_addr(k, family)}}}\n"
                    for k in range(1, n + 1))
 
+
+# The scaling scenarios' CPUs: every CPU of the machine, at least 2.
+CPUS = max(2, os.cpu_count() or 1)
 
 # ipip's outer sources: a flow's hash picks the host part.
 ENCAP_SOURCE = {4: "10.255.0.0/24", 6: "fd00:255::/64"}
@@ -73,12 +80,13 @@ def _service(name, vip, port, proto, forward, backends, family, weight=None):
     return head + "    backends:\n" + body
 
 
-def lb_config(n, forward="l2dsr", weight=None):
+def lb_config(n, forward="l2dsr", weight=None, flow_entries=0):
     """A small filter and one TCP service per family with n backends each (forward:
     l2dsr or ipip); ipip adds an IPv4 VIP with IPv6 backends (4in6). weight: the
-    first backend of web4 gets it."""
+    first backend of web4 gets it; flow_entries: the flow table's size."""
     def text():
-        out = ("filter:\n  default: allow\n  rules:\n"
+        out = (f"flows:\n  size: {flow_entries}\n" if flow_entries else "")
+        out += ("filter:\n  default: allow\n  rules:\n"
                "    - {name: no-memcached, proto: udp, dport: 11211, action: deny}\n"
                "    - {name: ssh-admins, proto: tcp, dport: 22, src: 10.201.0.0/24, "
                "action: allow}\n"
@@ -107,6 +115,21 @@ def services_config(n, backends_each=2):
 
 def rules_config(n):
     return lambda: bench_rules.config_yaml(bench_rules.rule_set(n))
+
+
+def vips_rules_config(vips, rules):
+    """`rules` rules of the seeded set with an allow default, and `vips` TCP services
+    of 2 backends, one VIP address each (198.51.100.1 up)."""
+    def text():
+        out = [bench_rules.config_yaml(bench_rules.rule_set(rules), default="allow"),
+               "services:\n"]
+        for i in range(vips):
+            out.append(f"  - name: v{i}\n    vip: 198.51.100.{1 + i}\n    port: 80\n"
+                       "    proto: tcp\n    table_size: 251\n    backends:\n"
+                       f"      - {{addr: {topo.backend_addr(1 + 2 * i % topo.MAX_BACKENDS)}}}\n"
+                       f"      - {{addr: {topo.backend_addr(2 + 2 * i % topo.MAX_BACKENDS)}}}\n")
+        return "".join(out)
+    return text
 
 
 def _src(i, family):
@@ -138,6 +161,9 @@ def scenarios():
         add(name="xdp-tx" + sfx, group="lb", program="xdp-tx", quick=size == 64,
             traffic=Traffic("tcp", _src(1, 4), _vip(4), 80, size=size), expect="swap",
             note="swaps MACs, XDP_TX")
+    add(name=f"xdp-tx-{CPUS}cpu", group="lb", program="xdp-tx", cpus=CPUS,
+        traffic=Traffic("tcp", _src(1, 4), _vip(4), 80), expect="swap",
+        baselines=["xdp-tx"], note=f"swaps MACs, XDP_TX, {CPUS} CPUs at once")
     add(name="xdp-pass", group="pass", program="xdp-pass", quick=True,
         traffic=Traffic("udp", _src(2, 4), _dut(4), 9), expect="pass",
         note="empty program: XDP_PASS, then the kernel stack")
@@ -163,6 +189,10 @@ def scenarios():
         traffic=Traffic("udp", _src(20, 4), _dut(4), 9), expect="pass",
         config=lb_config(10), counter=("global", "pass"), baselines=["xdp-pass"],
         note="allowed, not a VIP: to the kernel stack")
+    add(name="pass-100vips-10000rules", group="pass", program="sluice",
+        traffic=_rule_traffic("none4"), expect="pass", config=vips_rules_config(100, 10000),
+        counter=("global", "pass"), baselines=["xdp-pass"],
+        note="100 VIPs and 10,000 rules (allow default), not a VIP: to the kernel stack")
     i = 30
     for family in (4, 6):
         for backends in (10, 1000):
@@ -195,6 +225,24 @@ def scenarios():
                 note=("flow-table hits" if flows == 1 else "flow-table misses") +
                 f", IPv{family} in IPv{outer}, next hop from the FIB")
             j += 1
+    # Established flows beyond what caches hold: 1M of them, recorded during the warm-up
+    # in a flow table of 1.5M entries, then every packet a hit.
+    for family in (4, 6):
+        add(name=f"lb-1Mest-10be-v{family}", group="lb", program="sluice",
+            traffic=Traffic("tcp", _src(60 + family, family), _vip(family), 80,
+                            flows=1000000),
+            expect="l2dsr", config=lb_config(10, flow_entries=1500000),
+            flow_entries=1500000, warmup=3, counter=("global", "flow_hit"),
+            baselines=["xdp-tx", f"lb-1flow-10be-v{family}"],
+            note="1M established flows cycled (1.5M-entry table), every packet a hit")
+    # Scaling: the same traffic from every CPU at once, each CPU its own flows.
+    for k, fl, flows in ((71, "1flow", 1), (72, "1Mflows", 1000000)):
+        add(name=f"lb-{fl}-10be-v4-{CPUS}cpu", group="lb", program="sluice", cpus=CPUS,
+            traffic=Traffic("tcp", _src(k, 4), _vip(4), 80, flows=flows),
+            expect="l2dsr", config=lb_config(10), counter=("global", "lb_forward"),
+            baselines=[f"lb-{fl}-10be-v4", f"xdp-tx-{CPUS}cpu"],
+            note=f"{CPUS} CPUs at once, " + ("one established flow each" if flows == 1
+                                              else "1M new flows each (64K-entry LRU)"))
     add(name="lb-udp-1Mflows-10be-v4", group="lb", program="sluice",
         traffic=Traffic("udp", _src(i, 4), _vip(4), 53, flows=1000000), expect="l2dsr",
         config=lb_config(10), counter=("global", "lb_forward"), baselines=["xdp-tx"],

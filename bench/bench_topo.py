@@ -83,8 +83,12 @@ def up():
         run(["sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0",
              "net.ipv6.conf.default.accept_dad=0",
              "net.ipv6.conf.default.router_solicitations=0"], ns=ns)
-    run(["ip", "-n", GEN_NS, "link", "add", GEN_IF, "type", "veth",
-         "peer", "name", DUT_IF, "netns", DUT_NS])
+    # A queue per CPU on each end: a frame sent on CPU k goes to queue k of the peer
+    # and is processed there, so CPUs that send at once never share a queue.
+    queues = str(os.cpu_count() or 1)
+    run(["ip", "-n", GEN_NS, "link", "add", GEN_IF, "numtxqueues", queues, "numrxqueues",
+         queues, "type", "veth", "peer", "name", DUT_IF, "netns", DUT_NS,
+         "numtxqueues", queues, "numrxqueues", queues])
     run(["ip", "-n", GEN_NS, "-batch", "-"], stdin=(
         "link set dev lo up\n"
         f"link set dev {GEN_IF} up\n"

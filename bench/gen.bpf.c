@@ -27,6 +27,7 @@
 /* Set by user space before loading. */
 const volatile __u32 out_ifindex;
 const volatile __u32 flows = 1;
+const volatile __u32 flow_base;	/* this generator's first flow: one range per CPU */
 const volatile __u16 sport_base;	/* host byte order */
 const volatile __u16 saddr_lo_base;	/* last 16 bits of the source address, host order */
 const volatile __u8 ipv6;
@@ -34,7 +35,10 @@ const volatile __u8 udp;
 const volatile __u8 dst_mac[ETH_ALEN];
 const volatile __u8 src_mac[ETH_ALEN];
 
-/* Frames made so far; also the flow counter. One generator runs on one CPU. */
+/*
+ * Frames made so far; also the flow counter. One generator runs on one CPU; with
+ * several CPUs, each runs a copy of its own (its own counter and flow range).
+ */
 __u64 frames;
 
 /* RFC 1624, eqn. 3: one's complement sums do not depend on byte order. */
@@ -83,7 +87,7 @@ int bench_gen(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
-	__u32 flow = frames++ % flows;
+	__u32 flow = flow_base + frames++ % flows;
 	__u16 sport = bpf_htons(sport_base + flow % BENCH_FLOW_PORTS);
 	__u16 saddr_lo = bpf_htons(saddr_lo_base + flow / BENCH_FLOW_PORTS);
 	__u16 old;

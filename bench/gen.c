@@ -9,11 +9,17 @@
  * What the receiving side processed is read by the caller from that side's veth
  * counters: frames the veth could not queue are dropped there, so "sent" is what was
  * offered, not what was carried.
+ *
+ * With --cpus N, N threads send at once, thread k pinned to CPU k with a generator
+ * of its own and flows of its own (k * flows up): each CPU then generates, receives
+ * and returns its own frames, as each queue of a multi-queue NIC would.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +46,8 @@ struct gen_opts {
 	const char *iface;
 	struct frame_spec spec;
 	double seconds;
-	double rate;		/* frames per second, 0 = as fast as possible */
+	double rate;		/* frames per second, 0 = as fast as possible (per CPU) */
+	int cpus;		/* sending threads, on CPUs 0..cpus-1 */
 };
 
 static volatile sig_atomic_t stop;
@@ -67,7 +74,8 @@ static void usage(FILE *out)
 		"in live-frames mode, count what comes back on IFACE, print JSON.\n\n"
 		"  --iface IFACE     the generator's end of the veth pair\n"
 		"  --seconds S       how long to send\n"
-		"  --rate PPS        frames per second (default: as fast as possible)\n"
+		"  --rate PPS        frames per second and CPU (default: as fast as possible)\n"
+		"  --cpus N          send from CPUs 0..N-1 at once, flows of their own (default 1)\n"
 		FRAME_OPTIONS_HELP);
 }
 
@@ -77,6 +85,7 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 		{ "iface", required_argument, NULL, 'i' },
 		{ "seconds", required_argument, NULL, 't' },
 		{ "rate", required_argument, NULL, 'r' },
+		{ "cpus", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		FRAME_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -84,6 +93,7 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 	int opt, ret;
 
 	frame_spec_init(&o->spec);
+	o->cpus = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		ret = frame_option(&o->spec, opt, optarg);
 		if (ret < 0)
@@ -100,6 +110,9 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 		case 'r':
 			o->rate = atof(optarg);
 			break;
+		case 'c':
+			o->cpus = atoi(optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -108,14 +121,15 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 			return 2;
 		}
 	}
-	if (!o->iface || o->seconds <= 0 || o->rate < 0 || optind != argc) {
+	if (!o->iface || o->seconds <= 0 || o->rate < 0 || o->cpus < 1 ||
+	    o->cpus > libbpf_num_possible_cpus() || optind != argc) {
 		usage(stderr);
 		return 2;
 	}
 	return frame_spec_check(&o->spec) ? 2 : 0;
 }
 
-static struct gen_bpf *load_gen(const struct gen_opts *o, int ifindex)
+static struct gen_bpf *load_gen(const struct gen_opts *o, int ifindex, int cpu)
 {
 	struct gen_bpf *skel = gen_bpf__open();
 
@@ -123,6 +137,7 @@ static struct gen_bpf *load_gen(const struct gen_opts *o, int ifindex)
 		return NULL;
 	skel->rodata->out_ifindex = (__u32)ifindex;
 	skel->rodata->flows = o->spec.flows;
+	skel->rodata->flow_base = (__u32)cpu * o->spec.flows;
 	skel->rodata->sport_base = o->spec.sport;
 	skel->rodata->saddr_lo_base = frame_saddr_lo(&o->spec);
 	skel->rodata->ipv6 = o->spec.family == AF_INET6;
@@ -169,6 +184,15 @@ struct sent {
 	/* Each call's ns per frame after the first (which only finds the pace). */
 	double call_ns[CALLS_KEPT];
 	unsigned int calls;
+};
+
+/* One sending thread: its CPU, its generator, what it sent. */
+struct sender {
+	const struct gen_opts *o;
+	int cpu, ifindex, err;
+	struct gen_bpf *gen;
+	pthread_t thread;
+	struct sent sent;
 };
 
 /* Frames for the next call: about CALL_SECONDS of work, never past the deadline. */
@@ -229,6 +253,52 @@ static int send_frames(const struct gen_opts *o, int prog_fd, int ifindex, struc
 	return 0;
 }
 
+static void *sender_run(void *arg)
+{
+	struct sender *s = arg;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(s->cpu, &set);
+	s->err = -pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	if (!s->err)
+		s->err = send_frames(s->o, bpf_program__fd(s->gen->progs.bench_gen), s->ifindex,
+				     &s->sent);
+	return NULL;
+}
+
+/*
+ * Every sender at once; *total sums them, its busy time as that of the whole
+ * (frames over the sum of each CPU's frame rate). Returns 0 or -errno.
+ */
+static int send_all(struct sender *senders, int n, struct sent *total)
+{
+	double rate_sum = 0;
+	int i, err = 0;
+
+	for (i = 0; i < n; i++) {
+		err = -pthread_create(&senders[i].thread, NULL, sender_run, &senders[i]);
+		if (err) {
+			stop = 1;
+			break;
+		}
+	}
+	n = i;
+	memset(total, 0, sizeof(*total));
+	for (i = 0; i < n; i++) {
+		pthread_join(senders[i].thread, NULL);
+		err = err ? err : senders[i].err;
+		total->frames += senders[i].sent.frames;
+		if (senders[i].sent.seconds > total->seconds)
+			total->seconds = senders[i].sent.seconds;
+		if (senders[i].sent.busy > 0)
+			rate_sum += (double)senders[i].sent.frames / senders[i].sent.busy;
+	}
+	if (rate_sum > 0)
+		total->busy = (double)total->frames / rate_sum;
+	return err;
+}
+
 static void print_result(const struct gen_opts *o, const struct sent *sent,
 			 const struct bench_counter *back)
 {
@@ -245,6 +315,7 @@ static void print_result(const struct gen_opts *o, const struct sent *sent,
 	json_object_object_add(j, "frame_size",
 			       json_object_new_int64((int64_t)frame_len(&o->spec)));
 	json_object_object_add(j, "flows", json_object_new_int64(o->spec.flows));
+	json_object_object_add(j, "cpus", json_object_new_int64(o->cpus));
 	json_object_object_add(j, "returned_packets",
 			       json_object_new_int64((int64_t)back->packets));
 	json_object_object_add(j, "returned_bytes", json_object_new_int64((int64_t)back->bytes));
@@ -258,9 +329,9 @@ int main(int argc, char **argv)
 	struct bench_counter back;
 	struct timespec drain = { .tv_nsec = DRAIN_NS };
 	struct count_bpf *count = NULL;
-	struct gen_bpf *gen = NULL;
+	struct sender *senders;
 	struct sent sent;
-	int ifindex, err, ret;
+	int ifindex, err, ret, i;
 
 	ret = parse_args(argc, argv, &o);
 	if (ret)
@@ -273,9 +344,18 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	gen = load_gen(&o, ifindex);
+	senders = calloc((size_t)o.cpus, sizeof(*senders));
+	if (!senders) {
+		fprintf(stderr, "bench-gen: out of memory\n");
+		return 1;
+	}
+	for (err = 0, i = 0; i < o.cpus; i++) {
+		senders[i] = (struct sender){ .o = &o, .cpu = i, .ifindex = ifindex };
+		senders[i].gen = load_gen(&o, ifindex, i);
+		err = err || !senders[i].gen;
+	}
 	count = count_bpf__open_and_load();
-	if (!gen || !count) {
+	if (err || !count) {
 		fprintf(stderr, "bench-gen: cannot load the generator's programs\n");
 		goto out;
 	}
@@ -285,7 +365,7 @@ int main(int argc, char **argv)
 			o.iface, strerror(errno));
 		goto out;
 	}
-	err = send_frames(&o, bpf_program__fd(gen->progs.bench_gen), ifindex, &sent);
+	err = send_all(senders, o.cpus, &sent);
 	nanosleep(&drain, NULL);
 	if (err)
 		fprintf(stderr, "bench-gen: BPF_PROG_TEST_RUN failed: %s\n", strerror(-err));
@@ -298,6 +378,8 @@ int main(int argc, char **argv)
 	bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 out:
 	count_bpf__destroy(count);
-	gen_bpf__destroy(gen);
+	for (i = 0; i < o.cpus; i++)
+		gen_bpf__destroy(senders[i].gen);
+	free(senders);
 	return ret;
 }
