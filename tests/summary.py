@@ -14,6 +14,24 @@ import xml.etree.ElementTree as ET
 GOOD = {"OK", "EXPECTEDFAIL"}
 
 
+def show_failure(test):
+    """A failed test's failing cases, with what they printed, on stderr: CI's log
+    then says what failed without the build directory, which goes with the root."""
+    print(f"=== {test['name']}: {test['result']}", file=sys.stderr)
+    lines = (test.get("stdout") or "").splitlines()
+    shown = 0
+    for i, line in enumerate(lines):
+        if line.startswith(("not ok", "Bail out!")):
+            print(line, file=sys.stderr)
+            for context in lines[i + 1:i + 12]:
+                if not context.startswith(("#", " ")):
+                    break
+                print(context, file=sys.stderr)
+            shown += 1
+    if not shown:
+        print("\n".join(lines[-20:]), file=sys.stderr)
+
+
 def main(logdir):
     cases = {}
     for suite in ET.parse(f"{logdir}/testlog.junit.xml").getroot().iter("testsuite"):
@@ -33,6 +51,8 @@ def main(logdir):
                 s = max(s, 1)
             elif (test["result"] not in GOOD and not f) or not p + f + s:
                 f += 1
+            if f:
+                show_failure(test)
             passed, failed, skipped = passed + p, failed + f, skipped + s
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0

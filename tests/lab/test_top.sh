@@ -91,7 +91,7 @@ check "  with the program's cost per packet" output_has "ns/packet"
 check "  with web's rate above 0" web_rate_positive "$TEST_TMP/out"
 check "  and the backends" output_has "BACKEND"
 check "top into a pipe prints frames until interrupted" expect_exit 0 \
-	lab_exec lb timeout -s INT --preserve-status 2.5 "$SLUICE" top eth0
+	lab_exec lb timeout -s INT --preserve-status 4.5 "$SLUICE" top eth0
 check "  (two frames)" test "$(grep -c '^sluice top eth0' "$TEST_TMP/out")" -ge 2
 
 # --- a real terminal ---------------------------------------------------------------------------
