@@ -8,11 +8,7 @@
 #include "kernel/counters.h"
 
 const struct table_column stats_columns[STATS_COLUMNS] = {
-	{ "NAME", "name", "addr", "service name; a backend's address under it", 0.3, 0,
-	  true, NULL },
-	{ "VIP", "vip", NULL, "the service's address", 0.2, 0, false, NULL },
-	{ "PORT", "port", NULL, "its port (* for any)", 5, SCOLS_FL_RIGHT, false, table_port_text },
-	{ "PROTO", "proto", NULL, "tcp or udp", 5, 0, false, NULL },
+	TABLE_SERVICE_COLUMNS(0.3, false),
 	{ "PACKETS", "packets", NULL, "packets forwarded to it", 10, SCOLS_FL_RIGHT, true,
 	  NULL },
 	{ "BYTES", "bytes", NULL, "bytes forwarded to it", 12, SCOLS_FL_RIGHT, true, NULL },
@@ -209,11 +205,7 @@ static bool moved(json_object *row)
 }
 
 const struct table_column stats_rate_columns[STATS_RATE_COLUMNS] = {
-	{ "NAME", "name", "addr", "service name; a backend's address under it", 0.3, 0,
-	  true, NULL },
-	{ "VIP", "vip", NULL, "the service's address", 0.2, 0, false, NULL },
-	{ "PORT", "port", NULL, "its port (* for any)", 5, SCOLS_FL_RIGHT, false, table_port_text },
-	{ "PROTO", "proto", NULL, "tcp or udp", 5, 0, false, NULL },
+	TABLE_SERVICE_COLUMNS(0.3, false),
 	{ "PKT/S", "packets_per_second", NULL, "packets per second", 10, SCOLS_FL_RIGHT, true,
 	  NULL },
 	{ "BYTES/S", "bytes_per_second", NULL, "bytes per second", 12, SCOLS_FL_RIGHT, true,

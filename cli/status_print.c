@@ -46,11 +46,7 @@ static const char *encap_text(json_object *row, char *buf, size_t len)
 }
 
 const struct table_column status_columns[STATUS_COLUMNS] = {
-	{ "NAME", "name", "addr", "service name; a backend's address under it", 0.25, 0,
-	  true, NULL },
-	{ "VIP", "vip", NULL, "the service's address", 0.2, 0, true, NULL },
-	{ "PORT", "port", NULL, "its port (* for any)", 5, SCOLS_FL_RIGHT, true, table_port_text },
-	{ "PROTO", "proto", NULL, "tcp or udp", 5, 0, true, NULL },
+	TABLE_SERVICE_COLUMNS(0.25, true),
 	{ "FORWARD", "forward", NULL, "l2dsr or ipip", 5, 0, true, NULL },
 	{ "WEIGHT", "weight", NULL, "a backend's weight", 6, SCOLS_FL_RIGHT, true, NULL },
 	{ "SHARE", "share", NULL, "a backend's share of the Maglev table", 6, SCOLS_FL_RIGHT,

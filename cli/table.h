@@ -28,6 +28,19 @@ struct table_column {
 	const char *(*text)(json_object *row, char *buf, size_t len);
 };
 
+/*
+ * The columns that say which service a row is, first in status and stats alike:
+ * NAME takes name_share of the terminal; VIP, PORT and PROTO are shown without -o
+ * when address_shown.
+ */
+#define TABLE_SERVICE_COLUMNS(name_share, address_shown)				\
+	{ "NAME", "name", "addr", "service name; a backend's address under it",	\
+	  name_share, 0, true, NULL },							\
+	{ "VIP", "vip", NULL, "the service's address", 0.2, 0, address_shown, NULL },	\
+	{ "PORT", "port", NULL, "its port (* for any)", 5, SCOLS_FL_RIGHT,		\
+	  address_shown, table_port_text },						\
+	{ "PROTO", "proto", NULL, "tcp or udp", 5, 0, address_shown, NULL }
+
 struct table_choice {
 	size_t n;
 	const struct table_column *cols[TABLE_MAX_COLUMNS];

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 
 #include "kernel/decap_state.h"
+#include "kernel/identity.h"
 #include "kernel/live.h"
 #include "kernel/pin.h"
 
@@ -64,42 +65,19 @@ void decap_state_read(const char *dir, struct decap_state *out)
 	close(fd);
 }
 
-/* The map ids of program prog_id into ids[0..*n); -1 if it cannot be read. */
-static int prog_map_ids(__u32 prog_id, __u32 *ids, __u32 *n)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-	int fd = bpf_prog_get_fd_by_id(prog_id), err;
-
-	if (fd < 0)
-		return -1;
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = *n;
-	info.map_ids = (__u64)(unsigned long)ids;
-	err = bpf_obj_get_info_by_fd(fd, &info, &len);
-	close(fd);
-	if (info.nr_map_ids < *n)
-		*n = info.nr_map_ids;
-	return err ? -1 : 0;
-}
-
 const char *decap_state_stranger(const char *dir, __u32 prog_id)
 {
-	__u32 ids[16], n = 16;
+	struct identity_prog_maps prog;
 
-	if (prog_map_ids(prog_id, ids, &n))
+	if (identity_prog_maps(prog_id, &prog))
 		return pinned_maps[0];
 	for (size_t i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
-		struct bpf_map_info info = {0};
-		__u32 len = sizeof(info), j;
 		int fd = open_pinned(dir, pinned_maps[i]);
-		bool read = fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len);
+		bool among = identity_map_among(fd, &prog);
 
 		if (fd >= 0)
 			close(fd);
-		for (j = 0; read && j < n && ids[j] != info.id; j++)
-			;
-		if (!read || j == n)
+		if (!among)
 			return pinned_maps[i];
 	}
 	return NULL;

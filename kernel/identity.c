@@ -16,9 +16,6 @@
 #include "kernel/pin.h"
 #include "kernel/xdp_link.h"
 
-/* More than any sluice program holds (29 with this layout). */
-#define PROG_MAPS_MAX	64
-
 __u64 identity_digest(const void *bytes, size_t len)
 {
 	const unsigned char *p = bytes;
@@ -155,31 +152,56 @@ static void no_sluice_program(const char *ifname, int ifindex, const char *dir)
 			"%s` removes the state\n", ifname, dir, ifname, ifname, ifname);
 }
 
-/* Is every map of `maps` one of ids? Names the first that is not. */
-static const char *stranger_map(const struct sluice_maps *maps, const __u32 *ids, __u32 n)
+int identity_prog_maps(__u32 prog_id, struct identity_prog_maps *out)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(prog_id), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = IDENTITY_PROG_MAPS_MAX;
+	info.map_ids = (__u64)(unsigned long)out->ids;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		err = -errno;
+	close(fd);
+	out->n = info.nr_map_ids < IDENTITY_PROG_MAPS_MAX ? info.nr_map_ids
+							   : IDENTITY_PROG_MAPS_MAX;
+	memcpy(out->tag, info.tag, sizeof(out->tag));
+	return err;
+}
+
+bool identity_map_among(int map_fd, const struct identity_prog_maps *maps)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+
+	if (map_fd < 0 || bpf_obj_get_info_by_fd(map_fd, &info, &len))
+		return false;
+	for (__u32 i = 0; i < maps->n; i++)
+		if (maps->ids[i] == info.id)
+			return true;
+	return false;
+}
+
+/* Is every map of `maps` one of the program's? Names the first that is not. */
+static const char *stranger_map(const struct sluice_maps *maps,
+				const struct identity_prog_maps *prog)
 {
 	const int *fds = (const int *)maps;
 
-	for (unsigned int i = 0; i < sluice_map_count; i++) {
-		struct bpf_map_info info = {0};
-		__u32 len = sizeof(info), j;
-
-		if (bpf_obj_get_info_by_fd(fds[i], &info, &len))
+	for (unsigned int i = 0; i < sluice_map_count; i++)
+		if (!identity_map_among(fds[i], prog))
 			return sluice_map_names[i];
-		for (j = 0; j < n && ids[j] != info.id; j++)
-			;
-		if (j == n)
-			return sluice_map_names[i];
-	}
 	return NULL;
 }
 
 int identity_check_pins(const char *ifname, const struct sluice_maps *maps,
 			struct identity_seen *seen)
 {
-	int ifindex = (int)if_nametoindex(ifname), fd, err;
-	__u32 ids[PROG_MAPS_MAX], len;
-	struct bpf_prog_info info;
+	int ifindex = (int)if_nametoindex(ifname), err;
+	struct identity_prog_maps prog;
 	char dir[PATH_MAX], want[17], got[17];
 	struct attached at;
 	const char *stranger;
@@ -200,22 +222,13 @@ int identity_check_pins(const char *ifname, const struct sluice_maps *maps,
 		no_sluice_program(ifname, ifindex, dir);
 		return -EPROTO;
 	}
-	fd = bpf_prog_get_fd_by_id(at.prog_id);
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = PROG_MAPS_MAX;
-	info.map_ids = (__u64)(unsigned long)ids;
-	len = sizeof(info);
-	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len)) {
+	err = identity_prog_maps(at.prog_id, &prog);
+	if (err) {
 		fprintf(stderr, "sluice: cannot read program %u on %s: %s\n", at.prog_id, ifname,
-			strerror(errno));
-		if (fd >= 0)
-			close(fd);
+			strerror(-err));
 		return -EPROTO;
 	}
-	close(fd);
-	if (info.nr_map_ids > PROG_MAPS_MAX)
-		info.nr_map_ids = PROG_MAPS_MAX;
-	stranger = stranger_map(maps, ids, info.nr_map_ids);
+	stranger = stranger_map(maps, &prog);
 	if (stranger) {
 		fprintf(stderr, "sluice: the maps pinned in %s are not those of sluice's program "
 			"%u on %s (its '%s' is another map): the program was attached without "
@@ -226,16 +239,16 @@ int identity_check_pins(const char *ifname, const struct sluice_maps *maps,
 		return -EPROTO;
 	}
 	seen->prog_id = at.prog_id;
-	if (read_identity(ids, info.nr_map_ids, &seen->id)) {
+	if (read_identity(prog.ids, prog.n, &seen->id)) {
 		fprintf(stderr, "sluice: sluice's program %u on %s bears no identity: a sluice "
 			"from before map layouts were versioned loaded it. Detach it with that "
 			"sluice, or `sluice attach --replace %s` (flows and counters start "
 			"afresh)\n", at.prog_id, ifname, ifname);
 		return -EPROTO;
 	}
-	if (memcmp(seen->id.tag, info.tag, sizeof(info.tag))) {
+	if (memcmp(seen->id.tag, prog.tag, sizeof(prog.tag))) {
 		tag_str(seen->id.tag, want);
-		tag_str(info.tag, got);
+		tag_str(prog.tag, got);
 		fprintf(stderr, "sluice: the identity of program %u on %s describes another "
 			"program (tag %s, not %s): `sluice attach --replace %s` attaches "
 			"afresh\n", at.prog_id, ifname, want, got, ifname);

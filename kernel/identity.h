@@ -35,6 +35,22 @@ int identity_object_layout(struct bpf_object *obj, __u32 *layout);
  */
 int identity_stamp(struct bpf_object *obj, int prog_fd, __u64 object);
 
+/* More than any sluice or decap program holds (about 30 with this layout). */
+#define IDENTITY_PROG_MAPS_MAX	64
+
+/* The maps a loaded program holds, by id, and its tag. */
+struct identity_prog_maps {
+	__u32 n;
+	__u32 ids[IDENTITY_PROG_MAPS_MAX];
+	__u8 tag[8];
+};
+
+/* Read them for program prog_id. 0 or -errno. */
+int identity_prog_maps(__u32 prog_id, struct identity_prog_maps *out);
+
+/* Whether the map behind map_fd is one of the program's (false if it cannot be read). */
+bool identity_map_among(int map_fd, const struct identity_prog_maps *maps);
+
 /* What the program on an interface says of itself. */
 struct identity_seen {
 	__u32 prog_id;

@@ -131,21 +131,29 @@ not_attached()
 		[[ ! -e $PIN ]] && ! lab_exec lb ip link show dev eth0 | grep -q "prog/xdp"
 }
 
+# killed_attach_checked WHAT N: WHAT, attaching, was killed at write N. Either its
+# marker (or an empty directory) stands and the next command removes all of it, or
+# it got past its marker and A runs whole (then detached for the next point).
+killed_attach_checked()
+{
+	if [[ -e $PIN/attaching || ! -e $PIN/settings ]]; then
+		undone=$((undone + 1))
+		check "$1 killed at write $2: the next command removes its attach" not_attached
+	else
+		whole=$((whole + 1))
+		check "$1 killed at write $2 (marker gone): A whole" same_as a
+		check "  detach" expect_exit 0 sluice detach eth0
+	fi
+}
+
 check "detach for the attach points" expect_exit 0 sluice detach eth0
-apoints=0 nothing=0 whole=0
+points=0 undone=0 whole=0
 for ((n = 1; n < 200; n++)); do
 	killed_at "$n" attach eth0 -f "$CONF_A"
 	rc=$?
 	((rc != 0)) && break
-	apoints=$n
-	if [[ -e $PIN/attaching || ! -e $PIN/settings ]]; then
-		nothing=$((nothing + 1))
-		check "attach killed at write $n: the next command removes it" not_attached
-	else
-		whole=$((whole + 1))
-		check "attach killed at write $n (marker gone): A whole" same_as a
-		check "  detach" expect_exit 0 sluice detach eth0
-	fi
+	points=$((points + 1))
+	killed_attach_checked attach "$n"
 	if ((n == 1 || n % 8 == 0)); then
 		check "  the next attach gives A exactly" \
 			eval 'sluice attach eth0 -f "$CONF_A" >/dev/null && same_as a'
@@ -153,7 +161,7 @@ for ((n = 1; n < 200; n++)); do
 		check "  detach" expect_exit 0 sluice detach eth0
 	fi
 done
-check "attach: $apoints write points ($nothing undone, $whole whole)" test "$nothing" -gt 0
+check "attach: $points write points ($undone undone, $whole whole)" test "$undone" -gt 0
 check "  past the last point the attach finishes" test "$rc" -eq 1
 check "  A exactly" same_as a
 check "  A's packets" runs_a
@@ -161,24 +169,17 @@ check "  A's packets" runs_a
 # `sluice run` attaching the node, killed at every third write point of its start:
 # the same as an attach. Past its last point it runs until `timeout` stops it (124).
 check "detach for the daemon's points" expect_exit 0 sluice detach eth0
-rpoints=0 rnothing=0 rwhole=0
+points=0 undone=0 whole=0
 for ((n = 1; n < 200; n += 3)); do
 	lab_exec lb env SLUICE_FAULT_WRITE="$n" timeout 4 "$SLUICE" run eth0 -f "$CONF_A" \
 		>"$TEST_TMP/out" 2>&1
 	rc=$?
 	((rc == 137)) || break
-	rpoints=$n
-	if [[ -e $PIN/attaching || ! -e $PIN/settings ]]; then
-		rnothing=$((rnothing + 1))
-		check "run killed at write $n: the next command removes its attach" not_attached
-	else
-		rwhole=$((rwhole + 1))
-		check "run killed at write $n (marker gone): A whole" same_as a
-		check "  detach" expect_exit 0 sluice detach eth0
-	fi
+	points=$((points + 1))
+	killed_attach_checked run "$n"
 done
-check "run: killed at $((rpoints / 3 + 1)) write points ($rnothing undone, $rwhole whole)" \
-	test "$rnothing" -gt 0
+check "run: killed at $points write points ($undone undone, $whole whole)" \
+	test "$undone" -gt 0
 check "  past its start the daemon runs until stopped" test "$rc" -eq 124
 check "  A exactly" same_as a
 check "  A's packets" runs_a
