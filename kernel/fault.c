@@ -2,6 +2,7 @@
 /* SIGKILL at the N-th write point, for the crash tests (fault.h). */
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernel/fault.h"
 
@@ -15,5 +16,13 @@ void fault_point(void)
 		kill_at = at ? strtol(at, NULL, 10) : 0;
 	}
 	if (kill_at > 0 && ++passed == kill_at)
+		raise(SIGKILL);
+}
+
+void fault_at(const char *name)
+{
+	const char *at = getenv("SLUICE_FAULT_AT");
+
+	if (at && !strcmp(at, name))
 		raise(SIGKILL);
 }

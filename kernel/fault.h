@@ -12,4 +12,10 @@
 
 void fault_point(void);
 
+/*
+ * A point between writes that numbers cannot name, as the writes before it vary:
+ * with SLUICE_FAULT_AT=name in the environment, SIGKILL here. Not a write point.
+ */
+void fault_at(const char *name);
+
 #endif /* SLUICE_KERNEL_FAULT_H */

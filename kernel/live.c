@@ -12,33 +12,51 @@
 #include "kernel/bigmem.h"
 #include "kernel/live.h"
 
-int live_read_cells(int fd, __u32 n, void *values, __u32 *read)
+int live_read_cells_from(int fd, __u32 first, __u32 n, void *values, __u32 *read)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	__u32 next, *keys = calloc(n, sizeof(*keys));
+	__u32 next, *keys = calloc(n, sizeof(*keys)), before = first - 1;
 	int err = 0;
 
 	*read = n;
 	if (!keys)
 		return -ENOMEM;
-	if (bpf_map_lookup_batch(fd, NULL, &next, keys, values, read, &opts) &&
+	/* A batch starts after the key it is given: the cell before the first. */
+	if (bpf_map_lookup_batch(fd, first ? &before : NULL, &next, keys, values, read, &opts) &&
 	    errno != ENOENT)
 		err = -errno;
 	free(keys);
 	return err;
 }
 
-/* A whole array in one syscall: status and apply read thousands of entries. */
-static int read_array(int fd, __u32 n, void *values, const char *what)
+int live_read_cells(int fd, __u32 n, void *values, __u32 *read)
+{
+	return live_read_cells_from(fd, 0, n, values, read);
+}
+
+int live_read_root(const struct sluice_maps *maps, __u32 *root)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(maps->root, &zero, root) ? -errno : 0;
+}
+
+/* Cells first.. of an array in one syscall: status and apply read thousands of entries. */
+static int read_array_from(int fd, __u32 first, __u32 n, void *values, const char *what)
 {
 	__u32 count;
-	int err = live_read_cells(fd, n, values, &count);
+	int err = live_read_cells_from(fd, first, n, values, &count);
 
 	if (!err && count != n)
 		err = -EIO;
 	if (err)
 		fprintf(stderr, "sluice: reading %s: %s\n", what, strerror(-err));
 	return err;
+}
+
+static int read_array(int fd, __u32 n, void *values, const char *what)
+{
+	return read_array_from(fd, 0, n, values, what);
 }
 
 static int by_service_id(const void *a, const void *b)
@@ -49,10 +67,11 @@ static int by_service_id(const void *a, const void *b)
 }
 
 /*
- * The services hash and their names in two batches, not three syscalls a service.
- * Hash order changes with every insert; service id order is stable for people.
+ * The services of the root's generation and their names in two batches, not three
+ * syscalls a service. Hash order changes with every insert; service id order is
+ * stable for people.
  */
-static int read_services(const struct sluice_maps *maps, struct live_state *live)
+static int read_services(const struct sluice_maps *maps, __u32 gen, struct live_state *live)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	struct sluice_vip_key *keys = calloc(SLUICE_MAX_SERVICES, sizeof(*keys));
@@ -61,7 +80,7 @@ static int read_services(const struct sluice_maps *maps, struct live_state *live
 	__u32 count = SLUICE_MAX_SERVICES, next, i;
 	int err = keys && vals && meta ? 0 : -ENOMEM;
 
-	/* The map holds at most SLUICE_MAX_SERVICES: one call returns them all. */
+	/* The map holds at most SLUICE_MAX_SERVICES, both generations: one call. */
 	if (!err && bpf_map_lookup_batch(maps->services, NULL, &next, keys, vals, &count,
 					 &opts) && errno != ENOENT)
 		err = -errno;
@@ -69,9 +88,11 @@ static int read_services(const struct sluice_maps *maps, struct live_state *live
 	for (i = 0; !err && i < count; i++) {
 		struct live_service *svc = &live->services[live->n_services];
 
-		if (vals[i].id >= SLUICE_MAX_SERVICES)
+		if (vals[i].id >= SLUICE_MAX_SERVICES ||
+		    (keys[i].family & SLUICE_ROOT_GEN) != SLUICE_GEN_FAMILY(gen, 0))
 			continue;
 		svc->key = keys[i];
+		svc->key.family &= ~SLUICE_ROOT_GEN;
 		svc->val = vals[i];
 		svc->meta = meta[vals[i].id];
 		live->n_services++;
@@ -109,12 +130,7 @@ void live_order_rules(struct live_state *live)
 /* Which slot packets use, and what its header says. */
 static int read_filter(const struct sluice_maps *maps, struct live_state *live)
 {
-	struct sluice_filter_state state;
-	__u32 zero = 0;
-
-	if (bpf_map_lookup_elem(maps->filter_state, &zero, &state))
-		return -errno;
-	live->filter_slot = state.active & 1;
+	live->filter_slot = live->root & SLUICE_ROOT_FILTER_SLOT;
 	if (bpf_map_lookup_elem(maps->filter_headers, &live->filter_slot, &live->filter_header))
 		return -errno;
 	live_order_rules(live);
@@ -153,17 +169,37 @@ static void read_tx_ports(const struct sluice_maps *maps, struct live_state *liv
 	qsort(live->tx_ports, live->n_tx_ports, sizeof(live->tx_ports[0]), by_value);
 }
 
-static void read_health_peers(const struct sluice_maps *maps, struct live_state *live)
+static void read_health_peers(const struct sluice_maps *maps, __u32 gen,
+			      struct live_state *live)
 {
 	struct sluice_health_peer key, next;
 	void *prev = NULL;
 
 	while (live->n_health_peers < SLUICE_MAX_BACKENDS &&
 	       !bpf_map_get_next_key(maps->health_peers, prev, &next)) {
-		live->health_peers[live->n_health_peers++] = next;
 		key = next;
 		prev = &key;
+		if ((next.family & SLUICE_ROOT_GEN) != SLUICE_GEN_FAMILY(gen, 0))
+			continue;
+		next.family &= ~SLUICE_ROOT_GEN;
+		live->health_peers[live->n_health_peers++] = next;
 	}
+}
+
+/* What generation gen holds: settings, backends, services, health peers. */
+static int read_generation(const struct sluice_maps *maps, __u32 gen, struct live_state *live)
+{
+	int err;
+
+	err = bpf_map_lookup_elem(maps->settings, &gen, &live->settings) ? -errno : 0;
+	if (!err)
+		err = read_array_from(maps->backends, SLUICE_BACKEND_INDEX(gen, 0),
+				      SLUICE_MAX_BACKENDS, live->backends, "backends");
+	if (!err)
+		err = read_services(maps, gen, live);
+	if (!err)
+		read_health_peers(maps, gen, live);
+	return err;
 }
 
 /*
@@ -172,16 +208,13 @@ static void read_health_peers(const struct sluice_maps *maps, struct live_state 
  */
 static int read_state(const struct sluice_maps *maps, struct live_state *live)
 {
-	__u32 zero = 0;
 	int err;
 
-	err = bpf_map_lookup_elem(maps->settings, &zero, &live->settings) ? -errno : 0;
+	err = live_read_root(maps, &live->root);
 	if (!err)
-		err = read_array(maps->backends, SLUICE_MAX_BACKENDS, live->backends, "backends");
+		err = read_generation(maps, SLUICE_ROOT_GEN_OF(live->root), live);
 	if (!err)
 		err = read_array(maps->rule_meta, SLUICE_RULE_COUNTERS, live->rule_meta, "rule_meta");
-	if (!err)
-		err = read_services(maps, live);
 	if (!err)
 		err = read_filter(maps, live);
 	if (!err)
@@ -191,8 +224,18 @@ static int read_state(const struct sluice_maps *maps, struct live_state *live)
 		return err;
 	}
 	read_tx_ports(maps, live);
-	read_health_peers(maps, live);
 	return 0;
+}
+
+int live_read_generation(const struct sluice_maps *maps, __u32 gen, struct live_state *out)
+{
+	int err;
+
+	out->n_services = out->n_health_peers = 0;
+	err = read_generation(maps, gen, out);
+	if (err)
+		fprintf(stderr, "sluice: cannot read generation %u: %s\n", gen, strerror(-err));
+	return err;
 }
 
 int live_read(const struct sluice_maps *maps, struct live_state **out)

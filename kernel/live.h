@@ -19,7 +19,12 @@ struct live_service {
 	struct sluice_service_meta meta;
 };
 
+/*
+ * What packets use: the generation and filter slot the root selects, with keys
+ * without their generation (services, health peers) and backends by id.
+ */
 struct live_state {
+	__u32 root;		/* abi.h; filter_slot and the generation come from it */
 	struct sluice_settings settings;
 	size_t n_services;
 	struct live_service services[SLUICE_MAX_SERVICES];
@@ -47,6 +52,12 @@ struct live_state {
  */
 int live_read_cells(int fd, __u32 n, void *values, __u32 *read);
 
+/* The same for cells first..first+n-1. */
+int live_read_cells_from(int fd, __u32 first, __u32 n, void *values, __u32 *read);
+
+/* The root (abi.h) into *root. 0 or -errno. */
+int live_read_root(const struct sluice_maps *maps, __u32 *root);
+
 /* Allocates *out; returns 0 or -errno (after printing why). */
 int live_read(const struct sluice_maps *maps, struct live_state **out);
 
@@ -55,6 +66,13 @@ int live_read(const struct sluice_maps *maps, struct live_state **out);
  * where a new one costs a page fault every 4 KiB it is written (2,000 a read).
  */
 int live_read_into(const struct sluice_maps *maps, struct live_state *live);
+
+/*
+ * What generation gen holds (settings, services, backends, health peers) into out,
+ * its other fields untouched: the one packets do not use, which an apply writes
+ * over. 0 or -errno (after printing why).
+ */
+int live_read_generation(const struct sluice_maps *maps, __u32 gen, struct live_state *out);
 
 /* Fill live->rules and n_rules from live->rule_meta: the rules in use, by position. */
 void live_order_rules(struct live_state *live);

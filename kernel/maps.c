@@ -15,9 +15,9 @@
 
 const char *const sluice_map_names[] = {
 	"settings", "stats", "services", "maglev_tables", "backends", "flows",
-	"filter_state", "filter_headers", "filter_fixed", "filter_tables", "filter_prefixes",
+	"root", "filter_headers", "filter_fixed", "filter_tables", "filter_prefixes",
 	"filter_pairs", "filter_mixed",
-	"rule_stats", "rule_limited", "rule_limits", "limit_sources", "service_stats",
+	"rule_stats", "rule_limited", "rule_limits", "rule_buckets", "limit_sources", "service_stats",
 	"backend_stats",
 	"service_meta", "rule_meta",
 	"service_flows", "backend_flows", "flow_guard", "tx_ports", "health_peers",
@@ -35,6 +35,8 @@ const char *maps_object_name(unsigned int i)
 	/* A global's map is named after its section, which libbpf keeps dotted. */
 	if (i == offsetof(struct sluice_maps, monitor_gate) / sizeof(int))
 		return ".data.monitor";
+	if (i == offsetof(struct sluice_maps, root) / sizeof(int))
+		return ".data.root";
 	return sluice_map_names[i];
 }
 

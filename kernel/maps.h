@@ -12,7 +12,7 @@ struct sluice_maps {
 	int maglev_tables;
 	int backends;
 	int flows;
-	int filter_state;
+	int root;		/* the global config_root's map (xdp/maps.h) */
 	int filter_headers;
 	int filter_fixed;
 	int filter_tables;
@@ -22,6 +22,7 @@ struct sluice_maps {
 	int rule_stats;
 	int rule_limited;
 	int rule_limits;
+	int rule_buckets;
 	int limit_sources;
 	int service_stats;
 	int backend_stats;

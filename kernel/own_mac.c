@@ -11,6 +11,7 @@
 
 #include "xdp/abi.h"
 #include "kernel/fault.h"
+#include "kernel/live.h"
 #include "kernel/own_mac.h"
 #include "kernel/pin.h"
 #include "kernel/seal.h"
@@ -44,15 +45,18 @@ int own_mac_follow_locked(const char *ifname, const struct sluice_maps *maps, __
 			  __u8 now[6])
 {
 	struct sluice_settings set;
-	__u32 zero = 0;
+	__u32 root = 0, gen;
 	int err;
 
 	err = own_mac_read(ifname, now);
 	if (err)
 		return err;
-	if (bpf_map_lookup_elem(maps->settings, &zero, &set)) {
+	/* The running generation's settings; an apply copies them to the other. */
+	err = live_read_root(maps, &root);
+	gen = SLUICE_ROOT_GEN_OF(root);
+	if (!err && bpf_map_lookup_elem(maps->settings, &gen, &set))
 		err = -errno;
-	} else if (!set.n_macs || memcmp(set.macs[0].addr, now, 6)) {
+	if (!err && (!set.n_macs || memcmp(set.macs[0].addr, now, 6))) {
 		memset(old, 0, 6);
 		if (set.n_macs)
 			memcpy(old, set.macs[0].addr, 6);
@@ -60,7 +64,7 @@ int own_mac_follow_locked(const char *ifname, const struct sluice_maps *maps, __
 		if (!set.n_macs)
 			set.n_macs = 1;
 		fault_point();
-		err = bpf_map_update_elem(maps->settings, &zero, &set, BPF_EXIST) ? -errno : 1;
+		err = bpf_map_update_elem(maps->settings, &gen, &set, BPF_EXIST) ? -errno : 1;
 	}
 	if (err < 0)
 		fprintf(stderr, "sluice: %s: cannot write the interface's MAC: %s\n", ifname,

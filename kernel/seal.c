@@ -28,6 +28,7 @@ static const char *const part_names[SEAL_PARTS] = {
 	[SEAL_RULES] = "rules",
 	[SEAL_PEERS] = "health_peers",
 	[SEAL_PORTS] = "tx_ports",
+	[SEAL_ROOT] = "root",
 };
 
 const char *seal_part_name(enum seal_part part)
@@ -90,6 +91,23 @@ static int tables_digest(const struct sluice_maps *maps, const struct live_state
 	return err;
 }
 
+/* The parameters of every rate-limit rule in the filter's slot (not its bucket). */
+static __u64 limits_digest(const struct sluice_maps *maps, const struct live_state *live,
+			   __u64 h)
+{
+	for (__u32 c = 0; c < SLUICE_RULE_IDS; c++) {
+		const struct sluice_rule_meta *m = &live->rule_meta[c];
+		__u32 index = SLUICE_LIMIT_INDEX(live->filter_slot, c);
+		struct sluice_limit l;
+
+		if (!m->in_use || m->rule.action != SLUICE_ACT_RATE_LIMIT ||
+		    bpf_map_lookup_elem(maps->rule_limits, &index, &l))
+			continue;
+		h = seal_digest_mix(h, &l, sizeof(l));
+	}
+	return h;
+}
+
 static int filter_digest(const struct sluice_maps *maps, const struct live_state *live,
 			 __u64 *out)
 {
@@ -115,28 +133,8 @@ static int filter_digest(const struct sluice_maps *maps, const struct live_state
 
 		h = seal_digest_mix(h, &id, sizeof(id));
 	}
-	*out = h;
+	*out = limits_digest(maps, live, h);
 	return 0;
-}
-
-/* rule_meta, and the parameters of every rate-limit rule (not its bucket). */
-static __u64 rules_digest(const struct sluice_maps *maps, const struct live_state *live)
-{
-	__u64 h = seal_digest_mix(SEAL_DIGEST_START, live->rule_meta,
-				  sizeof(live->rule_meta));
-
-	for (__u32 c = 0; c < SLUICE_MAX_RULES; c++) {
-		const struct sluice_rule_meta *m = &live->rule_meta[c];
-		struct sluice_limit l;
-
-		if (!m->in_use || m->rule.action != SLUICE_ACT_RATE_LIMIT ||
-		    bpf_map_lookup_elem(maps->rule_limits, &c, &l))
-			continue;
-		h = seal_digest_mix(h, &l.interval_ns, sizeof(l.interval_ns));
-		h = seal_digest_mix(h, &l.tolerance_ns, sizeof(l.tolerance_ns));
-		h = seal_digest_mix(h, &l.per_source, sizeof(l.per_source));
-	}
-	return h;
 }
 
 /* Hash order is not the config's: a set's digest is the same in any order. */
@@ -161,7 +159,8 @@ int seal_compute(const char *ifname, const struct sluice_maps *maps,
 	out->magic = SEAL_MAGIC;
 	if (ifindex && !xdp_link_find(ifindex, &at) && at.present)
 		out->prog_id = at.prog_id;
-	out->filter_slot = live->filter_slot;
+	out->root = live->root;
+	out->digest[SEAL_ROOT] = SLUICE_ROOT_GEN_OF(live->root);
 	out->digest[SEAL_PROGRAM] = out->prog_id;
 	out->digest[SEAL_SETTINGS] = seal_digest_mix(SEAL_DIGEST_START, &live->settings,
 						     sizeof(live->settings));
@@ -172,7 +171,8 @@ int seal_compute(const char *ifname, const struct sluice_maps *maps,
 						     sizeof(live->backends));
 	err = tables_digest(maps, live, &out->digest[SEAL_TABLES]);
 	err = err ?: filter_digest(maps, live, &out->digest[SEAL_FILTER]);
-	out->digest[SEAL_RULES] = rules_digest(maps, live);
+	out->digest[SEAL_RULES] = seal_digest_mix(SEAL_DIGEST_START, live->rule_meta,
+						  sizeof(live->rule_meta));
 	out->digest[SEAL_PEERS] = set_digest(live->health_peers, live->n_health_peers,
 					     sizeof(live->health_peers[0]));
 	out->digest[SEAL_PORTS] = set_digest(live->tx_ports, live->n_tx_ports,
@@ -290,9 +290,14 @@ void seal_report(const char *ifname, unsigned int parts, const struct seal *seal
 		else if (p == SEAL_PROGRAM)
 			fprintf(stderr, "program %u is attached, the last apply ran program "
 				"%u\n", now->prog_id, sealed->prog_id);
-		else if (p == SEAL_FILTER && now->filter_slot != sealed->filter_slot)
+		else if (p == SEAL_FILTER && (now->root ^ sealed->root) & SLUICE_ROOT_FILTER_SLOT)
 			fprintf(stderr, "the filter's active slot is %u, the last apply left "
-				"%u (filter_state)\n", now->filter_slot, sealed->filter_slot);
+				"%u (root)\n", now->root & SLUICE_ROOT_FILTER_SLOT,
+				sealed->root & SLUICE_ROOT_FILTER_SLOT);
+		else if (p == SEAL_ROOT)
+			fprintf(stderr, "the root selects generation %u, the last apply left "
+				"%u (root)\n", SLUICE_ROOT_GEN_OF(now->root),
+				SLUICE_ROOT_GEN_OF(sealed->root));
 		else
 			fprintf(stderr, "the %s differ from what the last apply left\n",
 				part_names[p]);

@@ -28,17 +28,19 @@ enum seal_part {
 	SEAL_SERVICES,	/* services and their names */
 	SEAL_BACKENDS,
 	SEAL_TABLES,	/* each service's Maglev slot and the table in it */
-	SEAL_FILTER,	/* the filter's active slot, its header, fixed region, inner maps */
-	SEAL_RULES,	/* rule_meta and the rate-limit parameters */
+	SEAL_FILTER,	/* the filter's active slot, its header, fixed region, inner maps,
+			 * and the slot's rate-limit parameters */
+	SEAL_RULES,	/* rule_meta */
 	SEAL_PEERS,	/* health_peers */
 	SEAL_PORTS,	/* tx_ports */
+	SEAL_ROOT,	/* the generation the root selects (its filter slot: SEAL_FILTER) */
 	SEAL_PARTS,
 };
 
 struct seal {
 	__u64 magic;
 	__u32 prog_id;
-	__u32 filter_slot;
+	__u32 root;
 	__u64 digest[SEAL_PARTS];
 };
 

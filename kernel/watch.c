@@ -104,18 +104,22 @@ static int set_mac(struct watch *w, struct watch_target *t, const uint8_t mac[6]
 {
 	struct sluice_backend be;
 	int lock_fd, err = 0;
+	__u32 root = 0, index;
 
 	lock_fd = pin_lock(w->ifname);
 	if (lock_fd < 0)
 		return lock_fd;
-	if (bpf_map_lookup_elem(w->maps.backends, &t->backend_id, &be))
+	/* The running generation's entry; the next apply copies it to the other. */
+	err = live_read_root(&w->maps, &root);
+	index = SLUICE_BACKEND_INDEX(SLUICE_ROOT_GEN_OF(root), t->backend_id);
+	if (!err && bpf_map_lookup_elem(w->maps.backends, &index, &be))
 		err = -errno;
-	else if (!(be.flags & SLUICE_BACKEND_F_LIVE) || be.gen != t->gen ||
-		 memcmp(be.addr, t->backend.bytes, sizeof(be.addr)))
+	if (!err && (!(be.flags & SLUICE_BACKEND_F_LIVE) || be.gen != t->gen ||
+		     memcmp(be.addr, t->backend.bytes, sizeof(be.addr))))
 		err = -ESTALE;	/* an apply moved it; the next refresh sees that */
-	else if (memcmp(be.mac, mac, 6)) {
+	if (!err && memcmp(be.mac, mac, 6)) {
 		memcpy(be.mac, mac, 6);
-		if (bpf_map_update_elem(w->maps.backends, &t->backend_id, &be, BPF_EXIST))
+		if (bpf_map_update_elem(w->maps.backends, &index, &be, BPF_EXIST))
 			err = -errno;
 		else	/* what watch writes is sluice's own: sealed, as an apply's is */
 			err = seal_now(w->ifname, &w->maps, NULL);
@@ -132,16 +136,18 @@ static int bump_nexthop_gen(struct watch *w)
 {
 	struct sluice_settings set;
 	int lock_fd, err = 0;
-	__u32 zero = 0;
+	__u32 root = 0, gen;
 
 	lock_fd = pin_lock(w->ifname);
 	if (lock_fd < 0)
 		return lock_fd;
-	if (bpf_map_lookup_elem(w->maps.settings, &zero, &set)) {
+	err = live_read_root(&w->maps, &root);
+	gen = SLUICE_ROOT_GEN_OF(root);
+	if (!err && bpf_map_lookup_elem(w->maps.settings, &gen, &set))
 		err = -errno;
-	} else {
+	if (!err) {
 		set.nexthop_gen++;
-		if (bpf_map_update_elem(w->maps.settings, &zero, &set, BPF_EXIST))
+		if (bpf_map_update_elem(w->maps.settings, &gen, &set, BPF_EXIST))
 			err = -errno;
 		else
 			err = seal_now(w->ifname, &w->maps, NULL);

@@ -8,16 +8,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/fault.h"
 #include "kernel/intent.h"
 #include "kernel/pin.h"
 #include "kernel/seal.h"
 #include "kernel/xdp_link.h"
 #include "plan/commit.h"
+#include "plan/generation.h"
 
 /*
  * Writes no packet can see before the commit: new inner maps and the filter's
- * regions always go to the slot packets do not use (the planner's double buffers),
- * and counters are zeroed only for ids the running config has no packet for.
+ * regions (with its rate-limit parameters) always go to the slot packets do not use
+ * (the planner's double buffers), counters and buckets are zeroed only for ids the
+ * running config has no packet for, and a new tx port is one no running backend
+ * leaves by.
  */
 static bool staged(const struct sluice_maps *maps, const struct op *op)
 {
@@ -26,40 +30,61 @@ static bool staged(const struct sluice_maps *maps, const struct op *op)
 	if (op->kind != OP_UPDATE)
 		return false;
 	return op->map_fd == maps->filter_fixed || op->map_fd == maps->filter_headers ||
+	       op->map_fd == maps->rule_limits || op->map_fd == maps->rule_buckets ||
 	       op->map_fd == maps->service_stats || op->map_fd == maps->backend_stats ||
 	       op->map_fd == maps->service_flows || op->map_fd == maps->backend_flows ||
-	       op->map_fd == maps->rule_stats || op->map_fd == maps->rule_limited;
+	       op->map_fd == maps->rule_stats || op->map_fd == maps->rule_limited ||
+	       op->map_fd == maps->tx_ports;
 }
 
 int commit_execute(const char *name, const struct sluice_maps *maps, const struct op *ops,
-		   size_t n, struct live_state *scratch)
+		   size_t n, struct live_state *live)
 {
-	struct op *order = calloc(n ? n : 1, sizeof(*order));
 	size_t n_staged = 0, i, k = 0;
+	struct generation_writes gen;
+	struct op *order;
 	int err;
 
-	if (!order)
-		return -ENOMEM;
-	/* Each kind keeps the planner's order, which packets rely on while it runs. */
+	err = generation_stage(maps, live, ops, n, &gen);
+	order = calloc(n + gen.n_ops + 1, sizeof(*order));
+	if (!err && !order)
+		err = -ENOMEM;
+	if (err) {
+		generation_writes_free(&gen);
+		free(order);
+		return err;
+	}
+	/* Each kind keeps the planner's order. */
 	for (i = 0; i < n; i++)
 		if (staged(maps, &ops[i]))
 			order[k++] = ops[i];
+	for (i = 0; i < gen.n_ops; i++)
+		order[k++] = gen.ops[i];
 	n_staged = k;
+	/* The commit: the root first, then what only sluice reads (names), and ports. */
+	if (gen.flip)
+		order[k++] = (struct op){ .kind = OP_UPDATE, .map_fd = maps->root,
+					  .key = &gen.root_key, .key_len = sizeof(gen.root_key),
+					  .value = &gen.root, .value_len = sizeof(gen.root) };
 	for (i = 0; i < n; i++)
-		if (!staged(maps, &ops[i]))
+		if (!staged(maps, &ops[i]) && !generation_planned(maps, &ops[i]))
 			order[k++] = ops[i];
+	n = k;
 	err = map_writes_execute(order, n_staged);
 	if (!err && n > n_staged) {
 		err = intent_write(name, maps, order + n_staged, n - n_staged);
+		if (!err)
+			fault_at("commit");
 		err = err ?: map_writes_execute(order + n_staged, n - n_staged);
 		/* Sealed while the journal stands: killed before it goes, the replay seals. */
-		err = err ?: seal_now(name, maps, scratch);
+		err = err ?: seal_now(name, maps, live);
 		/* Done, or rolled back by map_writes_execute: nothing left to finish. */
 		if (intent_clear(name) && !err)
 			err = -EIO;
 	} else if (!err) {
-		err = seal_now(name, maps, scratch);
+		err = seal_now(name, maps, live);
 	}
+	generation_writes_free(&gen);
 	free(order);
 	return err;
 }

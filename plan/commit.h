@@ -3,12 +3,15 @@
  * Carrying out a plan so that a sluice killed at any write leaves the old config or
  * the new one, and finishing (or undoing) what a killed one left.
  *
- * A plan's writes are of two kinds. Staged ones go where no packet looks: the
- * inactive slots of Maglev tables and of the filter, and the counters of ids the
- * running config does not use. The others, which packets see, form the commit: they
- * are pinned as a journal (kernel/intent.h) before the first of them is made.
- * Killed before the journal is pinned, sluice changed nothing packets use; killed
- * after, the next command replays the journal, and the apply is done.
+ * Staged writes go where no packet looks: the inactive slots of Maglev tables and of
+ * the filter, the counters of ids the running config does not use, and the
+ * generation the root does not select (plan/generation.h), which becomes the new
+ * configuration whole. The commit is the root, written once, and what only sluice
+ * reads (rule and service names), and tx ports no longer used: they are pinned as a
+ * journal (kernel/intent.h) before the first of them is made. Packets see the old
+ * configuration until the root is written and the new one from then on, whenever
+ * sluice is killed; the next command replays a journal it finds, and the apply is
+ * done.
  */
 #ifndef SLUICE_PLAN_COMMIT_H
 #define SLUICE_PLAN_COMMIT_H
@@ -20,12 +23,13 @@
 #include "kernel/map_writes.h"
 
 /*
- * ops[0..n-1] into the maps of state `name`, staged ones first, and the seal of what
- * they leave (kernel/seal.h) written before the journal goes; the state is read back
- * for it into scratch (seal_now), which may be NULL. 0 or -errno.
+ * ops[0..n-1], planned against live, into the maps of state `name`: staged ones and
+ * the other generation's first (plan/generation.h), then the root and the rest
+ * through the journal, and the seal of what they leave (kernel/seal.h) written
+ * before the journal goes; the state is read back for it into live. 0 or -errno.
  */
 int commit_execute(const char *name, const struct sluice_maps *maps, const struct op *ops,
-		   size_t n, struct live_state *scratch);
+		   size_t n, struct live_state *live);
 
 /* What commit_recover_locked found. */
 enum commit_recovery {

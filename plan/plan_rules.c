@@ -211,29 +211,35 @@ static void close_set(struct rule_planner *rp, const struct conf_filter *filter,
 	}
 }
 
-/* Parameters of the rate-limit rules; a rule's bucket is kept while they stay. */
+/*
+ * Parameters of the rate-limit rules, into the slot being filled: every rule's, as
+ * that slot's may be two rule sets old. A rule keeps its bucket while it keeps its
+ * counter (a new rate takes over where the old one left it); a counter the running
+ * set does not use starts with a full bucket.
+ */
 static int plan_limits(struct plan *plan, const struct sluice_maps *maps,
-		       const struct rule_planner *rp, const struct live_state *live)
+		       const struct rule_planner *rp, const struct live_state *live, __u32 slot)
 {
-	for (size_t i = 0; i < rp->n; i++) {
+	const __u64 full = 0;
+	int err = 0;
+
+	for (size_t i = 0; !err && i < rp->n; i++) {
 		const struct sluice_rule *r = &rp->rules[i];
-		const struct sluice_rule_meta *old = &live->rule_meta[r->counter];
+		__u32 index = SLUICE_LIMIT_INDEX(slot, r->counter);
 		struct sluice_limit limit = {0};
-		int err;
 
 		if (r->action != SLUICE_ACT_RATE_LIMIT)
-			continue;
-		if (old->in_use && !memcmp(&old->rule, r, sizeof(*r)))
 			continue;
 		limit.interval_ns = (__u64)r->rate_seconds * 1000000000ULL / r->rate_packets;
 		limit.tolerance_ns = limit.interval_ns * (r->rate_burst - 1);
 		limit.per_source = !!(r->flags & SLUICE_RULE_F_PER_SOURCE);
-		err = plan_add_op(plan, OP_UPDATE, maps->rule_limits, &r->counter,
-				  sizeof(r->counter), &limit, sizeof(limit));
-		if (err)
-			return err;
+		err = plan_add_op(plan, OP_UPDATE, maps->rule_limits, &index, sizeof(index),
+				  &limit, sizeof(limit));
+		if (!err && !live->rule_meta[r->counter].in_use)
+			err = plan_add_op(plan, OP_UPDATE, maps->rule_buckets, &r->counter,
+					  sizeof(r->counter), &full, sizeof(full));
 	}
-	return 0;
+	return err;
 }
 
 static double elapsed_ms(const struct timespec *since)
@@ -250,7 +256,6 @@ static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 			   bool spare_ndp)
 {
 	__u32 slot = live->filter_slot ^ 1, zero = 0, i;
-	struct sluice_filter_state state = { .active = slot };
 	struct sluice_prefix_key *keys = NULL;
 	struct sluice_addr_value *values = NULL;
 	struct sluice_mixed_key *mkeys = NULL;
@@ -308,8 +313,10 @@ static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 					  img.n_mixed);
 	err = err ?: plan_add_op(plan, OP_UPDATE, maps->filter_headers, &slot, sizeof(slot),
 				 &img.header, sizeof(img.header));
-	err = err ?: plan_add_op(plan, OP_UPDATE, maps->filter_state, &zero, sizeof(zero),
-				 &state, sizeof(state));
+	err = err ?: plan_limits(plan, maps, rp, live, slot);
+	/* The slot packets are to use: the commit writes it into the root (commit.h). */
+	err = err ?: plan_add_op(plan, OP_UPDATE, maps->root, &zero, sizeof(zero), &slot,
+				 sizeof(slot));
 	free(keys);
 	free(values);
 	free(mkeys);
@@ -348,8 +355,7 @@ int plan_rules(struct plan *plan, const struct sluice_maps *maps,
 	if (err)
 		goto out;
 	close_set(rp, filter, session);
-	err = plan_limits(plan, maps, rp, live);
-	if (!err && !set_unchanged(rp, live, spare_ndp))
+	if (!set_unchanged(rp, live, spare_ndp))
 		err = plan_classifier(plan, maps, rp, live, spare_ndp);
 	for (c = 0; c < SLUICE_RULE_COUNTERS; c++)
 		removed += live->rule_meta[c].in_use && !rp->meta[c].in_use;

@@ -51,7 +51,24 @@
  * whose layout it does not know, and `sluice upgrade` refuses to hand the pinned
  * maps to a program built for another layout. 1 was sluice before versions.
  */
-#define SLUICE_LAYOUT_VERSION	3	/* 3: the monitor's maps */
+#define SLUICE_LAYOUT_VERSION	4	/* 3: the monitor's maps; 4: the root */
+
+/*
+ * The root (`.data.root`, one global the program reads once per packet): which
+ * generation of the configuration packets use, and which slot of the filter. Of
+ * everything packets read, an apply writes only where the running root does not
+ * look: the other generation's services, backends, settings and health peers, the
+ * filter's other slot with its rate-limit parameters. Then it writes this one word.
+ * Whenever sluice stops, a packet sees the old configuration or the new one, whole.
+ */
+#define SLUICE_ROOT_FILTER_SLOT	0x01	/* the filter slot packets use */
+#define SLUICE_ROOT_GEN		0x10	/* the generation, as ORed into key families */
+#define SLUICE_GENERATIONS	2
+
+/* The generation (0 or 1) a root selects. */
+#define SLUICE_ROOT_GEN_OF(root)	(((root) & SLUICE_ROOT_GEN) / SLUICE_ROOT_GEN)
+/* A key's family in generation gen (services, health_peers). */
+#define SLUICE_GEN_FAMILY(gen, family)	((family) | (gen) * SLUICE_ROOT_GEN)
 
 /*
  * Value of the one-entry `identity` map: what the sluice that loaded the program
@@ -130,7 +147,7 @@ struct sluice_mac {
 	__u8 pad[2];
 } __attribute__((aligned(4)));
 
-/* Single-entry `settings` array: node-wide knobs written at attach/apply. */
+/* `settings`, one entry per generation: node-wide knobs written at attach/apply. */
 struct sluice_settings {
 	__u32 malformed_policy;		/* enum sluice_malformed_policy */
 	__u32 have_any_port_vips;	/* skip the port-0 VIP lookup when none exist */
@@ -166,7 +183,7 @@ struct sluice_vip_key {
 	__be32 addr[4];
 	__be16 port;
 	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
-	__u8 family;		/* SLUICE_AF_INET or SLUICE_AF_INET6 */
+	__u8 family;		/* SLUICE_AF_INET or SLUICE_AF_INET6, in a generation */
 };
 
 enum sluice_forward {
@@ -210,8 +227,11 @@ enum sluice_backend_state {
 #define SLUICE_BACKEND_F_LIVE		(1U << 0)	/* slot in use; flows to it are valid */
 #define SLUICE_BACKEND_F_DRAINING	(1U << 1)	/* flows valid until drain_deadline_ns */
 
+/* Index in `backends` of backend id in generation gen. */
+#define SLUICE_BACKEND_INDEX(gen, id)	((gen) * SLUICE_MAX_BACKENDS + (id))
+
 /*
- * Value of the `backends` array, index = backend id. The first cache line holds what
+ * Value of the `backends` array, index = SLUICE_BACKEND_INDEX. The first cache line holds what
  * the data plane reads; the rest is control-plane bookkeeping so that `status` and
  * `apply` can rebuild the live configuration from the maps alone.
  */
@@ -262,7 +282,7 @@ struct sluice_flow_key {
 struct sluice_health_peer {
 	__be32 addr[4];
 	__be16 port;
-	__u8 family;
+	__u8 family;		/* in a generation, as the services' */
 	__u8 pad;
 };
 
@@ -458,11 +478,6 @@ struct sluice_filter_header {
 	__u32 first_dst_pos;	/* of a rule naming a dst prefix but no src, likewise */
 };
 
-/* Which slot of the double-buffered classifier packets use (`filter_state`[0]). */
-struct sluice_filter_state {
-	__u32 active;
-};
-
 /*
  * A cell of the IPv4 multibit trie: a pointer (relative to dir_off) to the 256 cells
  * of the next 8 bits, or a leaf holding an address's classes, 21 bits each (a
@@ -516,16 +531,19 @@ struct sluice_mixed_key {
 };
 
 /*
- * Rate-limit state and parameters (`rule_limits`, by counter). GCRA: a packet
- * conforms when the theoretical arrival time is at most tolerance ahead of now.
+ * Rate-limit parameters (`rule_limits`, index SLUICE_LIMIT_INDEX): each filter slot
+ * has its own, so that they change with the rules they belong to. GCRA: a packet
+ * conforms when the theoretical arrival time is at most tolerance ahead of now. The
+ * rule-wide bucket, that time, is in `rule_buckets` by counter: both slots share it.
  */
 struct sluice_limit {
-	__u64 tat;		/* ns; rule-wide bucket */
 	__u64 interval_ns;	/* 1 / rate */
 	__u64 tolerance_ns;	/* interval * (burst - 1) */
 	__u32 per_source;
 	__u32 pad;
 };
+
+#define SLUICE_LIMIT_INDEX(slot, counter)	((slot) * SLUICE_RULE_IDS + (counter))
 
 #define SLUICE_LIMIT_SOURCES	65536	/* per-source buckets (LRU) */
 

@@ -415,7 +415,7 @@ static __always_inline int filter_is_check_reply(const struct parsed_pkt *pkt)
 {
 	struct sluice_health_peer peer = {
 		.port = pkt->tuple.sport,
-		.family = pkt->tuple.family,
+		.family = pkt->tuple.family | (pkt->root & SLUICE_ROOT_GEN),
 	};
 
 	if (pkt->tuple.proto != IPPROTO_TCP)
@@ -446,17 +446,13 @@ static __always_inline __u64 filter_decide(const struct filter_maps *m,
  */
 __noinline int filter_packet(const struct parsed_pkt *pkt)
 {
-	const struct sluice_filter_state *state;
-	__u32 zero = 0, pos, action, counter;
+	__u32 pos, action, counter;
 	struct filter_maps m;
 	__u64 act, counts;
 
 	if (!pkt)
 		return FILTER_ALLOW;
-	state = bpf_map_lookup_elem(&filter_state, &zero);
-	if (!state)
-		return FILTER_ALLOW;
-	m.slot = state->active & 1;
+	m.slot = pkt->root & SLUICE_ROOT_FILTER_SLOT;
 	m.h = bpf_map_lookup_elem(&filter_headers, &m.slot);
 	m.fixed = bpf_map_lookup_elem(&filter_fixed, &m.slot);
 	m.table = bpf_map_lookup_elem(&filter_tables, &m.slot);
@@ -495,7 +491,7 @@ __noinline int filter_packet(const struct parsed_pkt *pkt)
 	stats_add(&rule_stats, counter, pkt->len);
 	if (action == SLUICE_ACT_DENY)
 		return counter << FILTER_VERDICT_BITS | FILTER_DENY;
-	if (action == SLUICE_ACT_RATE_LIMIT && !limit_conforms(counter, pkt)) {
+	if (action == SLUICE_ACT_RATE_LIMIT && !limit_conforms(counter, m.slot, pkt)) {
 		stats_add(&rule_limited, counter, pkt->len);
 		stats_add(&stats, SLUICE_STAT_RATE_LIMITED, pkt->len);
 		return counter << FILTER_VERDICT_BITS | FILTER_LIMITED;

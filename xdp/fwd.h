@@ -44,11 +44,12 @@ static __always_inline int fwd_mode_known(const struct sluice_service *svc)
 	return svc->forward == SLUICE_FWD_L2DSR || svc->forward == SLUICE_FWD_IPIP;
 }
 
-static __always_inline int fwd_l2dsr(struct xdp_md *ctx, const struct sluice_backend *be)
+static __always_inline int fwd_l2dsr(struct xdp_md *ctx, const struct sluice_backend *be,
+				     __u32 root)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	const struct sluice_mac *src = own_mac();
+	const struct sluice_mac *src = own_mac(root);
 	struct eth_hdr *eth = data;
 
 	/* Parsing proved it already, but the verifier needs to see it here. */
@@ -149,7 +150,7 @@ static __always_inline int fwd_ipip(struct xdp_md *ctx, const struct parsed_pkt 
 		*stat = SLUICE_STAT_LB_ENCAP_ERROR;
 		return XDP_DROP;
 	}
-	gen = nexthop_gen();
+	gen = nexthop_gen(pkt->root);
 	now = bpf_ktime_get_coarse_ns();
 	if (!nexthop_usable(nh, gen, now, tot_len)) {
 		rc = fwd_ask_fib(ctx, pkt, svc, be, hash, tot_len, nh, gen, now, &mtu);
@@ -199,7 +200,7 @@ static __always_inline int fwd_packet(struct xdp_md *ctx, const struct parsed_pk
 	if (svc->forward == SLUICE_FWD_IPIP)
 		return fwd_ipip(ctx, pkt, flow, is_error, svc, be, backend_id, stat);
 	*stat = SLUICE_STAT_LB_FORWARD;
-	return fwd_l2dsr(ctx, be);
+	return fwd_l2dsr(ctx, be, pkt->root);
 }
 
 #endif /* SLUICE_XDP_FWD_H */

@@ -102,6 +102,7 @@ static __always_inline int icmp_err_flow(struct xdp_md *ctx, const struct parsed
 	flow->tuple.proto = proto;
 	flow->tuple.family = pkt->tuple.family;
 	flow->len = pkt->len;
+	flow->root = pkt->root;
 	flow->has_ports = 1;
 	return 1;
 }

@@ -65,11 +65,11 @@ static __always_inline int too_big_resize(struct xdp_md *ctx, const struct parse
  * the tags: what lands past the real L2 header is overwritten by the reply's IP
  * header.
  */
-static __always_inline int too_big_turn_l2(void *data, void *data_end, __u32 hdr)
+static __always_inline int too_big_turn_l2(void *data, void *data_end, __u32 hdr, __u32 root)
 {
 	struct eth_hdr *old = data + hdr, *eth = data;
 	__u8 *from = data + hdr, *to = data;
-	const struct sluice_mac *src = own_mac();
+	const struct sluice_mac *src = own_mac(root);
 	int i;
 
 	if ((void *)old + TOO_BIG_L2_MAX > data_end || data + TOO_BIG_L2_MAX > data_end ||
@@ -114,7 +114,7 @@ static __always_inline int icmp_too_big(struct xdp_md *ctx, const struct parsed_
 		return -1;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
-	if (too_big_turn_l2(data, data_end, hdr))
+	if (too_big_turn_l2(data, data_end, hdr, pkt->root))
 		return -1;
 	ip = data + pkt->l3_off;
 	if (ip + TOO_BIG_HDR6 > data_end)

@@ -37,6 +37,7 @@
 #include "xdp/hash.h"
 #include "xdp/maps.h"
 #include "xdp/parse.h"
+#include "xdp/root.h"
 #include "xdp/stats.h"
 
 #define LB_TCP_SYN		0x02		/* in the TCP flags byte (parsed_pkt.detail) */
@@ -49,20 +50,19 @@ lb_find_service(const struct parsed_pkt *pkt)
 	const struct sluice_settings *set;
 	const struct sluice_service *svc;
 	struct sluice_vip_key key = {};
-	__u32 zero = 0;
 
 	if (pkt->tuple.proto != IPPROTO_TCP && pkt->tuple.proto != IPPROTO_UDP)
 		return NULL;
 	__builtin_memcpy(key.addr, pkt->tuple.dst, sizeof(key.addr));
 	key.proto = pkt->tuple.proto;
-	key.family = pkt->tuple.family;
+	key.family = pkt->tuple.family | (pkt->root & SLUICE_ROOT_GEN);
 	if (!pkt->is_fragment) {
 		key.port = pkt->tuple.dport;
 		svc = bpf_map_lookup_elem(&services, &key);
 		if (svc)
 			return svc;
 	}
-	set = bpf_map_lookup_elem(&settings, &zero);
+	set = root_settings(pkt->root);
 	if (!set || !set->have_any_port_vips)
 		return NULL;
 	key.port = 0;
@@ -80,14 +80,12 @@ static __always_inline int lb_drain_over(const struct sluice_backend *be)
  * that a busy flow does not write its entry on every packet. Differences are
  * signed: another CPU may have just stored a time a tick newer than our now.
  */
-static __always_inline int lb_udp_idle(struct sluice_flow *flow)
+static __always_inline int lb_udp_idle(struct sluice_flow *flow, __u32 root)
 {
-	const struct sluice_settings *set;
+	const struct sluice_settings *set = root_settings(root);
 	__u64 now = bpf_ktime_get_coarse_ns();
 	__s64 idle = now - flow->seen_ns;
-	__u32 zero = 0;
 
-	set = bpf_map_lookup_elem(&settings, &zero);
 	if (set && set->udp_idle_ns && idle > (__s64)set->udp_idle_ns)
 		return 1;
 	if (idle >= LB_SEEN_REFRESH_NS)
@@ -105,13 +103,13 @@ lb_flow_backend(const struct parsed_pkt *pkt, __u32 *id)
 	if (!flow)
 		return NULL;
 	*id = flow->backend_id;
-	be = bpf_map_lookup_elem(&backends, id);
+	be = root_backend(pkt->root, *id);
 	if (!be || !(be->flags & SLUICE_BACKEND_F_LIVE) || be->gen != flow->backend_gen) {
 		stats_add(&stats, SLUICE_STAT_FLOW_STALE, pkt->len);
 		return NULL;
 	}
 	if (((be->flags & SLUICE_BACKEND_F_DRAINING) && lb_drain_over(be)) ||
-	    (pkt->tuple.proto == IPPROTO_UDP && lb_udp_idle(flow))) {
+	    (pkt->tuple.proto == IPPROTO_UDP && lb_udp_idle(flow, pkt->root))) {
 		stats_add(&stats, SLUICE_STAT_FLOW_EXPIRED, pkt->len);
 		return NULL;
 	}
@@ -135,7 +133,7 @@ lb_maglev_backend(const struct parsed_pkt *pkt, const struct sluice_service *svc
 	if (!entry || !*entry)
 		return NULL;
 	*id = *entry;
-	be = bpf_map_lookup_elem(&backends, id);
+	be = root_backend(pkt->root, *id);
 	if (!be || !(be->flags & SLUICE_BACKEND_F_LIVE))
 		return NULL;
 	return be;
@@ -183,10 +181,10 @@ static __always_inline void lb_record_flow(const struct parsed_pkt *pkt,
 		.backend_id = id,
 		.backend_gen = be->gen,
 	};
-	__u32 zero = 0, limit;
 	__u64 now = 0;
+	__u32 limit;
 
-	set = bpf_map_lookup_elem(&settings, &zero);
+	set = root_settings(pkt->root);
 	limit = set ? set->new_flows_per_cpu : 0;
 	if (limit || pkt->tuple.proto == IPPROTO_UDP)
 		now = bpf_ktime_get_coarse_ns();

@@ -11,9 +11,16 @@
 
 #include "xdp/abi.h"
 
+/*
+ * The root (abi.h): read once per packet, a load and no lookup, in a section of its
+ * own so that it is a map of its own, and writing it writes nothing else.
+ */
+__u32 config_root SEC(".data.root");
+
+/* One entry per generation. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SLUICE_GENERATIONS);
 	__type(key, __u32);
 	__type(value, struct sluice_settings);
 } settings SEC(".maps");
@@ -53,9 +60,10 @@ struct {
 	__array(values, struct maglev_table);
 } maglev_tables SEC(".maps");
 
+/* Each generation's backends, index SLUICE_BACKEND_INDEX. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SLUICE_MAX_BACKENDS);
+	__uint(max_entries, SLUICE_GENERATIONS * SLUICE_MAX_BACKENDS);
 	__type(key, __u32);
 	__type(value, struct sluice_backend);
 } backends SEC(".maps");
@@ -72,18 +80,11 @@ struct {
 } flows SEC(".maps");
 
 /*
- * The compiled classifier, double-buffered: `filter_state` names the slot packets
- * use, and an apply fills the other slot (header and inner maps) before flipping it,
- * so a packet sees one whole rule set, old or new. Inner maps are declared by sizes:
+ * The compiled classifier, double-buffered: the root names the slot packets use,
+ * and an apply fills the other slot (header and inner maps) before flipping it, so
+ * a packet sees one whole rule set, old or new. Inner maps are declared by sizes:
  * clang emits no BTF for a struct reached only through a template.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sluice_filter_state);
-} filter_state SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 2);
@@ -179,13 +180,21 @@ struct {
 	__type(value, struct sluice_counter);
 } rule_limited SEC(".maps");
 
-/* Rate-limit parameters and rule-wide buckets, by rule counter. */
+/* Rate-limit parameters of each filter slot, index SLUICE_LIMIT_INDEX. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * SLUICE_RULE_IDS);
+	__type(key, __u32);
+	__type(value, struct sluice_limit);
+} rule_limits SEC(".maps");
+
+/* Rule-wide buckets of the rate-limit rules (ratelimit.h), by rule counter. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, SLUICE_RULE_IDS);
 	__type(key, __u32);
-	__type(value, struct sluice_limit);
-} rule_limits SEC(".maps");
+	__type(value, __u64);
+} rule_buckets SEC(".maps");
 
 /* Per-source buckets; the least recently seen sources make room for new ones. */
 struct {
@@ -278,7 +287,7 @@ struct {
 	__type(value, struct sluice_identity);
 } identity SEC(".maps");
 
-/* Every health-checked backend's address and check port (value unused). */
+/* Every health-checked backend's address and check port, by generation (value unused). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SLUICE_MAX_BACKENDS);

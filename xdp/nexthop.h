@@ -28,6 +28,7 @@
 
 #include "xdp/abi.h"
 #include "xdp/maps.h"
+#include "xdp/root.h"
 
 #define NEXTHOP_LIFETIME_NS	1000000000ULL
 
@@ -37,12 +38,10 @@ static __always_inline struct sluice_nexthop *nexthop_entry(__u32 backend_id)
 	return bpf_map_lookup_elem(&nexthops, &backend_id);
 }
 
-static __always_inline __u32 nexthop_gen(void)
+static __always_inline __u32 nexthop_gen(__u32 root)
 {
-	const struct sluice_settings *set;
-	__u32 zero = 0;
+	const struct sluice_settings *set = root_settings(root);
 
-	set = bpf_map_lookup_elem(&settings, &zero);
 	return set ? set->nexthop_gen : 0;
 }
 

@@ -19,6 +19,7 @@
 #include "xdp/abi.h"
 #include "xdp/maps.h"
 #include "xdp/parse.h"
+#include "xdp/root.h"
 
 /* The frame's destination (at least 6 bytes long) is m: two loads of each side. */
 static __always_inline int own_mac_is(const __u8 *dst, const struct sluice_mac *m)
@@ -32,20 +33,20 @@ static __always_inline int own_mac_is(const __u8 *dst, const struct sluice_mac *
  * then calls it malformed); 0 when it is another host's unicast. Our own MAC, the
  * usual answer, is compared first; the listed ones only for frames that missed it.
  */
-static __always_inline int own_mac_frame_is_ours(struct xdp_md *ctx)
+static __always_inline int own_mac_frame_is_ours(struct xdp_md *ctx, __u32 root)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	const struct sluice_settings *set;
 	const struct eth_hdr *eth = data;
-	__u32 zero = 0, i;
+	__u32 i;
 
 	if ((void *)(eth + 1) > data_end)
 		return 1;
 	/* The I/G bit, the first on the wire: broadcast and multicast. */
 	if (eth->dst[0] & 1)
 		return 1;
-	set = bpf_map_lookup_elem(&settings, &zero);
+	set = root_settings(root);
 	if (!set)
 		return 1;
 	for (i = 0; i < SLUICE_MACS && i < set->n_macs; i++)
@@ -58,12 +59,10 @@ static __always_inline int own_mac_frame_is_ours(struct xdp_md *ctx)
  * Our MAC, the source of every frame sent back out of the receiving port: set by the
  * control plane before the first frame was ours, so never missing in practice.
  */
-static __always_inline const struct sluice_mac *own_mac(void)
+static __always_inline const struct sluice_mac *own_mac(__u32 root)
 {
-	const struct sluice_settings *set;
-	__u32 zero = 0;
+	const struct sluice_settings *set = root_settings(root);
 
-	set = bpf_map_lookup_elem(&settings, &zero);
 	return set ? &set->macs[0] : 0;
 }
 

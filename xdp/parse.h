@@ -82,6 +82,7 @@ struct parsed_pkt {
 	__u8 l3_off;		/* IP header, after the VLAN tags */
 	__u8 tos;		/* IPv4 TOS or IPv6 traffic class: DSCP and ECN */
 	__u8 dont_frag;		/* IPv4 with DF, or IPv6: no router may fragment it */
+	__u8 root;		/* the root (abi.h) when the packet arrived */
 } __attribute__((aligned(8)));
 
 static __always_inline int parse_l4(void *data, void *data_end, __u32 off, __u32 ip_end,

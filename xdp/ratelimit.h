@@ -35,19 +35,26 @@ static __always_inline int limit_take(__u64 *tat_cell, __u64 now, const struct s
 	return 0;
 }
 
-/* Non-zero when the packet fits the rate of the rule with this counter. */
-static __always_inline int limit_conforms(__u32 counter, const struct parsed_pkt *pkt)
+/*
+ * Non-zero when the packet fits the rate of the rule with this counter, as the
+ * filter slot that judged it sets it.
+ */
+static __always_inline int limit_conforms(__u32 counter, __u32 slot,
+					  const struct parsed_pkt *pkt)
 {
 	struct sluice_limit_key key = { .counter = counter };
-	struct sluice_limit *l;
+	__u32 index = SLUICE_LIMIT_INDEX(slot, counter);
+	const struct sluice_limit *l;
 	__u64 now, *tat;
 
-	l = bpf_map_lookup_elem(&rule_limits, &counter);
+	l = bpf_map_lookup_elem(&rule_limits, &index);
 	if (!l)
 		return 1;
 	now = bpf_ktime_get_ns();
-	if (!l->per_source)
-		return limit_take(&l->tat, now, l);
+	if (!l->per_source) {
+		tat = bpf_map_lookup_elem(&rule_buckets, &counter);
+		return tat ? limit_take(tat, now, l) : 1;
+	}
 	__builtin_memcpy(key.src, pkt->tuple.src, sizeof(key.src));
 	tat = bpf_map_lookup_elem(&limit_sources, &key);
 	if (!tat) {

@@ -15,15 +15,14 @@
 #include "xdp/monitor.h"
 #include "xdp/own_mac.h"
 #include "xdp/parse.h"
+#include "xdp/root.h"
 #include "xdp/stats.h"
 
 /* Never forward what could not be parsed; only passing or dropping is configurable. */
-static __always_inline int malformed_verdict(void)
+static __always_inline int malformed_verdict(__u32 root)
 {
-	const struct sluice_settings *set;
-	__u32 zero = 0;
+	const struct sluice_settings *set = root_settings(root);
 
-	set = bpf_map_lookup_elem(&settings, &zero);
 	if (set && set->malformed_policy == SLUICE_MALFORMED_DROP)
 		return XDP_DROP;
 	return XDP_PASS;
@@ -103,9 +102,11 @@ SEC("xdp")
 int sluice_xdp(struct xdp_md *ctx)
 {
 	struct parsed_pkt pkt = {};
+	__u32 root = root_now();
 	int res, verdict;
 
-	if (!own_mac_frame_is_ours(ctx)) {
+	pkt.root = root;
+	if (!own_mac_frame_is_ours(ctx, root)) {
 		__u32 len = ctx->data_end - ctx->data;
 
 		stats_add(&stats, SLUICE_STAT_RX, len);
@@ -122,7 +123,7 @@ int sluice_xdp(struct xdp_md *ctx)
 	}
 	if (res == PARSE_MALFORMED) {
 		stats_add(&stats, SLUICE_STAT_MALFORMED, pkt.len);
-		verdict = malformed_verdict();
+		verdict = malformed_verdict(root);
 		monitor_verdict(ctx, &pkt, verdict, SLUICE_STAT_MALFORMED, SLUICE_MONITOR_NONE, 0);
 		return verdict;
 	}

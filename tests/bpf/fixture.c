@@ -52,6 +52,22 @@ int fx_map_fd(struct fixture *f, const char *name)
 	return fd;
 }
 
+uint32_t fx_root(struct fixture *f)
+{
+	uint32_t zero = 0, root;
+
+	assert_int_equal(bpf_map_lookup_elem(fx_map_fd(f, ".data.root"), &zero, &root), 0);
+	return root;
+}
+
+void fx_set_root(struct fixture *f, uint32_t root)
+{
+	uint32_t zero = 0;
+
+	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, ".data.root"), &zero, &root, BPF_ANY),
+			 0);
+}
+
 static int family_of(const char *addr)
 {
 	return strchr(addr, ':') ? AF_INET6 : AF_INET;
@@ -250,16 +266,14 @@ static void fx_fixed(struct fixture *f, const struct filter_image *img, uint32_t
 void fx_rules(struct fixture *f, const struct sluice_rule *rules, size_t n)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
-	struct sluice_filter_state state;
 	struct filter_image img;
-	uint32_t zero = 0, slot;
+	uint32_t root = fx_root(f), slot;
 	char err[512];
 	int fd;
 
 	if (filter_compile(rules, n, &img, err, sizeof(err)))
 		fail_msg("compile: %s", err);
-	assert_int_equal(bpf_map_lookup_elem(fx_map_fd(f, "filter_state"), &zero, &state), 0);
-	slot = state.active ^ 1;
+	slot = (root & SLUICE_ROOT_FILTER_SLOT) ^ 1;
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(uint32_t), sizeof(uint64_t),
 			    img.table_len, &opts);
 	assert_true(fd >= 0);
@@ -282,9 +296,7 @@ void fx_rules(struct fixture *f, const struct sluice_rule *rules, size_t n)
 	fx_fixed(f, &img, slot);
 	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "filter_headers"), &slot, &img.header,
 					     BPF_ANY), 0);
-	state.active = slot;
-	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "filter_state"), &zero, &state,
-					     BPF_ANY), 0);
+	fx_set_root(f, (root & ~SLUICE_ROOT_FILTER_SLOT) | slot);
 	filter_image_free(&img);
 }
 
@@ -297,8 +309,13 @@ void fx_limit(struct fixture *f, uint32_t counter, uint64_t interval_ns, uint32_
 		.per_source = per_source,
 	};
 
-	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "rule_limits"), &counter, &limit,
-					     BPF_ANY), 0);
+	/* Both slots: a test may set its limits before or after its rules. */
+	for (uint32_t slot = 0; slot < 2; slot++) {
+		uint32_t index = SLUICE_LIMIT_INDEX(slot, counter);
+
+		assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "rule_limits"), &index, &limit,
+						     BPF_ANY), 0);
+	}
 }
 
 int fx_run(struct fixture *f, const struct pkt *in, struct pkt *out)

@@ -85,6 +85,9 @@ struct sluice_counter fx_counter(int map_fd, uint32_t index);
 uint64_t fx_stat(struct fixture *f, enum sluice_stat stat);
 size_t fx_flow_count(struct fixture *f);
 int fx_map_fd(struct fixture *f, const char *name);
+/* The root (abi.h): generation and filter slot packets use. */
+uint32_t fx_root(struct fixture *f);
+void fx_set_root(struct fixture *f, uint32_t root);
 
 /*
  * out left for backend `id`: both MACs rewritten as l2dsr says (to the backend's,

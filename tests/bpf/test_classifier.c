@@ -195,14 +195,12 @@ static void test_rate_limit_per_source(void **state)
 
 static void set_spare_ndp(struct fixture *f)
 {
+	uint32_t slot = fx_root(f) & SLUICE_ROOT_FILTER_SLOT;
 	struct sluice_filter_header h;
-	struct sluice_filter_state st;
-	uint32_t zero = 0;
 
-	assert_int_equal(bpf_map_lookup_elem(fx_map_fd(f, "filter_state"), &zero, &st), 0);
-	assert_int_equal(bpf_map_lookup_elem(fx_map_fd(f, "filter_headers"), &st.active, &h), 0);
+	assert_int_equal(bpf_map_lookup_elem(fx_map_fd(f, "filter_headers"), &slot, &h), 0);
 	h.flags |= SLUICE_FILTER_SPARE_NDP;
-	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "filter_headers"), &st.active, &h,
+	assert_int_equal(bpf_map_update_elem(fx_map_fd(f, "filter_headers"), &slot, &h,
 					     BPF_ANY), 0);
 }
 
@@ -239,12 +237,10 @@ static void to_text(const struct filter_packet *p, const uint8_t *addr, char *ou
 /* The flags of the rule set packets use. */
 static uint32_t active_flags(struct fixture *f)
 {
+	uint32_t slot = fx_root(f) & SLUICE_ROOT_FILTER_SLOT;
 	struct sluice_filter_header h;
-	struct sluice_filter_state st;
-	uint32_t zero = 0;
 
-	assert_int_equal(bpf_map_lookup_elem(fx_map_fd(f, "filter_state"), &zero, &st), 0);
-	assert_int_equal(bpf_map_lookup_elem(fx_map_fd(f, "filter_headers"), &st.active, &h), 0);
+	assert_int_equal(bpf_map_lookup_elem(fx_map_fd(f, "filter_headers"), &slot, &h), 0);
 	return h.flags;
 }
 

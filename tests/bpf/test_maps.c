@@ -26,7 +26,8 @@ struct map_contract {
 };
 
 static const struct map_contract contract[] = {
-	{ "settings", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_settings), 1 },
+	{ ".data.root", BPF_MAP_TYPE_ARRAY, 4, 4, 1 },
+	{ "settings", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_settings), SLUICE_GENERATIONS },
 	{ "identity", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_identity), 1 },
 	{ "stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct sluice_counter),
 	  SLUICE_STAT_MAX },
@@ -34,10 +35,9 @@ static const struct map_contract contract[] = {
 	  sizeof(struct sluice_service), SLUICE_MAX_SERVICES },
 	{ "maglev_tables", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, SLUICE_TABLE_SLOTS },
 	{ "backends", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_backend),
-	  SLUICE_MAX_BACKENDS },
+	  SLUICE_GENERATIONS * SLUICE_MAX_BACKENDS },
 	{ "flows", BPF_MAP_TYPE_LRU_HASH, sizeof(struct sluice_flow_key),
 	  sizeof(struct sluice_flow), SLUICE_FLOW_ENTRIES },
-	{ "filter_state", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_filter_state), 1 },
 	{ "filter_headers", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_filter_header), 2 },
 	{ "filter_fixed", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_filter_fixed), 2 },
 	{ "filter_tables", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2 },
@@ -48,7 +48,9 @@ static const struct map_contract contract[] = {
 	  SLUICE_RULE_COUNTERS },
 	{ "rule_limited", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct sluice_counter),
 	  SLUICE_RULE_IDS },
-	{ "rule_limits", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_limit), SLUICE_RULE_IDS },
+	{ "rule_limits", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sluice_limit),
+	  2 * SLUICE_RULE_IDS },
+	{ "rule_buckets", BPF_MAP_TYPE_ARRAY, 4, 8, SLUICE_RULE_IDS },
 	{ "limit_sources", BPF_MAP_TYPE_LRU_HASH, sizeof(struct sluice_limit_key), 8,
 	  SLUICE_LIMIT_SOURCES },
 	{ "service_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct sluice_counter),

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #
 # Changes made behind sluice's back: the filter's active slot flipped with bpftool, a
-# backend rewritten, sluice's program replaced. status and stats name what differs
+# backend rewritten, the root's generation flipped, sluice's program replaced. status and stats name what differs
 # and exit 1 (packets were being judged by another rule set than status listed); an
 # apply puts it back; `sluice run` finds it within seconds and repairs it, or with
 # settings.tamper: alert only logs and counts it.
@@ -23,9 +23,12 @@ tamper_cleanup()
 lab_up >/dev/null || bail_out "the lab did not come up"
 PIN=$(lab_pin_dir lb) || bail_out "cannot read lb's network namespace cookie"
 
-slot() { bpftool map lookup pinned "$PIN/filter_state" key 0 0 0 0 -j | python3 -c \
+# The root (xdp/abi.h): bit 0 the filter's slot, bit 4 the generation.
+root() { bpftool map lookup pinned "$PIN/root" key 0 0 0 0 -j | python3 -c \
 	'import json,sys; print(int(json.load(sys.stdin)["value"][0], 0))'; }
-flip() { bpftool map update pinned "$PIN/filter_state" key 0 0 0 0 value "$(($(slot) ^ 1))" 0 0 0; }
+flip() { bpftool map update pinned "$PIN/root" key 0 0 0 0 value "$(($(root) ^ ${1:-1}))" 0 0 0; }
+# Backend 1 of the running generation, as bpftool's key bytes.
+backend1() { echo 1 $((($(root) & 16) << 2)) 0 0; }
 redis_open() { lab_request "${LAB_IP4[lb]}" 6379 >/dev/null 2>&1; }
 
 check "attach with A" expect_exit 0 sluice attach eth0 -f "$CONF_A"
@@ -55,11 +58,19 @@ check "  status: exit 0" expect_exit 0 sluice status eth0
 check "  6379 is denied again" no_answer "${LAB_IP4[lb]}" 6379
 
 # A backend's MAC rewritten by hand: the backends part.
+# shellcheck disable=SC2046 # key and value are lists of bytes
 check "a backend rewritten with bpftool" bpftool map update pinned "$PIN/backends" \
-	key 1 0 0 0 value $(bpftool map lookup pinned "$PIN/backends" key 1 0 0 0 -j | python3 -c \
-	'import json,sys; v=[int(x,0) for x in json.load(sys.stdin)["value"]]; v[16]^=1; print(*v)')
+	key $(backend1) value $(bpftool map lookup pinned "$PIN/backends" key $(backend1) -j |
+	python3 -c 'import json,sys; v=[int(x,0) for x in json.load(sys.stdin)["value"]]; v[16]^=1; print(*v)')
 check "status: exit 1, names the backends" expect_exit 1 sluice status eth0
 check "  (backends)" output_has "the backends differ from what the last apply left"
+check "apply puts it back" expect_exit 0 sluice apply eth0 -f "$CONF_B"
+check "  status: exit 0" expect_exit 0 sluice status eth0
+
+# The root's generation flipped: packets see the configuration before the last apply.
+check "the generation flipped with bpftool" flip 16
+check "status: exit 1, names the root" expect_exit 1 sluice status eth0
+check "  (root)" output_has "tampered: the root selects generation"
 check "apply puts it back" expect_exit 0 sluice apply eth0 -f "$CONF_B"
 check "  status: exit 0" expect_exit 0 sluice status eth0
 

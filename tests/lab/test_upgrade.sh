@@ -113,7 +113,7 @@ check "  (no note)" bash -c "! grep -q 'another sluice build' '$TEST_TMP/out'"
 id=$(prog_id)
 check "a program built for the next map layout: exit 1" \
 	expect_exit 1 sluice upgrade eth0 --object "$UPGRADE_BUMPED_OBJ"
-check "  says why and what to do" output_has "keeps its maps in layout 3, and sluice migrates no layout: nothing changed. To run it, \`sluice attach --replace eth0 -f CONFIG\`"
+check "  says why and what to do" output_has "keeps its maps in layout 4, and sluice migrates no layout: nothing changed. To run it, \`sluice attach --replace eth0 -f CONFIG\`"
 check "  the running program stays" test "$(prog_id)" -eq "$id"
 check "  and so does the connection" still_echoes
 check "an object that is not sluice's: exit 1" \

@@ -27,12 +27,12 @@
 /* Fake fds: plan_build only records them, so they name the map each op writes. */
 static const struct sluice_maps maps = {
 	.settings = 100, .stats = 101, .services = 102, .maglev_tables = 103,
-	.backends = 104, .flows = 105, .filter_state = 106, .filter_headers = 107,
+	.backends = 104, .flows = 105, .root = 106, .filter_headers = 107,
 	.filter_fixed = 108, .filter_tables = 109, .filter_prefixes = 110, .filter_pairs = 111,
 	.filter_mixed = 112, .rule_stats = 113, .rule_limited = 114, .rule_limits = 115,
 	.limit_sources = 116, .service_stats = 117, .backend_stats = 118, .service_meta = 119,
 	.rule_meta = 120, .service_flows = 121, .backend_flows = 122, .flow_guard = 123,
-	.tx_ports = 124,
+	.tx_ports = 124, .rule_buckets = 125,
 };
 
 /* CLOCK_MONOTONIC as the planner is told it; tests move it to see deadlines. */
@@ -73,7 +73,7 @@ struct sim {
 	__u64 service_flows[SLUICE_MAX_SERVICES];
 	__u64 backend_flows[SLUICE_MAX_BACKENDS];
 	struct sluice_counter rule_limited[SLUICE_RULE_IDS];
-	struct sluice_limit rule_limits[SLUICE_RULE_IDS];
+	struct sluice_limit rule_limits[2 * SLUICE_RULE_IDS];
 	/* The classifier's slots: which inner maps each holds, and its header. */
 	uint32_t filter_cells[2];
 	bool filter_fixed[2], filter_trie[2], filter_pairs[2], filter_mixed[2];
@@ -237,10 +237,10 @@ static void write_filter(struct sim *s, const struct op *op)
 {
 	uint32_t slot = key_index(op);
 
-	if (op->map_fd == maps.filter_state) {
-		expect_update(op, sizeof(struct sluice_filter_state));
+	if (op->map_fd == maps.root) {
+		expect_update(op, sizeof(uint32_t));
 		assert_int_equal(slot, 0);
-		s->live.filter_slot = ((const struct sluice_filter_state *)op->value)->active;
+		s->live.filter_slot = *(const uint32_t *)op->value;
 		assert_in_range(s->live.filter_slot, 0, 1);
 		s->live.filter_header = s->filter_headers[s->live.filter_slot];
 		return;
@@ -280,7 +280,7 @@ static void write_op(struct sim *s, const struct op *op)
 		write_service(s, op);
 	} else if (op->map_fd == maps.maglev_tables) {
 		write_table(s, op);
-	} else if (op->map_fd == maps.filter_state || op->map_fd == maps.filter_headers ||
+	} else if (op->map_fd == maps.root || op->map_fd == maps.filter_headers ||
 		   op->map_fd == maps.filter_fixed || op->map_fd == maps.filter_tables ||
 		   op->map_fd == maps.filter_prefixes ||
 		   op->map_fd == maps.filter_pairs || op->map_fd == maps.filter_mixed) {
@@ -322,8 +322,16 @@ static void write_op(struct sim *s, const struct op *op)
 	} else if (op->map_fd == maps.rule_limits) {
 		expect_update(op, sizeof(struct sluice_limit));
 		idx = key_index(op);
-		assert_in_range(idx, 0, SLUICE_RULE_IDS - 1);
+		assert_in_range(idx, 0, 2 * SLUICE_RULE_IDS - 1);
+		if (idx / SLUICE_RULE_IDS == s->live.filter_slot && s->live.filter_header.ready)
+			fail_msg("a write to the rate limits of the slot packets are using");
 		memcpy(&s->rule_limits[idx], op->value, op->value_len);
+	} else if (op->map_fd == maps.rule_buckets) {
+		expect_update(op, sizeof(uint64_t));
+		idx = key_index(op);
+		assert_in_range(idx, 0, SLUICE_RULE_IDS - 1);
+		if (s->live.rule_meta[idx].in_use)
+			fail_msg("a bucket reset of rule counter %u, which packets are using", idx);
 	} else {
 		fail_msg("write to a map the planner does not own (fd %d)", op->map_fd);
 	}
@@ -1059,7 +1067,7 @@ static void test_reordered_rules_keep_counters(void **state)
 
 	plan_of(&p, s, RULES(RULE_C RULE_A RULE_B));
 	assert_int_equal(ops_on(&p, maps.rule_stats), 0);
-	assert_int_equal(ops_on(&p, maps.filter_state), 1);
+	assert_int_equal(ops_on(&p, maps.root), 1);
 	run(s, &p);
 	plan_free(&p);
 	assert_int_equal(rule_counter(s, "a"), ca);
@@ -1147,7 +1155,7 @@ static void test_unchanged_rules_are_not_rewritten(void **state)
 	apply(s, RULES(RULE_A RULE_X) "services:\n" WEB(W1 ", " W2));
 	plan_of(&p, s, RULES(RULE_A RULE_X) "services:\n" WEB(W1 ", {addr: 10.0.1.2, weight: 7}"));
 	assert_true(p.n_ops > 0);
-	assert_int_equal(ops_on(&p, maps.filter_state), 0);
+	assert_int_equal(ops_on(&p, maps.root), 0);
 	assert_int_equal(ops_on(&p, maps.rule_meta), 0);
 	assert_int_equal(ops_on(&p, maps.rule_stats), 0);
 	assert_false(noted(&p, "filter", NULL));
