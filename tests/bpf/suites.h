@@ -16,7 +16,7 @@ extern const struct CMUnitTest encap_tests[], icmp_tests[];
 extern const size_t n_encap_tests, n_icmp_tests;
 extern const struct CMUnitTest nexthop_tests[];
 extern const size_t n_nexthop_tests;
-extern const struct CMUnitTest own_mac_tests[];
-extern const size_t n_own_mac_tests;
+extern const struct CMUnitTest own_mac_tests[], root_tests[];
+extern const size_t n_own_mac_tests, n_root_tests;
 
 #endif /* SLUICE_TESTS_SUITES_H */

@@ -20,6 +20,7 @@ int main(void)
 		{ icmp_tests, n_icmp_tests },
 		{ nexthop_tests, n_nexthop_tests },
 		{ own_mac_tests, n_own_mac_tests },
+		{ root_tests, n_root_tests },
 	};
 
 	return run_one_group("packets", parts, sizeof(parts) / sizeof(parts[0])) ? 1 : 0;
