@@ -38,6 +38,11 @@ prog_id()
 	sluice status eth0 --json 2>/dev/null | json_of 'd["program"]["id"]'
 }
 
+prog_tag()
+{
+	bpftool prog show id "$1" -j | python3 -c 'import json,sys; print(json.load(sys.stdin)["tag"])'
+}
+
 web_seen()
 {
 	sluice stats eth0 --json 2>/dev/null |
@@ -69,6 +74,7 @@ echo "# long-lived connection landed on $pinned" >&2
 check "the connection echoes before the upgrade" still_echoes
 for _ in 1 2 3 4 5; do lab_request "$LAB_VIP4" 80 >/dev/null; done
 old_id=$(prog_id)
+old_tag=$(prog_tag "$old_id")
 seen_before=$(web_seen)
 flows_before=$(flows_active)
 check "traffic was counted before the upgrade" test "${seen_before:-0}" -gt 0
@@ -89,6 +95,7 @@ check "sluice upgrade --object (another build, same layout): exit 0" \
 check "  says what it replaced" output_has "program $old_id replaced by"
 new_id=$(prog_id)
 check "  a new program is on eth0" test "${new_id:-0}" -ne "${old_id:-0}"
+check "  whose code differs (another tag)" test "$(prog_tag "$new_id")" != "$old_tag"
 check "  natively, as before" test "$(sluice status eth0 --json 2>/dev/null |
 	json_of 'd["program"]["mode"]')" = native
 wait "$TRAFFIC"
