@@ -28,6 +28,12 @@ struct keyed_map {
 	size_t family_off;	/* of the key's family byte, which carries the generation */
 };
 
+/* n entries of one generation: keys and values at their strides (0: one for all). */
+struct entries_of {
+	const char *keys, *values;
+	size_t key_stride, value_stride, n;
+};
+
 static int by_key_then_seq(const void *a, const void *b, void *key_len)
 {
 	const struct entry *x = a, *y = b;
@@ -44,42 +50,56 @@ static void add_op(struct generation_writes *w, enum op_kind kind, int fd, const
 					  .value_len = value_len };
 }
 
+/* Room for src.n entries and extra more, filled with src's; NULL when out of memory. */
+static struct entry *entries(const struct entries_of *src, size_t extra)
+{
+	struct entry *e = calloc(src->n + extra + 1, sizeof(*e));
+
+	for (size_t i = 0; e && i < src->n; i++)
+		e[i] = (struct entry){ src->keys + i * src->key_stride,
+				       src->values + i * src->value_stride, i };
+	return e;
+}
+
 /*
  * The writes that turn the standby entries into the running ones with the plan's
- * writes made: run[0..n_run-1] then the plan's, by key, the last write of a key
- * deciding it; standby[0..n_standby-1]. Both arrays are sorted here. Deletes are
- * queued first, so that the map never needs room for both sets.
+ * writes made: by key, the last write of a key deciding it. Deletes are queued
+ * first, so that the map never needs room for both sets. Keys go to *store.
  */
 static int keyed_stage(struct generation_writes *w, const struct keyed_map *km, __u32 gen,
-		       struct entry *run, size_t n_run, struct entry *standby, size_t n_standby,
+		       const struct entries_of *running, const struct entries_of *standing,
 		       const struct op *ops, size_t n_ops, unsigned char **store)
 {
-	size_t n = n_run, i, d = 0, s = 0, n_want = 0, k;
-	struct entry *want = run;
-	unsigned char *key;
+	struct entry *run = entries(running, n_ops), *standby = entries(standing, 0);
+	size_t n = running->n, n_standby = standing->n, n_want = 0, i, k, d = 0, s = 0;
 	__u32 len = km->key_len;
+	unsigned char *key;
+	int err = 0;
 
+	*store = run && standby ? malloc((n + n_ops + n_standby + 1) * len) : NULL;
+	if (!*store) {
+		err = -ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < n_ops; i++) {
 		if (ops[i].map_fd != km->fd ||
 		    (ops[i].kind != OP_UPDATE && ops[i].kind != OP_DELETE))
 			continue;
-		run[n++] = (struct entry){ ops[i].key,
-					   ops[i].kind == OP_UPDATE ? ops[i].value : NULL, n };
+		run[n] = (struct entry){ ops[i].key,
+					 ops[i].kind == OP_UPDATE ? ops[i].value : NULL, n };
+		n++;
 	}
 	qsort_r(run, n, sizeof(*run), by_key_then_seq, &len);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++)	/* kept in place: the wanted set, sorted */
 		if ((i + 1 == n || memcmp(run[i].key, run[i + 1].key, len)) && run[i].value)
-			want[n_want++] = run[i];
+			run[n_want++] = run[i];
 	qsort_r(standby, n_standby, sizeof(*standby), by_key_then_seq, &len);
-	*store = malloc((n_want + n_standby + 1) * len);
-	if (!*store)
-		return -ENOMEM;
 	key = *store;
 	/* Deletes: what the standby holds and the plan does not. */
-	for (i = 0, d = 0; i < n_standby; i++) {
-		while (d < n_want && memcmp(want[d].key, standby[i].key, len) < 0)
+	for (i = 0; i < n_standby; i++) {
+		while (d < n_want && memcmp(run[d].key, standby[i].key, len) < 0)
 			d++;
-		if (d < n_want && !memcmp(want[d].key, standby[i].key, len))
+		if (d < n_want && !memcmp(run[d].key, standby[i].key, len))
 			continue;
 		memcpy(key, standby[i].key, len);
 		key[km->family_off] |= SLUICE_GEN_FAMILY(gen, 0);
@@ -87,18 +107,21 @@ static int keyed_stage(struct generation_writes *w, const struct keyed_map *km, 
 		key += len;
 	}
 	/* Updates: what it lacks or holds otherwise. */
-	for (k = 0, s = 0; k < n_want; k++) {
-		while (s < n_standby && memcmp(standby[s].key, want[k].key, len) < 0)
+	for (k = 0; k < n_want; k++) {
+		while (s < n_standby && memcmp(standby[s].key, run[k].key, len) < 0)
 			s++;
-		if (s < n_standby && !memcmp(standby[s].key, want[k].key, len) &&
-		    !memcmp(standby[s].value, want[k].value, km->value_len))
+		if (s < n_standby && !memcmp(standby[s].key, run[k].key, len) &&
+		    !memcmp(standby[s].value, run[k].value, km->value_len))
 			continue;
-		memcpy(key, want[k].key, len);
+		memcpy(key, run[k].key, len);
 		key[km->family_off] |= SLUICE_GEN_FAMILY(gen, 0);
-		add_op(w, OP_UPDATE, km->fd, key, len, want[k].value, km->value_len);
+		add_op(w, OP_UPDATE, km->fd, key, len, run[k].value, km->value_len);
 		key += len;
 	}
-	return 0;
+out:
+	free(run);
+	free(standby);
+	return err;
 }
 
 static int services_stage(struct generation_writes *w, const struct sluice_maps *maps,
@@ -108,23 +131,18 @@ static int services_stage(struct generation_writes *w, const struct sluice_maps 
 	const struct keyed_map km = { maps->services, sizeof(struct sluice_vip_key),
 				      sizeof(struct sluice_service),
 				      offsetof(struct sluice_vip_key, family) };
-	struct entry *run = calloc(live->n_services + n_ops + 1, sizeof(*run));
-	struct entry *standby = calloc(w->standby->n_services + 1, sizeof(*standby));
-	size_t i;
-	int err = run && standby ? 0 : -ENOMEM;
+	const struct live_state *st = w->standby;
+	const struct entries_of running = {
+		(const char *)&live->services[0].key, (const char *)&live->services[0].val,
+		sizeof(live->services[0]), sizeof(live->services[0]), live->n_services };
+	const struct entries_of standing = {
+		(const char *)&st->services[0].key, (const char *)&st->services[0].val,
+		sizeof(st->services[0]), sizeof(st->services[0]), st->n_services };
 
-	for (i = 0; !err && i < live->n_services; i++)
-		run[i] = (struct entry){ &live->services[i].key, &live->services[i].val, i };
-	for (i = 0; !err && i < w->standby->n_services; i++)
-		standby[i] = (struct entry){ &w->standby->services[i].key,
-					     &w->standby->services[i].val, i };
-	err = err ?: keyed_stage(w, &km, gen, run, live->n_services, standby,
-				 w->standby->n_services, ops, n_ops, &w->keys[0]);
-	free(run);
-	free(standby);
-	return err;
+	return keyed_stage(w, &km, gen, &running, &standing, ops, n_ops, &w->keys[0]);
 }
 
+/* Health peers are a set: every entry's value is 1. */
 static int peers_stage(struct generation_writes *w, const struct sluice_maps *maps,
 		       const struct live_state *live, __u32 gen, const struct op *ops,
 		       size_t n_ops)
@@ -132,20 +150,14 @@ static int peers_stage(struct generation_writes *w, const struct sluice_maps *ma
 	const struct keyed_map km = { maps->health_peers, sizeof(struct sluice_health_peer),
 				      sizeof(w->one),
 				      offsetof(struct sluice_health_peer, family) };
-	struct entry *run = calloc(live->n_health_peers + n_ops + 1, sizeof(*run));
-	struct entry *standby = calloc(w->standby->n_health_peers + 1, sizeof(*standby));
-	size_t i;
-	int err = run && standby ? 0 : -ENOMEM;
+	const struct entries_of running = {
+		(const char *)live->health_peers, (const char *)&w->one,
+		sizeof(live->health_peers[0]), 0, live->n_health_peers };
+	const struct entries_of standing = {
+		(const char *)w->standby->health_peers, (const char *)&w->one,
+		sizeof(live->health_peers[0]), 0, w->standby->n_health_peers };
 
-	for (i = 0; !err && i < live->n_health_peers; i++)
-		run[i] = (struct entry){ &live->health_peers[i], &w->one, i };
-	for (i = 0; !err && i < w->standby->n_health_peers; i++)
-		standby[i] = (struct entry){ &w->standby->health_peers[i], &w->one, i };
-	err = err ?: keyed_stage(w, &km, gen, run, live->n_health_peers, standby,
-				 w->standby->n_health_peers, ops, n_ops, &w->keys[1]);
-	free(run);
-	free(standby);
-	return err;
+	return keyed_stage(w, &km, gen, &running, &standing, ops, n_ops, &w->keys[1]);
 }
 
 /* Backends by id and the settings: the running ones with the plan's writes made. */
