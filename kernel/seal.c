@@ -14,6 +14,7 @@
 #include "kernel/pin.h"
 #include "kernel/seal.h"
 #include "kernel/seal_digest.h"
+#include "kernel/seal_parts.h"
 #include "kernel/xdp_link.h"
 
 #define SEAL_MAGIC	0x736c7569637365ULL	/* "sluicse" */
@@ -147,37 +148,57 @@ static __u64 set_digest(const void *items, size_t n, size_t size)
 	return h;
 }
 
-int seal_compute(const char *ifname, const struct sluice_maps *maps,
-		 const struct live_state *live, struct seal *out)
+/* The digests of the parts set in parts into out; the others are left as they are. */
+static int compute_parts(const char *ifname, const struct sluice_maps *maps,
+			 const struct live_state *live, unsigned int parts, struct seal *out)
 {
 	int ifindex = (int)if_nametoindex(ifname);
 	struct attached at = {0};
 	__u64 h = SEAL_DIGEST_START;
-	int err;
+	int err = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->magic = SEAL_MAGIC;
+	/* Which program runs is always asked again: it costs one netlink request. */
+	out->prog_id = 0;
 	if (ifindex && !xdp_link_find(ifindex, &at) && at.present)
 		out->prog_id = at.prog_id;
-	out->root = live->root;
-	out->digest[SEAL_ROOT] = SLUICE_ROOT_GEN_OF(live->root);
 	out->digest[SEAL_PROGRAM] = out->prog_id;
-	out->digest[SEAL_SETTINGS] = seal_digest_mix(SEAL_DIGEST_START, &live->settings,
-						     sizeof(live->settings));
-	for (size_t i = 0; i < live->n_services; i++)
-		h = seal_digest_mix(h, &live->services[i], sizeof(live->services[i]));
-	out->digest[SEAL_SERVICES] = h;
-	out->digest[SEAL_BACKENDS] = seal_digest_mix(SEAL_DIGEST_START, live->backends,
-						     sizeof(live->backends));
-	err = tables_digest(maps, live, &out->digest[SEAL_TABLES]);
-	err = err ?: filter_digest(maps, live, &out->digest[SEAL_FILTER]);
-	out->digest[SEAL_RULES] = seal_digest_mix(SEAL_DIGEST_START, live->rule_meta,
-						  sizeof(live->rule_meta));
-	out->digest[SEAL_PEERS] = set_digest(live->health_peers, live->n_health_peers,
-					     sizeof(live->health_peers[0]));
-	out->digest[SEAL_PORTS] = set_digest(live->tx_ports, live->n_tx_ports,
-					     sizeof(live->tx_ports[0]));
+	if (parts & 1U << SEAL_ROOT) {
+		out->root = live->root;
+		out->digest[SEAL_ROOT] = SLUICE_ROOT_GEN_OF(live->root);
+	}
+	if (parts & 1U << SEAL_SETTINGS)
+		out->digest[SEAL_SETTINGS] = seal_digest_mix(SEAL_DIGEST_START, &live->settings,
+							     sizeof(live->settings));
+	if (parts & 1U << SEAL_SERVICES) {
+		for (size_t i = 0; i < live->n_services; i++)
+			h = seal_digest_mix(h, &live->services[i], sizeof(live->services[i]));
+		out->digest[SEAL_SERVICES] = h;
+	}
+	if (parts & 1U << SEAL_BACKENDS)
+		out->digest[SEAL_BACKENDS] = seal_digest_mix(SEAL_DIGEST_START, live->backends,
+							     sizeof(live->backends));
+	if (parts & 1U << SEAL_TABLES)
+		err = tables_digest(maps, live, &out->digest[SEAL_TABLES]);
+	if (!err && parts & 1U << SEAL_FILTER)
+		err = filter_digest(maps, live, &out->digest[SEAL_FILTER]);
+	if (parts & 1U << SEAL_RULES)
+		out->digest[SEAL_RULES] = seal_digest_mix(SEAL_DIGEST_START, live->rule_meta,
+							  sizeof(live->rule_meta));
+	if (parts & 1U << SEAL_PEERS)
+		out->digest[SEAL_PEERS] = set_digest(live->health_peers, live->n_health_peers,
+						     sizeof(live->health_peers[0]));
+	if (parts & 1U << SEAL_PORTS)
+		out->digest[SEAL_PORTS] = set_digest(live->tx_ports, live->n_tx_ports,
+						     sizeof(live->tx_ports[0]));
 	return err;
+}
+
+int seal_compute(const char *ifname, const struct sluice_maps *maps,
+		 const struct live_state *live, struct seal *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->magic = SEAL_MAGIC;
+	return compute_parts(ifname, maps, live, SEAL_ALL_PARTS, out);
 }
 
 int seal_write(const char *ifname, const struct seal *s)
@@ -209,20 +230,52 @@ int seal_write(const char *ifname, const struct seal *s)
 	return err;
 }
 
+/* Pin s unless the pinned seal is s already: an apply that changed nothing writes nothing. */
+static int seal_replace(const char *ifname, const struct seal *s)
+{
+	struct seal old;
+
+	if (!seal_read(ifname, &old) && !memcmp(&old, s, sizeof(*s)))
+		return 0;
+	return seal_write(ifname, s);
+}
+
 int seal_now(const char *ifname, const struct sluice_maps *maps, struct live_state *scratch)
 {
 	struct live_state *live = scratch;
-	struct seal s, old;
+	struct seal s;
 	int err = scratch ? live_read_into(maps, scratch) : live_read(maps, &live);
 
 	if (err)
 		return err;
 	err = seal_compute(ifname, maps, live, &s);
-	/* An apply that changed nothing writes nothing, its seal included. */
-	if (!err && (seal_read(ifname, &old) || memcmp(&old, &s, sizeof(s))))
-		err = seal_write(ifname, &s);
+	err = err ?: seal_replace(ifname, &s);
 	if (!scratch)
 		free(live);
+	if (err)
+		fprintf(stderr, "sluice: %s: cannot seal what was applied: %s\n", ifname,
+			strerror(-err));
+	return err;
+}
+
+int seal_after(const char *ifname, const struct sluice_maps *maps, const struct op *ops,
+	       size_t n, struct live_state *live, const struct seal *checked)
+{
+	unsigned int parts;
+	struct seal s;
+	int err;
+
+	if (!checked || checked->magic != SEAL_MAGIC)
+		return seal_now(ifname, maps, live);
+	parts = seal_parts_written(maps, ops, n);
+	s = *checked;
+	err = parts ? live_read_into(maps, live) : 0;
+	/* Another filter slot selected by the root: the filter part is another one. */
+	if (!err && parts & 1U << SEAL_ROOT &&
+	    (live->root ^ checked->root) & SLUICE_ROOT_FILTER_SLOT)
+		parts |= 1U << SEAL_FILTER;
+	err = err ?: compute_parts(ifname, maps, live, parts, &s);
+	err = err ?: seal_replace(ifname, &s);
 	if (err)
 		fprintf(stderr, "sluice: %s: cannot seal what was applied: %s\n", ifname,
 			strerror(-err));

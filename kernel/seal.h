@@ -18,6 +18,7 @@
 #include <stdbool.h>
 
 #include "kernel/live.h"
+#include "kernel/map_writes.h"
 #include "kernel/maps.h"
 
 #define SEAL_PIN	"seal"
@@ -65,6 +66,18 @@ int seal_write(const char *ifname, const struct seal *s);
  * is mapped already), or NULL. Prints why not. 0 or -errno.
  */
 int seal_now(const char *ifname, const struct sluice_maps *maps, struct live_state *scratch);
+
+/*
+ * Seal what the writes ops[0..n-1] of an apply left, as seal_now does, given the
+ * state its check read (plan/tamper.h: live, and checked, the digests of every part
+ * then): a part none of the writes touched keeps the digest the check computed from
+ * the same state under the same lock, so only the parts written are read back (into
+ * live) and digested again. A change behind sluice's back to an untouched part
+ * since the check stays different from the seal, and the next look reports it.
+ * checked NULL or not computed (no seal then): the whole state. 0 or -errno.
+ */
+int seal_after(const char *ifname, const struct sluice_maps *maps, const struct op *ops,
+	       size_t n, struct live_state *live, const struct seal *checked);
 
 /* The pinned seal of ifname: 0, -ENOENT when there is none, or -errno. */
 int seal_read(const char *ifname, struct seal *out);

@@ -93,6 +93,7 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	struct plan_session session;
 	bool in_session = session_from_env(&session);
 	struct live_state *live = NULL;
+	struct seal checked;
 	struct sluice_maps maps;
 	struct plan plan = {0};
 	struct backend_path *paths, *running_paths;
@@ -129,7 +130,7 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	if (live_read(&maps, &live))
 		goto close_maps;
 	/* What changed behind sluice's back since the last apply is written again. */
-	if (tamper_prepare(ifname, &maps, live) < 0)
+	if (tamper_prepare(ifname, &maps, live, &checked) < 0)
 		goto free_plan;
 	if (plan_check_flows(live, cfg, cfg_path)) {
 		ret = APPLY_REFUSED;
@@ -157,7 +158,8 @@ enum apply_result apply_config(const char *ifname, const char *cfg_path, const s
 	if (err)
 		goto free_plan;
 	/* The planner is done with live: the seal reads the new state into it. */
-	if (!opts->dry_run && commit_execute(ifname, &maps, plan.ops, plan.n_ops, live))
+	if (!opts->dry_run && commit_execute(ifname, &maps, plan.ops, plan.n_ops, live,
+					       &checked))
 		goto free_plan;
 	if (!opts->dry_run && plan.n_ops)
 		log_change(&plan, ifname, cfg_path, cfg, opts);

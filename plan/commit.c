@@ -38,7 +38,7 @@ static bool staged(const struct sluice_maps *maps, const struct op *op)
 }
 
 int commit_execute(const char *name, const struct sluice_maps *maps, const struct op *ops,
-		   size_t n, struct live_state *live)
+		   size_t n, struct live_state *live, const struct seal *checked)
 {
 	size_t n_staged = 0, i, k = 0;
 	struct generation_writes gen;
@@ -77,12 +77,12 @@ int commit_execute(const char *name, const struct sluice_maps *maps, const struc
 			fault_at("commit");
 		err = err ?: map_writes_execute(order + n_staged, n - n_staged);
 		/* Sealed while the journal stands: killed before it goes, the replay seals. */
-		err = err ?: seal_now(name, maps, live);
+		err = err ?: seal_after(name, maps, order, n, live, checked);
 		/* Done, or rolled back by map_writes_execute: nothing left to finish. */
 		if (intent_clear(name) && !err)
 			err = -EIO;
 	} else if (!err) {
-		err = seal_now(name, maps, live);
+		err = seal_after(name, maps, order, n, live, checked);
 	}
 	generation_writes_free(&gen);
 	free(order);

@@ -21,15 +21,17 @@
 #include "kernel/live.h"
 #include "kernel/maps.h"
 #include "kernel/map_writes.h"
+#include "kernel/seal.h"
 
 /*
  * ops[0..n-1], planned against live, into the maps of state `name`: staged ones and
  * the other generation's first (plan/generation.h), then the root and the rest
  * through the journal, and the seal of what they leave (kernel/seal.h) written
- * before the journal goes; the state is read back for it into live. 0 or -errno.
+ * before the journal goes; what they wrote is read back for it into live, the rest
+ * taken from checked, the apply's check (seal_after). 0 or -errno.
  */
 int commit_execute(const char *name, const struct sluice_maps *maps, const struct op *ops,
-		   size_t n, struct live_state *live);
+		   size_t n, struct live_state *live, const struct seal *checked);
 
 /* What commit_recover_locked found. */
 enum commit_recovery {

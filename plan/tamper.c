@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* What an apply distrusts of the live state when it differs from the seal. */
 #include <stdio.h>
+#include <string.h>
 
 #include "kernel/seal.h"
 #include "plan/tamper.h"
 
 int tamper_prepare(const char *ifname, const struct sluice_maps *maps,
-		   struct live_state *live)
+		   struct live_state *live, struct seal *now)
 {
-	struct seal sealed, now;
-	int parts = seal_differs(ifname, maps, live, &sealed, &now);
+	struct seal sealed;
+	int parts;
 
+	/* Left zero when there is no seal: the apply then seals the whole state. */
+	memset(now, 0, sizeof(*now));
+	parts = seal_differs(ifname, maps, live, &sealed, now);
 	if (parts <= 0)
 		return parts;
-	seal_report(ifname, (unsigned int)parts, &sealed, &now);
+	seal_report(ifname, (unsigned int)parts, &sealed, now);
 	fprintf(stderr, "sluice: %s: this apply writes again what differs\n", ifname);
 	/* A rule set the slot holds whole, but not the one rule_meta names: recompile. */
 	if (parts & (1 << SEAL_FILTER | 1 << SEAL_RULES))

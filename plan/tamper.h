@@ -11,13 +11,15 @@
 
 #include "kernel/live.h"
 #include "kernel/maps.h"
+#include "kernel/seal.h"
 
 /*
  * Compare ifname's state with its seal; name each differing part on stderr and mark
- * in live what the planner must rebuild. Returns the differing parts (a bit per
- * enum seal_part), or -errno.
+ * in live what the planner must rebuild. now gets the digests of the state as
+ * read, for sealing what the apply leaves (seal_after); zero when there is no seal.
+ * Returns the differing parts (a bit per enum seal_part), or -errno.
  */
 int tamper_prepare(const char *ifname, const struct sluice_maps *maps,
-		   struct live_state *live);
+		   struct live_state *live, struct seal *now);
 
 #endif /* SLUICE_PLAN_TAMPER_H */
