@@ -7,7 +7,7 @@
 
 #include "conf/config.h"
 
-/* buf[0..len) hashed into out as lower-case hex ("" if libcrypto fails). */
+/* buf[0..len) hashed into out as lower-case hex ("" if libgcrypt fails). */
 void conf_digest(const char *buf, size_t len, char out[CONF_DIGEST_LEN]);
 
 #endif /* SLUICE_CONF_DIGEST_H */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +14,49 @@
 #include "conf/listen.h"
 #include "metrics/prom.h"
 #include "metrics/server.h"
+
+/*
+ * libmicrohttpd is opened when a server starts, not linked: GnuTLS and the nine
+ * libraries behind it cost every short command (`sluice apply`, `status`) about 4 ms
+ * of loading, and only `sluice run` and `stats --serve` serve HTTP.
+ */
+#define MHD_SONAME	"libmicrohttpd.so.12"
+#define MHD_FN(f)	__typeof__(MHD_##f) *f
+
+static struct {
+	MHD_FN(start_daemon);
+	MHD_FN(stop_daemon);
+	MHD_FN(get_daemon_info);
+	MHD_FN(get_timeout);
+	MHD_FN(create_response_from_buffer);
+	MHD_FN(add_response_header);
+	MHD_FN(queue_response);
+	MHD_FN(destroy_response);
+	MHD_FN(run);	/* set last: the table is complete */
+} mhd;
+
+#define MHD_LOAD(lib, f)	(*(void **)&mhd.f = dlsym(lib, "MHD_" #f))
+
+/* Fill mhd once; false with why in err when the library or a function is missing. */
+static bool mhd_load(char *err, size_t err_len)
+{
+	void *lib;
+
+	if (mhd.run)
+		return true;
+	lib = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (lib && MHD_LOAD(lib, start_daemon) && MHD_LOAD(lib, stop_daemon) &&
+	    MHD_LOAD(lib, get_daemon_info) && MHD_LOAD(lib, get_timeout) &&
+	    MHD_LOAD(lib, create_response_from_buffer) && MHD_LOAD(lib, add_response_header) &&
+	    MHD_LOAD(lib, queue_response) && MHD_LOAD(lib, destroy_response) &&
+	    MHD_LOAD(lib, run))
+		return true;
+	snprintf(err, err_len, "cannot load %s for the HTTP server: %s", MHD_SONAME, dlerror());
+	memset(&mhd, 0, sizeof(mhd));
+	if (lib)
+		dlclose(lib);
+	return false;
+}
 
 /* Scrapers are few: a handful of connections, none idle for long. */
 #define MAX_CONNECTIONS		16
@@ -30,16 +75,16 @@ static enum MHD_Result answer(struct MHD_Connection *conn, unsigned int status,
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	resp = mhd.create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
 		free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(conn, status, resp);
-	MHD_destroy_response(resp);
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = mhd.queue_response(conn, status, resp);
+	mhd.destroy_response(resp);
 	return ret;
 }
 
@@ -144,6 +189,10 @@ struct metrics_server *metrics_server_start(const struct conf_listen *addr,
 		snprintf(err, err_len, "out of memory");
 		return NULL;
 	}
+	if (!mhd_load(err, err_len)) {
+		free(s);
+		return NULL;
+	}
 	fd = listen_on(addr, err, err_len);
 	if (fd < 0) {
 		free(s);
@@ -152,17 +201,17 @@ struct metrics_server *metrics_server_start(const struct conf_listen *addr,
 	s->render = render;
 	s->ctx = ctx;
 	/* No MHD_USE_INTERNAL_POLLING_THREAD: the caller's loop drives MHD_run. */
-	s->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	s->mhd = mhd.start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 				  on_request, s,
 				  MHD_OPTION_LISTEN_SOCKET, fd,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S,
 				  MHD_OPTION_END);
-	info = s->mhd ? MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
+	info = s->mhd ? mhd.get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
 	if (!info) {
 		snprintf(err, err_len, "cannot start the HTTP server (libmicrohttpd)");
 		if (s->mhd)
-			MHD_stop_daemon(s->mhd);	/* closes fd too */
+			mhd.stop_daemon(s->mhd);	/* closes fd too */
 		else
 			close(fd);
 		free(s);
@@ -181,14 +230,14 @@ int metrics_server_timeout_ms(const struct metrics_server *s)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
 
-	if (MHD_get_timeout(s->mhd, &ms) != MHD_YES)
+	if (mhd.get_timeout(s->mhd, &ms) != MHD_YES)
 		return -1;
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
 void metrics_server_run(struct metrics_server *s)
 {
-	MHD_run(s->mhd);
+	mhd.run(s->mhd);
 }
 
 void metrics_server_stop(struct metrics_server *s)
@@ -196,6 +245,6 @@ void metrics_server_stop(struct metrics_server *s)
 	if (!s)
 		return;
 	/* MHD closes the listening socket it was given when it stops. */
-	MHD_stop_daemon(s->mhd);
+	mhd.stop_daemon(s->mhd);
 	free(s);
 }

@@ -10,7 +10,7 @@ PACKAGES=(
 	clang llvm meson ninja-build pkg-config gcc libc6-dev
 	libbpf-dev libxdp-dev libelf-dev zlib1g-dev libyaml-dev libnl-3-dev libnl-route-3-dev
 	libjson-c-dev libcmocka-dev bpftool libmicrohttpd-dev libncurses-dev libsystemd-dev
-	libssl-dev
+	libgcrypt20-dev
 	# fuzz/: clang's libFuzzer runtime (with its sanitizers)
 	libclang-rt-14-dev
 	libsmartcols-dev

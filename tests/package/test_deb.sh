@@ -105,6 +105,7 @@ root apt "$work/run-root" \
 	"$in_root sluice validate -f /usr/share/doc/sluice/examples/lab.yaml >$out/valid 2>&1; echo \$? >$out/valid.rc" \
 	"$in_root sluice validate -f /tmp/broken.yaml >$out/broken 2>&1; echo \$? >$out/broken.rc" \
 	"$in_root bash -c '. /usr/share/bash-completion/completions/sluice && complete -p sluice' >$out/complete 2>&1 || true" \
+	"$in_root ldconfig -p >$out/ldconfig 2>&1 || true" \
 	>"$work/install.log" 2>&1
 echo "# installed in a fresh minimal root in $((SECONDS - started)) s"
 
@@ -120,6 +121,10 @@ for f in /lib/systemd/system/sluice@.service /usr/share/man/man8/sluice.8.gz \
 	 /usr/share/man/man5/sluice.yaml.5.gz /usr/share/bash-completion/completions/sluice \
 	 /usr/share/doc/sluice/examples/lab.yaml /usr/share/doc/sluice/examples/edge.yaml; do
 	check "the package installs $f" grep -qx "$f" "$out/files"
+done
+# Opened when used (dlopen): the package's Depends must have put them there.
+for lib in libmicrohttpd.so.12 libpcap.so.0.8; do
+	check "$lib, which sluice opens when used, is installed" grep -qF "$lib " "$out/ldconfig"
 done
 check "its bash completion loads: complete -F _sluice sluice" shows "$out/complete" "_sluice sluice$"
 tap_done
