@@ -74,6 +74,22 @@ check "  (root)" output_has "tampered: the root selects generation"
 check "apply puts it back" expect_exit 0 sluice apply eth0 -f "$CONF_B"
 check "  status: exit 0" expect_exit 0 sluice status eth0
 
+# The seal after an apply digests again only the parts the apply wrote and keeps the
+# check's digests of the others: a change to one of those is still found, and an
+# apply that repairs a part seals the repair.
+sed 's/weight: 300}/weight: 200}/' "$CONF_B" >"$TEST_TMP/b-weight.yaml"
+check "an apply of one weight (writes no filter map)" \
+	expect_exit 0 sluice apply eth0 -f "$TEST_TMP/b-weight.yaml"
+check "  status: exit 0 (every part sealed as it is)" expect_exit 0 sluice status eth0
+check "the slot flipped after it" flip
+check "  status: exit 1, names the filter that apply did not write" \
+	expect_exit 1 sluice status eth0
+check "  (filter)" output_has "tampered: the filter's active slot is"
+check "an apply of one weight back finds it" expect_exit 0 sluice apply eth0 -f "$CONF_B"
+check "  says what it found" output_has "tampered: the filter's active slot"
+check "  status: exit 0 (the repair is sealed)" expect_exit 0 sluice status eth0
+check "  6379 is denied again" no_answer "${LAB_IP4[lb]}" 6379
+
 # The daemon: repair (the default), then alert.
 start_daemon()
 {
