@@ -2,24 +2,27 @@
 /* Large zeroed buffers in transparent huge pages (bigmem.h). */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "kernel/bigmem.h"
 
-#define HUGE_PAGE	((uintptr_t)2 << 20)
+#define HUGE_PAGE	((size_t)2 << 20)
 
 void *bigmem_calloc(size_t size)
 {
-	void *p = calloc(1, size);
-	uintptr_t from = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	uintptr_t to = ((uintptr_t)p + size) & ~(HUGE_PAGE - 1);
+	size_t whole = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	void *p;
 
 	/*
-	 * A block this large is mapped fresh and untouched, so the pages it will fault
-	 * in can still be huge; where the kernel has none to give (THP "never", no
-	 * memory), madvise fails or changes nothing, and 4 KiB pages serve as before.
+	 * Aligned and rounded to huge pages, so that all of it can be huge: calloc's
+	 * block starts anywhere, and its ends were faulted in 4 KiB pages (a 3 MiB
+	 * block: one huge page at most, and 256 small ones). Where the kernel has none
+	 * to give (THP "never", no memory), madvise fails or changes nothing, and 4 KiB
+	 * pages serve as before.
 	 */
-	if (p && to > from)
-		madvise((void *)from, to - from, MADV_HUGEPAGE);
-	return p;
+	if (posix_memalign(&p, HUGE_PAGE, whole))
+		return NULL;
+	madvise(p, whole, MADV_HUGEPAGE);
+	return memset(p, 0, size);
 }

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-/* calloc(1, size), its whole 2 MiB pages marked for huge pages; free() frees it. */
+/* calloc(1, size) in whole 2 MiB pages marked for huge pages; free() frees it. */
 void *bigmem_calloc(size_t size);
 
 #endif /* SLUICE_KERNEL_BIGMEM_H */
