@@ -203,17 +203,17 @@ static int read_generation(const struct sluice_maps *maps, __u32 gen, struct liv
 }
 
 /*
- * Everything into live, whose counts are 0: the whole arrays (backends, rule_meta)
- * are overwritten, the others filled up to their counts.
+ * Everything into live, whose counts are 0: the whole arrays (backends, rule_meta
+ * unless !rules) are overwritten, the others filled up to their counts.
  */
-static int read_state(const struct sluice_maps *maps, struct live_state *live)
+static int read_state(const struct sluice_maps *maps, struct live_state *live, bool rules)
 {
 	int err;
 
 	err = live_read_root(maps, &live->root);
 	if (!err)
 		err = read_generation(maps, SLUICE_ROOT_GEN_OF(live->root), live);
-	if (!err)
+	if (!err && rules)
 		err = read_array(maps->rule_meta, SLUICE_RULE_COUNTERS, live->rule_meta, "rule_meta");
 	if (!err)
 		err = read_filter(maps, live);
@@ -246,7 +246,7 @@ int live_read(const struct sluice_maps *maps, struct live_state **out)
 
 	if (!live)
 		return -ENOMEM;
-	err = read_state(maps, live);
+	err = read_state(maps, live, true);
 	if (err) {
 		free(live);
 		return err;
@@ -255,10 +255,10 @@ int live_read(const struct sluice_maps *maps, struct live_state **out)
 	return 0;
 }
 
-int live_read_into(const struct sluice_maps *maps, struct live_state *live)
+int live_read_into(const struct sluice_maps *maps, struct live_state *live, bool rules)
 {
 	live->n_services = live->n_rules = live->n_tx_ports = live->n_health_peers = 0;
-	return read_state(maps, live);
+	return read_state(maps, live, rules);
 }
 
 static bool backend_listed(const struct sluice_backend *be)

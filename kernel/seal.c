@@ -244,7 +244,7 @@ int seal_now(const char *ifname, const struct sluice_maps *maps, struct live_sta
 {
 	struct live_state *live = scratch;
 	struct seal s;
-	int err = scratch ? live_read_into(maps, scratch) : live_read(maps, &live);
+	int err = scratch ? live_read_into(maps, scratch, true) : live_read(maps, &live);
 
 	if (err)
 		return err;
@@ -269,7 +269,8 @@ int seal_after(const char *ifname, const struct sluice_maps *maps, const struct 
 		return seal_now(ifname, maps, live);
 	parts = seal_parts_written(maps, ops, n);
 	s = *checked;
-	err = parts ? live_read_into(maps, live) : 0;
+	/* The largest map, rule_meta, is read again only when the apply wrote it. */
+	err = parts ? live_read_into(maps, live, parts & 1U << SEAL_RULES) : 0;
 	/* Another filter slot selected by the root: the filter part is another one. */
 	if (!err && parts & 1U << SEAL_ROOT &&
 	    (live->root ^ checked->root) & SLUICE_ROOT_FILTER_SLOT)
