@@ -172,6 +172,11 @@ def main():
                               capture_output=True, text=True)
         check("--to without --compare: exit 2", proc.returncode == 2 and
               "--to needs --compare" in proc.stderr, proc.stderr)
+        proc = subprocess.run([sys.executable, BENCH, "--control-plane", "--only", "lb-"],
+                              capture_output=True, text=True)
+        check("--control-plane with --only: exit 2, says they choose opposite parts",
+              proc.returncode == 2 and "--control-plane and --only" in proc.stderr,
+              proc.stderr)
     print(f"1..{n}")
     return 1 if failed else 0
 

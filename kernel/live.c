@@ -240,7 +240,7 @@ int live_read_generation(const struct sluice_maps *maps, __u32 gen, struct live_
 
 int live_read(const struct sluice_maps *maps, struct live_state **out)
 {
-	/* Zeroed: pages the read does not write are never touched, nor faulted in. */
+	/* Zeroed, in huge pages (kernel/bigmem.h). */
 	struct live_state *live = bigmem_calloc(sizeof(*live));
 	int err;
 
