@@ -43,12 +43,13 @@ struct {
 /*
  * One Maglev table: slot -> backend id (0 = none). BPF_F_INNER_MAP lets tables of
  * any size M share the outer map; the control plane must create every table with
- * that same flag (the kernel compares inner map flags), and max_entries M.
+ * the same flags (the kernel compares inner map flags), and max_entries M. Tables
+ * are mappable so that the control plane fills one with stores, not updates.
  */
 struct maglev_table {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, SLUICE_TABLE_SIZE_MIN);
-	__uint(map_flags, BPF_F_INNER_MAP);
+	__uint(map_flags, BPF_F_INNER_MAP | BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, __u32);
 };
@@ -103,11 +104,11 @@ struct {
 	__type(value, struct sluice_filter_fixed);
 } filter_fixed SEC(".maps");
 
-/* Every region of the classifier's tables, end to end (see abi.h). */
+/* Every region of the classifier's tables, end to end (see abi.h); mappable as above. */
 struct filter_table {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
-	__uint(map_flags, BPF_F_INNER_MAP);
+	__uint(map_flags, BPF_F_INNER_MAP | BPF_F_MMAPABLE);
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(__u64));
 };

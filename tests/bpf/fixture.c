@@ -174,7 +174,7 @@ void fx_backend(struct fixture *f, uint32_t id, uint32_t gen, bool live)
 
 int fx_table_create(uint32_t size, const uint32_t *ids, size_t n_ids)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE);
 	uint32_t slot;
 	int fd;
 
@@ -265,7 +265,7 @@ static void fx_fixed(struct fixture *f, const struct filter_image *img, uint32_t
 /* As an apply does: compile, fill the free slot, flip packets over to it. */
 void fx_rules(struct fixture *f, const struct sluice_rule *rules, size_t n)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE);
 	struct filter_image img;
 	uint32_t root = fx_root(f), slot;
 	char err[512];
