@@ -164,7 +164,9 @@ __u32 filter_image_classify(const struct filter_image *img, const struct filter_
 	__u64 misc, sp, dp, x, p, res, packed, act;
 
 	sp = img->fixed[SLUICE_FIXED_SPORT + (pkt->has_ports ? pkt->sport : SLUICE_FILTER_NO_PORT)];
-	dp = img->fixed[SLUICE_FIXED_DPORT + (pkt->has_ports ? pkt->dport : SLUICE_FILTER_NO_PORT)];
+	/* The class is the low 32 bits; SLUICE_FILTER_DPORT_ANSWERED may be above. */
+	dp = (__u32)img->fixed[SLUICE_FIXED_DPORT +
+			       (pkt->has_ports ? pkt->dport : SLUICE_FILTER_NO_PORT)];
 	misc = img->fixed[SLUICE_FIXED_MISC +
 			  filter_misc_index(pkt->family, pkt->proto, pkt->detail)];
 	if (h->n_sport == 1) {

@@ -38,6 +38,9 @@ struct planner {
 	struct plan late;
 	/* Something ipip's cached next hops depend on changes: bump nexthop_gen. */
 	bool nexthops_stale;
+	/* The config's services with their ids, for the filter's answers. */
+	struct filter_service vips[SLUICE_CONF_SERVICES];
+	size_t n_vips;
 };
 
 static __u8 abi_family(int af)
@@ -348,6 +351,10 @@ static int plan_service(struct planner *p, const struct conf_service *svc, size_
 	err = plan_backends(p, svc, sid, mac_base);
 	if (err)
 		return err;
+	if (p->n_vips < SLUICE_CONF_SERVICES) {
+		p->vips[p->n_vips].id = sid;
+		p->vips[p->n_vips++].vip = key;
+	}
 
 	val.id = sid;
 	val.table_size = svc->table_size;
@@ -568,7 +575,7 @@ int plan_build(struct plan *plan, const struct sluice_maps *maps,
 		err = plan_service(p, &cfg->services[i], mac_base);
 		mac_base += cfg->services[i].n_backends;
 	}
-	err = err ?: plan_rules(plan, maps, live, &cfg->filter, session);
+	err = err ?: plan_rules(plan, maps, live, &cfg->filter, session, p->vips, p->n_vips);
 	err = err ?: plan_removals(p);
 	err = err ?: append_late(p);
 	/* Flows of removed backends may use a port until the backend is cleared. */

@@ -3,6 +3,7 @@
 #ifndef SLUICE_PLAN_PLAN_OPS_H
 #define SLUICE_PLAN_PLAN_OPS_H
 
+#include "filter/filter_answer.h"
 #include "plan/plan.h"
 
 int plan_add_op(struct plan *plan, enum op_kind kind, int map_fd, const void *key,
@@ -20,10 +21,11 @@ int plan_zero_new_flows(struct plan *plan, int map_fd, uint32_t index);
 int plan_note(struct plan *plan, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The rule-set part of plan_build(). */
+/* The rule-set part of plan_build(); svcs: the config's services and their ids. */
 int plan_rules(struct plan *plan, const struct sluice_maps *maps,
 	       const struct live_state *live, const struct conf_filter *filter,
-	       const struct plan_session *session);
+	       const struct plan_session *session, const struct filter_service *svcs,
+	       size_t n_svcs);
 
 /* How a service forwards (plan_forward.c): mode, outer sources, drain timeout. */
 void plan_forward_of(const struct conf_service *svc, struct sluice_service *val);

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <linux/bpf.h>
 
+#include "filter/filter_answer.h"
 #include "filter/filter_compile.h"
 #include "kernel/bigmem.h"
 #include "plan/plan.h"
@@ -29,6 +30,7 @@ struct rule_planner {
 	const char *names[SLUICE_RULE_COUNTERS];
 	size_t n;
 	struct sluice_rule_meta meta[SLUICE_RULE_COUNTERS];	/* by counter */
+	__u16 answers[SLUICE_MAX_SERVICES];	/* by service id (filter_answer.h) */
 };
 
 static void set_prefix(__be32 *addr, __u8 *len, const struct conf_cidr *c)
@@ -250,10 +252,23 @@ static double elapsed_ms(const struct timespec *since)
 	return (now.tv_sec - since->tv_sec) * 1e3 + (now.tv_nsec - since->tv_nsec) / 1e6;
 }
 
-/* Compile into the free slot, then flip packets over with one write. */
+/*
+ * Compile into the free slot, then flip packets over with one write.
+ *
+ * The slot also holds the set's answers for the config's services, by service
+ * id: a packet whose service has one there skips the classifier. An answer must
+ * never meet another rule set, nor another service under its id. Both hold
+ * because the root names the filter slot and the generation of services at once
+ * (one word, read once per packet), and every write of the root is an apply's
+ * whose services are the ones the slot it names answers for: either this slot,
+ * written now for the planned services, or the running one, kept only when its
+ * answers are those of the planned services (set_unchanged compares them). A
+ * service keeps its id while it keeps its VIP (plan.c), and answers depend on
+ * nothing else of it.
+ */
 static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 			   const struct rule_planner *rp, const struct live_state *live,
-			   bool spare_ndp)
+			   bool spare_ndp, const struct filter_service *svcs, size_t n_svcs)
 {
 	__u32 slot = live->filter_slot ^ 1, zero = 0, i;
 	struct sluice_prefix_key *keys = NULL;
@@ -274,6 +289,7 @@ static int plan_classifier(struct plan *plan, const struct sluice_maps *maps,
 	}
 	if (spare_ndp)
 		img.header.flags |= SLUICE_FILTER_SPARE_NDP;
+	filter_answers_mark(&img, svcs, n_svcs, rp->answers);
 	err = plan_note(plan, "filter: %zu rules compiled in %.1f ms: %u prefixes, %u pair "
 			"entries, %u address joins, %u table cells, about %.1f MiB", rp->n - 1,
 			elapsed_ms(&start), img.n_prefixes, img.n_pairs, img.n_mixed,
@@ -334,12 +350,14 @@ static bool set_unchanged(const struct rule_planner *rp, const struct live_state
 
 	return h->ready && live->n_rules == rp->n &&
 	       !memcmp(live->rules, rp->rules, rp->n * sizeof(rp->rules[0])) &&
-	       !(h->flags & SLUICE_FILTER_SPARE_NDP) == !spare_ndp;
+	       !(h->flags & SLUICE_FILTER_SPARE_NDP) == !spare_ndp &&
+	       !memcmp(h->answers, rp->answers, sizeof(rp->answers));
 }
 
 int plan_rules(struct plan *plan, const struct sluice_maps *maps,
 	       const struct live_state *live, const struct conf_filter *filter,
-	       const struct plan_session *session)
+	       const struct plan_session *session, const struct filter_service *svcs,
+	       size_t n_svcs)
 {
 	bool spare_ndp = filter->default_action == CONF_ACTION_DENY &&
 			 (filter->exempt & CONF_EXEMPT_NDP);
@@ -355,8 +373,9 @@ int plan_rules(struct plan *plan, const struct sluice_maps *maps,
 	if (err)
 		goto out;
 	close_set(rp, filter, session);
+	filter_answers(rp->rules, rp->n, svcs, n_svcs, rp->answers);
 	if (!set_unchanged(rp, live, spare_ndp))
-		err = plan_classifier(plan, maps, rp, live, spare_ndp);
+		err = plan_classifier(plan, maps, rp, live, spare_ndp, svcs, n_svcs);
 	for (c = 0; c < SLUICE_RULE_COUNTERS; c++)
 		removed += live->rule_meta[c].in_use && !rp->meta[c].in_use;
 	/* Metadata last: it names what the swapped-in set now counts. */

@@ -51,7 +51,8 @@
  * whose layout it does not know, and `sluice upgrade` refuses to hand the pinned
  * maps to a program built for another layout. 1 was sluice before versions.
  */
-#define SLUICE_LAYOUT_VERSION	4	/* 3: the monitor's maps; 4: the root */
+/* 3: the monitor's maps; 4: the root, and the filter's answers for services */
+#define SLUICE_LAYOUT_VERSION	4
 
 /*
  * The root (`.data.root`, one global the program reads once per packet): which
@@ -476,7 +477,22 @@ struct sluice_filter_header {
 	__u32 n_rules;		/* positions, the default included */
 	__u32 first_addr_pos;	/* of a rule naming an address; past every position if none */
 	__u32 first_dst_pos;	/* of a rule naming a dst prefix but no src, likewise */
+	/*
+	 * What this rule set says of every packet of a service, by service id: 0, it
+	 * depends on the packet; else 1 + the counter of the allow rule (or allow
+	 * default) that takes each of them before any other rule could match one
+	 * (filter/filter_answer.h). Such packets skip the classifier. Kept in the slot,
+	 * so that it flips with the rule set it was computed for.
+	 */
+	__u16 answers[SLUICE_MAX_SERVICES];
 };
+
+/*
+ * Set in a SLUICE_FIXED_DPORT cell (above the class, which is read as 32 bits):
+ * some service with an answer takes packets to this port (every port for an
+ * any-port service), so a packet to it is worth a service lookup before the filter.
+ */
+#define SLUICE_FILTER_DPORT_ANSWERED	(1ULL << 32)
 
 /*
  * A cell of the IPv4 multibit trie: a pointer (relative to dir_off) to the 256 cells

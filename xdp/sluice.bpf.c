@@ -8,6 +8,7 @@
 
 #include "xdp/abi.h"
 #include "xdp/filter.h"
+#include "xdp/filter_answer.h"
 #include "xdp/fwd.h"
 #include "xdp/icmp_err.h"
 #include "xdp/lb.h"
@@ -53,19 +54,21 @@ static __always_inline int forward(struct xdp_md *ctx, const struct parsed_pkt *
 
 /*
  * What passed the filter: to its service's backend, to the backend of the flow an
- * ICMP error is about, or on to the kernel. A function of its own, so that its
+ * ICMP error is about, or on to the kernel. svc is pkt's service when looked_up
+ * (filter_answer.h), else it is looked up here. A function of its own, so that its
  * stack frame and the filter's are never added up.
  */
-static __noinline int balance(struct xdp_md *ctx, const struct parsed_pkt *pkt)
+static __noinline int balance(struct xdp_md *ctx, const struct parsed_pkt *pkt,
+			      const struct sluice_service *svc, int looked_up)
 {
-	const struct sluice_service *svc;
 	const struct sluice_backend *be;
 	const struct parsed_pkt *flow = pkt;
 	struct parsed_pkt error_flow;
 	int is_error = 0;
 	__u32 backend_id;
 
-	svc = lb_find_service(pkt);
+	if (!looked_up)
+		svc = lb_find_service(pkt);
 	if (svc) {
 		/* A forwarding mode this program does not know (a newer control plane): hands off. */
 		if (!fwd_mode_known(svc))
@@ -101,9 +104,10 @@ pass:
 SEC("xdp")
 int sluice_xdp(struct xdp_md *ctx)
 {
+	const struct sluice_service *svc = NULL;
 	struct parsed_pkt pkt = {};
-	__u32 root = root_now();
-	int res, verdict;
+	__u32 root = root_now(), answer;
+	int res, verdict, looked_up = 0;
 
 	pkt.root = root;
 	if (!own_mac_frame_is_ours(ctx, root)) {
@@ -130,6 +134,13 @@ int sluice_xdp(struct xdp_md *ctx)
 	if (pkt.is_fragment)
 		stats_add(&stats, SLUICE_STAT_FRAGMENT, pkt.len);
 
+	answer = filter_answer(&pkt, &svc, &looked_up);
+	if (answer) {
+		/* Counted by the rule that decides every packet of the service. */
+		stats_add(&rule_stats, answer - 1, pkt.len);
+		stats_add(&stats, SLUICE_STAT_FILTER_PASS, pkt.len);
+		return balance(ctx, &pkt, svc, looked_up);
+	}
 	res = filter_packet(&pkt);
 	if (res & FILTER_VERDICT_MASK) {
 		stats_add(&stats, SLUICE_STAT_FILTER_DROP, pkt.len);
@@ -139,7 +150,7 @@ int sluice_xdp(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 	stats_add(&stats, SLUICE_STAT_FILTER_PASS, pkt.len);
-	return balance(ctx, &pkt);
+	return balance(ctx, &pkt, svc, looked_up);
 }
 
 /* The map layout this object is built for: `sluice upgrade` reads it before loading. */

@@ -262,10 +262,30 @@ static void fx_fixed(struct fixture *f, const struct filter_image *img, uint32_t
 					     BPF_ANY), 0);
 }
 
-/* As an apply does: compile, fill the free slot, flip packets over to it. */
+struct filter_service fx_answer_service(const char *vip, uint16_t port, uint8_t proto,
+					uint32_t id)
+{
+	struct filter_service svc;
+
+	memset(&svc, 0, sizeof(svc));
+	svc.id = id;
+	svc.vip.family = addr_family(vip, svc.vip.addr);
+	svc.vip.port = htons(port);
+	svc.vip.proto = proto;
+	return svc;
+}
+
 void fx_rules(struct fixture *f, const struct sluice_rule *rules, size_t n)
 {
+	fx_rules_answered(f, rules, n, NULL, 0);
+}
+
+/* As an apply does: compile, fill the free slot, flip packets over to it. */
+void fx_rules_answered(struct fixture *f, const struct sluice_rule *rules, size_t n,
+		       const struct filter_service *svcs, size_t n_svcs)
+{
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE);
+	static __u16 answers[SLUICE_MAX_SERVICES];
 	struct filter_image img;
 	uint32_t root = fx_root(f), slot;
 	char err[512];
@@ -273,6 +293,8 @@ void fx_rules(struct fixture *f, const struct sluice_rule *rules, size_t n)
 
 	if (filter_compile(rules, n, &img, err, sizeof(err)))
 		fail_msg("compile: %s", err);
+	filter_answers(rules, n, svcs, n_svcs, answers);
+	filter_answers_mark(&img, svcs, n_svcs, answers);
 	slot = (root & SLUICE_ROOT_FILTER_SLOT) ^ 1;
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(uint32_t), sizeof(uint64_t),
 			    img.table_len, &opts);

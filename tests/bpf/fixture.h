@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "filter/filter_answer.h"
 #include "tests/bpf/packet.h"
 #include "xdp/abi.h"
 
@@ -76,6 +77,12 @@ void fx_limit(struct fixture *f, uint32_t counter, uint64_t interval_ns, uint32_
 	      bool per_source);
 
 void fx_rules(struct fixture *f, const struct sluice_rule *rules, size_t n);
+/* The same, with the rule set's answers for these services (as apply computes them). */
+void fx_rules_answered(struct fixture *f, const struct sluice_rule *rules, size_t n,
+		       const struct filter_service *svcs, size_t n_svcs);
+/* A service as fx_rules_answered takes it: VIP, port, protocol and id. */
+struct filter_service fx_answer_service(const char *vip, uint16_t port, uint8_t proto,
+					uint32_t id);
 
 /* Runs in once; returns the XDP verdict, out gets the packet as it left. */
 int fx_run(struct fixture *f, const struct pkt *in, struct pkt *out);

@@ -18,5 +18,7 @@ extern const struct CMUnitTest nexthop_tests[];
 extern const size_t n_nexthop_tests;
 extern const struct CMUnitTest own_mac_tests[], root_tests[];
 extern const size_t n_own_mac_tests, n_root_tests;
+extern const struct CMUnitTest answer_tests[];
+extern const size_t n_answer_tests;
 
 #endif /* SLUICE_TESTS_SUITES_H */

@@ -21,6 +21,7 @@ int main(void)
 		{ nexthop_tests, n_nexthop_tests },
 		{ own_mac_tests, n_own_mac_tests },
 		{ root_tests, n_root_tests },
+		{ answer_tests, n_answer_tests },
 	};
 
 	return run_one_group("packets", parts, sizeof(parts) / sizeof(parts[0])) ? 1 : 0;
