@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 
 #include "kernel/counters.h"
+#include "kernel/counters_derive.h"
 #include "kernel/xdp_link.h"
 
 const char *const counters_stat_names[SLUICE_STAT_MAX] = {
@@ -175,6 +176,7 @@ int counters_read(const struct sluice_maps *maps, const struct live_state *live,
 	snap->with_flows = with_flows;
 	for (i = 0; !err && i < SLUICE_STAT_MAX; i++)
 		err = live_counter(maps->stats, (__u32)i, &snap->global[i]);
+	counters_derive(snap->global);
 	if (!err)
 		err = read_rules(maps, live, snap);
 	if (!err)

@@ -51,7 +51,11 @@
  * whose layout it does not know, and `sluice upgrade` refuses to hand the pinned
  * maps to a program built for another layout. 1 was sluice before versions.
  */
-/* 3: the monitor's maps; 4: the root, and the filter's answers for services */
+/*
+ * 3: the monitor's maps. 4: the root; filter_headers carries the rule set's
+ * answers for services (answers[]); `stats` no longer holds RX and FILTER_PASS
+ * (derived by readers, stats.h).
+ */
 #define SLUICE_LAYOUT_VERSION	4
 
 /*
@@ -92,13 +96,13 @@ struct sluice_identity {
 
 /* Global counters, index of the `stats` per-CPU array. */
 enum sluice_stat {
-	SLUICE_STAT_RX,			/* every frame the program saw */
+	SLUICE_STAT_RX,			/* every frame the program saw (derived, stats.h) */
 	SLUICE_STAT_PASS,		/* handed to the kernel stack, not ours to touch */
 	SLUICE_STAT_NON_IP,		/* ARP, LLDP...: passed */
 	SLUICE_STAT_MALFORMED,		/* truncated or invalid headers: policy applied */
 	SLUICE_STAT_FRAGMENT,		/* IP fragments seen (hashed without ports) */
 	SLUICE_STAT_FILTER_DROP,	/* dropped by a deny rule or the default policy */
-	SLUICE_STAT_FILTER_PASS,	/* allowed by the filter */
+	SLUICE_STAT_FILTER_PASS,	/* allowed by the filter (derived, stats.h) */
 	SLUICE_STAT_LB_FORWARD,		/* sent to a backend (XDP_TX) */
 	SLUICE_STAT_LB_NO_BACKEND,	/* VIP hit but its table is empty: dropped */
 	SLUICE_STAT_FLOW_HIT,		/* established flow found in the flow table */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * sluice's data plane: ours? -> parse -> filter -> load balance -> forward, one XDP
- * program with every stage inlined. See stats.h for how the counters add up.
+ * program with every stage inlined. See stats.h for how the counters add up, and
+ * why RX and FILTER_PASS are never written here.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -113,13 +114,11 @@ int sluice_xdp(struct xdp_md *ctx)
 	if (!own_mac_frame_is_ours(ctx, root)) {
 		__u32 len = ctx->data_end - ctx->data;
 
-		stats_add(&stats, SLUICE_STAT_RX, len);
 		stats_add(&stats, SLUICE_STAT_OTHER_HOST, len);
 		monitor_verdict(ctx, &pkt, XDP_PASS, SLUICE_STAT_OTHER_HOST, SLUICE_MONITOR_NONE, 0);
 		return XDP_PASS;
 	}
 	res = parse_packet(ctx, &pkt);
-	stats_add(&stats, SLUICE_STAT_RX, pkt.len);
 	if (res == PARSE_NON_IP) {
 		stats_add(&stats, SLUICE_STAT_NON_IP, pkt.len);
 		monitor_verdict(ctx, &pkt, XDP_PASS, SLUICE_STAT_NON_IP, SLUICE_MONITOR_NONE, 0);
@@ -138,7 +137,6 @@ int sluice_xdp(struct xdp_md *ctx)
 	if (answer) {
 		/* Counted by the rule that decides every packet of the service. */
 		stats_add(&rule_stats, answer - 1, pkt.len);
-		stats_add(&stats, SLUICE_STAT_FILTER_PASS, pkt.len);
 		return balance(ctx, &pkt, svc, looked_up);
 	}
 	res = filter_packet(&pkt);
@@ -149,7 +147,6 @@ int sluice_xdp(struct xdp_md *ctx)
 				(__u32)res >> FILTER_VERDICT_BITS, 0);
 		return XDP_DROP;
 	}
-	stats_add(&stats, SLUICE_STAT_FILTER_PASS, pkt.len);
 	return balance(ctx, &pkt, svc, looked_up);
 }
 

@@ -8,6 +8,9 @@
  *   FILTER_PASS = PASS + LB_NO_BACKEND + LB_FORWARD
  *                 + LB_NO_ROUTE + LB_NO_NEIGH + LB_ENCAP_ERROR
  *                 + LB_TOO_BIG + LB_TOO_BIG_NODF
+ * RX and FILTER_PASS are not written by the program: each is the sum on its
+ * right, which every reader adds up (kernel/counters_derive.h). That spares two
+ * counter updates on every frame, and the sums hold by construction.
  * OTHER_HOST frames were unicast to a MAC that is not ours (own_mac.h): passed
  * untouched, never parsed, so they count in nothing else.
  * LB_REDIRECT and ICMP_TO_BACKEND are parts of LB_FORWARD: sent out another port,

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "filter/filter_compile.h"
+#include "kernel/counters_derive.h"
 #include "tests/bpf/fixture.h"
 #include "xdp/sluice.skel.h"
 
@@ -373,9 +374,19 @@ struct sluice_counter fx_counter(int map_fd, uint32_t index)
 	return sum;
 }
 
+struct sluice_counter fx_global(struct fixture *f, enum sluice_stat stat)
+{
+	struct sluice_counter g[SLUICE_STAT_MAX];
+
+	for (uint32_t i = 0; i < SLUICE_STAT_MAX; i++)
+		g[i] = fx_counter(fx_map_fd(f, "stats"), i);
+	counters_derive(g);
+	return g[stat];
+}
+
 uint64_t fx_stat(struct fixture *f, enum sluice_stat stat)
 {
-	return fx_counter(fx_map_fd(f, "stats"), stat).packets;
+	return fx_global(f, stat).packets;
 }
 
 size_t fx_flow_count(struct fixture *f)

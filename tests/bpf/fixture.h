@@ -89,6 +89,8 @@ int fx_run(struct fixture *f, const struct pkt *in, struct pkt *out);
 
 /* A counter summed over every CPU. */
 struct sluice_counter fx_counter(int map_fd, uint32_t index);
+/* A global counter as readers see it: RX and FILTER_PASS added up (stats.h). */
+struct sluice_counter fx_global(struct fixture *f, enum sluice_stat stat);
 uint64_t fx_stat(struct fixture *f, enum sluice_stat stat);
 size_t fx_flow_count(struct fixture *f);
 int fx_map_fd(struct fixture *f, const char *name);
