@@ -37,16 +37,20 @@ static __always_inline __u32 filter_answer(const struct parsed_pkt *pkt,
 	const struct sluice_filter_header *h;
 	const struct sluice_filter_fixed *fixed;
 
-	h = bpf_map_lookup_elem(&filter_headers, &slot);
 	fixed = bpf_map_lookup_elem(&filter_fixed, &slot);
-	if (!h || !fixed || !h->ready)
+	if (!fixed)
 		return 0;
+	/*
+	 * A slot no apply wrote marks no port: the header's ready flag, which says so
+	 * to the classifier, need not be read first.
+	 */
 	dport = pkt->has_ports ? bpf_ntohs(pkt->tuple.dport) : SLUICE_FILTER_NO_PORT;
 	if (!(fixed->cells[SLUICE_FIXED_DPORT + dport] & SLUICE_FILTER_DPORT_ANSWERED))
 		return 0;
 	*svc = lb_find_service(pkt);
 	*looked_up = 1;
-	if (!*svc)
+	h = bpf_map_lookup_elem(&filter_headers, &slot);
+	if (!*svc || !h)
 		return 0;
 	id = (*svc)->id;
 	return id < SLUICE_MAX_SERVICES ? h->answers[id] : 0;
