@@ -55,12 +55,12 @@ static __always_inline int forward(struct xdp_md *ctx, const struct parsed_pkt *
 
 /*
  * What passed the filter: to its service's backend, to the backend of the flow an
- * ICMP error is about, or on to the kernel. svc is pkt's service when looked_up
- * (filter_answer.h), else it is looked up here. A function of its own, so that its
- * stack frame and the filter's are never added up.
+ * ICMP error is about, or on to the kernel; svc is pkt's service, if it has one.
+ * A function of its own, so that its stack frame and the filter's are never added
+ * up.
  */
 static __noinline int balance(struct xdp_md *ctx, const struct parsed_pkt *pkt,
-			      const struct sluice_service *svc, int looked_up)
+			      const struct sluice_service *svc)
 {
 	const struct sluice_backend *be;
 	const struct parsed_pkt *flow = pkt;
@@ -68,8 +68,6 @@ static __noinline int balance(struct xdp_md *ctx, const struct parsed_pkt *pkt,
 	int is_error = 0;
 	__u32 backend_id;
 
-	if (!looked_up)
-		svc = lb_find_service(pkt);
 	if (svc) {
 		/* A forwarding mode this program does not know (a newer control plane): hands off. */
 		if (!fwd_mode_known(svc))
@@ -137,17 +135,21 @@ int sluice_xdp(struct xdp_md *ctx)
 	if (answer) {
 		/* Counted by the rule that decides every packet of the service. */
 		stats_add(&rule_stats, answer - 1, pkt.len);
-		return balance(ctx, &pkt, svc, looked_up);
+	} else {
+		res = filter_packet(&pkt);
+		if (res & FILTER_VERDICT_MASK) {
+			stats_add(&stats, SLUICE_STAT_FILTER_DROP, pkt.len);
+			monitor_verdict(ctx, &pkt, XDP_DROP,
+					(res & FILTER_VERDICT_MASK) == FILTER_LIMITED ?
+					SLUICE_STAT_RATE_LIMITED : SLUICE_STAT_FILTER_DROP,
+					(__u32)res >> FILTER_VERDICT_BITS, 0);
+			return XDP_DROP;
+		}
 	}
-	res = filter_packet(&pkt);
-	if (res & FILTER_VERDICT_MASK) {
-		stats_add(&stats, SLUICE_STAT_FILTER_DROP, pkt.len);
-		monitor_verdict(ctx, &pkt, XDP_DROP, (res & FILTER_VERDICT_MASK) == FILTER_LIMITED ?
-				SLUICE_STAT_RATE_LIMITED : SLUICE_STAT_FILTER_DROP,
-				(__u32)res >> FILTER_VERDICT_BITS, 0);
-		return XDP_DROP;
-	}
-	return balance(ctx, &pkt, svc, looked_up);
+	if (!looked_up)
+		svc = lb_find_service(&pkt);
+	/* One call: balance is verified once per place it is called from. */
+	return balance(ctx, &pkt, svc);
 }
 
 /* The map layout this object is built for: `sluice upgrade` reads it before loading. */
