@@ -34,11 +34,21 @@ int live_read_cells(int fd, __u32 n, void *values, __u32 *read)
 	return live_read_cells_from(fd, 0, n, values, read);
 }
 
-int live_read_root(const struct sluice_maps *maps, __u32 *root)
+/* The root (abi.h) into *root. 0 or -errno. */
+static int live_read_root(const struct sluice_maps *maps, __u32 *root)
 {
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(maps->root, &zero, root) ? -errno : 0;
+}
+
+int live_running_gen(const struct sluice_maps *maps, __u32 *gen)
+{
+	__u32 root = 0;
+	int err = live_read_root(maps, &root);
+
+	*gen = SLUICE_ROOT_GEN_OF(root);
+	return err;
 }
 
 /* Cells first.. of an array in one syscall: status and apply read thousands of entries. */

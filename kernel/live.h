@@ -55,8 +55,11 @@ int live_read_cells(int fd, __u32 n, void *values, __u32 *read);
 /* The same for cells first..first+n-1. */
 int live_read_cells_from(int fd, __u32 first, __u32 n, void *values, __u32 *read);
 
-/* The root (abi.h) into *root. 0 or -errno. */
-int live_read_root(const struct sluice_maps *maps, __u32 *root);
+/*
+ * The generation packets use, for the single writes made into it in place (watch's
+ * repairs, a new interface MAC); the next apply carries them over. 0 or -errno.
+ */
+int live_running_gen(const struct sluice_maps *maps, __u32 *gen);
 
 /* Allocates *out; returns 0 or -errno (after printing why). */
 int live_read(const struct sluice_maps *maps, struct live_state **out);

@@ -45,15 +45,13 @@ int own_mac_follow_locked(const char *ifname, const struct sluice_maps *maps, __
 			  __u8 now[6])
 {
 	struct sluice_settings set;
-	__u32 root = 0, gen;
+	__u32 gen;
 	int err;
 
 	err = own_mac_read(ifname, now);
 	if (err)
 		return err;
-	/* The running generation's settings; an apply copies them to the other. */
-	err = live_read_root(maps, &root);
-	gen = SLUICE_ROOT_GEN_OF(root);
+	err = live_running_gen(maps, &gen);
 	if (!err && bpf_map_lookup_elem(maps->settings, &gen, &set))
 		err = -errno;
 	if (!err && (!set.n_macs || memcmp(set.macs[0].addr, now, 6))) {

@@ -104,14 +104,13 @@ static int set_mac(struct watch *w, struct watch_target *t, const uint8_t mac[6]
 {
 	struct sluice_backend be;
 	int lock_fd, err = 0;
-	__u32 root = 0, index;
+	__u32 gen, index;
 
 	lock_fd = pin_lock(w->ifname);
 	if (lock_fd < 0)
 		return lock_fd;
-	/* The running generation's entry; the next apply copies it to the other. */
-	err = live_read_root(&w->maps, &root);
-	index = SLUICE_BACKEND_INDEX(SLUICE_ROOT_GEN_OF(root), t->backend_id);
+	err = live_running_gen(&w->maps, &gen);
+	index = SLUICE_BACKEND_INDEX(gen, t->backend_id);
 	if (!err && bpf_map_lookup_elem(w->maps.backends, &index, &be))
 		err = -errno;
 	if (!err && (!(be.flags & SLUICE_BACKEND_F_LIVE) || be.gen != t->gen ||
@@ -136,13 +135,12 @@ static int bump_nexthop_gen(struct watch *w)
 {
 	struct sluice_settings set;
 	int lock_fd, err = 0;
-	__u32 root = 0, gen;
+	__u32 gen;
 
 	lock_fd = pin_lock(w->ifname);
 	if (lock_fd < 0)
 		return lock_fd;
-	err = live_read_root(&w->maps, &root);
-	gen = SLUICE_ROOT_GEN_OF(root);
+	err = live_running_gen(&w->maps, &gen);
 	if (!err && bpf_map_lookup_elem(w->maps.settings, &gen, &set))
 		err = -errno;
 	if (!err) {

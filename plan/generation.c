@@ -214,7 +214,7 @@ int generation_stage(const struct sluice_maps *maps, const struct live_state *li
 		if (ops[i].map_fd == maps->root)
 			slot = *(const __u32 *)ops[i].value & SLUICE_ROOT_FILTER_SLOT;
 	}
-	out->root = SLUICE_GEN_FAMILY(gen, slot);
+	out->root = gen * SLUICE_ROOT_GEN | slot;
 	if (!out->flip)
 		return 0;
 	/*
